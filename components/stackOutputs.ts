@@ -1,0 +1,52 @@
+/**
+ * Text the stack exports for the person at the console: a Logs Insights link and the cleanup line.
+ * Pure string building, so the exact text is tested.
+ */
+
+/** Console host per partition; GovCloud and China have consoles of their own. */
+function consoleBase(partition: string, region: string): string {
+    switch (partition) {
+        case "aws-cn":
+            return `https://${region}.console.amazonaws.cn`;
+        case "aws-us-gov":
+            return "https://console.amazonaws-us-gov.com";
+        default:
+            return `https://${region}.console.aws.amazon.com`;
+    }
+}
+
+/**
+ * A value inside the console's `queryDetail` state: percent-encoded, then `%` written as `*`, the
+ * escaping the CloudWatch console uses for its own share links. Characters that are syntax in that
+ * state (`~ ' ( ) ! *`) are escaped too.
+ */
+function consoleStateValue(text: string): string {
+    return encodeURIComponent(text)
+        .replace(/[!'()*~]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase())
+        .replace(/%/g, "*");
+}
+
+/**
+ * Opens Logs Insights on the flow-log group with the query filled in, over the last hour.
+ * If the console ever stops understanding the pre-filled state, the link still opens Logs Insights
+ * in the right region, and the README says to pick the log group and paste `insightsQuery`.
+ */
+export function insightsConsoleUrl(partition: string, region: string, logGroupName: string, query: string): string {
+    const detail =
+        "~(end~0~start~-3600~timeType~'RELATIVE~unit~'seconds" +
+        `~editorString~'${consoleStateValue(query)}` +
+        `~source~(~'${consoleStateValue(logGroupName)}))`;
+    return `${consoleBase(partition, region)}/cloudwatch/home?region=${region}#logsV2:logs-insights$3FqueryDetail$3D${detail}`;
+}
+
+/** One line that says how to remove everything this stack made, and what survives it. */
+export function cleanupInstruction(stack: string, logGroupName: string, region: string, retainLogsOnDestroy: boolean): string {
+    const destroy = `pulumi destroy --stack ${stack}`;
+    if (!retainLogsOnDestroy) {
+        return `Run '${destroy}' to delete the flow logs, the IAM role and policy, and the log group ${logGroupName} with its records (ingest stops at once).`;
+    }
+    return (
+        `Run '${destroy}' to delete the flow logs and the IAM role and policy; the log group ${logGroupName} is kept (retainLogsOnDestroy). ` +
+        `Delete it later with 'aws logs delete-log-group --log-group-name ${logGroupName} --region ${region}'.`
+    );
+}

@@ -1,0 +1,15 @@
+import * as pulumi from "@pulumi/pulumi";
+import { UserInputError } from "../analysis/errors";
+
+/**
+ * Runs validation and turns a UserInputError into a pulumi.RunError, which the Pulumi CLI prints as
+ * a one-line error without the program's stack trace: a typo in stack config is not a crash.
+ */
+export function validateOrFail<T>(validate: () => T): T {
+    try {
+        return validate();
+    } catch (err) {
+        if (err instanceof UserInputError) throw new pulumi.RunError(err.message);
+        throw err;
+    }
+}

@@ -1,0 +1,211 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { LogFormat } from "../analysis/logFormat";
+import { flowLogsDeliveryPolicy, flowLogsTrustPolicy } from "./policies";
+import { PENDING_ID, TargetId, TrafficType, resolveFlowLogSettings, validateLogGroupName, validateTargets } from "./flowLogSettings";
+import { validateOrFail } from "./userErrors";
+
+/**
+ * Arguments of {@link VpcFlowLogs}. Settings that shape what gets created are plain values, checked
+ * before any resource is registered; target ids may be outputs of other resources.
+ * Flow-log settings: https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html
+ */
+export interface VpcFlowLogsArgs {
+    /** VPC whose every network interface is logged. Required unless `subnetIds` or `eniIds` is set. */
+    readonly vpcId?: pulumi.Input<string>;
+    /** Subnets to log on their own, besides or instead of the VPC. Default: none. */
+    readonly subnetIds?: readonly pulumi.Input<string>[];
+    /** Network interfaces (e.g. an ECS task's ENI) to log on their own. Default: none. */
+    readonly eniIds?: readonly pulumi.Input<string>[];
+    /**
+     * Which records to capture: `ALL`, `ACCEPT` or `REJECT` (console words `All`, `Accepted`,
+     * `Rejected` are accepted). Default `ALL`: a routing diagnosis needs the accepted records too.
+     */
+    readonly trafficType?: string;
+    /** Seconds over which packets are aggregated into a record: 60 or 600. Default 60 (AWS: 600). */
+    readonly maxAggregationInterval?: number;
+    /**
+     * `default` (AWS version 2 fields), `diagnostic` (default plus vpc-id, subnet-id, tcp-flags,
+     * type, pkt-srcaddr, pkt-dstaddr, flow-direction, traffic-path, pkt-dst-aws-service) or a custom
+     * `${field} ...` string. Default `default`.
+     * https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html
+     */
+    readonly logFormat?: string;
+    /** CloudWatch log group to create. Default `/vpc-flow-logs/<component name>`. */
+    readonly logGroupName?: string;
+    /** Days CloudWatch keeps the records; one of the values PutRetentionPolicy accepts, 0 = never expire. Default 7. */
+    readonly retentionInDays?: number;
+    /** KMS key ARN to encrypt the log group; its key policy must allow `logs.<region>.amazonaws.com`. Default: none. */
+    readonly kmsKeyArn?: string;
+    /** Keep the log group (the evidence) when the stack is destroyed. Default false. */
+    readonly retainLogsOnDestroy?: boolean;
+    /** Use this IAM role for delivery instead of creating one. Default: create a role. */
+    readonly existingRoleArn?: string;
+    /** Tags for every taggable child. Default: none. */
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * VPC Flow Logs delivered to a CloudWatch log group: an IAM role the flow-logs service may assume
+ * (or an existing one), a policy scoped to the group, the group, and one flow log per target.
+ */
+export class VpcFlowLogs extends pulumi.ComponentResource {
+    public readonly logGroupName: pulumi.Output<string>;
+    public readonly logGroupArn: pulumi.Output<string>;
+    public readonly roleArn: pulumi.Output<string>;
+    /** Target id (vpc-, subnet-, eni-) -> flow log id. */
+    public readonly flowLogIds: pulumi.Output<Record<string, string>>;
+    /** The exact format string in effect. */
+    public readonly logFormat: string;
+    /** `default`, `diagnostic` or `custom`. */
+    public readonly logFormatKind: string;
+    public readonly trafficType: TrafficType;
+    public readonly maxAggregationInterval: number;
+    public readonly region: pulumi.Output<string>;
+    public readonly partition: pulumi.Output<string>;
+    /** The format as fields, for building queries that read it. */
+    public readonly format: LogFormat;
+
+    constructor(name: string, args: VpcFlowLogsArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validate before super() registers the component, so a bad value leaves nothing behind.
+        const targets = flowLogTargets(args);
+        const { settings, logGroupName } = validateOrFail(() => {
+            validateTargets({
+                vpcId: targets.find((t) => t.kind === "vpc")?.id,
+                subnetIds: targets.filter((t) => t.kind === "subnet").map((t) => t.id),
+                eniIds: targets.filter((t) => t.kind === "eni").map((t) => t.id),
+            });
+            return {
+                settings: resolveFlowLogSettings(args),
+                logGroupName: validateLogGroupName(args.logGroupName ?? `/vpc-flow-logs/${name}`),
+            };
+        });
+        super("vpc-flow-logs:network:VpcFlowLogs", name, {}, opts);
+
+        const tags = settings.tags;
+        const account = aws.getCallerIdentityOutput({}, { parent: this });
+        const region = aws.getRegionOutput({}, { parent: this });
+        const partition = aws.getPartitionOutput({}, { parent: this });
+
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-log-group`,
+            {
+                name: logGroupName,
+                retentionInDays: settings.retentionInDays,
+                kmsKeyId: settings.kmsKeyArn,
+                tags,
+            },
+            { parent: this, retainOnDelete: settings.retainLogsOnDestroy },
+        );
+
+        let roleArn: pulumi.Output<string>;
+        let deliveryReady: pulumi.Resource[] = [];
+        if (settings.existingRoleArn !== undefined) {
+            roleArn = pulumi.output(settings.existingRoleArn);
+        } else {
+            const role = new aws.iam.Role(
+                `${name}-role`,
+                {
+                    description: `Lets VPC Flow Logs deliver records to ${logGroupName}`,
+                    assumeRolePolicy: pulumi
+                        .all([account.accountId, region.region, partition.partition])
+                        .apply(([accountId, regionName, partitionName]) =>
+                            JSON.stringify(flowLogsTrustPolicy({ accountId, region: regionName, partition: partitionName })),
+                        ),
+                    tags,
+                },
+                { parent: this },
+            );
+            const policy = new aws.iam.Policy(
+                `${name}-policy`,
+                {
+                    description: `Delivery of VPC Flow Logs to ${logGroupName} only`,
+                    policy: logGroup.arn.apply((arn) => JSON.stringify(flowLogsDeliveryPolicy(arn))),
+                    tags,
+                },
+                { parent: this },
+            );
+            const attachment = new aws.iam.RolePolicyAttachment(
+                `${name}-policy-attachment`,
+                { role: role.name, policyArn: policy.arn },
+                { parent: this },
+            );
+            roleArn = role.arn;
+            // A flow log created before its role can deliver fails with "Unable to assume given IAM
+            // role"; the attachment is the last piece of the role, so the flow logs wait for it.
+            deliveryReady = [attachment];
+        }
+
+        const flowLogIds: pulumi.Output<[string, string]>[] = targets.map((target, index) => {
+            const flowLog = new aws.ec2.FlowLog(
+                flowLogName(name, target, index),
+                {
+                    [target.argName]: target.input,
+                    trafficType: settings.trafficType,
+                    logDestinationType: "cloud-watch-logs",
+                    logDestination: logGroup.arn,
+                    iamRoleArn: roleArn,
+                    maxAggregationInterval: settings.maxAggregationInterval,
+                    // Leaving the default format unset lets AWS apply it; it reads back identical.
+                    logFormat: settings.logFormat.kind === "default" ? undefined : settings.logFormat.formatString,
+                    tags,
+                },
+                { parent: this, dependsOn: deliveryReady },
+            );
+            return pulumi.all([pulumi.output(target.input), flowLog.id]).apply(([targetId, id]): [string, string] => [targetId, id]);
+        });
+
+        this.logGroupName = logGroup.name;
+        this.logGroupArn = logGroup.arn;
+        this.roleArn = roleArn;
+        this.flowLogIds = pulumi.all(flowLogIds).apply((pairs) => Object.fromEntries(pairs));
+        this.logFormat = settings.logFormat.formatString;
+        this.logFormatKind = settings.logFormat.kind;
+        this.trafficType = settings.trafficType;
+        this.maxAggregationInterval = settings.maxAggregationInterval;
+        this.region = region.region;
+        this.partition = partition.partition;
+        this.format = settings.logFormat;
+
+        this.registerOutputs({
+            logGroupName: this.logGroupName,
+            logGroupArn: this.logGroupArn,
+            roleArn: this.roleArn,
+            flowLogIds: this.flowLogIds,
+            logFormat: this.logFormat,
+            trafficType: this.trafficType,
+            region: this.region,
+        });
+    }
+}
+
+interface FlowLogTarget {
+    readonly kind: "vpc" | "subnet" | "eni";
+    readonly argName: "vpcId" | "subnetId" | "eniId";
+    readonly input: pulumi.Input<string>;
+    /** The id when it is a plain string, PENDING_ID when it is another resource's output. */
+    readonly id: TargetId;
+}
+
+function flowLogTargets(args: VpcFlowLogsArgs): FlowLogTarget[] {
+    const target = (kind: FlowLogTarget["kind"], argName: FlowLogTarget["argName"], input: pulumi.Input<string>): FlowLogTarget => ({
+        kind,
+        argName,
+        input,
+        id: typeof input === "string" ? input : PENDING_ID,
+    });
+    return [
+        ...(args.vpcId !== undefined ? [target("vpc", "vpcId", args.vpcId)] : []),
+        ...(args.subnetIds ?? []).map((id) => target("subnet", "subnetId", id)),
+        ...(args.eniIds ?? []).map((id) => target("eni", "eniId", id)),
+    ];
+}
+
+/**
+ * Child names from the component name and the target id (`flow-logs-vpc-0abc...`), so adding or
+ * removing a subnet leaves the other flow logs alone. An id known only after deployment gets its
+ * kind and position instead.
+ */
+function flowLogName(name: string, target: FlowLogTarget, index: number): string {
+    return typeof target.id === "string" ? `${name}-${target.id}` : `${name}-${target.kind}-${index}`;
+}

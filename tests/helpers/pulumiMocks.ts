@@ -1,0 +1,118 @@
+/**
+ * Pulumi mocks shared by every infrastructure test: import this module before any component.
+ * Every resource registration is recorded with its resolved inputs, and with what the engine would
+ * be told about it besides (parent, dependencies, retainOnDelete). Invokes the mocks do not know
+ * throw, so a new data source cannot slip in untested.
+ */
+import * as pulumi from "@pulumi/pulumi";
+// The public mocks API does not expose parent, dependencies or retainOnDelete; the mock monitor
+// sees them on each registration request, so the tests wrap it. Pinned with @pulumi/pulumi ~3.248.
+import { getMonitor } from "@pulumi/pulumi/runtime/settings";
+
+export const ACCOUNT_ID = "123456789012";
+export const REGION = "ap-northeast-2";
+export const PARTITION = "aws";
+
+export interface Registration {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Record<string, any>;
+}
+
+/** What the engine is told about a resource besides its inputs. */
+export interface RegistrationRequest {
+    readonly type: string;
+    readonly name: string;
+    /** Logical name of the parent ("" for the stack). */
+    readonly parent: string;
+    /** Logical names of every resource it waits for: dependsOn plus those whose outputs it uses. */
+    readonly dependencies: string[];
+    readonly retainOnDelete: boolean;
+}
+
+export const registrations: Registration[] = [];
+export const invokes: string[] = [];
+const requests: RegistrationRequest[] = [];
+
+/** Forgets what earlier tests registered. */
+export function resetRecordings(): void {
+    registrations.length = 0;
+    invokes.length = 0;
+    requests.length = 0;
+}
+
+function stateFor(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
+    switch (args.type) {
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { ...args.inputs, arn: `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:${args.inputs.name}` };
+        case "aws:iam/role:Role":
+            return { ...args.inputs, name: args.name, arn: `arn:aws:iam::${ACCOUNT_ID}:role/${args.name}` };
+        case "aws:iam/policy:Policy":
+            return { ...args.inputs, name: args.name, arn: `arn:aws:iam::${ACCOUNT_ID}:policy/${args.name}` };
+        default:
+            return args.inputs;
+    }
+}
+
+pulumi.runtime.setMocks(
+    {
+        newResource(args) {
+            registrations.push({ type: args.type, name: args.name, inputs: args.inputs });
+            const id = args.type === "aws:ec2/flowLog:FlowLog" ? `fl-${args.name}` : `${args.name}-id`;
+            return { id, state: stateFor(args) };
+        },
+        call(args) {
+            invokes.push(args.token);
+            switch (args.token) {
+                case "aws:index/getCallerIdentity:getCallerIdentity":
+                    return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/test`, userId: "AIDATEST", id: ACCOUNT_ID };
+                case "aws:index/getRegion:getRegion":
+                    return { region: REGION, name: REGION, endpoint: `ec2.${REGION}.amazonaws.com`, description: "Asia Pacific (Seoul)", id: REGION };
+                case "aws:index/getPartition:getPartition":
+                    return { partition: PARTITION, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: PARTITION };
+                default:
+                    throw new Error(`Mock not implemented: ${args.token}`);
+            }
+        },
+    },
+    "vpc-flow-logs",
+    "dev",
+    false,
+);
+
+const nameFromUrn = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+const monitor = getMonitor() as unknown as { registerResource(req: any, callback: unknown): Promise<void> };
+const registerResource = monitor.registerResource.bind(monitor);
+monitor.registerResource = (req: any, callback: unknown) => {
+    requests.push({
+        type: req.getType(),
+        name: req.getName(),
+        parent: req.getParent() ? nameFromUrn(req.getParent()) : "",
+        dependencies: (req.getDependenciesList() as string[]).map(nameFromUrn).sort(),
+        retainOnDelete: req.getRetainondelete() === true,
+    });
+    return registerResource(req, callback);
+};
+
+/** What the program told the engine about the named resource. */
+export function requestFor(name: string): RegistrationRequest {
+    const found = requests.filter((r) => r.name === name);
+    if (found.length !== 1) throw new Error(`expected one resource named ${name}, found ${found.length}`);
+    return found[0];
+}
+
+/** Resolves an output to its value (outputs are resolved in tests: mocks run without preview). */
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((value) => resolve(value)));
+}
+
+/** Registrations whose name starts with the prefix, as `type name` lines, in a stable order. */
+export function registeredUnder(prefix: string): Registration[] {
+    return registrations.filter((r) => r.name === prefix || r.name.startsWith(prefix + "-"));
+}
+
+export function byName(name: string): Registration {
+    const found = registrations.filter((r) => r.name === name);
+    if (found.length !== 1) throw new Error(`expected one registration named ${name}, found ${found.length}`);
+    return found[0];
+}
