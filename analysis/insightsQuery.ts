@@ -1,0 +1,85 @@
+/**
+ * Builds CloudWatch Logs Insights queries over flow-log records. Pure string building, tested with
+ * exact strings. The stack output `insightsQuery` and the live diagnosis both come from here.
+ *
+ * Field names: for the default format Logs Insights discovers `srcAddr`, `dstPort`, ... by itself;
+ * for any other format the query starts with `parse @message` and names the columns the same way
+ * (see `insightsName` in logFormat.ts), so everything downstream reads one set of names.
+ * Syntax: CloudWatch Logs user guide, "CloudWatch Logs Insights language query syntax".
+ */
+import { LogFormat, fieldSpec } from "./logFormat";
+
+/** Logs Insights column name for a flow-log field. */
+export function insightsField(name: string): string {
+    const spec = fieldSpec(name);
+    if (!spec) throw new Error(`Unknown flow-log field '${name}'`);
+    return spec.insightsName;
+}
+
+/** `parse @message "* * ..." as a, b, ...` for formats Logs Insights does not discover; empty for default. */
+export function parseClause(format: LogFormat): string[] {
+    if (format.kind === "default") return [];
+    const stars = format.fields.map(() => "*").join(" ");
+    return [`parse @message "${stars}" as ${format.fields.map(insightsField).join(", ")}`];
+}
+
+/** The conversation to look at. Addresses are IPs or CIDRs; an absent side matches any address. */
+export interface ConversationSelector {
+    readonly src?: readonly string[];
+    readonly dst?: readonly string[];
+    readonly port: number;
+    /** IANA protocol number: 6 TCP, 17 UDP. */
+    readonly protocol: number;
+}
+
+/** `srcAddr = "10.0.1.25"` for an address, `isIpInSubnet(srcAddr, "10.0.1.0/24")` for a CIDR. */
+export function addressPredicate(column: string, addresses: readonly string[]): string {
+    const terms = addresses.map((a) => (a.includes("/") ? `isIpInSubnet(${column}, "${a}")` : `${column} = "${a}"`));
+    return terms.length === 1 ? terms[0] : `(${terms.join(" or ")})`;
+}
+
+/**
+ * Both directions of the conversation: outbound src -> dst:port and inbound dst:port -> src.
+ * Ports are compared as numbers, which works for discovered and parsed columns alike.
+ */
+export function conversationFilter(sel: ConversationSelector): string {
+    const side = (column: string, addresses?: readonly string[]) =>
+        addresses && addresses.length > 0 ? [addressPredicate(column, addresses)] : [];
+    const outbound = [...side("srcAddr", sel.src), ...side("dstAddr", sel.dst), `dstPort = ${sel.port}`];
+    const inbound = [...side("srcAddr", sel.dst), `srcPort = ${sel.port}`, ...side("dstAddr", sel.src)];
+    return `filter protocol = ${sel.protocol} and ((${outbound.join(" and ")}) or (${inbound.join(" and ")}))`;
+}
+
+/** Columns worth reading by eye, in this order, where the format has them. */
+const LISTED_FIELDS = [
+    "interface-id",
+    "srcaddr",
+    "srcport",
+    "dstaddr",
+    "dstport",
+    "action",
+    "packets",
+    "bytes",
+    "tcp-flags",
+    "flow-direction",
+    "traffic-path",
+    "pkt-srcaddr",
+    "pkt-dstaddr",
+    "log-status",
+];
+
+/**
+ * A query a person pastes into the Logs Insights console: the conversation's records, newest
+ * first. Without src/dst it lists every record on the port, which is what the stack output offers
+ * before anyone knows the task's address.
+ */
+export function buildRecordsQuery(format: LogFormat, sel: ConversationSelector, limit = 1000): string {
+    const columns = LISTED_FIELDS.filter((f) => format.fields.includes(f)).map(insightsField);
+    return [
+        ...parseClause(format),
+        `fields @timestamp, ${columns.join(", ")}`,
+        conversationFilter(sel),
+        "sort @timestamp desc",
+        `limit ${limit}`,
+    ].join("\n| ");
+}

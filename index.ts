@@ -1,0 +1,54 @@
+/**
+ * The Pulumi program: reads the stack config (namespace `vpc-flow-logs:`), creates the flow logs,
+ * and exports what a person needs to read them. Only this file reads config; the component takes
+ * plain, typed arguments.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { buildRecordsQuery } from "./analysis/insightsQuery";
+import { readIdList, readTags } from "./components/flowLogSettings";
+import { cleanupInstruction, insightsConsoleUrl as consoleUrl } from "./components/stackOutputs";
+import { validateOrFail } from "./components/userErrors";
+import { VpcFlowLogs } from "./components/vpcFlowLogs";
+
+const config = new pulumi.Config("vpc-flow-logs");
+const stack = pulumi.getStack();
+
+const retainLogsOnDestroy = config.getBoolean("retainLogsOnDestroy") ?? false;
+const [subnetIds, eniIds, tags] = validateOrFail(() => [
+    readIdList("subnetIds", config.getObject<unknown>("subnetIds")),
+    readIdList("eniIds", config.getObject<unknown>("eniIds")),
+    readTags(config.getObject<unknown>("tags")),
+] as const);
+
+const flowLogs = new VpcFlowLogs("flow-logs", {
+    vpcId: config.get("vpcId"),
+    subnetIds,
+    eniIds,
+    trafficType: config.get("trafficType"),
+    maxAggregationInterval: config.getNumber("maxAggregationInterval"),
+    logFormat: config.get("logFormat"),
+    logGroupName: config.get("logGroupName") ?? `/vpc-flow-logs/${stack}`,
+    retentionInDays: config.getNumber("retentionInDays"),
+    kmsKeyArn: config.get("kmsKeyArn"),
+    retainLogsOnDestroy,
+    existingRoleArn: config.get("existingRoleArn"),
+    tags,
+});
+
+export const logGroupName = flowLogs.logGroupName;
+export const logGroupArn = flowLogs.logGroupArn;
+export const roleArn = flowLogs.roleArn;
+export const flowLogIds = flowLogs.flowLogIds;
+export const logFormat = flowLogs.logFormat;
+export const logFormatKind = flowLogs.logFormatKind;
+export const trafficType = flowLogs.trafficType;
+export const maxAggregationInterval = flowLogs.maxAggregationInterval;
+export const region = flowLogs.region;
+/** Every TCP 443 record (S3 over HTTPS), newest first: paste into Logs Insights on the log group. */
+export const insightsQuery = buildRecordsQuery(flowLogs.format, { port: 443, protocol: 6 });
+export const insightsConsoleUrl = pulumi
+    .all([flowLogs.partition, region, logGroupName])
+    .apply(([p, r, name]) => consoleUrl(p, r, name, insightsQuery));
+export const cleanup = pulumi
+    .all([logGroupName, region])
+    .apply(([name, r]) => cleanupInstruction(stack, name, r, retainLogsOnDestroy));
