@@ -1,0 +1,67 @@
+/**
+ * Turns AWS SDK errors into messages a person can act on. Switches on `error.name`, as the SDK's
+ * error-handling guide advises; anything unrecognised keeps AWS's own message.
+ */
+
+/** What the person running the CLI needs; the README lists the same policy. */
+export const CLI_IAM_ACTIONS: readonly string[] = [
+    "logs:StartQuery",
+    "logs:GetQueryResults",
+    "logs:StopQuery",
+    "logs:DescribeLogGroups",
+    "logs:DescribeLogStreams",
+    "ec2:DescribeFlowLogs",
+];
+
+export interface AwsErrorContext {
+    readonly logGroupName?: string;
+    readonly region?: string;
+    readonly query?: string;
+}
+
+export function explainAwsError(err: unknown, ctx: AwsErrorContext): string {
+    const e = err as { name?: string; message?: string; code?: string };
+    const name = e.name ?? "";
+    const awsMessage = (e.message ?? String(err)).trim();
+    const where = ctx.region ? ` in ${ctx.region}` : "";
+    switch (name) {
+        case "CredentialsProviderError":
+            return (
+                "No AWS credentials were found. Set AWS_PROFILE (and run 'aws sso login' for an SSO profile), or " +
+                "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then try again. 'aws sts get-caller-identity' should answer."
+            );
+        case "ExpiredTokenException":
+        case "ExpiredToken":
+            return "Your AWS credentials have expired. Refresh them (e.g. 'aws sso login') and try again.";
+        case "UnrecognizedClientException":
+        case "InvalidClientTokenId":
+        case "InvalidSignatureException":
+        case "AuthFailure":
+            return `AWS did not accept your credentials${where} (${name}). Check AWS_PROFILE or the access keys, and that the region is enabled for your account.`;
+        case "ResourceNotFoundException":
+            return (
+                `Log group '${ctx.logGroupName ?? "?"}' was not found${where}. Deploy the stack ('pulumi up'), ` +
+                "or point at the region it lives in with --region."
+            );
+        case "AccessDeniedException":
+        case "AccessDenied":
+        case "UnauthorizedOperation":
+            return (
+                `AWS denied the request${where}: ${awsMessage}\n` +
+                `The CLI needs these IAM actions: ${CLI_IAM_ACTIONS.join(", ")} (see the README for a policy).`
+            );
+        case "MalformedQueryException":
+            return `Logs Insights rejected the query: ${awsMessage}\nThe query was:\n${ctx.query ?? "(not available)"}`;
+        case "InvalidParameterException":
+            return `CloudWatch Logs rejected a parameter${where}: ${awsMessage}`;
+        default:
+            break;
+    }
+    if (/region is missing/i.test(awsMessage)) {
+        return "No AWS region: pass --region, set AWS_REGION, or use --stack so the stack's region is used.";
+    }
+    if (e.code === "ENOTFOUND" || e.code === "ECONNREFUSED" || e.code === "ETIMEDOUT" || e.code === "EAI_AGAIN") {
+        return `Could not reach AWS${where} (${e.code}). Check the region name, your network or proxy, and AWS_ENDPOINT_URL if you set it.`;
+    }
+    return `AWS request failed${where}: ${name ? name + ": " : ""}${awsMessage}`;
+}

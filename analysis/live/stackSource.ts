@@ -1,0 +1,91 @@
+/**
+ * Where a live diagnosis learns the log group, region, format and filter: the stack's outputs
+ * (`pulumi stack output --json`), a file holding the same JSON, or flags given by hand.
+ */
+import { execFile } from "child_process";
+import { readFile } from "fs/promises";
+import { UserInputError, quote } from "../errors";
+
+export interface FlowLogSource {
+    readonly logGroupName: string;
+    readonly region?: string;
+    /** Format string or preset name, as the stack exported it. */
+    readonly logFormat?: string;
+    readonly trafficType?: string;
+    /** Target id -> flow log id, for the status command. */
+    readonly flowLogIds?: Record<string, string>;
+}
+
+/** Reads the outputs this project's stack exports; `origin` names where they came from in messages. */
+export function parseStackOutputs(text: string, origin: string): FlowLogSource {
+    let outputs: unknown;
+    try {
+        outputs = JSON.parse(text);
+    } catch {
+        throw new UserInputError(`${origin} is not JSON. Expected the output of 'pulumi stack output --json'.`);
+    }
+    if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs)) {
+        throw new UserInputError(`${origin} is not a JSON object of stack outputs. Expected the output of 'pulumi stack output --json'.`);
+    }
+    const o = outputs as Record<string, unknown>;
+    if (Object.keys(o).length === 0) {
+        throw new UserInputError(`${origin} has no outputs: the stack has not been deployed. Run 'pulumi up' first.`);
+    }
+    if (typeof o.logGroupName !== "string") {
+        throw new UserInputError(
+            `${origin} has no 'logGroupName' output: it is not a vpc-flow-logs stack, or it was deployed by an older version. Run 'pulumi up', or pass --log-group and --region.`,
+        );
+    }
+    const text_ = (key: string) => (typeof o[key] === "string" ? (o[key] as string) : undefined);
+    const ids = o.flowLogIds;
+    return {
+        logGroupName: o.logGroupName,
+        region: text_("region"),
+        logFormat: text_("logFormat"),
+        trafficType: text_("trafficType"),
+        flowLogIds: ids && typeof ids === "object" && !Array.isArray(ids) ? (ids as Record<string, string>) : undefined,
+    };
+}
+
+export async function readOutputsFile(path: string): Promise<FlowLogSource> {
+    let text: string;
+    try {
+        text = await readFile(path, "utf8");
+    } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        throw new UserInputError(
+            code === "ENOENT" ? `--outputs-file ${quote(path)} does not exist.` : `--outputs-file ${quote(path)} cannot be read (${code}).`,
+        );
+    }
+    return parseStackOutputs(text, `--outputs-file ${quote(path)}`);
+}
+
+/** Runs a command and returns its stdout; rejects with the error, stdout and stderr. */
+export type CommandRunner = (file: string, args: string[], cwd: string) => Promise<{ stdout: string }>;
+
+export const runCommand: CommandRunner = (file, args, cwd) =>
+    new Promise((resolve, reject) => {
+        execFile(file, args, { cwd, maxBuffer: 16 * 1024 * 1024, env: process.env }, (error, stdout, stderr) => {
+            if (error) reject(Object.assign(error, { stdout, stderr }));
+            else resolve({ stdout });
+        });
+    });
+
+/** `pulumi stack output --json --stack <name>`, run in the project folder. */
+export async function readStackOutputs(stack: string, projectDir: string, run: CommandRunner = runCommand): Promise<FlowLogSource> {
+    let stdout: string;
+    try {
+        ({ stdout } = await run("pulumi", ["stack", "output", "--json", "--stack", stack], projectDir));
+    } catch (err) {
+        const e = err as NodeJS.ErrnoException & { stderr?: string };
+        if (e.code === "ENOENT") {
+            throw new UserInputError(
+                "The 'pulumi' command was not found on PATH. Install the Pulumi CLI, or save the outputs where it is installed " +
+                    "('pulumi stack output --json --stack <name> > outputs.json') and pass --outputs-file outputs.json, or pass --log-group and --region.",
+            );
+        }
+        const detail = (e.stderr ?? "").trim().split("\n").filter(Boolean).pop() ?? e.message;
+        throw new UserInputError(`'pulumi stack output --json --stack ${stack}' failed: ${detail}`);
+    }
+    return parseStackOutputs(stdout, `Stack ${quote(stack)}`);
+}

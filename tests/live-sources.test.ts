@@ -1,0 +1,193 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { UserInputError } from "../analysis/errors";
+import { parseStackOutputs, readOutputsFile, readStackOutputs } from "../analysis/live/stackSource";
+import { resolveWindow, undeliveredTailMs } from "../analysis/live/timeWindow";
+import { CLI_IAM_ACTIONS, explainAwsError } from "../analysis/live/awsErrors";
+
+const NOW = new Date("2026-11-26T15:00:00Z");
+const OUTPUTS = {
+    logGroupName: "/vpc-flow-logs/dev",
+    region: "ap-northeast-2",
+    logFormat: "${version} ${srcaddr}",
+    trafficType: "ALL",
+    flowLogIds: { "vpc-0123456789abcdef0": "fl-0abc" },
+    cleanup: "Run 'pulumi destroy'",
+};
+
+async function rejection(promise: Promise<unknown>): Promise<string> {
+    try {
+        await promise;
+    } catch (err) {
+        expect(err).to.be.instanceOf(UserInputError);
+        return (err as Error).message;
+    }
+    throw new Error("expected a UserInputError");
+}
+
+function thrown(fn: () => unknown): string {
+    try {
+        fn();
+    } catch (err) {
+        expect(err).to.be.instanceOf(UserInputError);
+        return (err as Error).message;
+    }
+    throw new Error("expected a UserInputError");
+}
+
+describe("live sources: stack outputs, time window, AWS errors", () => {
+    describe("stack outputs", () => {
+        it("reads log group, region, format, filter and flow log ids", () => {
+            expect(parseStackOutputs(JSON.stringify(OUTPUTS), "Stack 'dev'")).to.deep.equal({
+                logGroupName: "/vpc-flow-logs/dev",
+                region: "ap-northeast-2",
+                logFormat: "${version} ${srcaddr}",
+                trafficType: "ALL",
+                flowLogIds: { "vpc-0123456789abcdef0": "fl-0abc" },
+            });
+        });
+
+        it("runs 'pulumi stack output --json --stack <name>' in the project folder", async () => {
+            const calls: string[] = [];
+            const source = await readStackOutputs("dev", "/project", async (file, args, cwd) => {
+                calls.push(`${cwd}: ${file} ${args.join(" ")}`);
+                return { stdout: JSON.stringify(OUTPUTS) };
+            });
+            expect(calls).to.deep.equal(["/project: pulumi stack output --json --stack dev"]);
+            expect(source.logGroupName).to.equal("/vpc-flow-logs/dev");
+        });
+
+        it("says what to do when the pulumi binary is missing", async () => {
+            const missing = () => Promise.reject(Object.assign(new Error("spawn pulumi ENOENT"), { code: "ENOENT" }));
+            expect(await rejection(readStackOutputs("dev", "/project", missing))).to.equal(
+                "The 'pulumi' command was not found on PATH. Install the Pulumi CLI, or save the outputs where it is installed " +
+                    "('pulumi stack output --json --stack <name> > outputs.json') and pass --outputs-file outputs.json, or pass --log-group and --region.",
+            );
+        });
+
+        it("passes on the last line of pulumi's own error", async () => {
+            const fails = () =>
+                Promise.reject(Object.assign(new Error("exit 255"), { code: 255, stderr: "warning: x\nerror: no stack named 'prod' found\n" }));
+            expect(await rejection(readStackOutputs("prod", "/project", fails))).to.equal(
+                "'pulumi stack output --json --stack prod' failed: error: no stack named 'prod' found",
+            );
+        });
+
+        const bad: [string, string, string][] = [
+            ["a stack with no outputs", "{}", "Stack 'dev' has no outputs: the stack has not been deployed. Run 'pulumi up' first."],
+            ["text that is not JSON", "Current stack outputs (0):", "Stack 'dev' is not JSON. Expected the output of 'pulumi stack output --json'."],
+            ["a JSON list", "[]", "Stack 'dev' is not a JSON object of stack outputs. Expected the output of 'pulumi stack output --json'."],
+            [
+                "another project's stack",
+                '{"url":"https://example.com"}',
+                "Stack 'dev' has no 'logGroupName' output: it is not a vpc-flow-logs stack, or it was deployed by an older version. Run 'pulumi up', or pass --log-group and --region.",
+            ],
+        ];
+        for (const [what, text, message] of bad) {
+            it(`refuses ${what}`, () => expect(thrown(() => parseStackOutputs(text, "Stack 'dev'"))).to.equal(message));
+        }
+
+        it("reads a saved outputs file, and names a missing one", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "outputs-"));
+            const file = path.join(dir, "outputs.json");
+            fs.writeFileSync(file, JSON.stringify(OUTPUTS));
+            expect((await readOutputsFile(file)).region).to.equal("ap-northeast-2");
+            expect(await rejection(readOutputsFile(path.join(dir, "nope.json")))).to.equal(`--outputs-file '${path.join(dir, "nope.json")}' does not exist.`);
+        });
+    });
+
+    describe("time window", () => {
+        it("reads --since as the last stretch up to now", () => {
+            expect(resolveWindow({ since: "30m" }, NOW)).to.deep.equal({ start: new Date("2026-11-26T14:30:00Z"), end: NOW });
+        });
+
+        it("reads --start and --end as ISO times or durations before now", () => {
+            expect(resolveWindow({ start: "2026-11-26T13:00:00Z", end: "1h" }, NOW)).to.deep.equal({
+                start: new Date("2026-11-26T13:00:00Z"),
+                end: new Date("2026-11-26T14:00:00Z"),
+            });
+        });
+
+        const bad: [string, Parameters<typeof resolveWindow>[0], string][] = [
+            ["no window", {}, "A live query needs a time window: --since 30m, or --start (and optionally --end)."],
+            ["both --since and --start", { since: "1h", start: "2h" }, "Give either --since or --start, not both."],
+            ["a bad --since", { since: "yesterday" }, "Invalid --since 'yesterday'. Allowed: a duration such as 30m, 2h, 1d."],
+            [
+                "a bad --start",
+                { start: "26/11/2026" },
+                "Invalid --start '26/11/2026'. Allowed: an ISO 8601 time (2026-11-26T14:05:00Z) or a time before now such as 30m, 2h, 1d.",
+            ],
+            [
+                "start after end",
+                { start: "2026-11-26T14:00:00Z", end: "2026-11-26T13:00:00Z" },
+                "The window starts (2026-11-26T14:00:00.000Z) at or after it ends (2026-11-26T13:00:00.000Z). Start must come before end.",
+            ],
+            ["an end in the future", { start: "1h", end: "2026-11-26T16:00:00Z" }, "--end 2026-11-26T16:00:00.000Z is in the future (now is 2026-11-26T15:00:00.000Z)."],
+            ["a window over 24 h", { since: "2d" }, "The window is 48.0 h long; over 24 h scans (and bills) a lot of data. Narrow it, or pass --allow-wide-window."],
+        ];
+        for (const [what, flags, message] of bad) {
+            it(`refuses ${what}`, () => expect(thrown(() => resolveWindow(flags, NOW))).to.equal(message));
+        }
+
+        it("allows a wide window when asked", () => {
+            expect(resolveWindow({ since: "2d", allowWideWindow: true }, NOW).start).to.deep.equal(new Date("2026-11-24T15:00:00Z"));
+        });
+
+        it("measures the part of the window that may not be delivered yet", () => {
+            expect(undeliveredTailMs(resolveWindow({ since: "30m" }, NOW), NOW)).to.equal(10 * 60 * 1000);
+            expect(undeliveredTailMs(resolveWindow({ since: "5m" }, NOW), NOW)).to.equal(5 * 60 * 1000);
+            expect(undeliveredTailMs(resolveWindow({ start: "2h", end: "1h" }, NOW), NOW)).to.equal(0);
+        });
+    });
+
+    describe("AWS errors", () => {
+        const ctx = { logGroupName: "/vpc-flow-logs/dev", region: "ap-northeast-2", query: "fields @timestamp\n| bad" };
+        const cases: [string, object, string][] = [
+            [
+                "missing credentials",
+                { name: "CredentialsProviderError", message: "Could not load credentials from any providers" },
+                "No AWS credentials were found. Set AWS_PROFILE (and run 'aws sso login' for an SSO profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then try again. 'aws sts get-caller-identity' should answer.",
+            ],
+            [
+                "a log group that does not exist",
+                { name: "ResourceNotFoundException", message: "The specified log group does not exist." },
+                "Log group '/vpc-flow-logs/dev' was not found in ap-northeast-2. Deploy the stack ('pulumi up'), or point at the region it lives in with --region.",
+            ],
+            [
+                "access denied",
+                { name: "AccessDeniedException", message: "User: arn:aws:iam::123456789012:user/a is not authorized to perform: logs:StartQuery" },
+                "AWS denied the request in ap-northeast-2: User: arn:aws:iam::123456789012:user/a is not authorized to perform: logs:StartQuery\n" +
+                    "The CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, ec2:DescribeFlowLogs (see the README for a policy).",
+            ],
+            [
+                "a malformed query",
+                { name: "MalformedQueryException", message: "unexpected symbol found bad at line 2" },
+                "Logs Insights rejected the query: unexpected symbol found bad at line 2\nThe query was:\nfields @timestamp\n| bad",
+            ],
+            [
+                "a missing region",
+                { name: "Error", message: "Region is missing" },
+                "No AWS region: pass --region, set AWS_REGION, or use --stack so the stack's region is used.",
+            ],
+            [
+                "a region that does not resolve",
+                { name: "Error", code: "ENOTFOUND", message: "getaddrinfo ENOTFOUND logs.ap-nowhere-1.amazonaws.com" },
+                "Could not reach AWS in ap-northeast-2 (ENOTFOUND). Check the region name, your network or proxy, and AWS_ENDPOINT_URL if you set it.",
+            ],
+            ["anything else", { name: "InternalFailure", message: "boom" }, "AWS request failed in ap-northeast-2: InternalFailure: boom"],
+        ];
+        for (const [what, err, message] of cases) {
+            it(`explains ${what}`, () => expect(explainAwsError(err, ctx)).to.equal(message));
+        }
+
+        it("lists exactly the IAM actions the README's policy grants", () => {
+            const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+            const policy = /```json\n(\{[\s\S]*?"Sid": "VpcFlowDiagnoseCli"[\s\S]*?\n\})\n```/.exec(readme);
+            expect(policy, "README has the CLI's IAM policy").to.not.equal(null);
+            const actions = (JSON.parse(policy![1]).Statement as { Action: string[] }[]).flatMap((s) => s.Action);
+            expect(actions).to.deep.equal([...CLI_IAM_ACTIONS]);
+        });
+    });
+});
