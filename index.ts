@@ -6,6 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { buildRecordsQuery } from "./analysis/insightsQuery";
 import { readIdList, readTags } from "./components/flowLogSettings";
+import { FlowLogLab } from "./components/lab";
+import { checkLabStandsAlone, resolveLabScenario } from "./components/labScenarios";
 import { cleanupInstruction, insightsConsoleUrl as consoleUrl } from "./components/stackOutputs";
 import { validateOrFail } from "./components/userErrors";
 import { VpcFlowLogs } from "./components/vpcFlowLogs";
@@ -20,13 +22,27 @@ const [subnetIds, eniIds, tags] = validateOrFail(() => [
     readTags(config.getObject<unknown>("tags")),
 ] as const);
 
+// The reproduction lab (`pulumi config set lab no-route`): a VPC that breaks S3 access on purpose,
+// logged by this stack's flow logs. Absent, the program is exactly the flow logs for your targets.
+const labValue = config.get("lab");
+const vpcIdValue = config.get("vpcId");
+if (labValue !== undefined) {
+    validateOrFail(() => {
+        resolveLabScenario(labValue);
+        checkLabStandsAlone(labValue, { vpcId: vpcIdValue, subnetIds, eniIds });
+    });
+}
+const lab = labValue === undefined ? undefined : new FlowLogLab("lab", { scenario: labValue, tags });
+
 const flowLogs = new VpcFlowLogs("flow-logs", {
-    vpcId: config.get("vpcId"),
+    vpcId: lab?.vpcId ?? vpcIdValue,
     subnetIds,
     eniIds,
     trafficType: config.get("trafficType"),
     maxAggregationInterval: config.getNumber("maxAggregationInterval"),
-    logFormat: config.get("logFormat"),
+    // The lab is there to check the diagnosis, which reads tcp-flags and flow-direction best.
+    // (Pulumi.yaml declares no default for logFormat: a declared one would hide "not set".)
+    logFormat: config.get("logFormat") ?? (lab !== undefined ? "diagnostic" : undefined),
     logGroupName: config.get("logGroupName") ?? `/vpc-flow-logs/${stack}`,
     retentionInDays: config.getNumber("retentionInDays"),
     kmsKeyArn: config.get("kmsKeyArn"),
@@ -52,3 +68,15 @@ export const insightsConsoleUrl = pulumi
 export const cleanup = pulumi
     .all([logGroupName, region])
     .apply(([name, r]) => cleanupInstruction(stack, name, r, retainLogsOnDestroy));
+
+// Only a lab stack has these outputs: an `export const` would add the keys (undefined) to every
+// stack. `pulumi stack output labDiagnoseCommand` prints the command to run once records arrive.
+if (lab !== undefined) {
+    Object.assign(exports, {
+        labScenario: lab.scenario.name,
+        labExpectedVerdict: lab.scenario.expectedVerdict,
+        labGeneratorPrivateIp: lab.generatorPrivateIp,
+        labGeneratorEniId: lab.generatorEniId,
+        labDiagnoseCommand: lab.diagnoseCommand,
+    });
+}

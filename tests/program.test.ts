@@ -1,26 +1,9 @@
 import { expect } from "chai";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ACCOUNT_ID, REGION, byName, promiseOf, registeredUnder, resetRecordings } from "./helpers/pulumiMocks";
+import { ACCOUNT_ID, REGION, byName, registeredUnder, resetRecordings } from "./helpers/pulumiMocks";
+import { outputsOf, runProgram } from "./helpers/program";
 
 const VPC = "vpc-0123456789abcdef0";
-const PROGRAM = path.join(__dirname, "..", "index.js");
-
-/** Runs index.ts afresh with the given stack config (keys without the `vpc-flow-logs:` prefix). */
-function runProgram(config: Record<string, string>): Record<string, any> {
-    const namespaced: Record<string, string> = { "aws:region": REGION };
-    for (const [key, value] of Object.entries(config)) namespaced[`vpc-flow-logs:${key}`] = value;
-    pulumi.runtime.setAllConfig(namespaced);
-    delete require.cache[require.resolve(PROGRAM)];
-    return require(PROGRAM);
-}
-
-async function outputsOf(program: Record<string, any>): Promise<Record<string, unknown>> {
-    const entries = await Promise.all(
-        Object.entries(program).map(async ([key, value]) => [key, pulumi.Output.isInstance(value) ? await promiseOf(value) : value] as const),
-    );
-    return Object.fromEntries(entries);
-}
 
 describe("the Pulumi program (index.ts) under mocks", () => {
     beforeEach(resetRecordings);

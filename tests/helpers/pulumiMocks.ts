@@ -13,6 +13,19 @@ export const ACCOUNT_ID = "123456789012";
 export const REGION = "ap-northeast-2";
 export const PARTITION = "aws";
 
+/** What the reproduction lab's data sources and its awsx VPC answer under these mocks. */
+export const LAB_MOCK = {
+    vpcId: "vpc-0aaaabbbbccccdddd",
+    /** awsx's public subnet (awsx children are not created under mocks: they are the Vpc's state). */
+    publicSubnetId: "subnet-0feedfacefeedface",
+    amiParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+    amiId: "ami-0123456789abcdef0",
+    s3PrefixListName: `com.amazonaws.${REGION}.s3`,
+    s3PrefixListId: "pl-78a54011",
+    /** Deliberately not in address order. */
+    s3Cidrs: ["52.219.204.0/22", "3.5.140.0/22", "52.219.56.0/22"],
+} as const;
+
 export interface Registration {
     readonly type: string;
     readonly name: string;
@@ -28,6 +41,7 @@ export interface RegistrationRequest {
     /** Logical names of every resource it waits for: dependsOn plus those whose outputs it uses. */
     readonly dependencies: string[];
     readonly retainOnDelete: boolean;
+    readonly deleteBeforeReplace: boolean;
 }
 
 export const registrations: Registration[] = [];
@@ -49,6 +63,17 @@ function stateFor(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
             return { ...args.inputs, name: args.name, arn: `arn:aws:iam::${ACCOUNT_ID}:role/${args.name}` };
         case "aws:iam/policy:Policy":
             return { ...args.inputs, name: args.name, arn: `arn:aws:iam::${ACCOUNT_ID}:policy/${args.name}` };
+        case "aws:ec2/instance:Instance":
+            // privateIp is what the program asked for; AWS would pick one otherwise.
+            return { ...args.inputs, primaryNetworkInterfaceId: `eni-${args.name}`, privateIp: args.inputs.privateIp ?? "10.0.0.99" };
+        case "awsx:ec2:Vpc":
+            // A remote component: under mocks it is one registration whose outputs are this state.
+            return {
+                vpcId: LAB_MOCK.vpcId,
+                publicSubnetIds: [LAB_MOCK.publicSubnetId],
+                privateSubnetIds: [],
+                isolatedSubnetIds: [],
+            };
         default:
             return args.inputs;
     }
@@ -70,6 +95,24 @@ pulumi.runtime.setMocks(
                     return { region: REGION, name: REGION, endpoint: `ec2.${REGION}.amazonaws.com`, description: "Asia Pacific (Seoul)", id: REGION };
                 case "aws:index/getPartition:getPartition":
                     return { partition: PARTITION, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: PARTITION };
+                case "aws:ssm/getParameter:getParameter":
+                    // Only the parameter the lab must ask for: any other name is a bug.
+                    if (args.inputs.name !== LAB_MOCK.amiParameter) throw new Error(`Mock not implemented: SSM parameter ${args.inputs.name}`);
+                    return { arn: `arn:aws:ssm:${REGION}::parameter${LAB_MOCK.amiParameter}`, id: LAB_MOCK.amiParameter, name: LAB_MOCK.amiParameter, type: "String", value: LAB_MOCK.amiId, insecureValue: LAB_MOCK.amiId, version: 1 };
+                case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+                    if (args.inputs.name !== LAB_MOCK.s3PrefixListName) throw new Error(`Mock not implemented: prefix list ${args.inputs.name}`);
+                    return {
+                        id: LAB_MOCK.s3PrefixListId,
+                        name: LAB_MOCK.s3PrefixListName,
+                        addressFamily: "IPv4",
+                        arn: `arn:aws:ec2:${REGION}:aws:prefix-list/${LAB_MOCK.s3PrefixListId}`,
+                        entries: LAB_MOCK.s3Cidrs.map((cidr) => ({ cidr, description: "" })),
+                        maxEntries: LAB_MOCK.s3Cidrs.length,
+                        ownerId: "AWS",
+                        region: REGION,
+                        tags: {},
+                        version: 1,
+                    };
                 default:
                     throw new Error(`Mock not implemented: ${args.token}`);
             }
@@ -90,6 +133,7 @@ monitor.registerResource = (req: any, callback: unknown) => {
         parent: req.getParent() ? nameFromUrn(req.getParent()) : "",
         dependencies: (req.getDependenciesList() as string[]).map(nameFromUrn).sort(),
         retainOnDelete: req.getRetainondelete() === true,
+        deleteBeforeReplace: req.getDeletebeforereplace() === true,
     });
     return registerResource(req, callback);
 };

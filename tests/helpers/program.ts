@@ -1,0 +1,26 @@
+/**
+ * Runs index.ts under the shared mocks (import ./pulumiMocks first), the way tests/program.test.ts
+ * does, for tests that need the whole program with a given stack config.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { REGION, promiseOf } from "./pulumiMocks";
+
+const PROGRAM = path.join(__dirname, "..", "..", "index.js");
+
+/** Runs index.ts afresh with the given stack config (keys without the `vpc-flow-logs:` prefix). */
+export function runProgram(config: Record<string, string>): Record<string, any> {
+    const namespaced: Record<string, string> = { "aws:region": REGION };
+    for (const [key, value] of Object.entries(config)) namespaced[`vpc-flow-logs:${key}`] = value;
+    pulumi.runtime.setAllConfig(namespaced);
+    delete require.cache[require.resolve(PROGRAM)];
+    return require(PROGRAM);
+}
+
+/** Every export of the program, outputs resolved. */
+export async function outputsOf(program: Record<string, any>): Promise<Record<string, unknown>> {
+    const entries = await Promise.all(
+        Object.entries(program).map(async ([key, value]) => [key, pulumi.Output.isInstance(value) ? await promiseOf(value) : value] as const),
+    );
+    return Object.fromEntries(entries);
+}
