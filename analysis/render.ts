@@ -1,0 +1,170 @@
+/**
+ * Diagnosis to text (for people at a terminal), JSON (for scripts) and Markdown (for a ticket).
+ */
+import { Diagnosis, InterfaceSummary, TimelineEntry } from "./classify";
+
+export const OUTPUT_FORMATS = ["text", "json", "markdown"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export function render(diagnosis: Diagnosis, output: OutputFormat): string {
+    switch (output) {
+        case "json":
+            return renderJson(diagnosis);
+        case "markdown":
+            return renderMarkdown(diagnosis);
+        case "text":
+            return renderText(diagnosis);
+    }
+}
+
+export function renderJson(diagnosis: Diagnosis): string {
+    return JSON.stringify(diagnosis, null, 2) + "\n";
+}
+
+const ROWS: ReadonlyArray<readonly ["outbound" | "inbound", "accept" | "reject", string]> = [
+    ["outbound", "accept", "ACCEPT"],
+    ["outbound", "reject", "REJECT"],
+    ["inbound", "accept", "ACCEPT"],
+    ["inbound", "reject", "REJECT"],
+];
+
+function conversationLine(d: Diagnosis): string {
+    const c = d.conversation;
+    return `${c.src.join(",")} -> ${c.dst.join(",")}:${c.port}/${c.protocol} (flow log traffic type ${c.trafficType})`;
+}
+
+function seenLine(d: Diagnosis): string {
+    if (d.firstSeen === null) return "no matching record";
+    return `first seen ${d.firstSeen}, last seen ${d.lastSeen}`;
+}
+
+function interfaceLine(i: InterfaceSummary): string {
+    const where = [...i.subnetIds, ...i.vpcIds];
+    const role = i.role === "workload" ? "workload" : "NAT gateway leg";
+    const status = [i.nodata > 0 ? `${i.nodata} NODATA` : "", i.skipdata > 0 ? `${i.skipdata} SKIPDATA` : ""].filter((s) => s);
+    return (
+        `${i.interfaceId} (${role}${where.length > 0 ? ", " + where.join(", ") : ""}): ` +
+        `outbound ${i.counts.outbound.accept} accepted / ${i.counts.outbound.reject} rejected, ` +
+        `inbound ${i.counts.inbound.accept} accepted / ${i.counts.inbound.reject} rejected` +
+        (status.length > 0 ? `; ${status.join(", ")}` : "")
+    );
+}
+
+function skippedLine(d: Diagnosis): string {
+    const s = d.skipped;
+    return `${s.malformed} malformed, ${s.nodata} NODATA, ${s.skipdata} SKIPDATA`;
+}
+
+function table(d: Diagnosis): string[][] {
+    return ROWS.map(([dir, action, label]) => [
+        dir,
+        label,
+        String(d.counts[dir][action]),
+        String(d.packets[dir][action]),
+        String(d.bytes[dir][action]),
+    ]);
+}
+
+export function renderText(d: Diagnosis): string {
+    const out: string[] = [];
+    out.push(`Verdict: ${d.verdict} (confidence: ${d.confidence})`);
+    out.push(d.summary);
+    out.push("");
+    out.push(`Evidence: ${conversationLine(d)}, ${seenLine(d)}`);
+    const header = ["direction", "action", "records", "packets", "bytes"];
+    const rows = [header, ...table(d)];
+    const widths = header.map((_h, col) => Math.max(...rows.map((r) => r[col].length)));
+    for (const r of rows) {
+        out.push("  " + r.map((cell, col) => (col < 2 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join("  "));
+    }
+    for (const i of d.interfaces) out.push(`  ENI ${interfaceLine(i)}`);
+    for (const note of d.evidence) out.push(`  - ${note}`);
+    out.push(`  Skipped: ${skippedLine(d)}`);
+    out.push(`  Confidence ${d.confidence}: ${d.confidenceReason}`);
+    const chart = timelineChart(d.timeline);
+    if (chart.length > 0) {
+        out.push("");
+        out.push(...chart);
+    }
+    out.push("");
+    out.push("Next steps:");
+    d.nextSteps.forEach((s, n) => {
+        out.push(`  ${n + 1}. ${s.step}`);
+        for (const command of s.commands) out.push(`     $ ${command}`);
+    });
+    return out.join("\n") + "\n";
+}
+
+export function renderMarkdown(d: Diagnosis): string {
+    const out: string[] = [];
+    out.push(`### VPC flow diagnosis: \`${d.verdict}\` (confidence: ${d.confidence})`);
+    out.push("");
+    out.push(`> ${d.summary}`);
+    out.push("");
+    out.push(`**Conversation:** \`${conversationLine(d)}\`, ${seenLine(d)}.`);
+    out.push("");
+    out.push("| direction | action | records | packets | bytes |");
+    out.push("|---|---|---:|---:|---:|");
+    for (const r of table(d)) out.push(`| ${r.join(" | ")} |`);
+    out.push("");
+    if (d.interfaces.length > 0) {
+        out.push("**Interfaces**");
+        out.push("");
+        for (const i of d.interfaces) out.push(`- ${interfaceLine(i)}`);
+        out.push("");
+    }
+    out.push("**Evidence**");
+    out.push("");
+    for (const note of d.evidence) out.push(`- ${note}`);
+    out.push(`- Skipped: ${skippedLine(d)}.`);
+    out.push("");
+    out.push(`**Confidence: ${d.confidence}.** ${d.confidenceReason}`);
+    out.push("");
+    const chart = timelineChart(d.timeline);
+    if (chart.length > 0) {
+        out.push("```");
+        out.push(...chart);
+        out.push("```");
+        out.push("");
+    }
+    out.push("**Next steps**");
+    out.push("");
+    d.nextSteps.forEach((s, n) => {
+        out.push(`${n + 1}. ${s.step}`);
+        for (const command of s.commands) out.push(`   \`${command}\``);
+    });
+    return out.join("\n") + "\n";
+}
+
+const BARS = "▁▂▃▄▅▆▇█";
+const MAX_COLUMNS = 60;
+
+/**
+ * A one-line chart per outcome: one column per minute (or per few minutes when the window is long),
+ * bar height relative to the busiest column of both lines, `.` for no packets.
+ */
+export function timelineChart(timeline: readonly TimelineEntry[]): string[] {
+    if (timeline.length === 0) return [];
+    const first = Date.parse(timeline[0].minute) / 60000;
+    const last = Date.parse(timeline[timeline.length - 1].minute) / 60000;
+    const minutes = last - first + 1;
+    const perColumn = Math.ceil(minutes / MAX_COLUMNS);
+    const columns = Math.ceil(minutes / perColumn);
+    const accepted = new Array<number>(columns).fill(0);
+    const rejected = new Array<number>(columns).fill(0);
+    for (const entry of timeline) {
+        const col = Math.floor((Date.parse(entry.minute) / 60000 - first) / perColumn);
+        accepted[col] += entry.packets.outbound.accept + entry.packets.inbound.accept;
+        rejected[col] += entry.packets.outbound.reject + entry.packets.inbound.reject;
+    }
+    const max = Math.max(...accepted, ...rejected, 1);
+    const bar = (v: number) => (v === 0 ? "." : BARS[Math.min(BARS.length - 1, Math.floor(((v - 1) / max) * BARS.length))]);
+    const start = timeline[0].minute.slice(11, 16);
+    const end = timeline[timeline.length - 1].minute.slice(11, 16);
+    const unit = perColumn === 1 ? "1 minute" : `${perColumn} minutes`;
+    return [
+        `Timeline (packets, ${start} to ${end} UTC, one column = ${unit}, peak ${max}):`,
+        `  accepted ${accepted.map(bar).join("")}`,
+        `  rejected ${rejected.map(bar).join("")}`,
+    ];
+}
