@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+"use strict";
+// Runs the compiled CLI (npm ci / npm run build compile it to dist/): no TypeScript loader at run
+// time, so --help answers at once.
+let cli;
+try {
+    cli = require("../dist/analysis/cli");
+} catch (err) {
+    if (err && err.code === "MODULE_NOT_FOUND") {
+        process.stderr.write("vpc-flow-diagnose: the compiled code is missing; run 'npm run build' first.\n");
+        process.exitCode = 1;
+        return;
+    }
+    throw err;
+}
+cli.main(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+}).then((code) => {
+    process.exitCode = code;
+});
