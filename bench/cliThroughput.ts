@@ -1,0 +1,168 @@
+/**
+ * `npm run bench [-- <size>]`: generates a default-format flow-log file (default 350MB, about 3.3
+ * million records; pass e.g. 1GB), then runs the CLI and awk on it, one after the other, and prints
+ * records/second and peak RSS for each. awk does the same filter-and-count (both directions of
+ * 10.0.1.25 <-> 52.219.204.42:443/tcp by action, plus NODATA/SKIPDATA), and the counts are
+ * compared so a fast but wrong CLI cannot pass. The file is kept under bench/out/ and reused.
+ */
+import { spawnSync } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, writeSync } from "node:fs";
+import { join } from "node:path";
+
+const ROOT = join(__dirname, "..", "..");
+const OUT_DIR = join(ROOT, "bench", "out");
+const SRC = "10.0.1.25";
+const DST = "52.219.204.42";
+
+function parseSize(text: string): number {
+    const m = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?$/i.exec(text.trim());
+    if (!m) throw new Error(`Invalid size '${text}'. Use e.g. 350MB or 1GB.`);
+    const unit = (m[2] ?? "B").toUpperCase();
+    const factor = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9 }[unit] as number;
+    return Math.round(Number(m[1]) * factor);
+}
+
+/** A small deterministic generator, so every run of a size produces the same file. */
+function random(seed: number): () => number {
+    let state = seed >>> 0;
+    return () => {
+        state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+        return state / 4294967296;
+    };
+}
+
+function generate(path: string, targetBytes: number): number {
+    const next = random(42);
+    const pick = (n: number) => Math.floor(next() * n);
+    const enis = Array.from({ length: 64 }, (_v, i) => `eni-0${(0x1a2b3c4d5e6f7080n + BigInt(i) * 7919n).toString(16)}`);
+    const taskEni = enis[0];
+    const start0 = 1795701600;
+    const tmp = path + ".partial";
+    const fd = openSync(tmp, "w");
+    let written = 0;
+    let records = 0;
+    let block: string[] = [];
+    let blockBytes = 0;
+    while (written + blockBytes < targetBytes) {
+        const start = start0 + Math.floor(records / 2000);
+        const end = start + 60;
+        const r = next();
+        let line: string;
+        if (r < 0.001) {
+            line = `2 123456789012 ${taskEni} ${SRC} ${DST} ${32768 + pick(28000)} 443 6 3 180 ${start} ${end} ACCEPT OK`;
+        } else if (r < 0.0015) {
+            line = `2 123456789012 ${taskEni} ${DST} ${SRC} 443 ${32768 + pick(28000)} 6 2 120 ${start} ${end} ${r < 0.00125 ? "ACCEPT" : "REJECT"} OK`;
+        } else if (r < 0.002) {
+            line = `2 123456789012 ${enis[pick(64)]} - - - - - - - ${start} ${end} - ${r < 0.0019 ? "NODATA" : "SKIPDATA"}`;
+        } else if (r < 0.1) {
+            // The task talking to other destinations: passes the source test, fails the destination test.
+            line = `2 123456789012 ${taskEni} ${SRC} 10.0.${pick(8)}.${pick(250) + 1} ${32768 + pick(28000)} ${[443, 5432, 6379][pick(3)]} 6 ${1 + pick(40)} ${60 + pick(90000)} ${start} ${end} ACCEPT OK`;
+        } else {
+            const inside = next() < 0.6;
+            const a = `10.0.${pick(16)}.${pick(250) + 1}`;
+            const b = inside ? `10.0.${pick(16)}.${pick(250) + 1}` : `${3 + pick(50)}.${pick(256)}.${pick(256)}.${pick(256)}`;
+            const [src, dst] = next() < 0.5 ? [a, b] : [b, a];
+            const action = next() < 0.03 ? "REJECT" : "ACCEPT";
+            line = `2 123456789012 ${enis[pick(64)]} ${src} ${dst} ${1024 + pick(64000)} ${[443, 80, 22, 53, 8080][pick(5)]} ${[6, 6, 6, 17][pick(4)]} ${1 + pick(200)} ${40 + pick(250000)} ${start} ${end} ${action} OK`;
+        }
+        block.push(line);
+        blockBytes += line.length + 1;
+        records++;
+        if (blockBytes >= 4 << 20) {
+            written += writeSync(fd, block.join("\n") + "\n");
+            block = [];
+            blockBytes = 0;
+        }
+    }
+    if (block.length > 0) written += writeSync(fd, block.join("\n") + "\n");
+    closeSync(fd);
+    renameSync(tmp, path);
+    return records;
+}
+
+function countLines(path: string): number {
+    const result = spawnSync("wc", ["-l", path], { encoding: "utf8" });
+    return Number(result.stdout.trim().split(/\s+/)[0]);
+}
+
+interface Run {
+    seconds: number;
+    peakRssMb: number | undefined;
+    stdout: string;
+}
+
+const HAS_GNU_TIME = existsSync("/usr/bin/time");
+
+function timed(command: string, args: string[]): Run {
+    const argv = HAS_GNU_TIME ? ["-v", command, ...args] : args;
+    const started = process.hrtime.bigint();
+    const result = spawnSync(HAS_GNU_TIME ? "/usr/bin/time" : command, argv, {
+        encoding: "utf8",
+        maxBuffer: 64 << 20,
+        env: { ...process.env, LC_ALL: "C" },
+    });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (result.status !== 0) throw new Error(`${command} failed (${result.status}): ${result.stderr}`);
+    let peakRssMb: number | undefined;
+    const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr ?? "");
+    if (rss) peakRssMb = Number(rss[1]) / 1024;
+    return { seconds, peakRssMb, stdout: result.stdout };
+}
+
+const AWK_PROGRAM = [
+    `$4=="${SRC}" && $5=="${DST}" && $7=="443" && $8=="6" { if ($13=="ACCEPT") oa++; else orj++ }`,
+    `$4=="${DST}" && $5=="${SRC}" && $6=="443" && $8=="6" { if ($13=="ACCEPT") ia++; else irj++ }`,
+    `$14=="NODATA" { nd++ }`,
+    `$14=="SKIPDATA" { sd++ }`,
+    `END { printf "%d %d %d %d %d %d\\n", oa, orj, ia, irj, nd, sd }`,
+].join("\n");
+
+function main(): void {
+    const sizeArg = process.argv[2] ?? "350MB";
+    const size = parseSize(sizeArg);
+    mkdirSync(OUT_DIR, { recursive: true });
+    const path = join(OUT_DIR, `flows-${sizeArg.toUpperCase()}.log`);
+    let records: number;
+    if (existsSync(path)) {
+        records = countLines(path);
+        console.log(`Reusing ${path}`);
+    } else {
+        console.log(`Generating ${path} (${sizeArg})...`);
+        records = generate(path, size);
+    }
+    const bytes = statSync(path).size;
+    console.log(`${records.toLocaleString("en-US")} records, ${(bytes / 1e6).toFixed(0)} MB`);
+    // Warm the page cache so neither tool pays for the first read from disk.
+    spawnSync("cat", [path], { stdio: "ignore" });
+
+    const cli = timed(process.execPath, [
+        join(ROOT, "bin", "vpc-flow-diagnose.js"),
+        "--input",
+        path,
+        "--src",
+        SRC,
+        "--dst",
+        DST,
+        "--output",
+        "json",
+    ]);
+    const awk = timed("awk", [AWK_PROGRAM, path]);
+
+    const d = JSON.parse(cli.stdout) as {
+        verdict: string;
+        counts: { outbound: { accept: number; reject: number }; inbound: { accept: number; reject: number } };
+        skipped: { nodata: number; skipdata: number };
+    };
+    const cliCounts = [d.counts.outbound.accept, d.counts.outbound.reject, d.counts.inbound.accept, d.counts.inbound.reject, d.skipped.nodata, d.skipped.skipdata].join(" ");
+    const awkCounts = awk.stdout.trim();
+
+    const row = (name: string, run: Run) =>
+        `${name.padEnd(20)} ${run.seconds.toFixed(2).padStart(7)} s ${((records / run.seconds) / 1e6).toFixed(2).padStart(6)} M records/s ${(bytes / run.seconds / 1e6).toFixed(0).padStart(5)} MB/s   peak RSS ${run.peakRssMb === undefined ? "n/a" : run.peakRssMb.toFixed(0) + " MB"}`;
+    console.log(row("vpc-flow-diagnose", cli));
+    console.log(row("awk (mawk)", awk));
+    console.log(`counts (out acc/rej, in acc/rej, NODATA, SKIPDATA): cli ${cliCounts} | awk ${awkCounts} -> ${cliCounts === awkCounts ? "agree" : "DIFFER"}`);
+    console.log(`verdict on the generated file: ${d.verdict}`);
+    if (cliCounts !== awkCounts) process.exitCode = 1;
+}
+
+main();
