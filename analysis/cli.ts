@@ -14,6 +14,7 @@ import { TRAFFIC_TYPES, TrafficType, diagnose } from "./classify";
 import { OUTPUT_FORMATS, OutputFormat, render } from "./render";
 import { PROTOCOL_NUMBERS } from "./records";
 import { readInput } from "./inputFiles";
+import { parseTime } from "./timeWindow";
 
 export interface CliIo {
     readonly stdout: (text: string) => void;
@@ -228,23 +229,4 @@ function oneOf<T extends string>(value: string, flag: string, allowed: readonly 
     const match = allowed.find((a) => a === normalized);
     if (match === undefined) throw new UserInputError(`Invalid ${flag} ${quote(value)}. Allowed: ${allowed.join(", ")}.`);
     return match;
-}
-
-const RELATIVE = /^(\d+)([smhd])$/;
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-/** Returns epoch seconds. An ISO time without a zone is taken as UTC, like the flow-log timestamps. */
-export function parseTime(value: string, flag: string, now: Date): number {
-    const relative = RELATIVE.exec(value.trim());
-    if (relative) return Math.floor(now.getTime() / 1000) - Number(relative[1]) * UNIT_SECONDS[relative[2]];
-    const text = value.trim();
-    if (ISO_DATE.test(text)) {
-        const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(text) && text.length > 10;
-        const ms = Date.parse(hasZone ? text.replace(" ", "T") : text.replace(" ", "T") + (text.length > 10 ? "Z" : "T00:00:00Z"));
-        if (!Number.isNaN(ms)) return Math.floor(ms / 1000);
-    }
-    throw new UserInputError(
-        `Invalid ${flag} ${quote(value)}. Allowed: an ISO 8601 time like 2026-11-26T14:00:00Z, or a time relative to now like 30m, 2h or 1d.`,
-    );
 }

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { UserInputError } from "../analysis/errors";
 import { parseStackOutputs, readOutputsFile, readStackOutputs } from "../analysis/live/stackSource";
-import { resolveWindow, undeliveredTailMs } from "../analysis/live/timeWindow";
+import { resolveLiveWindow, undeliveredFrom } from "../analysis/timeWindow";
 import { CLI_IAM_ACTIONS, explainAwsError } from "../analysis/live/awsErrors";
 
 const NOW = new Date("2026-11-26T15:00:00Z");
@@ -99,46 +99,48 @@ describe("live sources: stack outputs, time window, AWS errors", () => {
     });
 
     describe("time window", () => {
+        const at = (iso: string) => Date.parse(iso) / 1000;
+
         it("reads --since as the last stretch up to now", () => {
-            expect(resolveWindow({ since: "30m" }, NOW)).to.deep.equal({ start: new Date("2026-11-26T14:30:00Z"), end: NOW });
+            expect(resolveLiveWindow({ since: "30m" }, NOW)).to.deep.equal({ start: at("2026-11-26T14:30:00Z"), end: at("2026-11-26T15:00:00Z") });
         });
 
         it("reads --start and --end as ISO times or durations before now", () => {
-            expect(resolveWindow({ start: "2026-11-26T13:00:00Z", end: "1h" }, NOW)).to.deep.equal({
-                start: new Date("2026-11-26T13:00:00Z"),
-                end: new Date("2026-11-26T14:00:00Z"),
+            expect(resolveLiveWindow({ start: "2026-11-26T13:00:00Z", end: "1h" }, NOW)).to.deep.equal({
+                start: at("2026-11-26T13:00:00Z"),
+                end: at("2026-11-26T14:00:00Z"),
             });
         });
 
-        const bad: [string, Parameters<typeof resolveWindow>[0], string][] = [
+        const bad: [string, Parameters<typeof resolveLiveWindow>[0], string][] = [
             ["no window", {}, "A live query needs a time window: --since 30m, or --start (and optionally --end)."],
             ["both --since and --start", { since: "1h", start: "2h" }, "Give either --since or --start, not both."],
-            ["a bad --since", { since: "yesterday" }, "Invalid --since 'yesterday'. Allowed: a duration such as 30m, 2h, 1d."],
+            ["a bad --since", { since: "yesterday" }, "Invalid --since 'yesterday'. Allowed: a duration such as 30m, 2h or 1d."],
             [
                 "a bad --start",
                 { start: "26/11/2026" },
-                "Invalid --start '26/11/2026'. Allowed: an ISO 8601 time (2026-11-26T14:05:00Z) or a time before now such as 30m, 2h, 1d.",
+                "Invalid --start '26/11/2026'. Allowed: an ISO 8601 time like 2026-11-26T14:00:00Z, or a time relative to now like 30m, 2h or 1d.",
             ],
             [
                 "start after end",
                 { start: "2026-11-26T14:00:00Z", end: "2026-11-26T13:00:00Z" },
-                "The window starts (2026-11-26T14:00:00.000Z) at or after it ends (2026-11-26T13:00:00.000Z). Start must come before end.",
+                "The window starts (2026-11-26T14:00:00Z) at or after it ends (2026-11-26T13:00:00Z). Start must come before end.",
             ],
-            ["an end in the future", { start: "1h", end: "2026-11-26T16:00:00Z" }, "--end 2026-11-26T16:00:00.000Z is in the future (now is 2026-11-26T15:00:00.000Z)."],
+            ["an end in the future", { start: "1h", end: "2026-11-26T16:00:00Z" }, "--end 2026-11-26T16:00:00Z is in the future (now is 2026-11-26T15:00:00Z)."],
             ["a window over 24 h", { since: "2d" }, "The window is 48.0 h long; over 24 h scans (and bills) a lot of data. Narrow it, or pass --allow-wide-window."],
         ];
         for (const [what, flags, message] of bad) {
-            it(`refuses ${what}`, () => expect(thrown(() => resolveWindow(flags, NOW))).to.equal(message));
+            it(`refuses ${what}`, () => expect(thrown(() => resolveLiveWindow(flags, NOW))).to.equal(message));
         }
 
         it("allows a wide window when asked", () => {
-            expect(resolveWindow({ since: "2d", allowWideWindow: true }, NOW).start).to.deep.equal(new Date("2026-11-24T15:00:00Z"));
+            expect(resolveLiveWindow({ since: "2d", allowWideWindow: true }, NOW).start).to.equal(at("2026-11-24T15:00:00Z"));
         });
 
-        it("measures the part of the window that may not be delivered yet", () => {
-            expect(undeliveredTailMs(resolveWindow({ since: "30m" }, NOW), NOW)).to.equal(10 * 60 * 1000);
-            expect(undeliveredTailMs(resolveWindow({ since: "5m" }, NOW), NOW)).to.equal(5 * 60 * 1000);
-            expect(undeliveredTailMs(resolveWindow({ start: "2h", end: "1h" }, NOW), NOW)).to.equal(0);
+        it("finds where the part of the window that may not be delivered yet begins", () => {
+            expect(undeliveredFrom(resolveLiveWindow({ since: "30m" }, NOW), NOW)).to.equal(at("2026-11-26T14:50:00Z"));
+            expect(undeliveredFrom(resolveLiveWindow({ since: "5m" }, NOW), NOW)).to.equal(at("2026-11-26T14:55:00Z"));
+            expect(undeliveredFrom(resolveLiveWindow({ start: "2h", end: "1h" }, NOW), NOW)).to.equal(undefined);
         });
     });
 
