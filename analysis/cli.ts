@@ -5,29 +5,25 @@
  * Exit codes: 0 a diagnosis was made (whatever the verdict), 2 bad usage or unreadable input,
  * 1 anything else (a bug or an outage: the stack is printed).
  */
-import { ParseArgsConfig, parseArgs } from "node:util";
 import { UserInputError, quote } from "./errors";
 import { AddressSet } from "./ip";
 import { LogFormat, resolveLogFormat } from "./logFormat";
 import { Conversation, ConversationQuery } from "./conversation";
 import { TRAFFIC_TYPES, TrafficType, diagnose } from "./classify";
 import { OUTPUT_FORMATS, OutputFormat, render } from "./render";
-import { PROTOCOL_NUMBERS } from "./records";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROGRAM, ParsedValues, oneOf, parseOptions, parsePort, parseProtocol, required } from "./cliOptions";
 import { readInput } from "./inputFiles";
+import { LIVE_OPTIONS, LiveIo, STATUS_HELP, liveFlagsGiven, runLiveDiagnose, runStatus } from "./live/liveCommands";
 import { parseTime } from "./timeWindow";
 
-export interface CliIo {
+export interface CliIo extends LiveIo {
     readonly stdout: (text: string) => void;
     readonly stderr: (text: string) => void;
     /** The clock relative times (`--start 30m`) count back from; injectable for tests. */
     readonly now?: () => Date;
 }
 
-export const PROGRAM = "vpc-flow-diagnose";
-
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
+export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROGRAM } from "./cliOptions";
 
 /** The `diagnose` options, in node:util parseArgs form; extend this table to add flags. */
 export const DIAGNOSE_OPTIONS = {
@@ -37,14 +33,17 @@ export const DIAGNOSE_OPTIONS = {
     port: { type: "string", default: "443" },
     protocol: { type: "string", default: "tcp" },
     format: { type: "string" },
-    "traffic-type": { type: "string", default: "ALL" },
+    // No default here: in live mode the stack's own filter applies unless this is given.
+    "traffic-type": { type: "string" },
     start: { type: "string" },
     end: { type: "string" },
     output: { type: "string", default: "text" },
     help: { type: "boolean", short: "h" },
+    ...LIVE_OPTIONS,
 } as const;
 
 export const DIAGNOSE_HELP = `Usage: ${PROGRAM} --input <file> --src <ip|cidr> --dst <ip|cidr>[,...] [options]
+       ${PROGRAM} --stack <name> --src <ip|cidr> --dst <ip|cidr>[,...] --since 30m [options]
 
 Diagnoses why a workload cannot reach a destination (by default S3 on TCP 443) from VPC flow-log
 records: rejected by a security group or network ACL, or accepted and never answered (routing).
@@ -65,6 +64,17 @@ Conversation:
   --start <time>          Ignore records before this: ISO 8601 (2026-11-26T14:00:00Z) or relative (30m, 2h, 1d).
   --end <time>            Ignore records after this. Same forms as --start.
 
+Live, from CloudWatch Logs Insights (instead of --input):
+  --stack <name>          Read the log group, region, format and filter from the stack's outputs
+                          ('pulumi stack output --json', run in this folder).
+  --outputs-file <file>   The same outputs, saved earlier with 'pulumi stack output --json > file'.
+  --log-group <name>      Or name the log group; with --region, --format and --traffic-type.
+  --region <region>       AWS region (default: the stack's, then AWS_REGION).
+  --since <duration>      The window: the last 30m, 2h, ... (or --start/--end). Required; over 24 h
+                          needs --allow-wide-window.
+  --timeout <seconds>     Longest wait for the query. Default: 300.
+  Progress and the query's cost go to stderr. Ctrl-C stops the query.
+
 Output:
   --output <format>       text, json or markdown. Default: text. Warnings go to stderr.
   -h, --help              Show this help.
@@ -72,8 +82,12 @@ Output:
 Verdicts: security-group-or-nacl, nacl-return-path, routing, network-ok, mixed, no-traffic, inconclusive.
 Exit codes: 0 a diagnosis was made (any verdict), 2 bad usage or unreadable input, 1 other failures.
 
-Example:
+Commands:
+  ${PROGRAM} status --stack <name>   Is the flow log delivering? (see '${PROGRAM} status --help')
+
+Examples:
   ${PROGRAM} --input examples/s3-timeout.log --src 10.0.1.25 --dst 52.219.204.42
+  ${PROGRAM} --stack dev --src 10.0.1.25 --dst 52.219.204.0/22 --since 30m
 `;
 
 export interface DiagnoseArgs {
@@ -90,6 +104,7 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 /** Subcommands by name; `diagnose` is also what runs when the first argument is an option. */
 export const COMMANDS: Record<string, Command> = {
     diagnose: runDiagnose,
+    status: (argv, io) => runStatus(argv, io, STATUS_HELP),
 };
 const DEFAULT_COMMAND = "diagnose";
 
@@ -101,7 +116,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             command = args.shift() as string;
             if (!Object.prototype.hasOwnProperty.call(COMMANDS, command)) {
                 throw new UserInputError(
-                    `Unknown command ${quote(command)}. Commands: ${Object.keys(COMMANDS).join(", ")} (the default). Run '${PROGRAM} --help' for the options.`,
+                    `Unknown command ${quote(command)}. Commands: ${Object.keys(COMMANDS).map((c) => (c === DEFAULT_COMMAND ? `${c} (the default)` : c)).join(", ")}. Run '${PROGRAM} --help' for the options.`,
                 );
             }
         }
@@ -122,7 +137,21 @@ async function runDiagnose(argv: string[], io: CliIo): Promise<number> {
         io.stdout(DIAGNOSE_HELP);
         return EXIT_OK;
     }
-    const args = toDiagnoseArgs(values, (io.now ?? (() => new Date()))());
+    const now = (io.now ?? (() => new Date()))();
+    const live = liveFlagsGiven(values);
+    const inputs = (values.input as string[] | undefined) ?? [];
+    if (live.source.length > 0 && inputs.length > 0) {
+        throw new UserInputError(
+            `Give --input (records you already have) or a live source (${live.source.join(", ")}), not both.`,
+        );
+    }
+    if (live.source.length > 0) return runLiveDiagnose(values, parseConversation(values), io, now);
+    if (live.liveOnly.length > 0) {
+        throw new UserInputError(
+            `${live.liveOnly.join(", ")} ${live.liveOnly.length > 1 ? "apply" : "applies"} to live queries (--stack, --outputs-file or --log-group); with --input, use --start and --end.`,
+        );
+    }
+    const args = toDiagnoseArgs(values, now);
     const warnings: string[] = [];
     const warn = (message: string) => {
         warnings.push(message);
@@ -145,46 +174,27 @@ async function runDiagnose(argv: string[], io: CliIo): Promise<number> {
     return EXIT_OK;
 }
 
-type ParsedValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
-
-/**
- * node:util parseArgs with its errors turned into UserInputErrors that say what to do.
- * Exported so further subcommands parse their flags the same way.
- */
-export function parseOptions(argv: string[], options: ParseArgsConfig["options"]): ParsedValues {
-    try {
-        return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as ParsedValues;
-    } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        const message = (err as Error).message;
-        const named = /'(-[^' ]+)/.exec(message)?.[1];
-        const help = `Run '${PROGRAM} --help' for the options.`;
-        if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw new UserInputError(`Unknown option ${quote(named ?? message)}. ${help}`);
-        if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-            throw new UserInputError(`Option ${named ?? ""} needs a value, e.g. ${named ?? "--src"} <value>. ${help}`.replace("  ", " "));
-        }
-        if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
-            const arg = /'([^']*)'/.exec(message)?.[1];
-            throw new UserInputError(`Unexpected argument ${quote(arg ?? message)}: every value follows its option, e.g. --input <file>. ${help}`);
-        }
-        throw err;
-    }
+/** The conversation and the output format: what file and live diagnoses share. */
+export function parseConversation(values: ParsedValues): { src: AddressSet; dst: AddressSet; port: number; protocol: number; output: OutputFormat } {
+    const srcText = required(values, "src", "the workload's IP or CIDR, e.g. --src 10.0.1.25");
+    const dstText = required(values, "dst", "the destination's IP or CIDR, e.g. --dst 52.219.204.42");
+    return {
+        src: AddressSet.parse(srcText, "--src"),
+        dst: AddressSet.parse(dstText, "--dst"),
+        port: parsePort(values.port as string),
+        protocol: parseProtocol(values.protocol as string),
+        output: oneOf(values.output as string, "--output", OUTPUT_FORMATS, (v) => v.toLowerCase()),
+    };
 }
 
 /** Validates the parsed flags; every problem is a UserInputError naming the flag and what is allowed. */
 export function toDiagnoseArgs(values: ParsedValues, now: Date): DiagnoseArgs {
     const inputs = (values.input as string[] | undefined) ?? [];
     if (inputs.length === 0) throw new UserInputError(`Missing --input: the file of flow-log records to diagnose. Run '${PROGRAM} --help' for the options.`);
-    const srcText = required(values, "src", "the workload's IP or CIDR, e.g. --src 10.0.1.25");
-    const dstText = required(values, "dst", "the destination's IP or CIDR, e.g. --dst 52.219.204.42");
-    const src = AddressSet.parse(srcText, "--src");
-    const dst = AddressSet.parse(dstText, "--dst");
-    const port = parsePort(values.port as string);
-    const protocol = parseProtocol(values.protocol as string);
+    const { src, dst, port, protocol, output } = parseConversation(values);
     const formatText = values.format as string | undefined;
     const format = resolveLogFormat(formatText ?? "default", "--format");
-    const trafficType = oneOf(values["traffic-type"] as string, "--traffic-type", TRAFFIC_TYPES, (v) => v.toUpperCase());
-    const output = oneOf(values.output as string, "--output", OUTPUT_FORMATS, (v) => v.toLowerCase());
+    const trafficType = oneOf((values["traffic-type"] as string | undefined) ?? "ALL", "--traffic-type", TRAFFIC_TYPES, (v) => v.toUpperCase());
     const start = values.start === undefined ? undefined : parseTime(values.start as string, "--start", now);
     const end = values.end === undefined ? undefined : parseTime(values.end as string, "--end", now);
     if (start !== undefined && end !== undefined && start > end) {
@@ -198,35 +208,4 @@ export function toDiagnoseArgs(values: ParsedValues, now: Date): DiagnoseArgs {
         trafficType,
         output,
     };
-}
-
-function required(values: ParsedValues, name: string, what: string): string {
-    const value = values[name];
-    if (typeof value !== "string" || value.trim() === "") {
-        throw new UserInputError(`Missing --${name}: ${what}.`);
-    }
-    return value;
-}
-
-function parsePort(value: string): number {
-    if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
-        throw new UserInputError(`Invalid --port ${quote(value)}. Allowed: an integer from 0 to 65535, e.g. 443.`);
-    }
-    return Number(value);
-}
-
-function parseProtocol(value: string): number {
-    const named = PROTOCOL_NUMBERS[value.toLowerCase()];
-    if (named !== undefined) return named;
-    if (/^\d{1,3}$/.test(value) && Number(value) <= 255) return Number(value);
-    throw new UserInputError(
-        `Invalid --protocol ${quote(value)}. Allowed: ${Object.keys(PROTOCOL_NUMBERS).join(", ")}, or a protocol number from 0 to 255.`,
-    );
-}
-
-function oneOf<T extends string>(value: string, flag: string, allowed: readonly T[], normalize: (v: string) => string): T {
-    const normalized = normalize(value);
-    const match = allowed.find((a) => a === normalized);
-    if (match === undefined) throw new UserInputError(`Invalid ${flag} ${quote(value)}. Allowed: ${allowed.join(", ")}.`);
-    return match;
 }

@@ -101,8 +101,24 @@ const GROUP_BY_FIELDS = [
     "pkt-dstaddr",
 ];
 
-/** The column `bin(1m)` produces; the rows reader renames it to `minute`. */
+/** The column `bin(1m)` produces; the rows reader takes it as `minute`. */
 export const MINUTE_COLUMN = "bin(1m)";
+
+/**
+ * The aggregates' aliases, kept apart from the field names they aggregate (`sum(packets) as
+ * packets` would shadow the field inside the query), and the record names the engine reads them as.
+ */
+export const AGGREGATE_COLUMNS: Readonly<Record<string, string>> = {
+    packetsTotal: "packets",
+    bytesTotal: "bytes",
+    firstStart: "startTime",
+    lastEnd: "endTime",
+};
+
+/** Renames the diagnosis query's aggregate columns to the record names the engine reads. */
+export function toRecordColumns<T extends { readonly field?: string; readonly value?: string }>(rows: readonly (readonly T[])[]): T[][] {
+    return rows.map((row) => row.map((cell) => (cell.field !== undefined && cell.field in AGGREGATE_COLUMNS ? { ...cell, field: AGGREGATE_COLUMNS[cell.field] } : cell)));
+}
 
 /**
  * The query behind a live diagnosis. The conversation is filtered and aggregated server-side, per
@@ -110,8 +126,9 @@ export const MINUTE_COLUMN = "bin(1m)";
  * far below the 10,000-row cap however long the window. SKIPDATA records (no addresses) are kept:
  * they mean the evidence has gaps.
  *
- * Result columns: records, packets, bytes, startTime (earliest start), endTime (latest end), the
- * group-by columns named as in logFormat.ts, and `bin(1m)`.
+ * Result columns: records, packetsTotal, bytesTotal, firstStart (earliest start), lastEnd (latest
+ * end), the group-by columns named as in logFormat.ts, and `bin(1m)`; toRecordColumns renames the
+ * aggregates for the engine.
  */
 export function buildDiagnosisQuery(format: LogFormat, sel: ConversationSelector, limit = INSIGHTS_ROW_CAP): string {
     const groupBy = GROUP_BY_FIELDS.filter((f) => format.fields.includes(f)).map(insightsField);
@@ -119,10 +136,10 @@ export function buildDiagnosisQuery(format: LogFormat, sel: ConversationSelector
     const skipped = format.fields.includes("log-status") ? 'logStatus = "SKIPDATA" or ' : "";
     const stats = [
         "count(*) as records",
-        ...(format.fields.includes("packets") ? ["sum(packets) as packets"] : []),
-        ...(format.fields.includes("bytes") ? ["sum(bytes) as bytes"] : []),
-        ...(format.fields.includes("start") ? ["min(startTime) as startTime"] : []),
-        ...(format.fields.includes("end") ? ["max(endTime) as endTime"] : []),
+        ...(format.fields.includes("packets") ? ["sum(packets) as packetsTotal"] : []),
+        ...(format.fields.includes("bytes") ? ["sum(bytes) as bytesTotal"] : []),
+        ...(format.fields.includes("start") ? ["min(startTime) as firstStart"] : []),
+        ...(format.fields.includes("end") ? ["max(endTime) as lastEnd"] : []),
     ];
     return [
         ...parseClause(format),

@@ -13,9 +13,16 @@ try {
     }
     throw err;
 }
+// The first Ctrl-C stops a running Logs Insights query (StopQuery) before exiting; a second one
+// exits at once, as usual.
+const interrupt = new AbortController();
+process.once("SIGINT", () => interrupt.abort());
 cli.main(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+    signal: interrupt.signal,
 }).then((code) => {
     process.exitCode = code;
+    // A pending SIGINT listener must not keep the process waiting.
+    process.removeAllListeners("SIGINT");
 });

@@ -51,3 +51,99 @@ describe("Logs Insights query builder", () => {
         );
     });
 });
+
+import { AddressSet } from "../analysis/ip";
+import { Conversation } from "../analysis/conversation";
+import { diagnose } from "../analysis/classify";
+import { feedInsightsResults } from "../analysis/insightsRows";
+import { RawLineScanner } from "../analysis/rawLines";
+import { DIAGNOSTIC_FORMAT } from "../analysis/logFormat";
+import { buildDiagnosisQuery, toRecordColumns } from "../analysis/insightsQuery";
+
+describe("Logs Insights diagnosis query (server-side stats)", () => {
+    it("default format: discovered names, SKIPDATA kept, stats per ENI, action and minute", () => {
+        expect(buildDiagnosisQuery(DEFAULT_FORMAT, { src: ["10.0.1.25"], dst: ["52.219.204.42"], port: 443, protocol: 6 })).to.equal(
+            [
+                'filter logStatus = "SKIPDATA" or (protocol = 6 and ((srcAddr = "10.0.1.25" and dstAddr = "52.219.204.42" and dstPort = 443) or (srcAddr = "52.219.204.42" and srcPort = 443 and dstAddr = "10.0.1.25")))',
+                "stats count(*) as records, sum(packets) as packetsTotal, sum(bytes) as bytesTotal, min(startTime) as firstStart, max(endTime) as lastEnd by interfaceId, srcAddr, dstAddr, action, logStatus, bin(1m)",
+                "limit 10000",
+            ].join("\n| "),
+        );
+    });
+
+    it("diagnostic format: parse @message, CIDRs, and the flags, direction, path and NAT columns", () => {
+        expect(buildDiagnosisQuery(DIAGNOSTIC_FORMAT, { src: ["10.0.1.0/24"], dst: ["52.219.204.0/22"], port: 443, protocol: 6 })).to.equal(
+            [
+                'parse @message "* * * * * * * * * * * * * * * * * * * * * * *" as version, accountId, interfaceId, srcAddr, dstAddr, srcPort, dstPort, protocol, packets, bytes, startTime, endTime, action, logStatus, vpcId, subnetId, tcpFlags, type, pktSrcAddr, pktDstAddr, flowDirection, trafficPath, pktDstAwsService',
+                'filter logStatus = "SKIPDATA" or (protocol = 6 and ((isIpInSubnet(srcAddr, "10.0.1.0/24") and isIpInSubnet(dstAddr, "52.219.204.0/22") and dstPort = 443) or (isIpInSubnet(srcAddr, "52.219.204.0/22") and srcPort = 443 and isIpInSubnet(dstAddr, "10.0.1.0/24"))))',
+                "stats count(*) as records, sum(packets) as packetsTotal, sum(bytes) as bytesTotal, min(startTime) as firstStart, max(endTime) as lastEnd by interfaceId, srcAddr, dstAddr, action, logStatus, tcpFlags, flowDirection, trafficPath, pktSrcAddr, pktDstAddr, bin(1m)",
+                "limit 10000",
+            ].join("\n| "),
+        );
+    });
+
+    it("custom format: only the columns it has, and a list of destinations", () => {
+        const format = resolveLogFormat("${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${action} ${tcp-flags}", "--format");
+        expect(buildDiagnosisQuery(format, { src: ["10.0.1.25"], dst: ["52.219.204.0/22", "3.5.140.0/22"], port: 443, protocol: 6 })).to.equal(
+            [
+                'parse @message "* * * * * * * *" as interfaceId, srcAddr, dstAddr, srcPort, dstPort, protocol, action, tcpFlags',
+                'filter (protocol = 6 and ((srcAddr = "10.0.1.25" and (isIpInSubnet(dstAddr, "52.219.204.0/22") or isIpInSubnet(dstAddr, "3.5.140.0/22")) and dstPort = 443) or ((isIpInSubnet(srcAddr, "52.219.204.0/22") or isIpInSubnet(srcAddr, "3.5.140.0/22")) and srcPort = 443 and dstAddr = "10.0.1.25")))',
+                "stats count(*) as records by interfaceId, srcAddr, dstAddr, action, tcpFlags, bin(1m)",
+                "limit 10000",
+            ].join("\n| "),
+        );
+    });
+
+    /** The result columns a stats query produces: its aliases and its group-by expressions, in order. */
+    function columnsOf(query: string): string[] {
+        const stats = query.split("\n| ").find((line) => line.startsWith("stats "))!;
+        const [aggregates, groupBy] = stats.slice("stats ".length).split(" by ");
+        return [...aggregates.split(", ").map((a) => a.split(" as ")[1]), ...groupBy.split(", ")];
+    }
+
+    for (const [name, format] of [
+        ["default", DEFAULT_FORMAT],
+        ["diagnostic", DIAGNOSTIC_FORMAT],
+    ] as const) {
+        it(`round trip (${name}): the columns the query produces are the ones the engine reads`, () => {
+            const query = buildDiagnosisQuery(format, { src: ["10.0.1.25"], dst: ["52.219.204.42"], port: 443, protocol: 6 });
+            const values: Record<string, string> = {
+                records: "4",
+                packetsTotal: "12",
+                bytesTotal: "720",
+                firstStart: "1764165600",
+                lastEnd: "1764165659",
+                interfaceId: "eni-0a1b2c3d4e5f60718",
+                srcAddr: "10.0.1.25",
+                dstAddr: "52.219.204.42",
+                action: "ACCEPT",
+                logStatus: "OK",
+                tcpFlags: "2",
+                flowDirection: "egress",
+                trafficPath: "8",
+                pktSrcAddr: "10.0.1.25",
+                pktDstAddr: "52.219.204.42",
+                "bin(1m)": "2025-11-26 14:00:00.000",
+            };
+            const columns = columnsOf(query);
+            expect(columns.every((c) => c in values), columns.join(",")).to.equal(true);
+            // Shaped like GetQueryResults: one {field, value} per column, plus @ptr.
+            const rows = [[...columns.map((field) => ({ field, value: values[field] })), { field: "@ptr", value: "CmAKJwoj" }]];
+            const src = AddressSet.parse("10.0.1.25", "--src");
+            const dst = AddressSet.parse("52.219.204.42", "--dst");
+            const conversation = new Conversation({ src, dst, port: 443, protocol: 6 });
+            const fed = feedInsightsResults(toRecordColumns(rows), conversation, new RawLineScanner(conversation, src, dst, format));
+            expect(fed).to.deep.equal({ rows: 1, records: 0, aggregates: 1, messages: 0, malformed: 0 });
+            const d = diagnose(conversation.evidence());
+            expect([d.verdict, d.counts, d.packets.outbound, d.bytes.outbound, d.firstSeen, d.lastSeen]).to.deep.equal([
+                "routing",
+                { outbound: { accept: 4, reject: 0 }, inbound: { accept: 0, reject: 0 } },
+                { accept: 12, reject: 0 },
+                { accept: 720, reject: 0 },
+                "2025-11-26T14:00:00Z",
+                "2025-11-26T14:00:59Z",
+            ]);
+            expect(d.interfaces.map((i) => i.interfaceId)).to.deep.equal(["eni-0a1b2c3d4e5f60718"]);
+        });
+    }
+});

@@ -1,0 +1,198 @@
+/**
+ * A diagnosis straight from CloudWatch Logs: find the log group (from the stack or flags), check
+ * it holds evidence for the window, run the server-side diagnosis query, and feed its rows to the
+ * same engine that reads files. Missing return traffic inside the last minutes of the window is
+ * not taken as proof of a routing problem: those records may not be delivered yet.
+ */
+import { DescribeLogGroupsCommand, DescribeLogStreamsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { UserInputError, quote } from "../errors";
+import { Diagnosis, TrafficType, TRAFFIC_TYPES, diagnose } from "../classify";
+import { Conversation, ConversationQuery } from "../conversation";
+import { INSIGHTS_ROW_CAP, buildDiagnosisQuery, toRecordColumns } from "../insightsQuery";
+import { feedInsightsResults } from "../insightsRows";
+import { LogFormat, resolveLogFormat } from "../logFormat";
+import { RawLineScanner } from "../rawLines";
+import { TimeWindow, undeliveredFrom } from "../timeWindow";
+import { LogsClient, QueryProgress, runInsightsQuery } from "./insightsQueryRunner";
+import { FlowLogSource } from "./stackSource";
+
+/** Logs Insights list price per GB scanned (us-east-1); the README says to check your region's. */
+export const INSIGHTS_USD_PER_GB = 0.005;
+
+export interface LiveTarget {
+    readonly logGroupName: string;
+    readonly region: string;
+    readonly format: LogFormat;
+    readonly trafficType: TrafficType;
+}
+
+export interface LiveOverrides {
+    readonly region?: string;
+    readonly format?: string;
+    readonly trafficType?: string;
+}
+
+/**
+ * Settles where and what to query: flags given by hand win over the stack's outputs; the region
+ * falls back to AWS_REGION / AWS_DEFAULT_REGION, as the AWS CLI does.
+ */
+export function resolveLiveTarget(source: FlowLogSource, overrides: LiveOverrides, env: NodeJS.ProcessEnv): LiveTarget {
+    const region = overrides.region ?? source.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (!region) {
+        throw new UserInputError("No AWS region: pass --region, set AWS_REGION, or use --stack so the stack's region is used.");
+    }
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+        throw new UserInputError(`Invalid --region ${quote(region)}. Allowed: an AWS region name such as ap-northeast-2 or us-east-1.`);
+    }
+    const format = resolveLogFormat(overrides.format ?? source.logFormat ?? "default", overrides.format !== undefined ? "--format" : "logFormat (stack output)");
+    const trafficText = overrides.trafficType ?? source.trafficType ?? "ALL";
+    const trafficType = TRAFFIC_TYPES.find((t) => t === trafficText.toUpperCase());
+    if (!trafficType) {
+        throw new UserInputError(`Invalid --traffic-type ${quote(trafficText)}. Allowed: ${TRAFFIC_TYPES.join(", ")}.`);
+    }
+    return { logGroupName: source.logGroupName, region, format, trafficType };
+}
+
+export interface QuerySummary {
+    readonly queryId: string;
+    readonly logGroupName: string;
+    readonly region: string;
+    readonly window: { readonly start: string; readonly end: string };
+    readonly recordsScanned: number;
+    readonly recordsMatched: number;
+    readonly bytesScanned: number;
+    readonly costUsd: number;
+    readonly rows: number;
+    readonly capHit: boolean;
+    readonly queryString: string;
+}
+
+export interface LiveRun {
+    readonly diagnosis: Diagnosis & { readonly query: QuerySummary };
+}
+
+export interface LiveDependencies {
+    readonly logs: LogsClient;
+    readonly now: Date;
+    readonly warn: (message: string) => void;
+    readonly onProgress?: (progress: QueryProgress) => void;
+    readonly signal?: AbortSignal;
+    readonly timeoutMs: number;
+    /** Injected in tests so nothing waits for real. */
+    readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace(".000Z", "Z");
+
+export function queryCostUsd(bytesScanned: number): number {
+    return Math.round((bytesScanned / 1e9) * INSIGHTS_USD_PER_GB * 1e6) / 1e6;
+}
+
+export function liveQueryString(target: LiveTarget, conversation: Pick<ConversationQuery, "src" | "dst" | "port" | "protocol">): string {
+    return buildDiagnosisQuery(target.format, {
+        src: conversation.src.toStrings(),
+        dst: conversation.dst.toStrings(),
+        port: conversation.port,
+        protocol: conversation.protocol,
+    });
+}
+
+export async function diagnoseLive(
+    target: LiveTarget,
+    conversation: Pick<ConversationQuery, "src" | "dst" | "port" | "protocol">,
+    window: TimeWindow,
+    deps: LiveDependencies,
+): Promise<LiveRun> {
+    await checkEvidenceExists(target, window, deps);
+
+    const queryString = liveQueryString(target, conversation);
+    const result = await runInsightsQuery(
+        deps.logs,
+        { logGroupName: target.logGroupName, startTime: window.start, endTime: window.end, queryString, limit: INSIGHTS_ROW_CAP },
+        { timeoutMs: deps.timeoutMs, signal: deps.signal, onProgress: deps.onProgress, sleep: deps.sleep, now: () => Date.now() },
+    );
+    if (result.capHit) {
+        deps.warn(
+            `The query returned ${result.rows.length} rows, Logs Insights' cap: some evidence is missing. Narrow the window (--since, --start/--end) or the addresses (--src, --dst).`,
+        );
+    }
+
+    const warnings: string[] = [];
+    const warn = (message: string) => {
+        warnings.push(message);
+        deps.warn(message);
+    };
+    const settledUntil = undeliveredFrom(window, deps.now);
+    if (settledUntil !== undefined) {
+        warn(
+            `The window's last ${Math.round((window.end - settledUntil) / 60)} min (from ${iso(settledUntil)}) may not be delivered yet: ` +
+                "flow logs reach CloudWatch Logs 5-10 minutes late, so replies in that stretch may still be missing.",
+        );
+    }
+
+    const rows = toRecordColumns(result.rows);
+    const feed = (query: ConversationQuery): Diagnosis => {
+        const acc = new Conversation(query);
+        feedInsightsResults(rows, acc, new RawLineScanner(acc, query.src, query.dst, target.format));
+        return diagnose(acc.evidence(), { trafficType: target.trafficType, warnings });
+    };
+    let diagnosis = feed({ ...conversation, window: { start: window.start, end: window.end } });
+    if (diagnosis.verdict === "routing" && settledUntil !== undefined) {
+        // Routing means "no reply". Only records old enough to have been delivered can show that.
+        const settled = feed({ ...conversation, window: { start: window.start, end: settledUntil } });
+        if (settled.verdict !== "routing") diagnosis = notYetRouting(diagnosis, settledUntil);
+    }
+
+    const query: QuerySummary = {
+        queryId: result.queryId,
+        logGroupName: target.logGroupName,
+        region: target.region,
+        window: { start: iso(window.start), end: iso(window.end) },
+        recordsScanned: result.statistics.recordsScanned,
+        recordsMatched: result.statistics.recordsMatched,
+        bytesScanned: result.statistics.bytesScanned,
+        costUsd: queryCostUsd(result.statistics.bytesScanned),
+        rows: result.rows.length,
+        capHit: result.capHit,
+        queryString,
+    };
+    return { diagnosis: { ...diagnosis, query } };
+}
+
+/** The outbound packets all fall in the undelivered tail: their replies may simply not be in yet. */
+function notYetRouting(d: Diagnosis, settledUntil: number): Diagnosis {
+    const rerunAt = iso(settledUntil + 10 * 60 + 60);
+    return {
+        ...d,
+        verdict: "inconclusive",
+        summary:
+            `Packets from ${d.conversation.src.join(",")} to ${d.conversation.dst.join(",")}:${d.conversation.port}/${d.conversation.protocol} were accepted on the way out and no reply is logged yet, ` +
+            `but they were sent after ${iso(settledUntil)}, within the delivery lag: the replies may not be delivered yet.`,
+        confidence: "low",
+        confidenceReason: "missing return traffic inside the last 10 minutes of the window is not evidence: flow logs are delivered 5-10 minutes late",
+        nextSteps: [{ step: `Run the same command again after ${rerunAt}, or with --end ${iso(settledUntil)} for only delivered records.`, commands: [] }, ...d.nextSteps],
+    };
+}
+
+/**
+ * Before paying for a query: the group exists (else a clear not-found), it has streams, and the
+ * window does not start before the group did.
+ */
+async function checkEvidenceExists(target: LiveTarget, window: TimeWindow, deps: LiveDependencies): Promise<void> {
+    const groups = await deps.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: target.logGroupName, limit: 50 }));
+    const group = (groups.logGroups ?? []).find((g) => g.logGroupName === target.logGroupName);
+    if (!group) {
+        throw Object.assign(new Error(`Log group ${target.logGroupName} not found`), { name: "ResourceNotFoundException" });
+    }
+    if (group.creationTime !== undefined && window.start * 1000 < group.creationTime) {
+        deps.warn(
+            `The window starts at ${iso(window.start)}, before the log group was created (${iso(Math.floor(group.creationTime / 1000))}): nothing before then was logged.`,
+        );
+    }
+    const streams = await deps.logs.send(new DescribeLogStreamsCommand({ logGroupName: target.logGroupName, limit: 1 }));
+    if ((streams.logStreams ?? []).length === 0) {
+        deps.warn(
+            `Log group ${target.logGroupName} has no log streams: the flow log has delivered nothing yet. 'vpc-flow-diagnose status' shows its delivery status.`,
+        );
+    }
+}
