@@ -186,9 +186,10 @@ describe("live sources: stack outputs, time window, AWS errors", () => {
 
         it("lists exactly the IAM actions the README's policy grants", () => {
             const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
-            const policy = /```json\n(\{[\s\S]*?"Sid": "VpcFlowDiagnoseCli"[\s\S]*?\n\})\n```/.exec(readme);
-            expect(policy, "README has the CLI's IAM policy").to.not.equal(null);
-            const actions = (JSON.parse(policy![1]).Statement as { Action: string[] }[]).flatMap((s) => s.Action);
+            const blocks = [...readme.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1]);
+            const policy = blocks.filter((b) => b.includes('"Sid": "VpcFlowDiagnoseCli"'));
+            expect(policy, "README has the CLI's IAM policy once").to.have.length(1);
+            const actions = (JSON.parse(policy[0]).Statement as { Action: string[] }[]).flatMap((s) => s.Action);
             expect(actions).to.deep.equal([...CLI_IAM_ACTIONS]);
         });
     });
