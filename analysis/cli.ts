@@ -13,7 +13,10 @@ import { TRAFFIC_TYPES, TrafficType, diagnose } from "./classify";
 import { OUTPUT_FORMATS, OutputFormat, render } from "./render";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROGRAM, ParsedValues, oneOf, parseOptions, parsePort, parseProtocol, required } from "./cliOptions";
 import { readInput } from "./inputFiles";
-import { LIVE_OPTIONS, LiveIo, STATUS_HELP, liveFlagsGiven, runLiveDiagnose, runStatus } from "./live/liveCommands";
+import { LIVE_OPTIONS, STATUS_HELP, liveFlagsGiven } from "./live/liveFlags";
+// Type only: the live commands (and the AWS SDK behind them) load when one runs, so reading a
+// file or printing help stays fast and small.
+import type { LiveIo } from "./live/liveCommands";
 import { parseTime } from "./timeWindow";
 
 export interface CliIo extends LiveIo {
@@ -104,7 +107,7 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 /** Subcommands by name; `diagnose` is also what runs when the first argument is an option. */
 export const COMMANDS: Record<string, Command> = {
     diagnose: runDiagnose,
-    status: (argv, io) => runStatus(argv, io, STATUS_HELP),
+    status: async (argv, io) => (await import("./live/liveCommands")).runStatus(argv, io, STATUS_HELP),
 };
 const DEFAULT_COMMAND = "diagnose";
 
@@ -145,7 +148,10 @@ async function runDiagnose(argv: string[], io: CliIo): Promise<number> {
             `Give --input (records you already have) or a live source (${live.source.join(", ")}), not both.`,
         );
     }
-    if (live.source.length > 0) return runLiveDiagnose(values, parseConversation(values), io, now);
+    if (live.source.length > 0) {
+        const conversation = parseConversation(values);
+        return (await import("./live/liveCommands")).runLiveDiagnose(values, conversation, io, now);
+    }
     if (live.liveOnly.length > 0) {
         throw new UserInputError(
             `${live.liveOnly.join(", ")} ${live.liveOnly.length > 1 ? "apply" : "applies"} to live queries (--stack, --outputs-file or --log-group); with --input, use --start and --end.`,

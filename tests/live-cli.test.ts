@@ -311,3 +311,18 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
         ]);
     });
 });
+
+describe("vpc-flow-diagnose start-up", () => {
+    it("loads no AWS SDK module unless a live command runs, so file diagnoses and --help stay small", () => {
+        const before = new Set(Object.keys(require.cache));
+        const script = [
+            "const before = new Set(Object.keys(require.cache));",
+            `require(${JSON.stringify(require.resolve("../analysis/cli"))});`,
+            "const loaded = Object.keys(require.cache).filter((k) => !before.has(k) && k.includes('@aws-sdk'));",
+            "process.stdout.write(JSON.stringify(loaded));",
+        ].join("\n");
+        const out = require("child_process").execFileSync(process.execPath, ["-e", script], { encoding: "utf8" });
+        expect(JSON.parse(out)).to.deep.equal([]);
+        expect(before.size).to.be.greaterThan(0);
+    });
+});

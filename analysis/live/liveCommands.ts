@@ -7,7 +7,8 @@
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { UserInputError, quote } from "../errors";
-import { EXIT_FAILURE, EXIT_OK, PROGRAM, ParsedValues, oneOf, parseOptions } from "../cliOptions";
+import { EXIT_FAILURE, EXIT_OK, ParsedValues, oneOf, parseOptions } from "../cliOptions";
+import { STATUS_OPTIONS, liveFlagsGiven } from "./liveFlags";
 import { AddressSet } from "../ip";
 import { OutputFormat, render } from "../render";
 import { resolveLiveWindow } from "../timeWindow";
@@ -33,30 +34,6 @@ export interface LiveIo {
     readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-export const LIVE_SOURCE_OPTIONS = {
-    stack: { type: "string" },
-    "outputs-file": { type: "string" },
-    "log-group": { type: "string" },
-    region: { type: "string" },
-} as const;
-
-export const LIVE_OPTIONS = {
-    ...LIVE_SOURCE_OPTIONS,
-    since: { type: "string" },
-    timeout: { type: "string" },
-    "allow-wide-window": { type: "boolean" },
-} as const;
-
-const SOURCE_FLAGS = ["stack", "outputs-file", "log-group"] as const;
-const LIVE_ONLY_FLAGS = ["region", "since", "timeout", "allow-wide-window"] as const;
-const DEFAULT_TIMEOUT_SECONDS = 300;
-
-/** Which live-source and live-only flags were given, as `--name`. */
-export function liveFlagsGiven(values: ParsedValues): { source: string[]; liveOnly: string[] } {
-    const given = (names: readonly string[]) => names.filter((n) => values[n] !== undefined).map((n) => `--${n}`);
-    return { source: given(SOURCE_FLAGS), liveOnly: given(LIVE_ONLY_FLAGS) };
-}
-
 /** Exactly one of --stack, --outputs-file, --log-group says where the records are. */
 async function readSource(values: ParsedValues, io: LiveIo): Promise<FlowLogSource> {
     const given = liveFlagsGiven(values).source;
@@ -75,6 +52,8 @@ async function readSource(values: ParsedValues, io: LiveIo): Promise<FlowLogSour
     }
     return { logGroupName };
 }
+
+const DEFAULT_TIMEOUT_SECONDS = 300;
 
 function parseTimeoutMs(value: unknown): number {
     if (value === undefined) return DEFAULT_TIMEOUT_SECONDS * 1000;
@@ -140,25 +119,6 @@ export async function runLiveDiagnose(
         return EXIT_FAILURE;
     }
 }
-
-export const STATUS_OPTIONS = {
-    ...LIVE_SOURCE_OPTIONS,
-    output: { type: "string", default: "text" },
-    help: { type: "boolean", short: "h" },
-} as const;
-
-export const STATUS_HELP = `Usage: ${PROGRAM} status --stack <name> | --outputs-file <file> | --log-group <name> --region <region>
-
-Is the flow log delivering? Shows each flow log's state and delivery status (with AWS's own error,
-e.g. "Access error"), the log group's stored bytes, its log streams (one per network interface) and
-the newest event, and what to check when nothing arrives.
-
-  --stack <name>          Read the log group, region and flow log ids from the stack's outputs.
-  --outputs-file <file>   The same outputs, saved with 'pulumi stack output --json > file'.
-  --log-group <name>      Or name the log group (flow logs are found by their destination).
-  --region <region>       AWS region (default: the stack's, then AWS_REGION).
-  --output <format>       text or json. Default: text.
-`;
 
 export async function runStatus(argv: string[], io: LiveIo, help: string): Promise<number> {
     const values = parseOptions(argv, STATUS_OPTIONS);
