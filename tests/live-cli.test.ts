@@ -314,7 +314,6 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
 
 describe("vpc-flow-diagnose start-up", () => {
     it("loads no AWS SDK module unless a live command runs, so file diagnoses and --help stay small", () => {
-        const before = new Set(Object.keys(require.cache));
         const script = [
             "const before = new Set(Object.keys(require.cache));",
             `require(${JSON.stringify(require.resolve("../analysis/cli"))});`,
@@ -323,6 +322,5 @@ describe("vpc-flow-diagnose start-up", () => {
         ].join("\n");
         const out = require("child_process").execFileSync(process.execPath, ["-e", script], { encoding: "utf8" });
         expect(JSON.parse(out)).to.deep.equal([]);
-        expect(before.size).to.be.greaterThan(0);
     });
 });
