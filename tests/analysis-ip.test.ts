@@ -1,16 +1,6 @@
 import { expect } from "chai";
 import { AddressSet, NOT_IPV4, parseIpRange, parseIpv4, parseIpv6 } from "../analysis/ip";
-import { UserInputError } from "../analysis/errors";
-
-function errorOf(fn: () => unknown): string {
-    try {
-        fn();
-    } catch (err) {
-        expect(err).to.be.instanceOf(UserInputError);
-        return (err as Error).message;
-    }
-    throw new Error("expected a UserInputError");
-}
+import { userErrorOf } from "./helpers/userErrors";
 
 describe("analysis: ip", () => {
     const v4: Array<[string, number]> = [
@@ -66,6 +56,6 @@ describe("analysis: ip", () => {
         ["--dst", "52.219.204.42,", "Invalid --dst '52.219.204.42,': it has an empty entry. Allowed: an address like 10.0.1.25 or 2001:db8::1, or a CIDR like 10.0.1.0/24 or 2001:db8::/64, or a comma list of them."],
     ];
     for (const [flag, value, message] of errors) {
-        it(`rejects ${flag} ${value}`, () => expect(errorOf(() => AddressSet.parse(value, flag))).to.equal(message));
+        it(`rejects ${flag} ${value}`, () => expect(userErrorOf(() => AddressSet.parse(value, flag))).to.equal(message));
     }
 });

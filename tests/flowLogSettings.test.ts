@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { UserInputError } from "../analysis/errors";
+import { userErrorOf } from "./helpers/userErrors";
 import {
     FlowLogSettingsInput,
     PENDING_ID,
@@ -17,16 +17,6 @@ const FIELDS =
     "pkt-src-aws-service, pkt-dst-aws-service, flow-direction, traffic-path, ecs-cluster-arn, ecs-cluster-name, " +
     "ecs-container-instance-arn, ecs-container-instance-id, ecs-container-id, ecs-second-container-id, ecs-service-name, " +
     "ecs-task-definition-arn, ecs-task-arn, ecs-task-id";
-
-function messageOf(fn: () => unknown): string {
-    try {
-        fn();
-    } catch (err) {
-        expect(err).to.be.instanceOf(UserInputError);
-        return (err as Error).message;
-    }
-    throw new Error("expected a UserInputError, nothing was thrown");
-}
 
 describe("flow-log settings", () => {
     describe("defaults and normalisation", () => {
@@ -142,7 +132,7 @@ describe("flow-log settings", () => {
             ["a tag value that is not a string", { tags: { cost: 5 } }, "Invalid tags value for 'cost': 5. Allowed: a string of 0-256 characters."],
         ];
         for (const [what, input, message] of cases) {
-            it(what, () => expect(messageOf(() => resolveFlowLogSettings(input))).to.equal(message));
+            it(what, () => expect(userErrorOf(() => resolveFlowLogSettings(input))).to.equal(message));
         }
 
         it("accepts role ARNs of every partition, with paths", () => {
@@ -156,7 +146,7 @@ describe("flow-log settings", () => {
         });
 
         it("refuses a log group name CloudWatch would refuse", () => {
-            expect(messageOf(() => validateLogGroupName("/vpc flow logs"))).to.equal(
+            expect(userErrorOf(() => validateLogGroupName("/vpc flow logs"))).to.equal(
                 "Invalid logGroupName '/vpc flow logs'. Allowed: 1-512 characters of letters, digits, '_', '-', '/', '.', '#'.",
             );
         });
@@ -196,7 +186,7 @@ describe("flow-log settings", () => {
             ],
         ];
         for (const [what, targets, message] of cases) {
-            it(what, () => expect(messageOf(() => validateTargets(targets))).to.equal(message));
+            it(what, () => expect(userErrorOf(() => validateTargets(targets))).to.equal(message));
         }
 
         it("accepts 8- and 17-digit ids and trusts ids known only after deployment", () => {
@@ -212,7 +202,7 @@ describe("flow-log settings", () => {
         });
 
         it("refuses a plain string where a list belongs, and says how to set a list", () => {
-            expect(messageOf(() => readIdList("subnetIds", "subnet-0123abcd"))).to.equal(
+            expect(userErrorOf(() => readIdList("subnetIds", "subnet-0123abcd"))).to.equal(
                 `Invalid subnetIds 'subnet-0123abcd'. Allowed: a list of ids, set with 'pulumi config set --path "subnetIds[0]" subnet-0123456789abcdef0'.`,
             );
         });
@@ -220,7 +210,7 @@ describe("flow-log settings", () => {
         it("reads tags as a map of strings and refuses a list", () => {
             expect(readTags({ team: "platform" })).to.deep.equal({ team: "platform" });
             expect(readTags(undefined)).to.deep.equal({});
-            expect(messageOf(() => readTags(["team"]))).to.equal(
+            expect(userErrorOf(() => readTags(["team"]))).to.equal(
                 `Invalid tags ["team"]. Allowed: a map of strings, set with 'pulumi config set --path tags.team network'.`,
             );
         });

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { UserInputError } from "../analysis/errors";
+import { userErrorOf, userErrorOfAsync } from "./helpers/userErrors";
 import { parseStackOutputs, readOutputsFile, readStackOutputs } from "../analysis/live/stackSource";
 import { resolveLiveWindow, undeliveredFrom } from "../analysis/timeWindow";
 import { CLI_IAM_ACTIONS, explainAwsError } from "../analysis/live/awsErrors";
@@ -16,26 +16,6 @@ const OUTPUTS = {
     flowLogIds: { "vpc-0123456789abcdef0": "fl-0abc" },
     cleanup: "Run 'pulumi destroy'",
 };
-
-async function rejection(promise: Promise<unknown>): Promise<string> {
-    try {
-        await promise;
-    } catch (err) {
-        expect(err).to.be.instanceOf(UserInputError);
-        return (err as Error).message;
-    }
-    throw new Error("expected a UserInputError");
-}
-
-function thrown(fn: () => unknown): string {
-    try {
-        fn();
-    } catch (err) {
-        expect(err).to.be.instanceOf(UserInputError);
-        return (err as Error).message;
-    }
-    throw new Error("expected a UserInputError");
-}
 
 describe("live sources: stack outputs, time window, AWS errors", () => {
     describe("stack outputs", () => {
@@ -61,7 +41,7 @@ describe("live sources: stack outputs, time window, AWS errors", () => {
 
         it("says what to do when the pulumi binary is missing", async () => {
             const missing = () => Promise.reject(Object.assign(new Error("spawn pulumi ENOENT"), { code: "ENOENT" }));
-            expect(await rejection(readStackOutputs("dev", "/project", missing))).to.equal(
+            expect(await userErrorOfAsync(readStackOutputs("dev", "/project", missing))).to.equal(
                 "The 'pulumi' command was not found on PATH. Install the Pulumi CLI, or save the outputs where it is installed " +
                     "('pulumi stack output --json --stack <name> > outputs.json') and pass --outputs-file outputs.json, or pass --log-group and --region.",
             );
@@ -70,7 +50,7 @@ describe("live sources: stack outputs, time window, AWS errors", () => {
         it("passes on the last line of pulumi's own error", async () => {
             const fails = () =>
                 Promise.reject(Object.assign(new Error("exit 255"), { code: 255, stderr: "warning: x\nerror: no stack named 'prod' found\n" }));
-            expect(await rejection(readStackOutputs("prod", "/project", fails))).to.equal(
+            expect(await userErrorOfAsync(readStackOutputs("prod", "/project", fails))).to.equal(
                 "'pulumi stack output --json --stack prod' failed: error: no stack named 'prod' found",
             );
         });
@@ -86,7 +66,7 @@ describe("live sources: stack outputs, time window, AWS errors", () => {
             ],
         ];
         for (const [what, text, message] of bad) {
-            it(`refuses ${what}`, () => expect(thrown(() => parseStackOutputs(text, "Stack 'dev'"))).to.equal(message));
+            it(`refuses ${what}`, () => expect(userErrorOf(() => parseStackOutputs(text, "Stack 'dev'"))).to.equal(message));
         }
 
         it("reads a saved outputs file, and names a missing one", async () => {
@@ -94,7 +74,7 @@ describe("live sources: stack outputs, time window, AWS errors", () => {
             const file = path.join(dir, "outputs.json");
             fs.writeFileSync(file, JSON.stringify(OUTPUTS));
             expect((await readOutputsFile(file)).region).to.equal("ap-northeast-2");
-            expect(await rejection(readOutputsFile(path.join(dir, "nope.json")))).to.equal(`--outputs-file '${path.join(dir, "nope.json")}' does not exist.`);
+            expect(await userErrorOfAsync(readOutputsFile(path.join(dir, "nope.json")))).to.equal(`--outputs-file '${path.join(dir, "nope.json")}' does not exist.`);
         });
     });
 
@@ -130,7 +110,7 @@ describe("live sources: stack outputs, time window, AWS errors", () => {
             ["a window over 24 h", { since: "2d" }, "The window is 48.0 h long; over 24 h scans (and bills) a lot of data. Narrow it, or pass --allow-wide-window."],
         ];
         for (const [what, flags, message] of bad) {
-            it(`refuses ${what}`, () => expect(thrown(() => resolveLiveWindow(flags, NOW))).to.equal(message));
+            it(`refuses ${what}`, () => expect(userErrorOf(() => resolveLiveWindow(flags, NOW))).to.equal(message));
         }
 
         it("allows a wide window when asked", () => {
