@@ -146,8 +146,11 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
                     logDestination: logGroup.arn,
                     iamRoleArn: roleArn,
                     maxAggregationInterval: settings.maxAggregationInterval,
-                    // Leaving the default format unset lets AWS apply it; it reads back identical.
-                    logFormat: settings.logFormat.kind === "default" ? undefined : settings.logFormat.formatString,
+                    // Always explicit, the default too: AWS reports the format in effect, so an unset
+                    // value would not show a diff when a stack switches back from diagnostic to
+                    // default, and the flow log would keep writing the old format. The default
+                    // string is exactly AWS's, so a new flow log sees no difference.
+                    logFormat: settings.logFormat.formatString,
                     tags,
                 },
                 { parent: this, dependsOn: deliveryReady },

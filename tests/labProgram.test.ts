@@ -83,7 +83,9 @@ describe("the Pulumi program with the reproduction lab (config key lab)", () => 
     it("keeps a logFormat the stack sets", async () => {
         const outputs = await outputsOf(runProgram({ lab: "healthy", logFormat: "default" }));
         expect(outputs.logFormatKind).to.equal("default");
-        expect(byName("flow-logs-vpc-0").inputs.logFormat).to.equal(undefined);
+        expect(byName("flow-logs-vpc-0").inputs.logFormat).to.equal(
+            "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}",
+        );
     });
 
     it("creates no lab and exports no lab output when lab is not set", async () => {

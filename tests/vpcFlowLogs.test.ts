@@ -84,6 +84,7 @@ describe("VpcFlowLogs component", () => {
             logDestination: `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:/vpc-flow-logs/inputs`,
             iamRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/inputs-role`,
             maxAggregationInterval: 60,
+            logFormat: DEFAULT_FORMAT,
             tags: {},
         });
         expect(byName("inputs-log-group").inputs).to.deep.equal({ name: "/vpc-flow-logs/inputs", retentionInDays: 7, tags: {} });
