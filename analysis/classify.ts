@@ -7,7 +7,7 @@
  * without a route are logged as ACCEPT, so a routing verdict is only ever "consistent with".
  */
 import { ConversationEvidence, Direction, FlowTally, InterfaceEvidence, Tally, matchedRecords } from "./conversation";
-import { TRAFFIC_PATHS, protocolName } from "./records";
+import { TRAFFIC_PATHS, protocolName, protocolHasPorts } from "./records";
 import { parseIpRange } from "./ip";
 
 export const VERDICTS = [
@@ -153,7 +153,8 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
     const q = e.query;
     const dstText = q.dst.toString();
     const srcText = q.src.toString();
-    const service = `${dstText}:${q.port}/${protocolName(q.protocol)}`;
+    // ICMP and other protocols without ports: the port is not part of the conversation.
+    const service = protocolHasPorts(q.protocol) ? `${dstText}:${q.port}/${protocolName(q.protocol)}` : `${dstText}/${protocolName(q.protocol)}`;
 
     // With the default format a NAT gateway's ENI logs other addresses, so only the workload's ENI
     // matches; with pkt-* fields its legs match too and are kept apart so they are not counted twice.

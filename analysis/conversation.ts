@@ -5,7 +5,7 @@
  * of ENIs and minutes seen, never on the number of records.
  */
 import { AddressSet } from "./ip";
-import { Action, AggregateRow, FlowRecord } from "./records";
+import { Action, AggregateRow, FlowRecord, protocolHasPorts } from "./records";
 
 export type Direction = "outbound" | "inbound";
 
@@ -118,8 +118,6 @@ const MAX_MALFORMED_SAMPLES = 3;
 export const LATE_REJECT_MAX_PACKETS = 2;
 const UNKNOWN_INTERFACE = "(unknown)";
 
-const TCP = 6;
-const UDP = 17;
 
 export function emptyTally(): Tally {
     return { records: 0, packets: 0, bytes: 0 };
@@ -171,7 +169,7 @@ export class Conversation {
 
     constructor(query: ConversationQuery) {
         this.query = query;
-        this.portsApply = query.protocol === TCP || query.protocol === UDP;
+        this.portsApply = protocolHasPorts(query.protocol);
     }
 
     /** Counts a line or row that could not be read; `sample` is kept (a few) to show the user. */

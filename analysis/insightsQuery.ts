@@ -8,6 +8,7 @@
  * Syntax: CloudWatch Logs user guide, "CloudWatch Logs Insights language query syntax".
  */
 import { LogFormat, fieldSpec } from "./logFormat";
+import { protocolHasPorts } from "./records";
 
 /** Logs Insights column name for a flow-log field. */
 export function insightsField(name: string): string {
@@ -40,13 +41,26 @@ export function addressPredicate(column: string, addresses: readonly string[]): 
 
 /**
  * Both directions of the conversation: outbound src -> dst:port and inbound dst:port -> src.
- * Ports are compared as numbers, which works for discovered and parsed columns alike.
+ * Ports are compared as numbers, which works for discovered and parsed columns alike, and only for
+ * TCP and UDP. When the format has the packet's original addresses (`pkt-srcaddr`,
+ * `pkt-dstaddr`), an address may match either column: on a NAT gateway's interface `dstAddr` is
+ * the gateway itself and only `pktDstAddr` names S3, and those legs are evidence too.
  */
-export function conversationFilter(sel: ConversationSelector): string {
-    const side = (column: string, addresses?: readonly string[]) =>
-        addresses && addresses.length > 0 ? [addressPredicate(column, addresses)] : [];
-    const outbound = [...side("srcAddr", sel.src), ...side("dstAddr", sel.dst), `dstPort = ${sel.port}`];
-    const inbound = [...side("srcAddr", sel.dst), `srcPort = ${sel.port}`, ...side("dstAddr", sel.src)];
+export function conversationFilter(sel: ConversationSelector, format?: LogFormat): string {
+    const hasField = (name: string) => format?.fields.includes(name) ?? false;
+    const columns = {
+        src: hasField("pkt-srcaddr") ? ["srcAddr", "pktSrcAddr"] : ["srcAddr"],
+        dst: hasField("pkt-dstaddr") ? ["dstAddr", "pktDstAddr"] : ["dstAddr"],
+    };
+    const side = (which: "src" | "dst", addresses?: readonly string[]) => {
+        if (!addresses || addresses.length === 0) return [];
+        const terms = columns[which].map((column) => addressPredicate(column, addresses));
+        return [terms.length === 1 ? terms[0] : `(${terms.join(" or ")})`];
+    };
+    const ports = protocolHasPorts(sel.protocol);
+    const outbound = [...side("src", sel.src), ...side("dst", sel.dst), ...(ports ? [`dstPort = ${sel.port}`] : [])];
+    const inbound = [...side("src", sel.dst), ...(ports ? [`srcPort = ${sel.port}`] : []), ...side("dst", sel.src)];
+    if (outbound.length === 0) return `filter protocol = ${sel.protocol}`;
     return `filter protocol = ${sel.protocol} and ((${outbound.join(" and ")}) or (${inbound.join(" and ")}))`;
 }
 
@@ -78,7 +92,7 @@ export function buildRecordsQuery(format: LogFormat, sel: ConversationSelector, 
     return [
         ...parseClause(format),
         `fields @timestamp, ${columns.join(", ")}`,
-        conversationFilter(sel),
+        conversationFilter(sel, format),
         "sort @timestamp desc",
         `limit ${limit}`,
     ].join("\n| ");
@@ -132,7 +146,7 @@ export function toRecordColumns<T extends { readonly field?: string; readonly va
  */
 export function buildDiagnosisQuery(format: LogFormat, sel: ConversationSelector, limit = INSIGHTS_ROW_CAP): string {
     const groupBy = GROUP_BY_FIELDS.filter((f) => format.fields.includes(f)).map(insightsField);
-    const conversation = conversationFilter(sel).replace(/^filter /, "");
+    const conversation = conversationFilter(sel, format).replace(/^filter /, "");
     const skipped = format.fields.includes("log-status") ? 'logStatus = "SKIPDATA" or ' : "";
     const stats = [
         "count(*) as records",

@@ -145,6 +145,11 @@ export function isInvalid(value: unknown): value is { invalid: typeof INVALID; f
 /** IANA protocol numbers for the names the CLI accepts. */
 export const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58 };
 
+/** Only TCP (6) and UDP (17) records carry ports worth matching; ICMP's port fields mean nothing. */
+export function protocolHasPorts(protocol: number): boolean {
+    return protocol === 6 || protocol === 17;
+}
+
 export function protocolName(protocol: number): string {
     const name = Object.keys(PROTOCOL_NUMBERS).find((k) => PROTOCOL_NUMBERS[k] === protocol);
     return name ?? String(protocol);

@@ -71,11 +71,11 @@ describe("Logs Insights diagnosis query (server-side stats)", () => {
         );
     });
 
-    it("diagnostic format: parse @message, CIDRs, and the flags, direction, path and NAT columns", () => {
+    it("diagnostic format: parse @message, CIDRs matched on the packet's own addresses too (NAT legs), and the flags, direction, path and NAT columns", () => {
         expect(buildDiagnosisQuery(DIAGNOSTIC_FORMAT, { src: ["10.0.1.0/24"], dst: ["52.219.204.0/22"], port: 443, protocol: 6 })).to.equal(
             [
                 'parse @message "* * * * * * * * * * * * * * * * * * * * * * *" as version, accountId, interfaceId, srcAddr, dstAddr, srcPort, dstPort, protocol, packets, bytes, startTime, endTime, action, logStatus, vpcId, subnetId, tcpFlags, type, pktSrcAddr, pktDstAddr, flowDirection, trafficPath, pktDstAwsService',
-                'filter logStatus = "SKIPDATA" or (protocol = 6 and ((isIpInSubnet(srcAddr, "10.0.1.0/24") and isIpInSubnet(dstAddr, "52.219.204.0/22") and dstPort = 443) or (isIpInSubnet(srcAddr, "52.219.204.0/22") and srcPort = 443 and isIpInSubnet(dstAddr, "10.0.1.0/24"))))',
+                'filter logStatus = "SKIPDATA" or (protocol = 6 and (((isIpInSubnet(srcAddr, "10.0.1.0/24") or isIpInSubnet(pktSrcAddr, "10.0.1.0/24")) and (isIpInSubnet(dstAddr, "52.219.204.0/22") or isIpInSubnet(pktDstAddr, "52.219.204.0/22")) and dstPort = 443) or ((isIpInSubnet(srcAddr, "52.219.204.0/22") or isIpInSubnet(pktSrcAddr, "52.219.204.0/22")) and srcPort = 443 and (isIpInSubnet(dstAddr, "10.0.1.0/24") or isIpInSubnet(pktDstAddr, "10.0.1.0/24")))))',
                 "stats count(*) as records, sum(packets) as packetsTotal, sum(bytes) as bytesTotal, min(startTime) as firstStart, max(endTime) as lastEnd by interfaceId, srcAddr, dstAddr, action, logStatus, tcpFlags, flowDirection, trafficPath, pktSrcAddr, pktDstAddr, bin(1m)",
                 "limit 10000",
             ].join("\n| "),
@@ -91,6 +91,51 @@ describe("Logs Insights diagnosis query (server-side stats)", () => {
                 "stats count(*) as records by interfaceId, srcAddr, dstAddr, action, tcpFlags, bin(1m)",
                 "limit 10000",
             ].join("\n| "),
+        );
+    });
+
+    it("leaves ports out for a protocol without them (ICMP)", () => {
+        expect(buildDiagnosisQuery(DEFAULT_FORMAT, { src: ["10.0.1.25"], dst: ["52.219.204.42"], port: 443, protocol: 1 }).split("\n| ")[0]).to.equal(
+            'filter logStatus = "SKIPDATA" or (protocol = 1 and ((srcAddr = "10.0.1.25" and dstAddr = "52.219.204.42") or (srcAddr = "52.219.204.42" and dstAddr = "10.0.1.25")))',
+        );
+    });
+
+    it("NAT legs the filter admits (dstAddr is the NAT, pktDstAddr is S3) reach the engine and point at the NAT subnet", () => {
+        const row = (eni: string, srcAddr: string, dstAddr: string, pktSrcAddr: string, pktDstAddr: string, action: string, flowDirection: string) => [
+            { field: "records", value: "3" },
+            { field: "packetsTotal", value: "3" },
+            { field: "bytesTotal", value: "180" },
+            { field: "firstStart", value: "1795701600" },
+            { field: "lastEnd", value: "1795701659" },
+            { field: "interfaceId", value: eni },
+            { field: "srcAddr", value: srcAddr },
+            { field: "dstAddr", value: dstAddr },
+            { field: "action", value: action },
+            { field: "logStatus", value: "OK" },
+            { field: "tcpFlags", value: "2" },
+            { field: "flowDirection", value: flowDirection },
+            { field: "trafficPath", value: "1" },
+            { field: "pktSrcAddr", value: pktSrcAddr },
+            { field: "pktDstAddr", value: pktDstAddr },
+            { field: "bin(1m)", value: "2026-11-26 14:00:00.000" },
+        ];
+        const rows = [
+            // The task's ENI: its packets to S3 leave, accepted.
+            row("eni-0a1b2c3d4e5f60718", "10.0.1.25", "52.219.204.42", "10.0.1.25", "52.219.204.42", "ACCEPT", "egress"),
+            // The NAT gateway's ENI: the same packets arrive addressed to the NAT and are rejected.
+            row("eni-0aaaa11112222bbbb", "10.0.1.25", "10.0.0.50", "10.0.1.25", "52.219.204.42", "REJECT", "ingress"),
+        ];
+        const src = AddressSet.parse("10.0.1.25", "--src");
+        const dst = AddressSet.parse("52.219.204.42", "--dst");
+        const conversation = new Conversation({ src, dst, port: 443, protocol: 6 });
+        feedInsightsResults(toRecordColumns(rows), conversation, new RawLineScanner(conversation, src, dst, DIAGNOSTIC_FORMAT));
+        const d = diagnose(conversation.evidence());
+        expect([d.verdict, d.natLegs]).to.deep.equal([
+            "security-group-or-nacl",
+            { outbound: { accept: 0, reject: 3 }, inbound: { accept: 0, reject: 0 } },
+        ]);
+        expect(d.summary).to.equal(
+            "Packets from 10.0.1.25 to 52.219.204.42:443/tcp left the task's ENI but were rejected at the NAT gateway's ENI (3 records): the NAT subnet's network ACL blocks them (NAT gateways have no security groups).",
         );
     });
 

@@ -155,7 +155,14 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
         expect(r.code).to.equal(0);
         expect(commands).to.deep.equal(["/project$ pulumi stack output --json --stack dev"]);
         expect(r.regions).to.deep.equal(["ap-northeast-2"]);
-        expect(logs.commandCalls(StartQueryCommand)[0].args[0].input.queryString).to.match(/^parse @message "(\* ){22}\*" as version, /);
+        expect(logs.commandCalls(StartQueryCommand)[0].args[0].input.queryString).to.equal(
+            [
+                'parse @message "* * * * * * * * * * * * * * * * * * * * * * *" as version, accountId, interfaceId, srcAddr, dstAddr, srcPort, dstPort, protocol, packets, bytes, startTime, endTime, action, logStatus, vpcId, subnetId, tcpFlags, type, pktSrcAddr, pktDstAddr, flowDirection, trafficPath, pktDstAwsService',
+                'filter logStatus = "SKIPDATA" or (protocol = 6 and (((srcAddr = "10.0.1.25" or pktSrcAddr = "10.0.1.25") and (dstAddr = "52.219.204.42" or pktDstAddr = "52.219.204.42") and dstPort = 443) or ((srcAddr = "52.219.204.42" or pktSrcAddr = "52.219.204.42") and srcPort = 443 and (dstAddr = "10.0.1.25" or pktDstAddr = "10.0.1.25"))))',
+                "stats count(*) as records, sum(packets) as packetsTotal, sum(bytes) as bytesTotal, min(startTime) as firstStart, max(endTime) as lastEnd by interfaceId, srcAddr, dstAddr, action, logStatus, tcpFlags, flowDirection, trafficPath, pktSrcAddr, pktDstAddr, bin(1m)",
+                "limit 10000",
+            ].join("\n| "),
+        );
         expect(r.stdout.split("\n")[0]).to.equal("Verdict: no-traffic (confidence: medium)");
     });
 
