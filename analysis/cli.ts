@@ -203,8 +203,8 @@ export function toDiagnoseArgs(values: ParsedValues, now: Date): DiagnoseArgs {
     const trafficType = oneOf((values["traffic-type"] as string | undefined) ?? "ALL", "--traffic-type", TRAFFIC_TYPES, (v) => v.toUpperCase());
     const start = values.start === undefined ? undefined : parseTime(values.start as string, "--start", now);
     const end = values.end === undefined ? undefined : parseTime(values.end as string, "--end", now);
-    if (start !== undefined && end !== undefined && start > end) {
-        throw new UserInputError(`--start ${quote(values.start)} is after --end ${quote(values.end)}: the window would be empty.`);
+    if (start !== undefined && end !== undefined && start >= end) {
+        throw new UserInputError(`--start ${quote(values.start)} is not before --end ${quote(values.end)}: the window would be empty.`);
     }
     return {
         inputs,

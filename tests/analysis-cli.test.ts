@@ -333,7 +333,12 @@ describe("vpc-flow-diagnose: bad input gets one clear message and exit 2", () =>
             () => ["--input", EXAMPLE, ...CONVERSATION, "--start", "yesterday"],
             "Invalid --start 'yesterday'. Allowed: an ISO 8601 time like 2026-11-26T14:00:00Z, or a time relative to now like 30m, 2h or 1d.",
         ],
-        ["a window the wrong way round", () => ["--input", EXAMPLE, ...CONVERSATION, "--start", "1h", "--end", "2h"], "--start '1h' is after --end '2h': the window would be empty."],
+        ["a window the wrong way round", () => ["--input", EXAMPLE, ...CONVERSATION, "--start", "1h", "--end", "2h"], "--start '1h' is not before --end '2h': the window would be empty."],
+        [
+            "an empty window",
+            () => ["--input", EXAMPLE, ...CONVERSATION, "--start", "2026-11-26T14:00:00Z", "--end", "2026-11-26T14:00:00Z"],
+            "--start '2026-11-26T14:00:00Z' is not before --end '2026-11-26T14:00:00Z': the window would be empty.",
+        ],
     ];
     for (const [name, argv, message] of cases) {
         it(name, async () => {
