@@ -4,6 +4,7 @@
  * plan, the traffic generator's user data and the `vpc-flow-diagnose` command to run afterwards.
  * Every failure is a UserInputError raised before any resource is registered.
  */
+import { AWS_REGION_NAME } from "../analysis/awsNames";
 import { UserInputError, quote } from "../analysis/errors";
 
 /** What `vpc-flow-diagnose` concludes (the diagnosis engine's vocabulary). */
@@ -237,7 +238,7 @@ function ipv4Number(cidr: string): number {
 // Region and DNS suffix come from the provider; they end up in a shell script and a service
 // name, so anything unexpected stops the deployment instead of being pasted in.
 function checkRegion(region: string): string {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new Error(`Unexpected AWS region ${quote(region)}`);
+    if (!AWS_REGION_NAME.test(region)) throw new Error(`Unexpected AWS region ${quote(region)}`);
     return region;
 }
 

@@ -5,6 +5,7 @@
  * not taken as proof of a routing problem: those records may not be delivered yet.
  */
 import { DescribeLogGroupsCommand, DescribeLogStreamsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { AWS_REGION_NAME } from "../awsNames";
 import { UserInputError, quote } from "../errors";
 import { Diagnosis, TrafficType, TRAFFIC_TYPES, diagnose } from "../classify";
 import { Conversation, ConversationQuery } from "../conversation";
@@ -41,7 +42,7 @@ export function resolveLiveTarget(source: FlowLogSource, overrides: LiveOverride
     if (!region) {
         throw new UserInputError("No AWS region: pass --region, set AWS_REGION, or use --stack so the stack's region is used.");
     }
-    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    if (!AWS_REGION_NAME.test(region)) {
         throw new UserInputError(`Invalid --region ${quote(region)}. Allowed: an AWS region name such as ap-northeast-2 or us-east-1.`);
     }
     const format = resolveLogFormat(overrides.format ?? source.logFormat ?? "default", overrides.format !== undefined ? "--format" : "logFormat (stack output)");

@@ -1,0 +1,4 @@
+/** Shapes of AWS names that several parts check: one definition, so they agree. */
+
+/** `us-east-1`, `ap-northeast-2`, `us-gov-west-1`; the trailing number may grow past one digit. */
+export const AWS_REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
