@@ -188,7 +188,9 @@ export class FlowLogLab extends pulumi.ComponentResource {
         const generator = new aws.ec2.Instance(
             `${name}-generator`,
             {
-                ami: ami.value,
+                // The parameter is public: insecureValue keeps the AMI id readable in previews
+                // (`value` is marked secret by the provider).
+                ami: ami.insecureValue,
                 instanceType: GENERATOR_INSTANCE_TYPE,
                 subnetId,
                 privateIp: scenario.generatorPrivateIp,
