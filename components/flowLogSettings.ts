@@ -4,6 +4,7 @@
  * whose message names the setting, the bad value and what is allowed, raised before any resource
  * is registered.
  */
+import { LOG_GROUP_NAME, LOG_GROUP_NAME_RULE } from "../analysis/awsNames";
 import { UserInputError, quote } from "../analysis/errors";
 import { LogFormat, resolveLogFormat, toFormatString } from "../analysis/logFormat";
 
@@ -120,9 +121,9 @@ export function validateKmsKeyArn(value: string): string {
 
 /** CloudWatch Logs: 1-512 characters of a-z, A-Z, 0-9, '_', '-', '/', '.', '#'. */
 export function validateLogGroupName(value: string): string {
-    if (!/^[\w\-/.#]{1,512}$/.test(value)) {
+    if (!LOG_GROUP_NAME.test(value)) {
         throw new UserInputError(
-            `Invalid logGroupName ${quote(value)}. Allowed: 1-512 characters of letters, digits, '_', '-', '/', '.', '#'.`,
+            `Invalid logGroupName ${quote(value)}. Allowed: ${LOG_GROUP_NAME_RULE}.`,
         );
     }
     return value;

@@ -6,6 +6,7 @@
  */
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { LOG_GROUP_NAME, LOG_GROUP_NAME_RULE } from "../awsNames";
 import { UserInputError, quote } from "../errors";
 import { EXIT_FAILURE, EXIT_OK, ParsedValues, oneOf, parseOptions } from "../cliOptions";
 import { STATUS_OPTIONS, liveFlagsGiven } from "./liveFlags";
@@ -47,8 +48,8 @@ async function readSource(values: ParsedValues, io: LiveIo): Promise<FlowLogSour
     if (values.stack !== undefined) return readStackOutputs(values.stack as string, io.cwd ?? process.cwd(), io.runCommand ?? runCommand);
     if (values["outputs-file"] !== undefined) return readOutputsFile(values["outputs-file"] as string);
     const logGroupName = values["log-group"] as string;
-    if (!/^[\w\-/.#]{1,512}$/.test(logGroupName)) {
-        throw new UserInputError(`Invalid --log-group ${quote(logGroupName)}. Allowed: 1-512 characters of letters, digits, '_', '-', '/', '.', '#'.`);
+    if (!LOG_GROUP_NAME.test(logGroupName)) {
+        throw new UserInputError(`Invalid --log-group ${quote(logGroupName)}. Allowed: ${LOG_GROUP_NAME_RULE}.`);
     }
     return { logGroupName };
 }

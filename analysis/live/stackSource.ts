@@ -36,13 +36,13 @@ export function parseStackOutputs(text: string, origin: string): FlowLogSource {
             `${origin} has no 'logGroupName' output: it is not a vpc-flow-logs stack, or it was deployed by an older version. Run 'pulumi up', or pass --log-group and --region.`,
         );
     }
-    const text_ = (key: string) => (typeof o[key] === "string" ? (o[key] as string) : undefined);
+    const stringOutput = (key: string) => (typeof o[key] === "string" ? (o[key] as string) : undefined);
     const ids = o.flowLogIds;
     return {
         logGroupName: o.logGroupName,
-        region: text_("region"),
-        logFormat: text_("logFormat"),
-        trafficType: text_("trafficType"),
+        region: stringOutput("region"),
+        logFormat: stringOutput("logFormat"),
+        trafficType: stringOutput("trafficType"),
         flowLogIds: ids && typeof ids === "object" && !Array.isArray(ids) ? (ids as Record<string, string>) : undefined,
     };
 }
