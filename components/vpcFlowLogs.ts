@@ -153,7 +153,17 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
                     logFormat: settings.logFormat.formatString,
                     tags,
                 },
-                { parent: this, dependsOn: deliveryReady },
+                {
+                    parent: this,
+                    dependsOn: deliveryReady,
+                    // Every input forces a new flow log. Pulumi's usual create-before-delete would ask
+                    // for a second flow log on the same target and log group while the first still
+                    // exists, which EC2 refuses with FlowLogAlreadyExists ("an existing Flow Log with
+                    // the same configuration and log destination") when only the role, interval,
+                    // format or filter changed. Deleting first costs a few seconds without records
+                    // and never doubles them.
+                    deleteBeforeReplace: true,
+                },
             );
             return pulumi.all([pulumi.output(target.input), flowLog.id]).apply(([targetId, id]): [string, string] => [targetId, id]);
         });

@@ -107,6 +107,13 @@ describe("VpcFlowLogs component", () => {
         expect(requestFor("order-policy-attachment").dependencies).to.deep.equal(["order-policy", "order-role"]);
     });
 
+    it("replaces a flow log by deleting the old one first, and nothing else that way", async () => {
+        await deploy("replace", { vpcId: VPC, subnetIds: [SUBNET_A] });
+        const deletedFirst = ["replace", "replace-log-group", "replace-role", "replace-policy", "replace-policy-attachment", `replace-${VPC}`, `replace-${SUBNET_A}`]
+            .filter((name) => requestFor(name).deleteBeforeReplace);
+        expect(deletedFirst).to.deep.equal([`replace-${VPC}`, `replace-${SUBNET_A}`]);
+    });
+
     it("creates one flow log per target for a VPC plus subnets and ENIs, named after each target", async () => {
         const eni = "eni-0123456789abcdef0";
         const component = await deploy("multi", { vpcId: VPC, subnetIds: [SUBNET_A, SUBNET_B], eniIds: [eni] });
