@@ -42,11 +42,16 @@ export function insightsConsoleUrl(partition: string, region: string, logGroupNa
 /** One line that says how to remove everything this stack made, and what survives it. */
 export function cleanupInstruction(stack: string, logGroupName: string, region: string, retainLogsOnDestroy: boolean): string {
     const destroy = `pulumi destroy --stack ${stack}`;
+    // `pulumi destroy` does not run the program: it reads retainOnDelete from the state the last
+    // update saved, so a changed retainLogsOnDestroy counts only after a `pulumi up`.
     if (!retainLogsOnDestroy) {
-        return `Run '${destroy}' to delete the flow logs, the IAM role and policy, and the log group ${logGroupName} with its records (ingest stops at once).`;
+        return (
+            `Run '${destroy}' to delete the flow logs, the IAM role and policy, and the log group ${logGroupName} with its records (ingest stops at once). ` +
+            `To keep the records, run 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' first: destroy uses the setting of the last update.`
+        );
     }
     return (
-        `Run '${destroy}' to delete the flow logs and the IAM role and policy; the log group ${logGroupName} is kept (retainLogsOnDestroy). ` +
+        `Run '${destroy}' to delete the flow logs and the IAM role and policy; the log group ${logGroupName} is kept (retainLogsOnDestroy, as of the last update: after changing it, run 'pulumi up' before destroying). ` +
         `Delete it later with 'aws logs delete-log-group --log-group-name ${logGroupName} --region ${region}'.`
     );
 }

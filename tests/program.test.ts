@@ -44,7 +44,8 @@ describe("the Pulumi program (index.ts) under mocks", () => {
                 "*0A*7C*20sort*20*40timestamp*20desc*0A*7C*20limit*201000" +
                 "~source~(~'*2Fvpc-flow-logs*2Fdev))",
             cleanup:
-                "Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, and the log group /vpc-flow-logs/dev with its records (ingest stops at once).",
+                "Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, and the log group /vpc-flow-logs/dev with its records (ingest stops at once). " +
+                "To keep the records, run 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' first: destroy uses the setting of the last update.",
         });
         expect(byName("flow-logs-log-group").inputs).to.deep.equal({ name: logGroup, retentionInDays: 14, tags: { team: "platform" } });
         expect(registeredUnder("flow-logs")).to.have.length(7);
@@ -64,7 +65,7 @@ describe("the Pulumi program (index.ts) under mocks", () => {
             ].join("\n| "),
         );
         expect(outputs.cleanup).to.equal(
-            "Run 'pulumi destroy --stack dev' to delete the flow logs and the IAM role and policy; the log group /team/flow-logs is kept (retainLogsOnDestroy). " +
+            "Run 'pulumi destroy --stack dev' to delete the flow logs and the IAM role and policy; the log group /team/flow-logs is kept (retainLogsOnDestroy, as of the last update: after changing it, run 'pulumi up' before destroying). " +
                 `Delete it later with 'aws logs delete-log-group --log-group-name /team/flow-logs --region ${REGION}'.`,
         );
     });

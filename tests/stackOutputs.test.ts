@@ -17,9 +17,16 @@ describe("stack output text", () => {
         });
     }
 
-    it("tells how to delete a kept log group", () => {
+    it("says that destroy deletes the records unless retainLogsOnDestroy was set before the last update", () => {
+        expect(cleanupInstruction("dev", "/vpc-flow-logs/dev", "ap-northeast-2", false)).to.equal(
+            "Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, and the log group /vpc-flow-logs/dev with its records (ingest stops at once). " +
+                "To keep the records, run 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' first: destroy uses the setting of the last update.",
+        );
+    });
+
+    it("tells how to delete a kept log group, and that a changed setting needs an update first", () => {
         expect(cleanupInstruction("prod", "/vpc-flow-logs/prod", "eu-west-1", true)).to.equal(
-            "Run 'pulumi destroy --stack prod' to delete the flow logs and the IAM role and policy; the log group /vpc-flow-logs/prod is kept (retainLogsOnDestroy). " +
+            "Run 'pulumi destroy --stack prod' to delete the flow logs and the IAM role and policy; the log group /vpc-flow-logs/prod is kept (retainLogsOnDestroy, as of the last update: after changing it, run 'pulumi up' before destroying). " +
                 "Delete it later with 'aws logs delete-log-group --log-group-name /vpc-flow-logs/prod --region eu-west-1'.",
         );
     });
