@@ -5,9 +5,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { buildRecordsQuery } from "./analysis/insightsQuery";
-import { readIdList, readTags } from "./components/flowLogSettings";
+import { DEFAULTS, normalizeTrafficType, readIdList, readTags } from "./components/flowLogSettings";
 import { FlowLogLab } from "./components/lab";
-import { checkLabStandsAlone, resolveLabScenario } from "./components/labScenarios";
+import { checkLabFlowLogSettings, checkLabStandsAlone, resolveLabScenario } from "./components/labScenarios";
 import { cleanupInstruction, insightsConsoleUrl as consoleUrl } from "./components/stackOutputs";
 import { validateOrFail } from "./components/userErrors";
 import { VpcFlowLogs } from "./components/vpcFlowLogs";
@@ -26,10 +26,17 @@ const [subnetIds, eniIds, tags] = validateOrFail(() => [
 // logged by this stack's flow logs. Absent, the program is exactly the flow logs for your targets.
 const labValue = config.get("lab");
 const vpcIdValue = config.get("vpcId");
+const trafficTypeValue = config.get("trafficType");
+const maxAggregationIntervalValue = config.getNumber("maxAggregationInterval");
 if (labValue !== undefined) {
     validateOrFail(() => {
         resolveLabScenario(labValue);
         checkLabStandsAlone(labValue, { vpcId: vpcIdValue, subnetIds, eniIds });
+        checkLabFlowLogSettings(
+            labValue,
+            normalizeTrafficType(trafficTypeValue ?? DEFAULTS.trafficType),
+            maxAggregationIntervalValue ?? DEFAULTS.maxAggregationInterval,
+        );
     });
 }
 const lab = labValue === undefined ? undefined : new FlowLogLab("lab", { scenario: labValue, tags });
@@ -38,8 +45,8 @@ const flowLogs = new VpcFlowLogs("flow-logs", {
     vpcId: lab?.vpcId ?? vpcIdValue,
     subnetIds,
     eniIds,
-    trafficType: config.get("trafficType"),
-    maxAggregationInterval: config.getNumber("maxAggregationInterval"),
+    trafficType: trafficTypeValue,
+    maxAggregationInterval: maxAggregationIntervalValue,
     // The lab is there to check the diagnosis, which reads tcp-flags and flow-direction best.
     // (Pulumi.yaml declares no default for logFormat: a declared one would hide "not set".)
     logFormat: config.get("logFormat") ?? (lab !== undefined ? "diagnostic" : undefined),

@@ -1,11 +1,11 @@
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import {
     AL2023_AMI_PARAMETER,
     GENERATOR_INSTANCE_TYPE,
     LAB_NETWORK,
     LabScenario,
+    chooseLabAvailabilityZone,
     labDiagnoseCommand,
     labUserData,
     resolveLabScenario,
@@ -50,46 +50,70 @@ export class FlowLogLab extends pulumi.ComponentResource {
         const named = (suffix: string) => ({ ...tags, Name: `${name}-${suffix}` });
         const region = aws.getRegionOutput({}, { parent: this }).region;
         const partition = aws.getPartitionOutput({}, { parent: this });
-        const s3PrefixList = aws.ec2.getManagedPrefixListOutput({ name: region.apply(s3ServiceName) }, { parent: this });
+        const s3Service = pulumi.all([partition.reverseDnsPrefix, region]).apply(([prefix, r]) => s3ServiceName(prefix, r));
+        const s3PrefixList = aws.ec2.getManagedPrefixListOutput({ name: s3Service }, { parent: this });
         const ami = aws.ssm.getParameterOutput({ name: AL2023_AMI_PARAMETER }, { parent: this });
+        const offerings = aws.ec2.getInstanceTypeOfferingsOutput(
+            { locationType: "availability-zone", filters: [{ name: "instance-type", values: [GENERATOR_INSTANCE_TYPE] }] },
+            { parent: this },
+        );
+        const availabilityZone = pulumi
+            .all([region, offerings.locations])
+            .apply(([r, zones]) => validateOrFail(() => chooseLabAvailabilityZone(r, zones)));
 
-        // One AZ and no NAT gateway: a NAT gateway costs by the hour and would give the private
-        // subnet a route, which is what no-route is about lacking. awsx always adds an internet
-        // gateway (free) and, for the public subnet, the 0.0.0.0/0 route to it: that subnet is
-        // the public-no-ip scenario's home. Same layout in every scenario, so switching scenario
-        // never rebuilds the network.
-        const vpc = new awsx.ec2.Vpc(
+        // The whole network is the lab's own, in one zone that offers the generator's instance
+        // type: a public subnet (default route to an internet gateway, which costs nothing) for
+        // public-no-ip, and the generator's private subnet with only the local route, which is what
+        // no-route is about. No NAT gateway: it costs by the hour and would give the private subnet
+        // a way out. Same layout in every scenario, so switching scenario never rebuilds the network.
+        const vpc = new aws.ec2.Vpc(
             `${name}-vpc`,
+            // The S3 probe resolves s3.<region>.<dnsSuffix> through the Amazon-provided resolver.
+            { cidrBlock: LAB_NETWORK.vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, tags: named("vpc") },
+            { parent: this },
+        );
+        const internetGateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: named("igw") }, { parent: this });
+        const publicSubnet = new aws.ec2.Subnet(
+            `${name}-public-subnet`,
             {
-                cidrBlock: LAB_NETWORK.vpcCidr,
-                numberOfAvailabilityZones: 1,
-                natGateways: { strategy: awsx.ec2.NatGatewayStrategy.None },
-                subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
-                subnetSpecs: [{ type: awsx.ec2.SubnetType.Public, cidrBlocks: [LAB_NETWORK.publicSubnetCidr] }],
-                tags,
+                vpcId: vpc.id,
+                cidrBlock: LAB_NETWORK.publicSubnetCidr,
+                availabilityZone,
+                // Nothing in the lab gets a public IP: lacking one is the public-no-ip scenario.
+                mapPublicIpOnLaunch: false,
+                tags: named("public"),
             },
             { parent: this },
         );
+        const publicRouteTable = new aws.ec2.RouteTable(`${name}-public-route-table`, { vpcId: vpc.id, tags: named("public") }, { parent: this });
+        const defaultRoute = new aws.ec2.Route(
+            `${name}-public-default-route`,
+            { routeTableId: publicRouteTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id },
+            { parent: this },
+        );
+        const publicAssociation = new aws.ec2.RouteTableAssociation(
+            `${name}-public-route-table-association`,
+            { subnetId: publicSubnet.id, routeTableId: publicRouteTable.id },
+            { parent: this },
+        );
 
-        // The generator's private subnet and its route table are the lab's own resources, not
-        // awsx subnets: the S3 endpoint must be attached to exactly this route table, and awsx
-        // exposes its route tables only as a list of resource references that would have to be
-        // told apart by their tags. Owning them also lets the tests assert the exact routing of
-        // every scenario. The table has only the VPC's local route unless an endpoint adds one.
+        // The S3 endpoint must be attached to exactly the private route table, which has only the
+        // VPC's local route unless an endpoint adds one.
         const privateSubnet = new aws.ec2.Subnet(
             `${name}-private-subnet`,
-            { vpcId: vpc.vpcId, cidrBlock: LAB_NETWORK.privateSubnetCidr, mapPublicIpOnLaunch: false, tags: named("private") },
+            { vpcId: vpc.id, cidrBlock: LAB_NETWORK.privateSubnetCidr, availabilityZone, mapPublicIpOnLaunch: false, tags: named("private") },
             { parent: this },
         );
         // No inline `routes`: the gateway endpoint adds its prefix-list route to this table, and
         // managing routes inline would make every `pulumi up` try to remove it.
-        const routeTable = new aws.ec2.RouteTable(`${name}-private-route-table`, { vpcId: vpc.vpcId, tags: named("private") }, { parent: this });
+        const routeTable = new aws.ec2.RouteTable(`${name}-private-route-table`, { vpcId: vpc.id, tags: named("private") }, { parent: this });
         const association = new aws.ec2.RouteTableAssociation(
             `${name}-private-route-table-association`,
             { subnetId: privateSubnet.id, routeTableId: routeTable.id },
             { parent: this },
         );
-        const scenarioReady: pulumi.Resource[] = [association];
+        const scenarioReady: pulumi.Resource[] =
+            scenario.subnet === "public" ? [defaultRoute, publicAssociation] : [association];
 
         if (scenario.s3GatewayEndpoint) {
             // Gateway endpoints for S3 cost nothing; the full-access default policy keeps the
@@ -98,8 +122,8 @@ export class FlowLogLab extends pulumi.ComponentResource {
                 new aws.ec2.VpcEndpoint(
                     `${name}-s3-endpoint`,
                     {
-                        vpcId: vpc.vpcId,
-                        serviceName: region.apply(s3ServiceName),
+                        vpcId: vpc.id,
+                        serviceName: s3Service,
                         vpcEndpointType: "Gateway",
                         routeTableIds: [routeTable.id],
                         tags: named("s3"),
@@ -115,7 +139,7 @@ export class FlowLogLab extends pulumi.ComponentResource {
         // still resolves S3's name in every scenario and the failure is the TCP connection.
         const securityGroup = new aws.ec2.SecurityGroup(
             `${name}-generator-sg`,
-            { vpcId: vpc.vpcId, description: "vpc-flow-logs lab traffic generator: no inbound rules", tags: named("generator") },
+            { vpcId: vpc.id, description: "vpc-flow-logs lab traffic generator: no inbound rules", tags: named("generator") },
             { parent: this },
         );
         if (scenario.allowHttpsToS3) {
@@ -142,7 +166,7 @@ export class FlowLogLab extends pulumi.ComponentResource {
             // custom ACL's final `*` rule would drop it anyway). ACLs cannot use prefix lists.
             const nacl = new aws.ec2.NetworkAcl(
                 `${name}-nacl`,
-                { vpcId: vpc.vpcId, subnetIds: [privateSubnet.id], tags: named("nacl-return-deny") },
+                { vpcId: vpc.id, subnetIds: [privateSubnet.id], tags: named("nacl-return-deny") },
                 { parent: this },
             );
             scenarioReady.push(
@@ -177,13 +201,7 @@ export class FlowLogLab extends pulumi.ComponentResource {
             );
         }
 
-        const subnetId =
-            scenario.subnet === "public"
-                ? vpc.publicSubnetIds.apply((ids) => {
-                      if (ids.length !== 1) throw new Error(`Expected one public subnet in the lab VPC, found ${ids.length}`);
-                      return ids[0];
-                  })
-                : privateSubnet.id;
+        const subnetId = scenario.subnet === "public" ? publicSubnet.id : privateSubnet.id;
 
         const generator = new aws.ec2.Instance(
             `${name}-generator`,
@@ -214,11 +232,15 @@ export class FlowLogLab extends pulumi.ComponentResource {
                 dependsOn: scenarioReady,
                 // The fixed private IP cannot be held by the old and the new instance at once.
                 deleteBeforeReplace: true,
+                // The AMI comes from the "latest" parameter and `ami` forces replacement: without
+                // this, every Amazon Linux release would replace the generator at the next
+                // `pulumi up`. The README says how to move it to a newer AMI on purpose.
+                ignoreChanges: ["ami"],
             },
         );
 
         this.scenario = scenario;
-        this.vpcId = vpc.vpcId;
+        this.vpcId = vpc.id;
         this.generatorPrivateIp = generator.privateIp;
         this.generatorEniId = generator.primaryNetworkInterfaceId;
         this.s3Cidrs = s3PrefixList.entries.apply((entries) => entries.map((e) => e.cidr));

@@ -22,7 +22,7 @@ export interface LabScenario {
     readonly expectedVerdict: LabVerdict;
     /** One line for people: what is broken. */
     readonly broken: string;
-    /** Where the generator runs: the lab's own private subnet, or awsx's public subnet. */
+    /** Where the generator runs: the private subnet (only the local route) or the public one (default route to the internet gateway). */
     readonly subnet: "private" | "public";
     /** An S3 gateway endpoint on the private subnet's route table. */
     readonly s3GatewayEndpoint: boolean;
@@ -44,9 +44,9 @@ export interface LabScenario {
  */
 export const LAB_NETWORK = {
     vpcCidr: "10.42.0.0/24",
-    /** The generator's own subnet (created by the lab, not by awsx: see components/lab.ts). */
+    /** The generator's subnet in every scenario but public-no-ip: only the VPC's local route (plus an S3 endpoint's). */
     privateSubnetCidr: "10.42.0.0/26",
-    /** awsx's public subnet, whose route table sends 0.0.0.0/0 to awsx's internet gateway. */
+    /** The public subnet, whose route table sends 0.0.0.0/0 to the lab's internet gateway. */
     publicSubnetCidr: "10.42.0.64/26",
 } as const;
 
@@ -139,9 +139,50 @@ export function checkLabStandsAlone(lab: string, targets: OtherTargets): void {
     );
 }
 
-/** `com.amazonaws.<region>.s3`: the S3 gateway endpoint's service name and the S3 managed prefix list's name. */
-export function s3ServiceName(region: string): string {
-    return `com.amazonaws.${checkRegion(region)}.s3`;
+/**
+ * `<reverse DNS prefix>.<region>.s3`: the S3 gateway endpoint's service name and the S3 managed
+ * prefix list's name. The prefix comes from the partition (`aws.getPartition`): `com.amazonaws`
+ * in most partitions, `cn.com.amazonaws` in China.
+ */
+export function s3ServiceName(reverseDnsPrefix: string, region: string): string {
+    if (!/^[a-z]+(\.[a-z]+)+$/.test(reverseDnsPrefix)) throw new Error(`Unexpected reverse DNS prefix ${quote(reverseDnsPrefix)}`);
+    return `${reverseDnsPrefix}.${checkRegion(region)}.s3`;
+}
+
+/**
+ * The zone for both lab subnets: the first, by name, of the region's availability zones that
+ * offer the generator's instance type (EC2 DescribeInstanceTypeOfferings, location type
+ * availability-zone). Left to itself, AWS may put a subnet in a zone without t3.micro, and the
+ * instance then fails with "Your requested instance type (t3.micro) is not supported in your
+ * requested Availability Zone". Local and Wavelength Zones (longer names) are left out: they need
+ * opting in and price differently.
+ */
+export function chooseLabAvailabilityZone(region: string, offeredZones: readonly string[]): string {
+    const zones = offeredZones.filter((zone) => zone.length === region.length + 1 && zone.startsWith(region) && /[a-z]$/.test(zone)).sort();
+    if (zones.length === 0) {
+        throw new UserInputError(
+            `The lab's traffic generator needs ${GENERATOR_INSTANCE_TYPE}, which no availability zone of ${region} offers. Run the lab stack in another region ('pulumi config set aws:region us-east-1').`,
+        );
+    }
+    return zones[0];
+}
+
+/**
+ * A lab exists to show its scenario's verdict. A routing verdict needs the accepted records
+ * (traffic type ALL), and at a 600 s interval the first records of the generator's calls may take
+ * over 15 minutes to appear; both are refused before anything is created.
+ */
+export function checkLabFlowLogSettings(lab: string, trafficType: string, maxAggregationInterval: number): void {
+    if (trafficType !== "ALL") {
+        throw new UserInputError(
+            `Invalid trafficType ${quote(trafficType)} with lab ${quote(lab)}: the lab's verdict needs every record. Allowed with lab: ALL ('pulumi config set trafficType ALL').`,
+        );
+    }
+    if (maxAggregationInterval !== 60) {
+        throw new UserInputError(
+            `Invalid maxAggregationInterval ${quote(maxAggregationInterval)} with lab ${quote(lab)}: the lab's records must arrive within minutes. Allowed with lab: 60 ('pulumi config set maxAggregationInterval 60').`,
+        );
+    }
 }
 
 /**

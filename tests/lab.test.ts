@@ -17,16 +17,23 @@ function typesOf(prefix: string): string[] {
         .sort();
 }
 
-/** What every scenario has: the VPC, the generator's subnet and route table, its group and itself. */
+/** What every scenario has: the VPC, its public and private subnets with their routing, the generator and its group. */
 const ALWAYS = (n: string) => [
     `aws:ec2/instance:Instance ${n}-generator`,
+    `aws:ec2/internetGateway:InternetGateway ${n}-igw`,
+    `aws:ec2/route:Route ${n}-public-default-route`,
     `aws:ec2/routeTable:RouteTable ${n}-private-route-table`,
+    `aws:ec2/routeTable:RouteTable ${n}-public-route-table`,
     `aws:ec2/routeTableAssociation:RouteTableAssociation ${n}-private-route-table-association`,
+    `aws:ec2/routeTableAssociation:RouteTableAssociation ${n}-public-route-table-association`,
     `aws:ec2/securityGroup:SecurityGroup ${n}-generator-sg`,
     `aws:ec2/subnet:Subnet ${n}-private-subnet`,
-    `awsx:ec2:Vpc ${n}-vpc`,
+    `aws:ec2/subnet:Subnet ${n}-public-subnet`,
+    `aws:ec2/vpc:Vpc ${n}-vpc`,
     `vpc-flow-logs:lab:FlowLogLab ${n}`,
 ];
+/** The first zone by name among those offering t3.micro in LAB_MOCK.instanceTypeZones. */
+const ZONE = "ap-northeast-2b";
 const ENDPOINT = (n: string) => [`aws:ec2/vpcEndpoint:VpcEndpoint ${n}-s3-endpoint`];
 const HTTPS_TO_S3 = (n: string) => [`aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule ${n}-generator-sg-https-to-s3`];
 const NACL = (n: string) => [
@@ -41,7 +48,7 @@ interface Case {
     readonly scenario: string;
     readonly verdict: string;
     readonly resources: (n: string) => string[];
-    /** The generator's subnet: the lab's private one, or awsx's public one (from the Vpc's state). */
+    /** The generator's subnet: the private or the public one. */
     readonly subnetId: (n: string) => string;
     readonly ip: string;
     /** Everything the generator waits for, by logical name. */
@@ -61,9 +68,15 @@ const CASES: Case[] = [
         scenario: "public-no-ip",
         verdict: "routing",
         resources: (n) => [...ALWAYS(n), ...HTTPS_TO_S3(n)],
-        subnetId: () => LAB_MOCK.publicSubnetId,
+        subnetId: (n) => `${n}-public-subnet-id`,
         ip: "10.42.0.74",
-        waitsFor: (n) => [`${n}-generator-sg`, `${n}-generator-sg-https-to-s3`, `${n}-private-route-table-association`, `${n}-vpc`],
+        waitsFor: (n) => [
+            `${n}-generator-sg`,
+            `${n}-generator-sg-https-to-s3`,
+            `${n}-public-default-route`,
+            `${n}-public-route-table-association`,
+            `${n}-public-subnet`,
+        ],
     },
     {
         scenario: "sg-egress-deny",
@@ -120,19 +133,36 @@ describe("FlowLogLab component", () => {
                 }
             });
 
-            it("builds the same network around it: awsx VPC (one AZ, no NAT, a public subnet) and the generator's private subnet with only the local route", async () => {
+            it("builds the same network around it, in a zone that offers t3.micro: a public subnet routed to an internet gateway, no NAT, and a private subnet with only the local route", async () => {
                 await deploy(n, c.scenario);
                 expect(byName(`${n}-vpc`).inputs).to.deep.equal({
                     cidrBlock: "10.42.0.0/24",
-                    numberOfAvailabilityZones: 1,
-                    natGateways: { strategy: "None" },
-                    subnetStrategy: "Auto",
-                    subnetSpecs: [{ type: "Public", cidrBlocks: ["10.42.0.64/26"] }],
-                    tags: {},
+                    enableDnsSupport: true,
+                    enableDnsHostnames: true,
+                    tags: { Name: `${n}-vpc` },
+                });
+                expect(byName(`${n}-igw`).inputs).to.deep.equal({ vpcId: LAB_MOCK.vpcId, tags: { Name: `${n}-igw` } });
+                expect(byName(`${n}-public-subnet`).inputs).to.deep.equal({
+                    vpcId: LAB_MOCK.vpcId,
+                    cidrBlock: "10.42.0.64/26",
+                    availabilityZone: ZONE,
+                    mapPublicIpOnLaunch: false,
+                    tags: { Name: `${n}-public` },
+                });
+                expect(byName(`${n}-public-route-table`).inputs).to.deep.equal({ vpcId: LAB_MOCK.vpcId, tags: { Name: `${n}-public` } });
+                expect(byName(`${n}-public-default-route`).inputs).to.deep.equal({
+                    routeTableId: `${n}-public-route-table-id`,
+                    destinationCidrBlock: "0.0.0.0/0",
+                    gatewayId: `${n}-igw-id`,
+                });
+                expect(byName(`${n}-public-route-table-association`).inputs).to.deep.equal({
+                    subnetId: `${n}-public-subnet-id`,
+                    routeTableId: `${n}-public-route-table-id`,
                 });
                 expect(byName(`${n}-private-subnet`).inputs).to.deep.equal({
                     vpcId: LAB_MOCK.vpcId,
                     cidrBlock: "10.42.0.0/26",
+                    availabilityZone: ZONE,
                     mapPublicIpOnLaunch: false,
                     tags: { Name: `${n}-private` },
                 });
@@ -209,11 +239,12 @@ describe("FlowLogLab component", () => {
                 expect(generator.userData).to.contain(`scenario=${c.scenario} `);
             });
 
-            it("starts the generator after the scenario is complete, and frees its fixed IP before replacing it", async () => {
+            it("starts the generator after the scenario is complete, frees its fixed IP before replacing it, and keeps its AMI across Amazon Linux releases", async () => {
                 await deploy(n, c.scenario);
                 const request = requestFor(`${n}-generator`);
                 expect(request.dependencies).to.deep.equal(c.waitsFor(n).sort());
                 expect(request.deleteBeforeReplace).to.equal(true);
+                expect(request.ignoreChanges).to.deep.equal(["ami"]);
             });
 
             it("exposes the VPC, the generator and the command that should print its verdict", async () => {
@@ -266,7 +297,7 @@ describe("FlowLogLab component", () => {
         const lab = new FlowLogLab("tagged", { scenario: "nacl-return-deny", tags: { team: "network" } });
         await promiseOf(pulumi.all([lab.urn, lab.diagnoseCommand]));
         const untagged = registeredUnder("tagged")
-            .filter((r) => !["vpc-flow-logs:lab:FlowLogLab", "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:ec2/networkAclRule:NetworkAclRule"].includes(r.type))
+            .filter((r) => !["vpc-flow-logs:lab:FlowLogLab", "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:ec2/route:Route", "aws:ec2/networkAclRule:NetworkAclRule"].includes(r.type))
             .filter((r) => r.inputs.tags?.team !== "network")
             .map((r) => r.name);
         expect(untagged).to.deep.equal([]);

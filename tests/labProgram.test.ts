@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { LAB_MOCK, byName, registeredUnder, registrations, resetRecordings } from "./helpers/pulumiMocks";
+import * as fs from "fs";
+import * as path from "path";
+import { LAB_MOCK, byName, registeredUnder, registrations, requestFor, resetRecordings } from "./helpers/pulumiMocks";
 import { outputsOf, runProgram } from "./helpers/program";
 
 const DIAGNOSTIC_FORMAT =
@@ -20,6 +22,24 @@ function runError(fn: () => unknown): Error {
 
 describe("the Pulumi program with the reproduction lab (config key lab)", () => {
     beforeEach(resetRecordings);
+
+    it("the README's command to move the generator to a newer AMI names the generator's URN in a stack named lab", async () => {
+        await outputsOf(runProgram({ lab: "healthy" }));
+        const urn = requestFor("lab-generator").urn;
+        expect(urn).to.equal("urn:pulumi:dev::vpc-flow-logs::vpc-flow-logs:lab:FlowLogLab$aws:ec2/instance:Instance::lab-generator");
+        const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+        expect(readme).to.contain(`pulumi up --replace '${urn.replace(":dev::", ":lab::")}'`);
+    });
+
+    it("refuses a lab whose flow log could not show the verdict, before creating anything", () => {
+        expect(runError(() => runProgram({ lab: "no-route", trafficType: "Rejected" })).message).to.equal(
+            "Invalid trafficType 'REJECT' with lab 'no-route': the lab's verdict needs every record. Allowed with lab: ALL ('pulumi config set trafficType ALL').",
+        );
+        expect(runError(() => runProgram({ lab: "healthy", maxAggregationInterval: "600" })).message).to.equal(
+            "Invalid maxAggregationInterval 600 with lab 'healthy': the lab's records must arrive within minutes. Allowed with lab: 60 ('pulumi config set maxAggregationInterval 60').",
+        );
+        expect(registrations).to.deep.equal([]);
+    });
 
     const cases = [
         { lab: "no-route", verdict: "routing", ip: "10.42.0.10" },

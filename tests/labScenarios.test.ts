@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { execFileSync } from "child_process";
 import { UserInputError } from "../analysis/errors";
+import { userErrorOf } from "./helpers/userErrors";
 import {
     LAB_SCENARIO_NAMES,
     checkLabStandsAlone,
@@ -8,6 +9,8 @@ import {
     labUserData,
     resolveLabScenario,
     s3ServiceName,
+    chooseLabAvailabilityZone,
+    checkLabFlowLogSettings,
 } from "../components/labScenarios";
 
 function thrownBy(fn: () => unknown): Error {
@@ -100,13 +103,44 @@ describe("lab scenarios (pure)", () => {
     });
 
     describe("S3 names", () => {
-        it("names the gateway endpoint service and prefix list after the region", () => {
-            expect(s3ServiceName("ap-northeast-2")).to.equal("com.amazonaws.ap-northeast-2.s3");
-            expect(s3ServiceName("us-gov-west-1")).to.equal("com.amazonaws.us-gov-west-1.s3");
+        it("names the gateway endpoint service and prefix list after the partition's reverse DNS prefix and the region", () => {
+            expect(s3ServiceName("com.amazonaws", "ap-northeast-2")).to.equal("com.amazonaws.ap-northeast-2.s3");
+            expect(s3ServiceName("com.amazonaws", "us-gov-west-1")).to.equal("com.amazonaws.us-gov-west-1.s3");
+            expect(s3ServiceName("cn.com.amazonaws", "cn-north-1")).to.equal("cn.com.amazonaws.cn-north-1.s3");
         });
 
-        it("refuses a region that is not one", () => {
-            expect(() => s3ServiceName("ap-northeast-2; rm -rf /")).to.throw("Unexpected AWS region 'ap-northeast-2; rm -rf /'");
+        it("refuses a region or prefix that is not one", () => {
+            expect(() => s3ServiceName("com.amazonaws", "ap-northeast-2; rm -rf /")).to.throw("Unexpected AWS region 'ap-northeast-2; rm -rf /'");
+            expect(() => s3ServiceName("com.amazonaws;", "ap-northeast-2")).to.throw("Unexpected reverse DNS prefix 'com.amazonaws;'");
+        });
+    });
+
+    describe("availability zone", () => {
+        it("takes the first zone by name that offers t3.micro, leaving out Local and Wavelength Zones", () => {
+            expect(chooseLabAvailabilityZone("us-east-1", ["us-east-1f", "us-east-1-bos-1a", "us-east-1b", "us-east-1c"])).to.equal("us-east-1b");
+            expect(chooseLabAvailabilityZone("ap-northeast-2", ["ap-northeast-2d"])).to.equal("ap-northeast-2d");
+        });
+
+        it("says what to do when no zone of the region offers it", () => {
+            expect(userErrorOf(() => chooseLabAvailabilityZone("us-west-2", ["us-west-2-lax-1a"]))).to.equal(
+                "The lab's traffic generator needs t3.micro, which no availability zone of us-west-2 offers. Run the lab stack in another region ('pulumi config set aws:region us-east-1').",
+            );
+            expect(userErrorOf(() => chooseLabAvailabilityZone("eu-west-1", []))).to.contain("no availability zone of eu-west-1 offers");
+        });
+    });
+
+    describe("flow-log settings a lab can show its verdict with", () => {
+        it("accepts ALL at 60 s", () => {
+            expect(checkLabFlowLogSettings("no-route", "ALL", 60)).to.equal(undefined);
+        });
+
+        it("refuses a filter other than ALL and the 600 s interval, naming the fix", () => {
+            expect(userErrorOf(() => checkLabFlowLogSettings("no-route", "REJECT", 60))).to.equal(
+                "Invalid trafficType 'REJECT' with lab 'no-route': the lab's verdict needs every record. Allowed with lab: ALL ('pulumi config set trafficType ALL').",
+            );
+            expect(userErrorOf(() => checkLabFlowLogSettings("healthy", "ALL", 600))).to.equal(
+                "Invalid maxAggregationInterval 600 with lab 'healthy': the lab's records must arrive within minutes. Allowed with lab: 60 ('pulumi config set maxAggregationInterval 60').",
+            );
         });
     });
 

@@ -13,11 +13,15 @@ export const ACCOUNT_ID = "123456789012";
 export const REGION = "ap-northeast-2";
 export const PARTITION = "aws";
 
-/** What the reproduction lab's data sources and its awsx VPC answer under these mocks. */
+/** What the reproduction lab's data sources and its VPC answer under these mocks. */
 export const LAB_MOCK = {
     vpcId: "vpc-0aaaabbbbccccdddd",
-    /** awsx's public subnet (awsx children are not created under mocks: they are the Vpc's state). */
-    publicSubnetId: "subnet-0feedfacefeedface",
+    /**
+     * Zones that offer the generator's instance type, as DescribeInstanceTypeOfferings lists them
+     * (not sorted): the first zone of the region is missing, as where AWS stopped offering a type
+     * in an old zone. A Local Zone is listed too.
+     */
+    instanceTypeZones: ["ap-northeast-2c", "ap-northeast-2-wl1-cjj-wlz-1", "ap-northeast-2b", "ap-northeast-2d"],
     amiParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
     amiId: "ami-0123456789abcdef0",
     s3PrefixListName: `com.amazonaws.${REGION}.s3`,
@@ -42,6 +46,9 @@ export interface RegistrationRequest {
     readonly dependencies: string[];
     readonly retainOnDelete: boolean;
     readonly deleteBeforeReplace: boolean;
+    readonly ignoreChanges: string[];
+    /** The URN the engine gives it: the parent's type chain, then its own type and name. */
+    readonly urn: string;
 }
 
 export const registrations: Registration[] = [];
@@ -66,14 +73,6 @@ function stateFor(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
         case "aws:ec2/instance:Instance":
             // privateIp is what the program asked for; AWS would pick one otherwise.
             return { ...args.inputs, primaryNetworkInterfaceId: `eni-${args.name}`, privateIp: args.inputs.privateIp ?? "10.0.0.99" };
-        case "awsx:ec2:Vpc":
-            // A remote component: under mocks it is one registration whose outputs are this state.
-            return {
-                vpcId: LAB_MOCK.vpcId,
-                publicSubnetIds: [LAB_MOCK.publicSubnetId],
-                privateSubnetIds: [],
-                isolatedSubnetIds: [],
-            };
         default:
             return args.inputs;
     }
@@ -83,7 +82,8 @@ pulumi.runtime.setMocks(
     {
         newResource(args) {
             registrations.push({ type: args.type, name: args.name, inputs: args.inputs });
-            const id = args.type === "aws:ec2/flowLog:FlowLog" ? `fl-${args.name}` : `${args.name}-id`;
+            const id =
+                args.type === "aws:ec2/flowLog:FlowLog" ? `fl-${args.name}` : args.type === "aws:ec2/vpc:Vpc" ? LAB_MOCK.vpcId : `${args.name}-id`;
             return { id, state: stateFor(args) };
         },
         call(args) {
@@ -99,6 +99,20 @@ pulumi.runtime.setMocks(
                     // Only the parameter the lab must ask for: any other name is a bug.
                     if (args.inputs.name !== LAB_MOCK.amiParameter) throw new Error(`Mock not implemented: SSM parameter ${args.inputs.name}`);
                     return { arn: `arn:aws:ssm:${REGION}::parameter${LAB_MOCK.amiParameter}`, id: LAB_MOCK.amiParameter, name: LAB_MOCK.amiParameter, type: "String", value: LAB_MOCK.amiId, insecureValue: LAB_MOCK.amiId, version: 1 };
+                case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": {
+                    const wanted = { filters: [{ name: "instance-type", values: ["t3.micro"] }], locationType: "availability-zone" };
+                    if (JSON.stringify(args.inputs) !== JSON.stringify(wanted)) {
+                        throw new Error(`Mock not implemented: instance type offerings for ${JSON.stringify(args.inputs)}`);
+                    }
+                    return {
+                        ...wanted,
+                        id: REGION,
+                        region: REGION,
+                        instanceTypes: LAB_MOCK.instanceTypeZones.map(() => "t3.micro"),
+                        locationTypes: LAB_MOCK.instanceTypeZones.map(() => "availability-zone"),
+                        locations: LAB_MOCK.instanceTypeZones,
+                    };
+                }
                 case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
                     if (args.inputs.name !== LAB_MOCK.s3PrefixListName) throw new Error(`Mock not implemented: prefix list ${args.inputs.name}`);
                     return {
@@ -126,14 +140,27 @@ pulumi.runtime.setMocks(
 const nameFromUrn = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 const monitor = getMonitor() as unknown as { registerResource(req: any, callback: unknown): Promise<void> };
 const registerResource = monitor.registerResource.bind(monitor);
+/** `urn:pulumi:<stack>::<project>::<parent types>$<type>::<name>`, as the engine builds it. */
+function childUrn(parentUrn: string, type: string, name: string): string {
+    if (!parentUrn) return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${type}::${name}`;
+    const head = parentUrn.slice(0, parentUrn.lastIndexOf("::"));
+    const parentType = head.slice(head.lastIndexOf("::") + 2);
+    const prefix = head.slice(0, head.lastIndexOf("::"));
+    // The stack resource's type is not part of its children's URNs.
+    const chain = parentType === "pulumi:pulumi:Stack" ? type : `${parentType}$${type}`;
+    return `${prefix}::${chain}::${name}`;
+}
+
 monitor.registerResource = (req: any, callback: unknown) => {
     requests.push({
+        urn: childUrn(req.getParent(), req.getType(), req.getName()),
         type: req.getType(),
         name: req.getName(),
         parent: req.getParent() ? nameFromUrn(req.getParent()) : "",
         dependencies: (req.getDependenciesList() as string[]).map(nameFromUrn).sort(),
         retainOnDelete: req.getRetainondelete() === true,
         deleteBeforeReplace: req.getDeletebeforereplace() === true,
+        ignoreChanges: req.getIgnorechangesList() as string[],
     });
     return registerResource(req, callback);
 };
