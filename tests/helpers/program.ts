@@ -12,6 +12,11 @@ const PROGRAM = path.join(__dirname, "..", "..", "index.js");
 export function runProgram(config: Record<string, string>): Record<string, any> {
     const namespaced: Record<string, string> = { "aws:region": REGION };
     for (const [key, value] of Object.entries(config)) namespaced[`vpc-flow-logs:${key}`] = value;
+    return runProgramWithConfig(namespaced);
+}
+
+/** Runs index.ts afresh with exactly this config (namespaced keys), e.g. what the CLI would pass. */
+export function runProgramWithConfig(namespaced: Record<string, string>): Record<string, any> {
     pulumi.runtime.setAllConfig(namespaced);
     delete require.cache[require.resolve(PROGRAM)];
     return require(PROGRAM);
