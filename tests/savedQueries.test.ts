@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { expect } from "chai";
 import { userErrorOf } from "./helpers/userErrors";
 import {
@@ -195,4 +197,14 @@ describe("saved queries: names, folder and the set per format", () => {
             );
         });
     }
+});
+
+describe("saved queries: the stack config key", () => {
+    it("is declared in Pulumi.yaml as a boolean with a default (a declared key without one is required for every stack)", () => {
+        const project = fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.yaml"), "utf8");
+        const block = project.match(/^ {2}savedQueries:\n((?: {4}.*\n)+)/m);
+        expect(block, "savedQueries under config:").to.not.equal(null);
+        const settings = block![1].split("\n").filter((l) => /^ {4}(type|default):/.test(l));
+        expect(settings).to.deep.equal(["    type: boolean", "    default: true"]);
+    });
 });
