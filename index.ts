@@ -46,6 +46,9 @@ const flowLogs = new VpcFlowLogs("flow-logs", {
     subnetIds,
     eniIds,
     trafficType: trafficTypeValue,
+    // Logs Insights -> Saved queries -> vpc-flow-logs/<stack> in the console.
+    savedQueries: config.getBoolean("savedQueries") ?? true,
+    savedQueryFolder: `vpc-flow-logs/${stack}`,
     maxAggregationInterval: maxAggregationIntervalValue,
     // The lab is there to check the diagnosis, which reads tcp-flags and flow-direction best.
     // (Pulumi.yaml declares no default for logFormat: a declared one would hide "not set".)
@@ -72,6 +75,8 @@ export const insightsQuery = buildRecordsQuery(flowLogs.format, { port: 443, pro
 export const insightsConsoleUrl = pulumi
     .all([flowLogs.partition, region, logGroupName])
     .apply(([p, r, name]) => consoleUrl(p, r, name, insightsQuery));
+/** Saved query name (`vpc-flow-logs/<stack>/<title>`) -> query definition id; `{}` with savedQueries false. */
+export const savedQueries = flowLogs.savedQueryIds;
 export const cleanup = pulumi
     .all([logGroupName, region])
     .apply(([name, r]) => cleanupInstruction(stack, name, r, retainLogsOnDestroy));

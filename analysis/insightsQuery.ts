@@ -162,3 +162,106 @@ export function buildDiagnosisQuery(format: LogFormat, sel: ConversationSelector
         `limit ${limit}`,
     ].join("\n| ");
 }
+
+/*
+ * Saved queries for the console (the `VpcFlowLogs` component saves them per stack). Each one reads
+ * the whole log group, before anyone knows the task's address: TCP to the port S3 listens on (443),
+ * or the log group's own health. Logs Insights has no joins, so "no reply" is shown as counts side
+ * by side per interface and minute, not as a filtered list. A query starts with `#` comment lines
+ * that say how to read it (the console shows them with the query).
+ */
+
+/** The column naming the interface: `interfaceId` where the format has it, else the log stream, which the flow log names after the ENI. */
+export function interfaceColumn(format: LogFormat): string {
+    return format.fields.includes("interface-id") ? insightsField("interface-id") : "@logStream";
+}
+
+/**
+ * Outbound TCP records to the port that were rejected, per interface and destination. The packet's
+ * own destination and the AWS service it belongs to come along where the format has them: on a NAT
+ * gateway's interface `dstAddr` is the gateway and only `pktDstAddr` names S3.
+ */
+export function buildRejectsQuery(format: LogFormat, port = 443, limit = 1000): string {
+    const extras = ["pkt-dstaddr", "pkt-dst-aws-service"].filter((f) => format.fields.includes(f)).map(insightsField);
+    const stats = ["count(*) as records", ...(format.fields.includes("packets") ? ["sum(packets) as packetsTotal"] : [])];
+    return [
+        `# Outbound TCP ${port} (S3 over HTTPS among it) dropped by a security group or network ACL; a few right after a connection closed are normal.`,
+        [
+            ...parseClause(format),
+            `filter action = "REJECT" and protocol = 6 and dstPort = ${port}`,
+            `stats ${stats.join(", ")} by ${[interfaceColumn(format), "srcAddr", "dstAddr", ...extras].join(", ")}`,
+            "sort records desc",
+            `limit ${limit}`,
+        ].join("\n| "),
+    ].join("\n");
+}
+
+/**
+ * Per interface and minute: TCP records to the port (outbound) and from it (inbound, the replies),
+ * each split by action. Logs Insights has no joins and no conditional aggregate, so each record
+ * gets 0/1 columns first, from documented functions only: `strcontains` returns 1 or 0, and
+ * `1 - least(abs(dstPort - port), 1)` is 1 exactly when dstPort is the port (ports are integers);
+ * `stats` then sums products of them (AWS's own samples aggregate arithmetic expressions).
+ * Rows with outbound ACCEPTs and no inbound records are the routing signature; sorting on inbound
+ * ACCEPTs puts the unanswered minutes first.
+ */
+export function buildUnansweredQuery(format: LogFormat, port = 443, limit = 1000): string {
+    const sums = [
+        "sum(accepted * outbound) as outboundAccepted",
+        "sum(rejected * outbound) as outboundRejected",
+        "sum(accepted * (1 - outbound)) as inboundAccepted",
+        "sum(rejected * (1 - outbound)) as inboundRejected",
+    ];
+    return [
+        "# outboundAccepted > 0 with inboundAccepted = 0 and inboundRejected = 0: packets left and nothing came back, consistent with a routing problem (route table, NAT/internet gateway, endpoint).",
+        "# outboundRejected > 0: a security group or network ACL blocks them on the way out. inboundRejected > 0 (beyond a few after a close): the network ACL drops the replies.",
+        [
+            ...parseClause(format),
+            `filter protocol = 6 and (dstPort = ${port} or srcPort = ${port})`,
+            `fields strcontains(action, "ACCEPT") as accepted, strcontains(action, "REJECT") as rejected, 1 - least(abs(dstPort - ${port}), 1) as outbound`,
+            `stats ${sums.join(", ")} by ${interfaceColumn(format)}, ${MINUTE_COLUMN}`,
+            "sort inboundAccepted asc",
+            `limit ${limit}`,
+        ].join("\n| "),
+    ].join("\n");
+}
+
+/**
+ * The conversations that moved the most bytes, per interface (a conversation inside the VPC is
+ * logged by both interfaces; grouping by interface keeps them apart instead of adding them up).
+ * Undefined for a format without `bytes`.
+ */
+export function buildTopTalkersQuery(format: LogFormat, limit = 25): string | undefined {
+    if (!format.fields.includes("bytes")) return undefined;
+    const stats = [
+        "sum(bytes) as bytesTotal",
+        ...(format.fields.includes("packets") ? ["sum(packets) as packetsTotal"] : []),
+        "count(*) as records",
+    ];
+    return [
+        ...parseClause(format),
+        // NODATA and SKIPDATA records carry no addresses or bytes.
+        ...(format.fields.includes("log-status") ? ['filter logStatus = "OK"'] : []),
+        `stats ${stats.join(", ")} by ${[interfaceColumn(format), "srcAddr", "dstAddr"].join(", ")}`,
+        "sort bytesTotal desc",
+        `limit ${limit}`,
+    ].join("\n| ");
+}
+
+/**
+ * NODATA and SKIPDATA records per interface, SKIPDATA first. Undefined for a format without
+ * `log-status`.
+ */
+export function buildLogStatusQuery(format: LogFormat, limit = 1000): string | undefined {
+    if (!format.fields.includes("log-status")) return undefined;
+    return [
+        "# SKIPDATA: records were skipped in those intervals, so the evidence has gaps. NODATA: no traffic on the interface in the interval (normal when idle).",
+        [
+            ...parseClause(format),
+            'filter logStatus = "NODATA" or logStatus = "SKIPDATA"',
+            `stats count(*) as records, min(@timestamp) as firstSeen, max(@timestamp) as lastSeen by ${interfaceColumn(format)}, logStatus`,
+            "sort logStatus desc",
+            `limit ${limit}`,
+        ].join("\n| "),
+    ].join("\n");
+}

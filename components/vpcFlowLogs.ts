@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LogFormat } from "../analysis/logFormat";
 import { flowLogsDeliveryPolicy, flowLogsTrustPolicy } from "./policies";
+import { savedQueries } from "./savedQueries";
 import { PENDING_ID, TargetId, TrafficType, resolveFlowLogSettings, validateLogGroupName, validateTargets } from "./flowLogSettings";
 import { validateOrFail } from "./userErrors";
 
@@ -43,6 +44,14 @@ export interface VpcFlowLogsArgs {
     readonly existingRoleArn?: string;
     /** Tags for every taggable child. Default: none. */
     readonly tags?: Record<string, string>;
+    /**
+     * Save Logs Insights queries on the log group in the console (Logs Insights -> Saved queries).
+     * They cost nothing. Default true.
+     * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_Insights-Saving-Queries.html
+     */
+    readonly savedQueries?: boolean;
+    /** Console folder of the saved queries, levels separated by `/`. Default `vpc-flow-logs/<component name>`. */
+    readonly savedQueryFolder?: string;
 }
 
 /**
@@ -65,6 +74,8 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
     public readonly partition: pulumi.Output<string>;
     /** The format as fields, for building queries that read it. */
     public readonly format: LogFormat;
+    /** Saved query name (`<folder>/<title>`) -> query definition id; empty when `savedQueries` is false. */
+    public readonly savedQueryIds: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: VpcFlowLogsArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super() registers the component, so a bad value leaves nothing behind.
@@ -80,6 +91,9 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
                 logGroupName: validateLogGroupName(args.logGroupName ?? `/vpc-flow-logs/${name}`),
             };
         });
+        const queries = validateOrFail(() =>
+            args.savedQueries === false ? [] : savedQueries(settings.logFormat, args.savedQueryFolder ?? `vpc-flow-logs/${name}`),
+        );
         super("vpc-flow-logs:network:VpcFlowLogs", name, {}, opts);
 
         const tags = settings.tags;
@@ -168,6 +182,17 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
             return pulumi.all([pulumi.output(target.input), flowLog.id]).apply(([targetId, id]): [string, string] => [targetId, id]);
         });
 
+        // Saved queries cost nothing and are deleted with the stack; scoped to the log group so the
+        // console opens them on it.
+        const savedQueryIds = queries.map((query) => {
+            const definition = new aws.cloudwatch.QueryDefinition(
+                `${name}-query-${query.key}`,
+                { name: query.name, queryString: query.queryString, logGroupNames: [logGroup.name] },
+                { parent: this },
+            );
+            return definition.queryDefinitionId.apply((id): [string, string] => [query.name, id]);
+        });
+
         this.logGroupName = logGroup.name;
         this.logGroupArn = logGroup.arn;
         this.roleArn = roleArn;
@@ -179,6 +204,7 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
         this.region = region.region;
         this.partition = partition.partition;
         this.format = settings.logFormat;
+        this.savedQueryIds = pulumi.all(savedQueryIds).apply((pairs) => Object.fromEntries(pairs));
 
         this.registerOutputs({
             logGroupName: this.logGroupName,
@@ -188,6 +214,7 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
             logFormat: this.logFormat,
             trafficType: this.trafficType,
             region: this.region,
+            savedQueryIds: this.savedQueryIds,
         });
     }
 }

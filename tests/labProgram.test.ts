@@ -82,6 +82,7 @@ describe("the Pulumi program with the reproduction lab (config key lab)", () => 
                 "region",
                 "insightsQuery",
                 "insightsConsoleUrl",
+                "savedQueries",
                 "cleanup",
                 "labScenario",
                 "labExpectedVerdict",

@@ -43,12 +43,38 @@ describe("the Pulumi program (index.ts) under mocks", () => {
                 "*0A*7C*20filter*20protocol*20*3D*206*20and*20*28*28dstPort*20*3D*20443*29*20or*20*28srcPort*20*3D*20443*29*29" +
                 "*0A*7C*20sort*20*40timestamp*20desc*0A*7C*20limit*201000" +
                 "~source~(~'*2Fvpc-flow-logs*2Fdev))",
+            savedQueries: {
+                "vpc-flow-logs/dev/TCP 443 conversations": "qd-flow-logs-query-tcp-443",
+                "vpc-flow-logs/dev/REJECTs toward S3 (TCP 443) by ENI and destination": "qd-flow-logs-query-rejects-443",
+                "vpc-flow-logs/dev/Accepted TCP 443 with no reply by ENI and minute": "qd-flow-logs-query-unanswered-443",
+                "vpc-flow-logs/dev/Top talkers by bytes": "qd-flow-logs-query-top-talkers",
+                "vpc-flow-logs/dev/NODATA and SKIPDATA by ENI": "qd-flow-logs-query-log-status",
+            },
             cleanup:
                 "Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, and the log group /vpc-flow-logs/dev with its records (ingest stops at once). " +
                 "To keep the records, run 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' first: destroy uses the setting of the last update.",
         });
         expect(byName("flow-logs-log-group").inputs).to.deep.equal({ name: logGroup, retentionInDays: 14, tags: { team: "platform" } });
-        expect(registeredUnder("flow-logs")).to.have.length(7);
+        expect(registeredUnder("flow-logs")).to.have.length(12);
+        // The first saved query is the insightsQuery output, on the stack's log group.
+        expect(byName("flow-logs-query-tcp-443").inputs).to.deep.equal({
+            name: "vpc-flow-logs/dev/TCP 443 conversations",
+            queryString: query,
+            logGroupNames: [logGroup],
+        });
+    });
+
+    it("savedQueries false (stack config) saves none: the resources of before and an empty output", async () => {
+        const outputs = await outputsOf(runProgram({ vpcId: VPC, savedQueries: "false" }));
+        expect(outputs.savedQueries).to.deep.equal({});
+        expect(registeredUnder("flow-logs").map((r) => r.type).sort()).to.deep.equal([
+            "aws:cloudwatch/logGroup:LogGroup",
+            "aws:ec2/flowLog:FlowLog",
+            "aws:iam/policy:Policy",
+            "aws:iam/role:Role",
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            "vpc-flow-logs:network:VpcFlowLogs",
+        ]);
     });
 
     it("builds the query with parse @message for the diagnostic format, and says the kept log group survives destroy", async () => {

@@ -62,6 +62,7 @@ describe("the project against the Pulumi CLI's rules", () => {
             "vpc-flow-logs:maxAggregationInterval": "60",
             "vpc-flow-logs:retainLogsOnDestroy": "false",
             "vpc-flow-logs:retentionInDays": "7",
+            "vpc-flow-logs:savedQueries": "true",
             "vpc-flow-logs:subnetIds": "[]",
         });
         let thrown: unknown;

@@ -2,6 +2,8 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT_ID, REGION, byName, invokes, promiseOf, registeredUnder, requestFor, resetRecordings } from "./helpers/pulumiMocks";
 import { VpcFlowLogs, VpcFlowLogsArgs } from "../components/vpcFlowLogs";
+import { buildLogStatusQuery, buildRecordsQuery, buildRejectsQuery, buildTopTalkersQuery, buildUnansweredQuery } from "../analysis/insightsQuery";
+import { DEFAULT_FORMAT as DEFAULT_FIELDS, DIAGNOSTIC_FORMAT as DIAGNOSTIC_FIELDS } from "../analysis/logFormat";
 
 const VPC = "vpc-0123456789abcdef0";
 const SUBNET_A = "subnet-0aaaaaaaaaaaaaaaa";
@@ -12,8 +14,15 @@ const DEFAULT_FORMAT =
 /** Builds the component and waits until every child is registered. */
 async function deploy(name: string, args: VpcFlowLogsArgs): Promise<VpcFlowLogs> {
     const component = new VpcFlowLogs(name, args);
-    await promiseOf(pulumi.all([component.flowLogIds, component.roleArn, component.logGroupArn, component.urn]));
+    await promiseOf(pulumi.all([component.flowLogIds, component.roleArn, component.logGroupArn, component.savedQueryIds, component.urn]));
     return component;
+}
+
+/** The five saved queries' registrations, as `type name` lines in typesOf's order. */
+function savedQueryTypes(prefix: string): string[] {
+    return ["log-status", "rejects-443", "tcp-443", "top-talkers", "unanswered-443"].map(
+        (key) => `aws:cloudwatch/queryDefinition:QueryDefinition ${prefix}-query-${key}`,
+    );
 }
 
 function typesOf(prefix: string): string[] {
@@ -25,10 +34,11 @@ function typesOf(prefix: string): string[] {
 describe("VpcFlowLogs component", () => {
     beforeEach(resetRecordings);
 
-    it("creates exactly the role, policy, attachment, log group and one flow log for a VPC", async () => {
+    it("creates exactly the role, policy, attachment, log group, one flow log for a VPC and the five saved queries", async () => {
         await deploy("fl", { vpcId: VPC });
         expect(typesOf("fl")).to.deep.equal([
             "aws:cloudwatch/logGroup:LogGroup fl-log-group",
+            ...savedQueryTypes("fl"),
             `aws:ec2/flowLog:FlowLog fl-${VPC}`,
             "aws:iam/policy:Policy fl-policy",
             "aws:iam/role:Role fl-role",
@@ -124,7 +134,7 @@ describe("VpcFlowLogs component", () => {
             [`multi-${SUBNET_B}`, SUBNET_B],
             [`multi-${eni}`, eni],
         ]);
-        expect(registeredUnder("multi")).to.have.length(9);
+        expect(registeredUnder("multi")).to.have.length(14);
         expect(await promiseOf(component.flowLogIds)).to.deep.equal({
             [VPC]: `fl-multi-${VPC}`,
             [SUBNET_A]: `fl-multi-${SUBNET_A}`,
@@ -138,6 +148,7 @@ describe("VpcFlowLogs component", () => {
         const component = await deploy("ext", { subnetIds: [SUBNET_A], existingRoleArn: existing });
         expect(typesOf("ext")).to.deep.equal([
             "aws:cloudwatch/logGroup:LogGroup ext-log-group",
+            ...savedQueryTypes("ext"),
             `aws:ec2/flowLog:FlowLog ext-${SUBNET_A}`,
             "vpc-flow-logs:network:VpcFlowLogs ext",
         ]);
@@ -207,6 +218,131 @@ describe("VpcFlowLogs component", () => {
             "aws:index/getPartition:getPartition",
             "aws:index/getRegion:getRegion",
         ]);
+    });
+
+    describe("saved queries", () => {
+        const queryDefinitions = (prefix: string) =>
+            registeredUnder(prefix).filter((r) => r.type === "aws:cloudwatch/queryDefinition:QueryDefinition");
+
+        it("saves five queries on the log group, in the folder, and outputs their ids by name", async () => {
+            const component = await deploy("sq", { vpcId: VPC, logGroupName: "/vpc-flow-logs/dev", savedQueryFolder: "vpc-flow-logs/dev" });
+            expect(queryDefinitions("sq").map((r) => [r.name, r.inputs])).to.deep.equal([
+                [
+                    "sq-query-tcp-443",
+                    {
+                        name: "vpc-flow-logs/dev/TCP 443 conversations",
+                        queryString: [
+                            "fields @timestamp, interfaceId, srcAddr, srcPort, dstAddr, dstPort, action, packets, bytes, logStatus",
+                            "filter protocol = 6 and ((dstPort = 443) or (srcPort = 443))",
+                            "sort @timestamp desc",
+                            "limit 1000",
+                        ].join("\n| "),
+                        logGroupNames: ["/vpc-flow-logs/dev"],
+                    },
+                ],
+                [
+                    "sq-query-rejects-443",
+                    {
+                        name: "vpc-flow-logs/dev/REJECTs toward S3 (TCP 443) by ENI and destination",
+                        queryString: buildRejectsQuery(DEFAULT_FIELDS),
+                        logGroupNames: ["/vpc-flow-logs/dev"],
+                    },
+                ],
+                [
+                    "sq-query-unanswered-443",
+                    {
+                        name: "vpc-flow-logs/dev/Accepted TCP 443 with no reply by ENI and minute",
+                        queryString: buildUnansweredQuery(DEFAULT_FIELDS),
+                        logGroupNames: ["/vpc-flow-logs/dev"],
+                    },
+                ],
+                [
+                    "sq-query-top-talkers",
+                    {
+                        name: "vpc-flow-logs/dev/Top talkers by bytes",
+                        queryString: buildTopTalkersQuery(DEFAULT_FIELDS),
+                        logGroupNames: ["/vpc-flow-logs/dev"],
+                    },
+                ],
+                [
+                    "sq-query-log-status",
+                    {
+                        name: "vpc-flow-logs/dev/NODATA and SKIPDATA by ENI",
+                        queryString: buildLogStatusQuery(DEFAULT_FIELDS),
+                        logGroupNames: ["/vpc-flow-logs/dev"],
+                    },
+                ],
+            ]);
+            expect(await promiseOf(component.savedQueryIds)).to.deep.equal({
+                "vpc-flow-logs/dev/TCP 443 conversations": "qd-sq-query-tcp-443",
+                "vpc-flow-logs/dev/REJECTs toward S3 (TCP 443) by ENI and destination": "qd-sq-query-rejects-443",
+                "vpc-flow-logs/dev/Accepted TCP 443 with no reply by ENI and minute": "qd-sq-query-unanswered-443",
+                "vpc-flow-logs/dev/Top talkers by bytes": "qd-sq-query-top-talkers",
+                "vpc-flow-logs/dev/NODATA and SKIPDATA by ENI": "qd-sq-query-log-status",
+            });
+        });
+
+        it("are children of the component that wait for the log group, and the folder defaults to the component name", async () => {
+            await deploy("sqdef", { vpcId: VPC });
+            for (const definition of queryDefinitions("sqdef")) {
+                expect(requestFor(definition.name).parent, definition.name).to.equal("sqdef");
+                expect(requestFor(definition.name).dependencies, definition.name).to.deep.equal(["sqdef-log-group"]);
+                expect(definition.inputs.name.startsWith("vpc-flow-logs/sqdef/"), definition.inputs.name).to.equal(true);
+                expect(definition.inputs.logGroupNames).to.deep.equal(["/vpc-flow-logs/sqdef"]);
+            }
+            expect(queryDefinitions("sqdef")).to.have.length(5);
+        });
+
+        it("read the diagnostic format with parse @message", async () => {
+            await deploy("sqdiag", { vpcId: VPC, logFormat: "diagnostic" });
+            expect(queryDefinitions("sqdiag").map((r) => r.inputs.queryString)).to.deep.equal([
+                buildRecordsQuery(DIAGNOSTIC_FIELDS, { port: 443, protocol: 6 }),
+                buildRejectsQuery(DIAGNOSTIC_FIELDS),
+                buildUnansweredQuery(DIAGNOSTIC_FIELDS),
+                buildTopTalkersQuery(DIAGNOSTIC_FIELDS),
+                buildLogStatusQuery(DIAGNOSTIC_FIELDS),
+            ]);
+            expect(queryDefinitions("sqdiag").every((r) => r.inputs.queryString.includes('parse @message "* * * * * * * * * * * * * * * * * * * * * * *" as version, '))).to.equal(true);
+        });
+
+        it("leave out top talkers and NODATA/SKIPDATA for a custom format without bytes or log-status", async () => {
+            const custom = "${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${action} ${tcp-flags}";
+            const component = await deploy("sqcustom", { vpcId: VPC, logFormat: custom, savedQueryFolder: "team/flows" });
+            expect(queryDefinitions("sqcustom").map((r) => r.inputs.name)).to.deep.equal([
+                "team/flows/TCP 443 conversations",
+                "team/flows/REJECTs toward S3 (TCP 443) by ENI and destination",
+                "team/flows/Accepted TCP 443 with no reply by ENI and minute",
+            ]);
+            expect(Object.keys(await promiseOf(component.savedQueryIds))).to.have.length(3);
+            expect(registeredUnder("sqcustom")).to.have.length(9);
+        });
+
+        it("savedQueries false creates none, and exactly the resources of before", async () => {
+            const component = await deploy("nosq", { vpcId: VPC, savedQueries: false });
+            expect(typesOf("nosq")).to.deep.equal([
+                "aws:cloudwatch/logGroup:LogGroup nosq-log-group",
+                `aws:ec2/flowLog:FlowLog nosq-${VPC}`,
+                "aws:iam/policy:Policy nosq-policy",
+                "aws:iam/role:Role nosq-role",
+                "aws:iam/rolePolicyAttachment:RolePolicyAttachment nosq-policy-attachment",
+                "vpc-flow-logs:network:VpcFlowLogs nosq",
+            ]);
+            expect(await promiseOf(component.savedQueryIds)).to.deep.equal({});
+        });
+
+        it("refuses a folder with an empty level before registering anything", () => {
+            let thrown: unknown;
+            try {
+                new VpcFlowLogs("badfolder", { vpcId: VPC, savedQueryFolder: "vpc-flow-logs/" });
+            } catch (err) {
+                thrown = err;
+            }
+            expect(pulumi.RunError.isInstance(thrown)).to.equal(true);
+            expect((thrown as Error).message).to.equal(
+                "Invalid savedQueryFolder 'vpc-flow-logs/'. Allowed: 1-204 characters, folder levels separated by single '/', no leading or trailing '/'.",
+            );
+            expect(registeredUnder("badfolder")).to.deep.equal([]);
+        });
     });
 
     it("rejects a bad value before registering anything, with a one-line error and no stack", () => {

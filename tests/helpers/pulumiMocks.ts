@@ -70,6 +70,9 @@ function stateFor(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
             return { ...args.inputs, name: args.name, arn: `arn:aws:iam::${ACCOUNT_ID}:role/${args.name}` };
         case "aws:iam/policy:Policy":
             return { ...args.inputs, name: args.name, arn: `arn:aws:iam::${ACCOUNT_ID}:policy/${args.name}` };
+        case "aws:cloudwatch/queryDefinition:QueryDefinition":
+            // AWS generates the id (a UUID) on PutQueryDefinition; the mock derives one from the name.
+            return { ...args.inputs, queryDefinitionId: `qd-${args.name}` };
         case "aws:ec2/instance:Instance":
             // privateIp is what the program asked for; AWS would pick one otherwise.
             return { ...args.inputs, primaryNetworkInterfaceId: `eni-${args.name}`, privateIp: args.inputs.privateIp ?? "10.0.0.99" };
