@@ -29,6 +29,11 @@ export interface AdviceInput {
     reason?: AdviceReason;
 }
 
+/** "Check ..." on its own, "If it is ...: check ..." after a condition. */
+function lead(prefix: string): string {
+    return prefix === "" ? "C" : `${prefix}c`;
+}
+
 function eniId(i: InterfaceEvidence | undefined, placeholder: string): string {
     return i !== undefined && i.named ? i.interfaceId : placeholder;
 }
@@ -71,34 +76,34 @@ export function nextSteps(input: AdviceInput): NextStep[] {
             "aws ec2 start-network-insights-analysis --network-insights-path-id <path-id>",
         );
     };
-    const sourceEgress = (i: InterfaceEvidence | undefined) => {
+    const sourceEgress = (i: InterfaceEvidence | undefined, prefix = "") => {
         const id = eniId(i, "<source-eni-id>");
         step(
-            `Check the security groups of ${id}: an egress rule must allow ${rule} to ${dst}${s3 ? " (or to the S3 prefix list)" : ""}.`,
+            `${lead(prefix)}heck the security groups of ${id}: an egress rule must allow ${rule} to ${dst}${s3 ? " (or to the S3 prefix list)" : ""}.`,
             "aws ec2 describe-security-groups --group-ids <sg-id> --query 'SecurityGroups[].IpPermissionsEgress'",
         );
         step(
-            `Check the network ACL of ${subnetOf(i)}: an outbound rule allowing ${rule} to ${dst} must have a lower rule number than any DENY that matches${s3 ? " (network ACLs cannot use prefix lists)" : ""}.`,
+            `${lead(prefix)}heck the network ACL of ${subnetOf(i)}: an outbound rule allowing ${rule} to ${dst} must have a lower rule number than any DENY that matches${s3 ? " (network ACLs cannot use prefix lists)" : ""}.`,
             nacl(subnetOf(i)),
         );
     };
-    const destinationIngress = (i: InterfaceEvidence | undefined) => {
+    const destinationIngress = (i: InterfaceEvidence | undefined, prefix = "") => {
         const id = eniId(i, "<destination-eni-id>");
         step(
-            `Check the security groups of ${id}: an inbound rule must allow ${rule} from ${src}.`,
+            `${lead(prefix)}heck the security groups of ${id}: an inbound rule must allow ${rule} from ${src}.`,
             "aws ec2 describe-security-groups --group-ids <sg-id> --query 'SecurityGroups[].IpPermissions'",
         );
         step(
-            `Check the network ACL of ${subnetOf(i)}: an inbound rule allowing ${rule} from ${src} must have a lower rule number than any DENY that matches.`,
+            `${lead(prefix)}heck the network ACL of ${subnetOf(i)}: an inbound rule allowing ${rule} from ${src} must have a lower rule number than any DENY that matches.`,
             nacl(subnetOf(i)),
         );
     };
     const whichEnd = (i: InterfaceEvidence | undefined) => {
         const id = eniId(i, "<eni-id>");
         step(
-            `Find out which end ${id} belongs to: its private IP is ${src} (the source) or ${dst} (the destination). Adding $` +
+            `Find out which end ${id} belongs to: its own address is ${src} (the source) or ${dst} (the destination). Adding $` +
                 "{flow-direction} to the flow log's format (the diagnostic format has it) makes every record say so.",
-            `aws ec2 describe-network-interfaces --network-interface-ids ${id} --query 'NetworkInterfaces[0].[PrivateIpAddress,SubnetId,Groups]'`,
+            `aws ec2 describe-network-interfaces --network-interface-ids ${id} --query 'NetworkInterfaces[0].[${ipv6 ? "Ipv6Addresses" : "PrivateIpAddress"},SubnetId,Groups]'`,
         );
     };
     const hop = location?.side === "intermediate" ? location.enis[0] : undefined;
@@ -132,10 +137,8 @@ export function nextSteps(input: AdviceInput): NextStep[] {
                 sourceEgress(location.enis[0]);
             } else {
                 whichEnd(location?.enis[0]);
-                step("If it is the source's ENI:");
-                sourceEgress(location?.enis[0]);
-                step("If it is the destination's ENI:");
-                destinationIngress(location?.enis[0]);
+                sourceEgress(location?.enis[0], "If it is the source's ENI: ");
+                destinationIngress(location?.enis[0], "If it is the destination's ENI: ");
             }
             reachability();
             break;
@@ -146,14 +149,14 @@ export function nextSteps(input: AdviceInput): NextStep[] {
                 );
                 break;
             }
-            const sourceInbound = (i: InterfaceEvidence | undefined) =>
+            const sourceInbound = (i: InterfaceEvidence | undefined, prefix = "") =>
                 step(
-                    `Check the inbound rules of the network ACL of ${subnetOf(i)}: they must allow ${proto} from ${dst}${ports ? ` port ${q.port} to the ephemeral ports 1024-65535` : ""}. Network ACLs are stateless; security groups are stateful and are not the cause.`,
+                    `${lead(prefix)}heck the inbound rules of the network ACL of ${subnetOf(i)}: they must allow ${proto} from ${dst}${ports ? ` port ${q.port} to the ephemeral ports 1024-65535` : ""}. Network ACLs are stateless; security groups are stateful and are not the cause.`,
                     nacl(subnetOf(i)),
                 );
-            const destinationOutbound = (i: InterfaceEvidence | undefined) =>
+            const destinationOutbound = (i: InterfaceEvidence | undefined, prefix = "") =>
                 step(
-                    `Check the outbound rules of the network ACL of ${subnetOf(i)}: they must allow ${proto} to ${src}${ports ? " on the ephemeral ports 1024-65535" : ""}. Network ACLs are stateless; security groups are stateful and are not the cause.`,
+                    `${lead(prefix)}heck the outbound rules of the network ACL of ${subnetOf(i)}: they must allow ${proto} to ${src}${ports ? " on the ephemeral ports 1024-65535" : ""}. Network ACLs are stateless; security groups are stateful and are not the cause.`,
                     nacl(subnetOf(i)),
                 );
             if (location?.side === "destination") {
@@ -164,10 +167,8 @@ export function nextSteps(input: AdviceInput): NextStep[] {
                 sourceInbound(location.enis[0]);
             } else {
                 whichEnd(location?.enis[0]);
-                step("If it is the source's ENI:");
-                sourceInbound(location?.enis[0]);
-                step("If it is the destination's ENI:");
-                destinationOutbound(location?.enis[0]);
+                sourceInbound(location?.enis[0], "If it is the source's ENI: ");
+                destinationOutbound(location?.enis[0], "If it is the destination's ENI: ");
             }
             break;
         }

@@ -175,7 +175,9 @@ function owner(side: Side): string {
 
 /** `eni-a (the source's)`, or several of them. */
 function enisWithOwner(list: readonly InterfaceEvidence[]): string {
-    return list.map((i) => `${eniText(i)} (${i.side === "intermediate" && i.hop === "nat-gateway" ? "a NAT gateway" : owner(i.side)})`).join(", ");
+    return list
+        .map((i) => (i.side === "unknown" ? eniText(i) : `${eniText(i)} (${i.side === "intermediate" && i.hop === "nat-gateway" ? "a NAT gateway" : owner(i.side)})`))
+        .join(", ");
 }
 
 /** The single side a group of ENIs shares, or `unknown` when they differ. */
@@ -246,7 +248,7 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
                 ? `Packets from ${srcText} to ${service} were rejected as they left ${enisWithOwner(where)} (${n}) and never accepted: a security group egress rule or a network ACL outbound rule blocks them.`
                 : side === "destination"
                   ? `Packets from ${srcText} to ${service} were rejected as they arrived at ${enisWithOwner(where)} (${n}) and never accepted there: a security group inbound rule or a network ACL inbound rule of the destination blocks them.`
-                  : `Packets from ${srcText} to ${service} were rejected at ${enisWithOwner(where)} (${n}) and never accepted; the records cannot tell whether that is the source's or the destination's ENI (${where[0]?.sideBasis ?? "no ENI named"}): either the source's security group egress or network ACL outbound rules, or the destination's security group inbound or network ACL inbound rules block them.`;
+                  : `Packets from ${srcText} to ${service} were rejected at ${enisWithOwner(where)} (${n}) and never accepted. The records cannot tell whether that is the source's or the destination's ENI (${where[0]?.sideBasis ?? "no ENI named"}): either the source's security group egress or network ACL outbound rules, or the destination's security group inbound or network ACL inbound rules block them.`;
         return { verdict: "security-group-or-nacl", summary, confidence: "high", reason: "the ENI logged REJECT for the packets and no ACCEPT", location };
     };
 
@@ -260,7 +262,7 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
                 ? `${first} were rejected as they arrived at ${enisWithOwner(where)} (${n}) and never accepted: a network ACL inbound rule of the source's subnet drops the return traffic (security groups are stateful and would let it in).`
                 : side === "destination"
                   ? `${first} were rejected as they left ${enisWithOwner(where)} (${n}) and never accepted: a network ACL outbound rule of the destination's subnet drops the return traffic (security groups are stateful and would let it out).`
-                  : `${first} were rejected at ${enisWithOwner(where)} (${n}) and never accepted; the records cannot tell whether that is the source's or the destination's ENI: a network ACL drops the return traffic, either the source subnet's inbound rules or the destination subnet's outbound rules (security groups are stateful).`;
+                  : `${first} were rejected at ${enisWithOwner(where)} (${n}) and never accepted. The records cannot tell whether that is the source's or the destination's ENI: a network ACL drops the return traffic, either the source subnet's inbound rules or the destination subnet's outbound rules (security groups are stateful).`;
         return { verdict: "nacl-return-path", summary, confidence, reason, location: { side, enis: where } };
     };
 
@@ -276,9 +278,15 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
             adviceReason: "malformed",
         };
     } else if (outAcc + view.outbound.reject.records + inAcc + view.inbound.reject.records === 0 && noAction > 0) {
+        const all = e.noAction.endpoint + e.noAction.intermediate;
+        const hopsOnly = all - noAction;
+        const split =
+            hopsOnly > 0 && noAction > 0
+                ? ` (${noAction} at ${noAction === 1 ? "an end's ENI" : "the ends' ENIs"}, ${hopsOnly} at ${hopsOnly === 1 ? "an intermediate hop" : "intermediate hops"})`
+                : "";
         f = {
             verdict: "inconclusive",
-            summary: `${plural(noAction, "record")} of ${conv} ${noAction === 1 ? "matches" : "match"}, but the flow-log format has no action field: whether the packets were accepted or rejected cannot be told from them.`,
+            summary: `${plural(all, "record")} of ${conv} ${all === 1 ? "matches" : "match"}${split}, but the flow-log format has no action field: whether the packets were accepted or rejected cannot be told from them.`,
             confidence: "low",
             reason: "the records carry no action (ACCEPT or REJECT)",
             location: { side: sideOfAll(enis), enis },
@@ -476,7 +484,7 @@ function unanswered(
         return {
             verdict: "inconclusive",
             summary:
-                `Packets from ${srcText} to ${service} were accepted at ${enisWithOwner(accepting)} (${plural(outAcc, "record")}) and nothing came back, but the records cannot tell whether that is the source's or the destination's ENI (${accepting[0]?.sideBasis ?? "no ENI named"}): ` +
+                `Packets from ${srcText} to ${service} were accepted at ${enisWithOwner(accepting)} (${plural(outAcc, "record")}) and nothing came back. The records cannot tell whether that is the source's or the destination's ENI (${accepting[0]?.sideBasis ?? "no ENI named"}): ` +
                 "at the source's it would be consistent with a routing problem; at the destination's the packets arrived and the destination did not answer.",
             confidence: "low",
             reason: "which end logged the records is unknown, and the two readings differ",
@@ -589,7 +597,7 @@ function evidenceNotes(e: ConversationEvidence, late: { outbound: number; inboun
     const withFlags = out.ACCEPT.withFlags + out.REJECT.withFlags + inb.ACCEPT.withFlags + inb.REJECT.withFlags;
     if (matched > 0 && withFlags === 0 && Object.keys(e.trafficPaths).length === 0 && protocolHasPorts(e.query.protocol) && e.query.protocol === 6) {
         notes.push(
-            "The records carry no tcp-flags or traffic-path (the default format): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
+            "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
         );
     }
     const synAckBack = inb.ACCEPT.synAck + inb.REJECT.synAck;
@@ -607,7 +615,13 @@ function evidenceNotes(e: ConversationEvidence, late: { outbound: number; inboun
                 `tcp-flags: ${plural(established, "accepted outbound record")} ${established === 1 ? "is" : "are"} SYN only (2) but carried more than a few small packets: established connections (AWS ORs the flags over the interval and records ACK only with SYN), not failed handshakes.`,
             );
         }
-        if (out.ACCEPT.synOnly === 0) notes.push(`tcp-flags: none of the ${plural(out.ACCEPT.withFlags, "accepted outbound record")} is SYN only.`);
+        if (out.ACCEPT.synOnly === 0) {
+            notes.push(
+                out.ACCEPT.withFlags === 1
+                    ? "tcp-flags: the accepted outbound record is not SYN only."
+                    : `tcp-flags: none of the ${plural(out.ACCEPT.withFlags, "accepted outbound record")} is SYN only.`,
+            );
+        }
     }
     if (synAckBack > 0) notes.push(`tcp-flags: the destination answered with SYN-ACK (18/19) in ${plural(synAckBack, "inbound record")}.`);
     const rst = out.ACCEPT.rst + out.REJECT.rst + inb.ACCEPT.rst + inb.REJECT.rst;
@@ -633,9 +647,11 @@ function evidenceNotes(e: ConversationEvidence, late: { outbound: number; inboun
         for (const i of e.interfaces.filter((x) => x.side === "intermediate")) {
             const c = counts(i.tally, (t) => t.records);
             const what = i.hop === "nat-gateway" ? "NAT gateway leg" : "Intermediate hop";
-            notes.push(
-                `${what} on ${eniText(i)} (tied through pkt-srcaddr/pkt-dstaddr, not added to the counts above): outbound ${c.outbound.accept} accepted, ${c.outbound.reject} rejected; inbound ${c.inbound.accept} accepted, ${c.inbound.reject} rejected.`,
-            );
+            const seen =
+                matchedRecords(i.tally) === 0
+                    ? `outbound ${i.noAction.outbound}, inbound ${i.noAction.inbound} (no action field)`
+                    : `outbound ${c.outbound.accept} accepted, ${c.outbound.reject} rejected; inbound ${c.inbound.accept} accepted, ${c.inbound.reject} rejected`;
+            notes.push(`${what} on ${eniText(i)} (tied through pkt-srcaddr/pkt-dstaddr, not added to the counts above): ${seen}.`);
         }
     }
     if (e.query.protocol === 17 && e.endpoint.outbound.accept.records > 0 && e.endpoint.inbound.accept.records + e.endpoint.inbound.reject.records === 0) {

@@ -199,6 +199,8 @@ interface InterfaceState {
     directRecords: number;
     pktOnlyRecords: number;
     votes: { source: number; destination: number; byFlowDirection: number; byAddresses: number };
+    /** Why direct records could not tell the end, with counts. */
+    undecided: { bothPrivate: number; neitherPrivate: number; ipv6: number };
     requesterManaged: number;
     instanceNamed: number;
     standsIn: { source: number; destination: number };
@@ -408,6 +410,9 @@ export class Conversation {
             if (sourcePrivate === true && destinationPrivate === false) side = "source";
             else if (destinationPrivate === true && sourcePrivate === false) side = "destination";
             if (side !== undefined) votes.byAddresses += records;
+            else if (sourcePrivate === undefined || destinationPrivate === undefined) state.undecided.ipv6 += records;
+            else if (sourcePrivate) state.undecided.bothPrivate += records;
+            else state.undecided.neitherPrivate += records;
         }
         if (side !== undefined) votes[side] += records;
     }
@@ -474,6 +479,7 @@ export class Conversation {
                 directRecords: 0,
                 pktOnlyRecords: 0,
                 votes: { source: 0, destination: 0, byFlowDirection: 0, byAddresses: 0 },
+                undecided: { bothPrivate: 0, neitherPrivate: 0, ipv6: 0 },
                 requesterManaged: 0,
                 instanceNamed: 0,
                 standsIn: { source: 0, destination: 0 },
@@ -626,10 +632,14 @@ function sideOf(s: InterfaceState): Pick<InterfaceEvidence, "side" | "sideBasis"
     if (v.source > 0 && v.destination > 0) {
         return { side: "unknown", sideBasis: "its records disagree on which end it belongs to" };
     }
-    return {
-        side: "unknown",
-        sideBasis: "both addresses are private (or IPv6) and the records carry no flow-direction: it may be either end's ENI",
-    };
+    const u = s.undecided;
+    const why =
+        u.ipv6 >= u.bothPrivate && u.ipv6 >= u.neitherPrivate
+            ? "the addresses are IPv6, which an ENI owns globally"
+            : u.bothPrivate >= u.neitherPrivate
+              ? "both addresses are private"
+              : "neither address is private, though an ENI logs its own private IPv4 address";
+    return { side: "unknown", sideBasis: `${why}, and the records carry no flow-direction` };
 }
 
 /**

@@ -144,7 +144,7 @@ describe("vpc-flow-diagnose: the example", () => {
                 },
             ],
             evidence: [
-                "The records carry no tcp-flags or traffic-path (the default format): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
+                "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
             ],
             nextSteps: [
                 {
