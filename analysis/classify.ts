@@ -236,7 +236,7 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
         if (allRejectsBpa) {
             return {
                 verdict: "security-group-or-nacl",
-                summary: `Packets from ${srcText} to ${service} were rejected at ${enisWithOwner(where)} (${n}) by VPC Block Public Access (reject-reason BPA), neither a security group nor a network ACL: the VPC or subnet blocks internet traffic through its internet gateway unless excluded.`,
+                summary: `Packets from ${srcText} to ${service} were rejected (${n}) at ${enisWithOwner(where)} by VPC Block Public Access (reject-reason BPA), neither a security group nor a network ACL: the VPC or subnet blocks internet traffic through its internet gateway unless excluded.`,
                 confidence: "high",
                 reason: "the REJECT records carry reject-reason BPA",
                 location,
@@ -245,10 +245,10 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
         }
         const summary =
             side === "source"
-                ? `Packets from ${srcText} to ${service} were rejected as they left ${enisWithOwner(where)} (${n}) and never accepted: a security group egress rule or a network ACL outbound rule blocks them.`
+                ? `Packets from ${srcText} to ${service} were rejected (${n}) as they left ${enisWithOwner(where)} and never accepted: a security group egress rule or a network ACL outbound rule blocks them.`
                 : side === "destination"
-                  ? `Packets from ${srcText} to ${service} were rejected as they arrived at ${enisWithOwner(where)} (${n}) and never accepted there: a security group inbound rule or a network ACL inbound rule of the destination blocks them.`
-                  : `Packets from ${srcText} to ${service} were rejected at ${enisWithOwner(where)} (${n}) and never accepted. The records cannot tell whether that is the source's or the destination's ENI (${where[0]?.sideBasis ?? "no ENI named"}): either the source's security group egress or network ACL outbound rules, or the destination's security group inbound or network ACL inbound rules block them.`;
+                  ? `Packets from ${srcText} to ${service} were rejected (${n}) as they arrived at ${enisWithOwner(where)} and never accepted there: a security group inbound rule or a network ACL inbound rule of the destination blocks them.`
+                  : `Packets from ${srcText} to ${service} were rejected (${n}) at ${enisWithOwner(where)} and never accepted. The records cannot tell whether that is the source's or the destination's ENI (${where[0]?.sideBasis ?? "no ENI named"}): either the source's security group egress or network ACL outbound rules, or the destination's security group inbound or network ACL inbound rules block them.`;
         return { verdict: "security-group-or-nacl", summary, confidence: "high", reason: "the ENI logged REJECT for the packets and no ACCEPT", location };
     };
 
@@ -259,10 +259,10 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
         const first = accepted ? `Packets from ${srcText} to ${service} were accepted, and the replies` : `Replies from ${service} to ${srcText}`;
         const summary =
             side === "source"
-                ? `${first} were rejected as they arrived at ${enisWithOwner(where)} (${n}) and never accepted: a network ACL inbound rule of the source's subnet drops the return traffic (security groups are stateful and would let it in).`
+                ? `${first} were rejected (${n}) as they arrived at ${enisWithOwner(where)} and never accepted: a network ACL inbound rule of the source's subnet drops the return traffic (security groups are stateful and would let it in).`
                 : side === "destination"
-                  ? `${first} were rejected as they left ${enisWithOwner(where)} (${n}) and never accepted: a network ACL outbound rule of the destination's subnet drops the return traffic (security groups are stateful and would let it out).`
-                  : `${first} were rejected at ${enisWithOwner(where)} (${n}) and never accepted. The records cannot tell whether that is the source's or the destination's ENI: a network ACL drops the return traffic, either the source subnet's inbound rules or the destination subnet's outbound rules (security groups are stateful).`;
+                  ? `${first} were rejected (${n}) as they left ${enisWithOwner(where)} and never accepted: a network ACL outbound rule of the destination's subnet drops the return traffic (security groups are stateful and would let it out).`
+                  : `${first} were rejected (${n}) at ${enisWithOwner(where)} and never accepted. The records cannot tell whether that is the source's or the destination's ENI: a network ACL drops the return traffic, either the source subnet's inbound rules or the destination subnet's outbound rules (security groups are stateful).`;
         return { verdict: "nacl-return-path", summary, confidence, reason, location: { side, enis: where } };
     };
 
@@ -484,7 +484,7 @@ function unanswered(
         return {
             verdict: "inconclusive",
             summary:
-                `Packets from ${srcText} to ${service} were accepted at ${enisWithOwner(accepting)} (${plural(outAcc, "record")}) and nothing came back. The records cannot tell whether that is the source's or the destination's ENI (${accepting[0]?.sideBasis ?? "no ENI named"}): ` +
+                `Packets from ${srcText} to ${service} were accepted (${plural(outAcc, "record")}) at ${enisWithOwner(accepting)} and nothing came back. The records cannot tell whether that is the source's or the destination's ENI (${accepting[0]?.sideBasis ?? "no ENI named"}): ` +
                 "at the source's it would be consistent with a routing problem; at the destination's the packets arrived and the destination did not answer.",
             confidence: "low",
             reason: "which end logged the records is unknown, and the two readings differ",
