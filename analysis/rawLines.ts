@@ -294,6 +294,10 @@ export class RawLineScanner {
 
     private notARecordLine(buf: Buffer, start: number, end: number): void {
         const text = buf.toString("utf8", start, end);
+        if (CLI_TEXT_NOISE.test(text)) {
+            this.stats.lines--;
+            return;
+        }
         if (text.includes("\t")) {
             // Messages joined by tabs: 'filter-log-events --query events[].message --output text'.
             this.stats.lines--;
@@ -304,10 +308,6 @@ export class RawLineScanner {
     }
 
     private notARecord(text: string): void {
-        if (CLI_TEXT_NOISE.test(text)) {
-            this.stats.lines--;
-            return;
-        }
         const header = formatFromHeader(text);
         if (header === undefined) {
             this.conversation.addMalformed(1, text, this.mentionsConversation(text));
