@@ -176,6 +176,8 @@ async function runDiagnose(argv: string[], io: CliIo): Promise<number> {
         });
     }
     const diagnosis = diagnose(conversation.evidence(), { trafficType: args.trafficType, warnings });
+    // Warnings about the evidence itself (a --traffic-type the records contradict) arise only now.
+    for (const message of diagnosis.warnings.slice(warnings.length)) io.stderr(`warning: ${message}\n`);
     io.stdout(render(diagnosis, args.output));
     return EXIT_OK;
 }

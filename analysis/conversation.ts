@@ -1,13 +1,28 @@
 /**
  * The accumulator every source feeds (raw lines, Logs Insights rows, aggregated rows): it decides
- * which records belong to the conversation and in which direction, and keeps counts, per-ENI
- * tallies, flag and path observations and a per-minute timeline. Its memory depends on the number
- * of ENIs and minutes seen, never on the number of records.
+ * which records belong to the conversation and in which direction, which side of the
+ * conversation each ENI belongs to, and keeps counts, per-ENI tallies, flag and path observations
+ * and a per-minute timeline. Its memory depends on the number of ENIs and minutes seen (and the
+ * matched records, for duplicate detection), never on the number of unrelated records.
+ *
+ * Whose ENI? A record is written by the ENI it passed through, which can be either end of the
+ * conversation or a hop between (AWS VPC user guide, flow-logs-records-examples):
+ * - `flow-direction` says it outright (ingress/egress as the ENI saw it);
+ * - otherwise the addresses: an ENI logs its own private IPv4 address (flow-log-records field
+ *   table: "The IPv4 address of the network interface is always its private IPv4 address"), so a
+ *   public address on one side and a private one on the other names the private side's ENI;
+ * - an ENI tied to the conversation only through `pkt-srcaddr`/`pkt-dstaddr` is an intermediate hop
+ *   (NAT gateway, transit gateway attachment, middlebox; EKS pods and secondary IPs also make them
+ *   differ). It is called a NAT gateway only when it is requester-managed (`instance-id` `-`) and
+ *   its own address stands in for a public destination, as in AWS's NAT gateway example.
  */
-import { AddressSet } from "./ip";
+import { AddressSet, isPrivateIpv4 } from "./ip";
 import { Action, AggregateRow, FlowRecord, protocolHasPorts } from "./records";
 
 export type Direction = "outbound" | "inbound";
+/** Which end of the conversation an ENI belongs to, or that it is a hop between them. */
+export type Side = "source" | "destination" | "intermediate" | "unknown";
+export type End = "source" | "destination";
 
 export interface ConversationQuery {
     /** The workload (ECS task): addresses and CIDRs. */
@@ -37,28 +52,48 @@ export interface FlowTally {
     inbound: DirectionTally;
 }
 
+/**
+ * tcp-flags as AWS records them: the OR of FIN 1, SYN 2, RST 4 and SYN-ACK 18 over the aggregation
+ * interval, ACK only together with SYN. So a record of only SYN (2) that carried many packets is an
+ * established connection whose later ACKs are not recorded, not a failed handshake.
+ */
 export interface FlagObservations {
     /** Records whose tcp-flags field was present. */
     withFlags: number;
-    /** Records with tcp-flags exactly 2: SYN seen, nothing else (no SYN-ACK, no FIN). */
+    /** Records with tcp-flags exactly 2 (SYN only). */
     synOnly: number;
+    /** SYN-only records of a few small packets: what unanswered connection attempts look like. */
+    synRetries: number;
     fin: number;
     rst: number;
     synAck: number;
 }
 
+/** At most this many packets, each at most SYN_MAX_BYTES on average, in a SYN-only record: retransmitted SYNs. */
+export const SYN_RETRY_MAX_PACKETS = 6;
+const SYN_MAX_BYTES = 100;
+
 export interface InterfaceEvidence {
     interfaceId: string;
-    /**
-     * `direct`: the ENI logged the conversation's own addresses (the task's ENI).
-     * `relay`: matched only through pkt-srcaddr/pkt-dstaddr, the legs a NAT gateway's ENI logs.
-     */
-    role: "direct" | "relay";
+    /** False when the records carry no interface-id (the format lacks it). */
+    named: boolean;
+    side: Side;
+    /** Why the side is what it is, in words. */
+    sideBasis: string;
+    /** For an intermediate: `nat-gateway` only on evidence, else `intermediate`. */
+    hop?: "nat-gateway" | "intermediate";
+    /** For an intermediate: which end's address its own address stands in for. */
+    standsInFor?: End;
     tally: FlowTally;
+    /** Matched records without an action field, per direction. */
+    noAction: { outbound: number; inbound: number };
     subnetIds: string[];
     vpcIds: string[];
+    /** NODATA/SKIPDATA records of this ENI whose interval overlaps the conversation's. */
     nodata: number;
     skipdata: number;
+    /** reject-reason values of its REJECT records, with counts. */
+    rejectReasons: Record<string, number>;
 }
 
 /** A REJECT that may be a straggler after the connection closed, judged once everything is in. */
@@ -79,16 +114,26 @@ export interface TimelineMinute {
 
 export interface ConversationEvidence {
     query: ConversationQuery;
-    /** What the workload's own ENI (or, failing that, any ENI) logged: the basis of the verdict. */
-    direct: FlowTally;
-    /** The NAT-gateway legs tied to the conversation through pkt-srcaddr/pkt-dstaddr. */
-    relay: FlowTally;
+    /** What the ENIs at either end logged (every ENI that is not an intermediate): the basis of the verdict. */
+    endpoint: FlowTally;
+    /** The same, per side of the ENI that logged it. */
+    bySide: Record<"source" | "destination" | "unknown", FlowTally>;
+    /** What intermediate hops logged (tied through pkt-srcaddr/pkt-dstaddr only). */
+    intermediate: FlowTally;
+    /** Matched records that carry no action field. */
+    noAction: { endpoint: number; intermediate: number };
+    /** Fields a verdict needs that matched records did not carry, with how many records lacked them. */
+    missing: { protocol: number; ports: number; interfaceId: number; times: number };
     flags: Record<Direction, Record<Action, FlagObservations>>;
     /** traffic-path values of direct outbound records, with record counts. */
     trafficPaths: Record<string, number>;
     /** flow-direction of direct records as the ENI saw them, e.g. `outbound egress: 12`. */
     flowDirections: Record<string, number>;
     pktDstAwsServices: Record<string, number>;
+    /** pkt-src-aws-service of inbound records: the service that answered. */
+    pktSrcAwsServices: Record<string, number>;
+    /** reject-reason values of the ends' REJECT records, with counts. */
+    rejectReasons: Record<string, number>;
     interfaces: InterfaceEvidence[];
     /** Epoch seconds, over matched records. */
     firstSeen?: number;
@@ -100,24 +145,31 @@ export interface ConversationEvidence {
     /** Accepted direct records, both directions: first start, last start, and whether one carried FIN. */
     accepted: { firstStart?: number; lastStart?: number; finSeen: boolean };
     skipped: { malformed: number; nodata: number; skipdata: number };
+    /** Malformed lines or rows that mention an address of the conversation. */
+    malformedRelated: number;
     input: {
         /** Records and rows read (aggregated rows count the records they stand for). */
         records: number;
         matched: number;
         outsideWindow: number;
+        /** Exact repeats of a matched record (a file given twice; two flow logs during a replacement), counted once. */
+        duplicates: number;
     };
     /** Examples of malformed input, for the user to see what was skipped. */
     malformedSamples: string[];
 }
 
-export type Disposition = "outbound" | "inbound" | "unrelated" | "outside-window" | "nodata" | "skipdata";
+export type Disposition = "outbound" | "inbound" | "unrelated" | "outside-window" | "nodata" | "skipdata" | "duplicate";
 
 const MAX_REJECT_CANDIDATES = 1000;
 const MAX_MALFORMED_SAMPLES = 3;
+/** Duplicate detection keeps the keys of matched records; past this many it stops (and says nothing more). */
+const MAX_DEDUPLICATED = 500_000;
+/** NODATA/SKIPDATA intervals kept per ENI (merged when they touch); past this, new ones join the last. */
+const MAX_STATUS_INTERVALS = 4096;
 /** A REJECT of at most this many packets per record can be a straggler after a close (FIN/ACK, RST). */
 export const LATE_REJECT_MAX_PACKETS = 2;
-const UNKNOWN_INTERFACE = "(unknown)";
-
+export const UNKNOWN_INTERFACE = "(unknown)";
 
 export function emptyTally(): Tally {
     return { records: 0, packets: 0, bytes: 0 };
@@ -131,23 +183,38 @@ export function emptyFlowTally(): FlowTally {
 }
 
 function emptyFlags(): FlagObservations {
-    return { withFlags: 0, synOnly: 0, fin: 0, rst: 0, synAck: 0 };
+    return { withFlags: 0, synOnly: 0, synRetries: 0, fin: 0, rst: 0, synAck: 0 };
 }
 
-interface InterfaceState {
-    tally: FlowTally;
-    relayRecords: number;
-    directRecords: number;
-    subnetIds: Set<string>;
-    vpcIds: Set<string>;
+interface StatusInterval {
+    start: number;
+    end: number;
     nodata: number;
     skipdata: number;
 }
 
+interface InterfaceState {
+    tally: FlowTally;
+    noAction: { outbound: number; inbound: number };
+    directRecords: number;
+    pktOnlyRecords: number;
+    votes: { source: number; destination: number; byFlowDirection: number; byAddresses: number };
+    /** Why direct records could not tell the end, with counts. */
+    undecided: { bothPrivate: number; neitherPrivate: number; ipv6: number };
+    requesterManaged: number;
+    instanceNamed: number;
+    standsIn: { source: number; destination: number };
+    natLike: number;
+    subnetIds: Set<string>;
+    vpcIds: Set<string>;
+    status: StatusInterval[];
+    /** NODATA/SKIPDATA records without times: they may overlap anything. */
+    timelessStatus: { nodata: number; skipdata: number };
+    rejectReasons: Map<string, number>;
+}
+
 export class Conversation {
     private readonly query: ConversationQuery;
-    private readonly direct = emptyFlowTally();
-    private readonly relay = emptyFlowTally();
     private readonly flags: Record<Direction, Record<Action, FlagObservations>> = {
         outbound: { ACCEPT: emptyFlags(), REJECT: emptyFlags() },
         inbound: { ACCEPT: emptyFlags(), REJECT: emptyFlags() },
@@ -155,6 +222,7 @@ export class Conversation {
     private readonly trafficPaths = new Map<string, number>();
     private readonly flowDirections = new Map<string, number>();
     private readonly pktDstAwsServices = new Map<string, number>();
+    private readonly pktSrcAwsServices = new Map<string, number>();
     private readonly interfaces = new Map<string, InterfaceState>();
     private readonly timeline = new Map<number, FlowTally>();
     private readonly rejectCandidates: RejectCandidate[] = [];
@@ -163,18 +231,26 @@ export class Conversation {
     private firstSeen?: number;
     private lastSeen?: number;
     private readonly skipped = { malformed: 0, nodata: 0, skipdata: 0 };
-    private readonly input = { records: 0, matched: 0, outsideWindow: 0 };
+    private malformedRelated = 0;
+    private readonly input = { records: 0, matched: 0, outsideWindow: 0, duplicates: 0 };
+    private readonly missing = { protocol: 0, ports: 0, interfaceId: 0, times: 0 };
     private readonly malformedSamples: string[] = [];
     private readonly portsApply: boolean;
+    private readonly seen = new Set<string>();
 
     constructor(query: ConversationQuery) {
         this.query = query;
         this.portsApply = protocolHasPorts(query.protocol);
     }
 
-    /** Counts a line or row that could not be read; `sample` is kept (a few) to show the user. */
-    addMalformed(count = 1, sample?: string): void {
+    /**
+     * Counts a line or row that could not be read; `sample` is kept (a few) to show the user.
+     * `related` marks one that mentions an address of the conversation: many of those mean the
+     * evidence itself went unread.
+     */
+    addMalformed(count = 1, sample?: string, related = false): void {
         this.skipped.malformed += count;
+        if (related) this.malformedRelated += count;
         if (sample !== undefined && this.malformedSamples.length < MAX_MALFORMED_SAMPLES) {
             this.malformedSamples.push(sample.length > 200 ? sample.slice(0, 200) + "..." : sample);
         }
@@ -207,47 +283,62 @@ export class Conversation {
             }
         }
         if (record.logStatus === "NODATA" || record.logStatus === "SKIPDATA") {
-            const state = record.interfaceId !== undefined ? this.interfaceState(record.interfaceId) : undefined;
-            if (record.logStatus === "NODATA") {
-                this.skipped.nodata += records;
-                if (state) state.nodata += records;
-                return "nodata";
-            }
-            this.skipped.skipdata += records;
-            if (state) state.skipdata += records;
-            return "skipdata";
+            this.addStatus(record, records);
+            return record.logStatus === "NODATA" ? "nodata" : "skipdata";
         }
-        const direction = this.directionOf(record);
-        if (direction === undefined || record.action === undefined) return "unrelated";
+        const match = this.match(record);
+        if (match === undefined) return "unrelated";
+        const { direction, direct } = match;
+        if (records === 1 && this.seen.size < MAX_DEDUPLICATED) {
+            const key = recordKey(record);
+            if (this.seen.has(key)) {
+                this.input.duplicates++;
+                return "duplicate";
+            }
+            this.seen.add(key);
+        }
 
-        const relay =
-            (record.pktSrcAddr !== undefined && record.srcAddr !== undefined && record.pktSrcAddr !== record.srcAddr) ||
-            (record.pktDstAddr !== undefined && record.dstAddr !== undefined && record.pktDstAddr !== record.dstAddr);
         const packets = record.packets ?? 0;
         const bytes = record.bytes ?? 0;
         const action = record.action;
-        const key = action === "ACCEPT" ? "accept" : "reject";
         this.input.matched += records;
-        addTo((relay ? this.relay : this.direct)[direction][key], records, packets, bytes);
+        if (record.protocol === undefined) this.missing.protocol += records;
+        if (this.portsApply && (direction === "outbound" ? record.dstPort : record.srcPort) === undefined) this.missing.ports += records;
+        if (record.interfaceId === undefined) this.missing.interfaceId += records;
+        if (record.startTime === undefined) this.missing.times += records;
 
         const state = this.interfaceState(record.interfaceId ?? UNKNOWN_INTERFACE);
-        addTo(state.tally[direction][key], records, packets, bytes);
-        if (relay) state.relayRecords += records;
-        else state.directRecords += records;
         if (record.subnetId !== undefined) state.subnetIds.add(record.subnetId);
         if (record.vpcId !== undefined) state.vpcIds.add(record.vpcId);
+        if (record.requesterManaged) state.requesterManaged += records;
+        else if (record.instanceId !== undefined) state.instanceNamed += records;
+        if (direct) {
+            state.directRecords += records;
+            this.voteSide(state, record, direction, records);
+        } else {
+            state.pktOnlyRecords += records;
+            this.noteStandIn(state, record, direction, records);
+        }
 
-        if (record.tcpFlags !== undefined) this.observeFlags(this.flags[direction][action], record.tcpFlags, records);
-        if (!relay) {
-            if (direction === "outbound" && record.trafficPath !== undefined) {
-                increment(this.trafficPaths, String(record.trafficPath), records);
+        if (action === undefined) {
+            state.noAction[direction] += records;
+        } else {
+            const key = action === "ACCEPT" ? "accept" : "reject";
+            addTo(state.tally[direction][key], records, packets, bytes);
+            if (action === "REJECT" && record.rejectReason !== undefined) increment(state.rejectReasons, record.rejectReason, records);
+            if (direct && record.tcpFlags !== undefined) this.observeFlags(this.flags[direction][action], record, records);
+            const minute = minuteOf(minuteText, record.startTime);
+            if (minute !== undefined) {
+                let bucket = this.timeline.get(minute);
+                if (!bucket) this.timeline.set(minute, (bucket = emptyFlowTally()));
+                addTo(bucket[direction][key], records, packets, bytes);
             }
-            if (record.flowDirection !== undefined) {
-                increment(this.flowDirections, `${direction} ${record.flowDirection}`, records);
-            }
-            if (direction === "outbound" && record.pktDstAwsService !== undefined) {
-                increment(this.pktDstAwsServices, record.pktDstAwsService, records);
-            }
+        }
+        if (direct) {
+            if (direction === "outbound" && record.trafficPath !== undefined) increment(this.trafficPaths, String(record.trafficPath), records);
+            if (record.flowDirection !== undefined) increment(this.flowDirections, `${direction} ${record.flowDirection}`, records);
+            if (direction === "outbound" && record.pktDstAwsService !== undefined) increment(this.pktDstAwsServices, record.pktDstAwsService, records);
+            if (direction === "inbound" && record.pktSrcAwsService !== undefined) increment(this.pktSrcAwsServices, record.pktSrcAwsService, records);
         }
 
         const start = record.startTime;
@@ -259,37 +350,40 @@ export class Conversation {
             this.lastSeen = record.endTime;
         }
 
-        if (action === "ACCEPT" && !relay && start !== undefined) {
+        if (action === "ACCEPT" && direct && start !== undefined) {
             const a = this.accepted;
             if (a.firstStart === undefined || start < a.firstStart) a.firstStart = start;
             if (a.lastStart === undefined || start > a.lastStart) a.lastStart = start;
         }
-        if (action === "ACCEPT" && !relay && record.tcpFlags !== undefined && (record.tcpFlags & 1) !== 0) {
+        if (action === "ACCEPT" && direct && record.tcpFlags !== undefined && (record.tcpFlags & 1) !== 0) {
             this.accepted.finSeen = true;
         }
         if (action === "REJECT" && packets <= LATE_REJECT_MAX_PACKETS * records) {
             if (this.rejectCandidates.length < MAX_REJECT_CANDIDATES) {
-                this.rejectCandidates.push({ direction, relay, records, packets, startTime: start, tcpFlags: record.tcpFlags });
+                this.rejectCandidates.push({ direction, relay: !direct, records, packets, startTime: start, tcpFlags: record.tcpFlags });
             } else {
                 this.rejectCandidatesOverflow = true;
             }
         }
-
-        const minute = minuteOf(minuteText, start);
-        if (minute !== undefined) {
-            let bucket = this.timeline.get(minute);
-            if (!bucket) this.timeline.set(minute, (bucket = emptyFlowTally()));
-            addTo(bucket[direction][key], records, packets, bytes);
-        }
         return direction;
     }
 
-    private directionOf(record: FlowRecord): Direction | undefined {
-        const { src, dst, port, protocol } = this.query;
+    /**
+     * A record belongs to the conversation when its srcaddr/dstaddr match (direct: the ENI saw the
+     * conversation's own addresses) or, failing that, its pkt-srcaddr/pkt-dstaddr do.
+     */
+    private match(record: FlowRecord): { direction: Direction; direct: boolean } | undefined {
+        const { protocol } = this.query;
         if (record.protocol !== undefined && record.protocol !== protocol) return undefined;
-        // The packet's original addresses, when logged, are the truth on a NAT gateway's ENI.
-        const from = record.pktSrcAddr ?? record.srcAddr;
-        const to = record.pktDstAddr ?? record.dstAddr;
+        const direct = this.directionOf(record.srcAddr, record.dstAddr, record);
+        if (direct !== undefined) return { direction: direct, direct: true };
+        if (record.pktSrcAddr === undefined && record.pktDstAddr === undefined) return undefined;
+        const viaPkt = this.directionOf(record.pktSrcAddr ?? record.srcAddr, record.pktDstAddr ?? record.dstAddr, record);
+        return viaPkt === undefined ? undefined : { direction: viaPkt, direct: false };
+    }
+
+    private directionOf(from: string | undefined, to: string | undefined, record: FlowRecord): Direction | undefined {
+        const { src, dst, port } = this.query;
         const ports = this.portsApply;
         if (src.contains(from) && dst.contains(to) && (!ports || record.dstPort === undefined || record.dstPort === port)) {
             return "outbound";
@@ -300,9 +394,77 @@ export class Conversation {
         return undefined;
     }
 
-    private observeFlags(observations: FlagObservations, flags: number, records: number): void {
+    private voteSide(state: InterfaceState, record: FlowRecord, direction: Direction, records: number): void {
+        const votes = state.votes;
+        let side: End | undefined;
+        if (record.flowDirection !== undefined) {
+            const sending = record.flowDirection === "egress";
+            // Outbound packets leave the source and arrive at the destination; replies the other way.
+            side = (direction === "outbound") === sending ? "source" : "destination";
+            votes.byFlowDirection += records;
+        } else {
+            const sourceAddr = direction === "outbound" ? record.srcAddr : record.dstAddr;
+            const destinationAddr = direction === "outbound" ? record.dstAddr : record.srcAddr;
+            const sourcePrivate = isPrivateIpv4(sourceAddr);
+            const destinationPrivate = isPrivateIpv4(destinationAddr);
+            if (sourcePrivate === true && destinationPrivate === false) side = "source";
+            else if (destinationPrivate === true && sourcePrivate === false) side = "destination";
+            if (side !== undefined) votes.byAddresses += records;
+            else if (sourcePrivate === undefined || destinationPrivate === undefined) state.undecided.ipv6 += records;
+            else if (sourcePrivate) state.undecided.bothPrivate += records;
+            else state.undecided.neitherPrivate += records;
+        }
+        if (side !== undefined) votes[side] += records;
+    }
+
+    private noteStandIn(state: InterfaceState, record: FlowRecord, direction: Direction, records: number): void {
+        const srcDiffers = record.pktSrcAddr !== undefined && record.srcAddr !== undefined && record.pktSrcAddr !== record.srcAddr;
+        const dstDiffers = record.pktDstAddr !== undefined && record.dstAddr !== undefined && record.pktDstAddr !== record.dstAddr;
+        // The sender of an outbound packet is the source; of a reply, the destination.
+        const senderEnd: End = direction === "outbound" ? "source" : "destination";
+        const receiverEnd: End = direction === "outbound" ? "destination" : "source";
+        if (srcDiffers) state.standsIn[senderEnd] += records;
+        if (dstDiffers) state.standsIn[receiverEnd] += records;
+        const destinationAddr = direction === "outbound" ? record.pktDstAddr : record.pktSrcAddr;
+        const standsForDestination = direction === "outbound" ? dstDiffers && !srcDiffers : srcDiffers && !dstDiffers;
+        if (record.requesterManaged && standsForDestination && isPrivateIpv4(destinationAddr) === false) state.natLike += records;
+    }
+
+    private addStatus(record: FlowRecord, records: number): void {
+        const nodata = record.logStatus === "NODATA" ? records : 0;
+        const skipdata = records - nodata;
+        this.skipped.nodata += nodata;
+        this.skipped.skipdata += skipdata;
+        if (record.interfaceId === undefined) return;
+        const state = this.interfaceState(record.interfaceId);
+        if (record.startTime === undefined || record.endTime === undefined) {
+            state.timelessStatus.nodata += nodata;
+            state.timelessStatus.skipdata += skipdata;
+            return;
+        }
+        const list = state.status;
+        const last = list[list.length - 1];
+        if (last && (record.startTime <= last.end + 1 || list.length >= MAX_STATUS_INTERVALS) && record.startTime >= last.start) {
+            last.end = Math.max(last.end, record.endTime);
+            last.nodata += nodata;
+            last.skipdata += skipdata;
+        } else {
+            list.push({ start: record.startTime, end: record.endTime, nodata, skipdata });
+        }
+    }
+
+    private observeFlags(observations: FlagObservations, record: FlowRecord, records: number): void {
+        const flags = record.tcpFlags as number;
         observations.withFlags += records;
-        if (flags === 2) observations.synOnly += records;
+        if (flags === 2) {
+            observations.synOnly += records;
+            const packets = record.packets;
+            const small =
+                packets !== undefined &&
+                packets <= SYN_RETRY_MAX_PACKETS * records &&
+                (record.bytes === undefined || record.bytes <= SYN_MAX_BYTES * Math.max(packets, 1));
+            if (small) observations.synRetries += records;
+        }
         if ((flags & 1) !== 0) observations.fin += records;
         if ((flags & 4) !== 0) observations.rst += records;
         if ((flags & 18) === 18) observations.synAck += records;
@@ -313,12 +475,20 @@ export class Conversation {
         if (!state) {
             state = {
                 tally: emptyFlowTally(),
-                relayRecords: 0,
+                noAction: { outbound: 0, inbound: 0 },
                 directRecords: 0,
+                pktOnlyRecords: 0,
+                votes: { source: 0, destination: 0, byFlowDirection: 0, byAddresses: 0 },
+                undecided: { bothPrivate: 0, neitherPrivate: 0, ipv6: 0 },
+                requesterManaged: 0,
+                instanceNamed: 0,
+                standsIn: { source: 0, destination: 0 },
+                natLike: 0,
                 subnetIds: new Set(),
                 vpcIds: new Set(),
-                nodata: 0,
-                skipdata: 0,
+                status: [],
+                timelessStatus: { nodata: 0, skipdata: 0 },
+                rejectReasons: new Map(),
             };
             this.interfaces.set(interfaceId, state);
         }
@@ -331,32 +501,60 @@ export class Conversation {
         for (const [interfaceId, s] of this.interfaces) {
             // NODATA/SKIPDATA records carry no addresses, so every ENI in the log has some; only the
             // ENIs that logged the conversation are evidence.
-            if (matchedRecords(s.tally) === 0) continue;
+            if (s.directRecords + s.pktOnlyRecords === 0) continue;
+            const overlap = this.overlappingStatus(s);
             interfaces.push({
                 interfaceId,
-                role: s.relayRecords > 0 && s.directRecords === 0 ? "relay" : "direct",
+                named: interfaceId !== UNKNOWN_INTERFACE,
+                ...sideOf(s),
                 tally: clone(s.tally),
+                noAction: { ...s.noAction },
                 subnetIds: [...s.subnetIds].sort(),
                 vpcIds: [...s.vpcIds].sort(),
-                nodata: s.nodata,
-                skipdata: s.skipdata,
+                nodata: overlap.nodata,
+                skipdata: overlap.skipdata,
+                rejectReasons: Object.fromEntries([...s.rejectReasons].sort()),
             });
         }
-        // The workload's ENIs first, busiest first: the first one is the ENI the next steps name.
+        inferSidesFromHops(interfaces);
+        // The ends first (source, destination, unknown), busiest first; intermediates last.
+        const order: Record<Side, number> = { source: 0, destination: 1, unknown: 2, intermediate: 3 };
         interfaces.sort(
             (a, b) =>
-                Number(a.role === "relay") - Number(b.role === "relay") ||
-                matchedRecords(b.tally) - matchedRecords(a.tally) ||
+                order[a.side] - order[b.side] ||
+                recordsOf(b) - recordsOf(a) ||
                 a.interfaceId.localeCompare(b.interfaceId),
         );
+
+        const endpoint = emptyFlowTally();
+        const intermediate = emptyFlowTally();
+        const bySide = { source: emptyFlowTally(), destination: emptyFlowTally(), unknown: emptyFlowTally() };
+        const noAction = { endpoint: 0, intermediate: 0 };
+        for (const i of interfaces) {
+            const missingAction = i.noAction.outbound + i.noAction.inbound;
+            if (i.side === "intermediate") {
+                addFlow(intermediate, i.tally);
+                noAction.intermediate += missingAction;
+                continue;
+            }
+            addFlow(endpoint, i.tally);
+            addFlow(bySide[i.side], i.tally);
+            noAction.endpoint += missingAction;
+        }
+        const rejectReasons = this.endpointRejectReasons(interfaces);
         return {
             query: this.query,
-            direct: clone(this.direct),
-            relay: clone(this.relay),
+            endpoint,
+            bySide,
+            intermediate,
+            noAction,
+            missing: { ...this.missing },
             flags: clone(this.flags),
             trafficPaths: Object.fromEntries([...this.trafficPaths].sort()),
             flowDirections: Object.fromEntries([...this.flowDirections].sort()),
             pktDstAwsServices: Object.fromEntries([...this.pktDstAwsServices].sort()),
+            pktSrcAwsServices: Object.fromEntries([...this.pktSrcAwsServices].sort()),
+            rejectReasons,
             interfaces,
             firstSeen: this.firstSeen,
             lastSeen: this.lastSeen,
@@ -367,20 +565,127 @@ export class Conversation {
             rejectCandidatesOverflow: this.rejectCandidatesOverflow,
             accepted: { ...this.accepted },
             skipped: { ...this.skipped },
+            malformedRelated: this.malformedRelated,
             input: { ...this.input },
             malformedSamples: [...this.malformedSamples],
         };
     }
+
+    /** reject-reason counts over the ends' REJECT records (both directions: a reason names the blocker, not the way). */
+    private endpointRejectReasons(interfaces: InterfaceEvidence[]): Record<string, number> {
+        const total: Record<string, number> = {};
+        for (const i of interfaces) {
+            if (i.side === "intermediate") continue;
+            for (const [reason, n] of Object.entries(i.rejectReasons)) total[reason] = (total[reason] ?? 0) + n;
+        }
+        return total;
+    }
+
+    /**
+     * NODATA and SKIPDATA say something about the conversation only when their interval overlaps it:
+     * an idle ENI logs NODATA every interval, before and after.
+     */
+    private overlappingStatus(s: InterfaceState): { nodata: number; skipdata: number } {
+        const result = { ...s.timelessStatus };
+        if (this.firstSeen === undefined || this.lastSeen === undefined) {
+            for (const i of s.status) {
+                result.nodata += i.nodata;
+                result.skipdata += i.skipdata;
+            }
+            return result;
+        }
+        for (const i of s.status) {
+            if (i.end < this.firstSeen || i.start > this.lastSeen) continue;
+            result.nodata += i.nodata;
+            result.skipdata += i.skipdata;
+        }
+        return result;
+    }
+}
+
+function sideOf(s: InterfaceState): Pick<InterfaceEvidence, "side" | "sideBasis" | "hop" | "standsInFor"> {
+    if (s.directRecords === 0) {
+        const standsInFor: End | undefined =
+            s.standsIn.destination > 0 && s.standsIn.source === 0 ? "destination" : s.standsIn.source > 0 && s.standsIn.destination === 0 ? "source" : undefined;
+        if (s.natLike > 0 && s.natLike === s.pktOnlyRecords) {
+            return {
+                side: "intermediate",
+                hop: "nat-gateway",
+                standsInFor,
+                sideBasis:
+                    "a NAT gateway: requester-managed (instance-id '-') and its own address stands in for the public destination (pkt-srcaddr/pkt-dstaddr keep the real one)",
+            };
+        }
+        const maybeInstance =
+            s.instanceNamed > 0 ? "; pkt-* also differ on an instance's ENI for EKS pods and secondary IPs" : "";
+        return {
+            side: "intermediate",
+            hop: "intermediate",
+            standsInFor,
+            sideBasis: `intermediate (NAT gateway, transit gateway attachment or middlebox): tied to the conversation only through pkt-srcaddr/pkt-dstaddr${maybeInstance}`,
+        };
+    }
+    const v = s.votes;
+    const by = v.byFlowDirection > 0 ? "flow-direction" : "the addresses (an ENI logs its own private IPv4 address)";
+    if (v.source > 0 && v.destination === 0) return { side: "source", sideBasis: `from ${by}` };
+    if (v.destination > 0 && v.source === 0) return { side: "destination", sideBasis: `from ${by}` };
+    if (v.source > 0 && v.destination > 0) {
+        return { side: "unknown", sideBasis: "its records disagree on which end it belongs to" };
+    }
+    const u = s.undecided;
+    const why =
+        u.ipv6 >= u.bothPrivate && u.ipv6 >= u.neitherPrivate
+            ? "the addresses are IPv6, which an ENI owns globally"
+            : u.bothPrivate >= u.neitherPrivate
+              ? "both addresses are private"
+              : "neither address is private, though an ENI logs its own private IPv4 address";
+    return { side: "unknown", sideBasis: `${why}, and the records carry no flow-direction` };
+}
+
+/**
+ * When an intermediate hop stands in for one end's address (a transit gateway attachment carrying
+ * the client, a NAT gateway carrying the destination), an ENI in the same VPC that sees that end's
+ * own address directly cannot be that end's: the end is reached through the hop. AWS's transit
+ * gateway example is the case: the web server's ENI is told apart from the client this way.
+ */
+function inferSidesFromHops(interfaces: InterfaceEvidence[]): void {
+    const hops = interfaces.filter((i) => i.side === "intermediate" && i.standsInFor !== undefined);
+    if (hops.length === 0) return;
+    for (const i of interfaces) {
+        if (i.side !== "unknown" || i.sideBasis.startsWith("its records disagree")) continue;
+        const hop = hops.find((h) => h.vpcIds.length === 0 || i.vpcIds.length === 0 || h.vpcIds.some((v) => i.vpcIds.includes(v)));
+        if (!hop) continue;
+        const reached = hop.standsInFor as End;
+        i.side = reached === "source" ? "destination" : "source";
+        i.sideBasis = `the ${reached} is reached through the intermediate ${hop.interfaceId} in the same VPC, so this ENI is the ${i.side}'s`;
+    }
+}
+
+function recordsOf(i: InterfaceEvidence): number {
+    return matchedRecords(i.tally) + i.noAction.outbound + i.noAction.inbound;
 }
 
 export function matchedRecords(t: FlowTally): number {
     return t.outbound.accept.records + t.outbound.reject.records + t.inbound.accept.records + t.inbound.reject.records;
 }
 
+function recordKey(r: FlowRecord): string {
+    return [
+        r.interfaceId, r.srcAddr, r.dstAddr, r.srcPort, r.dstPort, r.protocol, r.packets, r.bytes, r.startTime, r.endTime,
+        r.action, r.pktSrcAddr, r.pktDstAddr, r.tcpFlags, r.flowDirection,
+    ].join(" ");
+}
+
 function addTo(t: Tally, records: number, packets: number, bytes: number): void {
     t.records += records;
     t.packets += packets;
     t.bytes += bytes;
+}
+
+function addFlow(into: FlowTally, from: FlowTally): void {
+    for (const d of ["outbound", "inbound"] as const) {
+        for (const a of ["accept", "reject"] as const) addTo(into[d][a], from[d][a].records, from[d][a].packets, from[d][a].bytes);
+    }
 }
 
 function increment(map: Map<string, number>, key: string, by: number): void {

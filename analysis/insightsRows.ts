@@ -3,8 +3,12 @@
  * records or aggregates for the Conversation accumulator.
  *
  * Three shapes are accepted, told apart per row:
- * - discovered or parsed fields (`srcAddr`, `dstPort`, `logStatus`, `startTime` or `start`, ...);
- * - a raw `@message` only (a custom format without `parse`), parsed as a raw line;
+ * - discovered or parsed fields (`srcAddr`, `dstPort`, `logStatus`, `startTime` or `start`, ...), also
+ *   in the snake_case of the widely shared `parse @message "* * ..." as version, account_id,
+ *   interface_id, ...` query;
+ * - a raw `@message` (a custom format without `parse`), parsed as a raw line; a row that has both
+ *   uses the message when it has the format's number of fields, since a `parse` pattern that does
+ *   not fit the format names the wrong columns;
  * - an aggregated row from a `stats` query, recognised by its `records` column (the group's count).
  */
 import { Conversation } from "./conversation";
@@ -31,6 +35,7 @@ const FIELDS_BY_COLUMN: ReadonlyMap<string, RecordField> = (() => {
         map.set(field.spec.name.toLowerCase(), field);
         map.set(field.spec.insightsName.toLowerCase(), field);
         map.set(field.spec.name.replace(/-/g, "").toLowerCase(), field);
+        map.set(field.spec.name.replace(/-/g, "_").toLowerCase(), field);
     }
     return map;
 })();
@@ -39,8 +44,11 @@ const FIELDS_BY_COLUMN: ReadonlyMap<string, RecordField> = (() => {
 const AGGREGATED_NUMBERS = new Set(["packets", "bytes", "start", "end"]);
 const ENI_IN_STREAM = /^(eni-[0-9a-f]+)/;
 
-/** Turns one result row into a record, an aggregate, a raw message to parse, or a reason it is unusable. */
-export function parseInsightsRow(row: InsightsRow): ParsedInsightsRow {
+/**
+ * Turns one result row into a record, an aggregate, a raw message to parse, or a reason it is
+ * unusable. `messageFields` is the field count of the format `@message` is read in.
+ */
+export function parseInsightsRow(row: InsightsRow, messageFields?: number): ParsedInsightsRow {
     let message: string | undefined;
     let logStream: string | undefined;
     let recordsText: string | undefined;
@@ -64,6 +72,9 @@ export function parseInsightsRow(row: InsightsRow): ParsedInsightsRow {
     }
 
     if (recordsText !== undefined) return parseAggregate(fields, texts, recordsText, minute, logStream);
+    if (message !== undefined && messageFields !== undefined && message.trim().split(/\s+/).length === messageFields) {
+        return { kind: "message", message };
+    }
     const hasFields = fields.some((f) => ["srcaddr", "dstaddr", "pkt-srcaddr", "pkt-dstaddr", "log-status"].includes(f.spec.name));
     if (!hasFields) {
         if (message !== undefined) return { kind: "message", message };
@@ -97,7 +108,7 @@ function parseAggregate(
             if (texts[i].trim() === "" || !Number.isFinite(value) || value < 0) {
                 return { kind: "malformed", reason: `${field.spec.insightsName} is '${texts[i]}'` };
             }
-            sums[field.key] = value;
+            sums[field.key as string] = value;
         } else {
             strictFields.push(field);
             strictTexts.push(texts[i]);
@@ -141,7 +152,7 @@ export function feedInsightsResults(
     const stats: InsightsFeedStats = { rows: 0, records: 0, aggregates: 0, messages: 0, malformed: 0 };
     for (const row of results) {
         stats.rows++;
-        const parsed = parseInsightsRow(row);
+        const parsed = parseInsightsRow(row, messages.format.fields.length);
         switch (parsed.kind) {
             case "record":
                 stats.records++;

@@ -191,3 +191,27 @@ export class AddressSet {
 export function isIpAddress(text: string): boolean {
     return parseIpv4(text) !== NOT_IPV4 || parseIpv6(text) !== undefined;
 }
+
+const PRIVATE_IPV4: ReadonlyArray<readonly [number, number]> = [
+    ["10.0.0.0", 8],
+    ["172.16.0.0", 12],
+    ["192.168.0.0", 16],
+    // Carrier-grade NAT space, which VPCs may use too.
+    ["100.64.0.0", 10],
+].map(([base, bits]) => [parseIpv4(base as string), 2 ** (32 - (bits as number))] as const);
+
+/**
+ * The private IPv4 ranges an ENI's own address comes from. Undefined when the text is not IPv4:
+ * an IPv6 address on an ENI is global, so "private" tells nothing about whose it is.
+ */
+export function isPrivateIpv4(text: string | undefined): boolean | undefined {
+    if (text === undefined) return undefined;
+    const v4 = parseIpv4(text);
+    if (v4 === NOT_IPV4) return undefined;
+    return PRIVATE_IPV4.some(([base, size]) => v4 >= base && v4 < base + size);
+}
+
+/** `[2001:db8::1]` for IPv6, the text itself otherwise: how an address is written before `:port`. */
+export function bracketIpv6(text: string): string {
+    return text.includes(":") ? `[${text}]` : text;
+}

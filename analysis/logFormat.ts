@@ -74,6 +74,8 @@ export const FLOW_LOG_FIELDS: readonly FlowLogFieldSpec[] = [
     field("ecs-task-definition-arn", 7),
     field("ecs-task-arn", 7),
     field("ecs-task-id", 7),
+    // Version 8: why a packet was rejected; `BPA` is VPC Block Public Access.
+    field("reject-reason", 8),
 ];
 
 export type FlowLogFieldName = string;
@@ -193,16 +195,29 @@ function parseFormatFields(value: string, key: string): string[] {
     return fields;
 }
 
+/** A token that has the shape of a flow-log field name: AWS keeps adding fields (next-hop, tags). */
+const FIELD_NAME_SHAPE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
 /**
  * Reads a header line of field names, as in the files flow logs write to S3
  * (`version account-id interface-id ...`). Returns undefined when the line is not a header.
+ *
+ * Names this project does not know yet are kept (their values are read as opaque text), as long
+ * as most of the line is made of known names: that tells a header from a line of words.
  */
 export function formatFromHeader(line: string): LogFormat | undefined {
     const names = line.trim().split(/\s+/);
-    if (names.length === 0 || !names.every((n) => FIELDS_BY_NAME.has(n))) return undefined;
+    if (names.length === 0 || !names.every((n) => FIELD_NAME_SHAPE.test(n))) return undefined;
     if (new Set(names).size !== names.length) return undefined;
+    const known = names.filter((n) => FIELDS_BY_NAME.has(n)).length;
+    if (known < 2 || known * 2 < names.length) return undefined;
     const formatString = toFormatString(names);
     if (formatString === DEFAULT_FORMAT.formatString) return DEFAULT_FORMAT;
     if (formatString === DIAGNOSTIC_FORMAT.formatString) return DIAGNOSTIC_FORMAT;
     return { kind: "custom", fields: names, formatString };
+}
+
+/** Field names of a format that this project does not know: their values are kept as opaque text. */
+export function unknownFields(format: LogFormat): string[] {
+    return format.fields.filter((f) => !FIELDS_BY_NAME.has(f));
 }

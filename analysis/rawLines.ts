@@ -10,12 +10,17 @@
  * address fields are neither an address nor `-`; and, for a line that may belong to the
  * conversation or carries a status, any field whose value its field does not allow. A line that is
  * clearly about other addresses is not examined further, which is what keeps the scan fast.
+ *
+ * Shapes besides plain records, all handled off the hot path (a line that does not split into the
+ * format's fields): `aws logs filter-log-events --output text` lines (`EVENTS<TAB>id<TAB>ingestion
+ * <TAB>stream<TAB>message<TAB>timestamp`), messages joined by tabs (`--query 'events[].message'
+ * --output text`), and header lines in the middle of a file (concatenated S3 objects).
  */
 import { UserInputError } from "./errors";
 import { AddressSet, NOT_IPV4, parseIpv4Bytes } from "./ip";
-import { LogFormat, formatFromHeader } from "./logFormat";
+import { LogFormat, formatFromHeader, unknownFields } from "./logFormat";
 import { Conversation } from "./conversation";
-import { RECORD_FIELDS, RecordField, buildRecord, isInvalid } from "./records";
+import { RECORD_FIELDS, RecordField, buildRecord, isInvalid, opaqueField } from "./records";
 
 const SPACE = 32;
 const TAB = 9;
@@ -23,6 +28,11 @@ const CR = 13;
 const NEWLINE = 10;
 const DASH = 45;
 const COLON = 58;
+/** `E`, the first byte of the `EVENTS` lines of filter-log-events' text output. */
+const UPPER_E = 69;
+const EVENTS_PREFIX = Buffer.from("EVENTS\t");
+/** Other lines of filter-log-events' text output, which carry no record. */
+const CLI_TEXT_NOISE = /^(SEARCHEDLOGSTREAMS|NEXTTOKEN)\t/;
 
 const enum AddressTest {
     /** The address belongs to neither side: the line is not about this conversation. */
@@ -41,6 +51,8 @@ export interface ScanStats {
     headers: number;
     /** Lines the fast split could not handle alone (runs of spaces, wrong field counts): a performance signal. */
     slowSplits: number;
+    /** `EVENTS` lines of filter-log-events' text output (their messages are counted as lines too). */
+    eventsLines: number;
 }
 
 export interface RawLineScannerOptions {
@@ -66,7 +78,8 @@ export class RawLineScanner {
     private words: Int32Array<ArrayBufferLike> = new Int32Array(0);
     private pendingUnrelated = 0;
     private warnedFormatOverride = false;
-    readonly stats: ScanStats = { lines: 0, recordLines: 0, headers: 0, slowSplits: 0 };
+    private readonly warnedUnknown = new Set<string>();
+    readonly stats: ScanStats = { lines: 0, recordLines: 0, headers: 0, slowSplits: 0, eventsLines: 0 };
 
     constructor(conversation: Conversation, src: AddressSet, dst: AddressSet, format: LogFormat, options: RawLineScannerOptions = {}) {
         this.conversation = conversation;
@@ -81,19 +94,19 @@ export class RawLineScanner {
     }
 
     private useFormat(format: LogFormat): void {
-        const fields = format.fields.map((name) => RECORD_FIELDS.get(name));
-        if (fields.some((f) => f === undefined)) throw new Error(`format has an unknown field: ${format.formatString}`);
-        const positions = (...names: string[]) => names.map((n) => format.fields.indexOf(n)).filter((i) => i >= 0);
-        const srcFields = positions("srcaddr", "pkt-srcaddr");
-        const dstFields = positions("dstaddr", "pkt-dstaddr");
-        if (srcFields.length === 0 || dstFields.length === 0) {
+        if (!hasAddressFields(format)) {
             throw new UserInputError(
                 `The flow-log format '${format.formatString}' has no srcaddr/pkt-srcaddr or no dstaddr/pkt-dstaddr field: ` +
                     `without addresses no record can be tied to the conversation. Use a format with srcaddr and dstaddr (default or diagnostic).`,
             );
         }
+        // Fields this project does not know yet (AWS keeps adding them) are kept as opaque text.
+        const fields = format.fields.map((name) => RECORD_FIELDS.get(name) ?? opaqueField(name));
+        const positions = (...names: string[]) => names.map((n) => format.fields.indexOf(n)).filter((i) => i >= 0);
+        const srcFields = positions("srcaddr", "pkt-srcaddr");
+        const dstFields = positions("dstaddr", "pkt-dstaddr");
         this.currentFormat = format;
-        this.fields = fields as RecordField[];
+        this.fields = fields;
         this.fieldCount = fields.length;
         this.starts = new Int32Array(fields.length);
         this.ends = new Int32Array(fields.length);
@@ -106,19 +119,20 @@ export class RawLineScanner {
         while (end > start && (buf[end - 1] === CR || buf[end - 1] === SPACE || buf[end - 1] === TAB)) end--;
         while (start < end && (buf[start] === SPACE || buf[start] === TAB)) start++;
         if (start === end) return;
+        if (buf[start] === UPPER_E && this.scanEventsLine(buf, start, end)) return;
         this.stats.lines++;
 
         if (!this.splitFast(buf, start, end)) {
             this.stats.slowSplits++;
             if (!this.split(buf, start, end)) {
-                this.notARecord(buf, start, end);
+                this.notARecordLine(buf, start, end);
                 return;
             }
         }
         const srcTest = this.testAddresses(buf, this.srcFields);
         const dstTest = srcTest === AddressTest.Invalid ? AddressTest.Invalid : this.testAddresses(buf, this.dstFields);
         if (srcTest === AddressTest.Invalid || dstTest === AddressTest.Invalid) {
-            this.notARecord(buf, start, end);
+            this.notARecordLine(buf, start, end);
             return;
         }
         this.stats.recordLines++;
@@ -209,6 +223,26 @@ export class RawLineScanner {
         return true;
     }
 
+    /**
+     * An `EVENTS` line of `aws logs filter-log-events --output text`: the CLI prints the event's keys
+     * in alphabetical order (eventId, ingestionTime, logStreamName, message, timestamp), so the
+     * message is the fifth column. Returns false for any other line.
+     */
+    private scanEventsLine(buf: Buffer, start: number, end: number): boolean {
+        if (end - start < EVENTS_PREFIX.length || buf.compare(EVENTS_PREFIX, 0, EVENTS_PREFIX.length, start, start + EVENTS_PREFIX.length) !== 0) {
+            return false;
+        }
+        const columns = buf.toString("utf8", start, end).split("\t");
+        this.stats.eventsLines++;
+        if (columns.length !== 6) {
+            this.stats.lines++;
+            this.notARecord(buf.toString("utf8", start, end));
+            return true;
+        }
+        this.scanText(columns[4]);
+        return true;
+    }
+
     /** Scans one line given as text (a Logs Insights `@message`, a filter-log-events message). */
     scanText(line: string): void {
         const buf = Buffer.from(line, "utf8");
@@ -251,17 +285,37 @@ export class RawLineScanner {
         const record = buildRecord(this.fields, texts);
         if (isInvalid(record)) {
             this.stats.recordLines--;
-            this.conversation.addMalformed(1, buf.toString("utf8", start, end));
+            const text = buf.toString("utf8", start, end);
+            this.conversation.addMalformed(1, text, this.mentionsConversation(text));
             return;
         }
         this.conversation.addRecord(record);
     }
 
-    private notARecord(buf: Buffer, start: number, end: number): void {
+    private notARecordLine(buf: Buffer, start: number, end: number): void {
         const text = buf.toString("utf8", start, end);
+        if (CLI_TEXT_NOISE.test(text)) {
+            this.stats.lines--;
+            return;
+        }
+        if (text.includes("\t")) {
+            // Messages joined by tabs: 'filter-log-events --query events[].message --output text'.
+            this.stats.lines--;
+            for (const part of text.split("\t")) this.scanText(part);
+            return;
+        }
+        this.notARecord(text);
+    }
+
+    private notARecord(text: string): void {
         const header = formatFromHeader(text);
         if (header === undefined) {
-            this.conversation.addMalformed(1, text);
+            this.conversation.addMalformed(1, text, this.mentionsConversation(text));
+            return;
+        }
+        if (!hasAddressFields(header)) {
+            // A truncated or unusable header: the records that follow keep the current format.
+            this.conversation.addMalformed(1, `a header line without srcaddr and dstaddr: ${text}`);
             return;
         }
         this.stats.headers++;
@@ -270,8 +324,27 @@ export class RawLineScanner {
             this.warnedFormatOverride = true;
             this.options.warn(`The input's header line sets the format to '${header.formatString}'; it overrides --format.`);
         }
+        const unknown = unknownFields(header).filter((f) => !this.warnedUnknown.has(f));
+        if (unknown.length > 0 && this.options.warn) {
+            for (const f of unknown) this.warnedUnknown.add(f);
+            this.options.warn(`The input's header has ${unknown.length === 1 ? "a field" : "fields"} this tool does not know yet (${unknown.join(", ")}): ${unknown.length === 1 ? "its values are" : "their values are"} kept as opaque text.`);
+        }
         this.useFormat(header);
     }
+
+    /** True when a line that could not be read names an address of the conversation (slow path only). */
+    private mentionsConversation(text: string): boolean {
+        for (const token of text.split(/[\s,;"']+/)) {
+            if (token.length < 3) continue;
+            if (this.src.contains(token) || this.dst.contains(token)) return true;
+        }
+        return false;
+    }
+}
+
+function hasAddressFields(format: LogFormat): boolean {
+    const has = (...names: string[]) => names.some((n) => format.fields.includes(n));
+    return has("srcaddr", "pkt-srcaddr") && has("dstaddr", "pkt-dstaddr");
 }
 
 function hasByte(buf: Buffer, start: number, end: number, byte: number): boolean {

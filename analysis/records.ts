@@ -54,6 +54,13 @@ export interface FlowRecord {
     ecsTaskDefinitionArn?: string;
     ecsTaskArn?: string;
     ecsTaskId?: string;
+    /** Why a packet was rejected (version 8); `BPA` is VPC Block Public Access. */
+    rejectReason?: string;
+    /**
+     * True when `instance-id` is `-`: the ENI is requester-managed (a NAT gateway, a transit gateway
+     * attachment, an endpoint), per the instance-id row of AWS's field table.
+     */
+    requesterManaged?: boolean;
 }
 
 /**
@@ -104,8 +111,14 @@ const TYPED_FIELDS: Readonly<Record<string, ValueParser>> = {
 
 export interface RecordField {
     readonly spec: FlowLogFieldSpec;
-    readonly key: keyof FlowRecord;
+    /** Undefined for a field this project does not know: its value is skipped, not refused. */
+    readonly key: keyof FlowRecord | undefined;
     readonly parse: ValueParser;
+}
+
+/** A field seen in a header that this project does not know yet: kept in place, its value ignored. */
+export function opaqueField(name: string): RecordField {
+    return { spec: { name, version: 0, insightsName: name }, key: undefined, parse: anyText };
 }
 
 export const RECORD_FIELDS: ReadonlyMap<string, RecordField> = new Map(
@@ -126,16 +139,20 @@ export function buildRecord(
     fields: readonly RecordField[],
     texts: readonly string[],
 ): FlowRecord | { invalid: typeof INVALID; field: string; text: string } {
-    const record: Record<string, FieldValue> = {};
+    const record: Record<string, FieldValue | boolean> = {};
     for (let i = 0; i < fields.length; i++) {
         const text = texts[i];
-        if (text === "-") continue;
         const field = fields[i];
+        if (field.key === undefined) continue;
+        if (text === "-") {
+            if (field.key === "instanceId") record.requesterManaged = true;
+            continue;
+        }
         const value = field.parse(text);
         if (value === undefined) return { invalid: INVALID, field: field.spec.name, text };
         record[field.key] = value;
     }
-    return record as FlowRecord;
+    return record as unknown as FlowRecord;
 }
 
 export function isInvalid(value: unknown): value is { invalid: typeof INVALID; field: string; text: string } {

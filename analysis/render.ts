@@ -1,7 +1,7 @@
 /**
  * Diagnosis to text (for people at a terminal), JSON (for scripts) and Markdown (for a ticket).
  */
-import { Diagnosis, InterfaceSummary, TimelineEntry } from "./classify";
+import { Diagnosis, InterfaceSummary, TimelineEntry, serviceText } from "./classify";
 
 export const OUTPUT_FORMATS = ["text", "json", "markdown"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -30,24 +30,32 @@ const ROWS: ReadonlyArray<readonly ["outbound" | "inbound", "accept" | "reject",
 
 function conversationLine(d: Diagnosis): string {
     const c = d.conversation;
-    return `${c.src.join(",")} -> ${c.dst.join(",")}:${c.port}/${c.protocol} (flow log traffic type ${c.trafficType})`;
+    return `${c.src.join(",")} -> ${serviceText(c.dst, c.port, c.protocol)} (flow log traffic type ${c.trafficType})`;
 }
 
 function seenLine(d: Diagnosis): string {
-    if (d.firstSeen === null) return "no matching record";
+    if (d.firstSeen === null) return d.input.matched > 0 ? "the records carry no times" : "no matching record";
     return `first seen ${d.firstSeen}, last seen ${d.lastSeen}`;
 }
 
+const SIDE_WORDS: Record<InterfaceSummary["side"], string> = {
+    source: "the source's",
+    destination: "the destination's",
+    unknown: "end unknown",
+    intermediate: "intermediate",
+};
+
 function interfaceLine(i: InterfaceSummary): string {
     const where = [...i.subnetIds, ...i.vpcIds];
-    const role = i.role === "workload" ? "workload" : "NAT gateway leg";
+    const side = i.hop === "nat-gateway" ? "NAT gateway" : SIDE_WORDS[i.side];
     const status = [i.nodata > 0 ? `${i.nodata} NODATA` : "", i.skipdata > 0 ? `${i.skipdata} SKIPDATA` : ""].filter((s) => s);
-    return (
-        `${i.interfaceId} (${role}${where.length > 0 ? ", " + where.join(", ") : ""}): ` +
-        `outbound ${i.counts.outbound.accept} accepted / ${i.counts.outbound.reject} rejected, ` +
-        `inbound ${i.counts.inbound.accept} accepted / ${i.counts.inbound.reject} rejected` +
-        (status.length > 0 ? `; ${status.join(", ")}` : "")
-    );
+    const noAction = i.noAction.outbound + i.noAction.inbound;
+    const counts =
+        noAction > 0 && i.counts.outbound.accept + i.counts.outbound.reject + i.counts.inbound.accept + i.counts.inbound.reject === 0
+            ? `outbound ${i.noAction.outbound}, inbound ${i.noAction.inbound} (no action field)`
+            : `outbound ${i.counts.outbound.accept} accepted / ${i.counts.outbound.reject} rejected, ` +
+              `inbound ${i.counts.inbound.accept} accepted / ${i.counts.inbound.reject} rejected`;
+    return `${i.interfaceId} (${side}${where.length > 0 ? ", " + where.join(", ") : ""}): ${counts}` + (status.length > 0 ? `; ${status.join(", ")}` : "");
 }
 
 function skippedLine(d: Diagnosis): string {
@@ -159,8 +167,11 @@ export function timelineChart(timeline: readonly TimelineEntry[]): string[] {
     }
     const max = Math.max(...accepted, ...rejected, 1);
     const bar = (v: number) => (v === 0 ? "." : BARS[Math.min(BARS.length - 1, Math.floor(((v - 1) / max) * BARS.length))]);
-    const start = timeline[0].minute.slice(11, 16);
-    const end = timeline[timeline.length - 1].minute.slice(11, 16);
+    // Dates only when the evidence spans days: otherwise the times alone are unambiguous.
+    const sameDay = timeline[0].minute.slice(0, 10) === timeline[timeline.length - 1].minute.slice(0, 10);
+    const at = (iso: string) => (sameDay ? iso.slice(11, 16) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`);
+    const start = at(timeline[0].minute);
+    const end = at(timeline[timeline.length - 1].minute);
     const unit = perColumn === 1 ? "1 minute" : `${perColumn} minutes`;
     return [
         `Timeline (packets, ${start} to ${end} UTC, one column = ${unit}, peak ${max}):`,

@@ -124,12 +124,27 @@ describe("vpc-flow-diagnose: the example", () => {
             packets: out(36),
             bytes: out(2160),
             lateRejects: { outbound: 0, inbound: 0 },
-            natLegs: none,
+            intermediateLegs: none,
             firstSeen: "2026-11-26T14:02:07Z",
             lastSeen: "2026-11-26T14:19:35Z",
-            interfaces: [{ interfaceId: TASK_ENI, role: "workload", subnetIds: [], vpcIds: [], counts: out(12), packets: out(36), nodata: 0, skipdata: 0 }],
+            interfaces: [
+                {
+                    interfaceId: TASK_ENI,
+                    side: "source",
+                    sideBasis: "from the addresses (an ENI logs its own private IPv4 address)",
+                    hop: null,
+                    subnetIds: [],
+                    vpcIds: [],
+                    counts: out(12),
+                    packets: out(36),
+                    noAction: { outbound: 0, inbound: 0 },
+                    nodata: 0,
+                    skipdata: 0,
+                    rejectReasons: {},
+                },
+            ],
             evidence: [
-                "The records carry no tcp-flags or traffic-path (the default format): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
+                "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
             ],
             nextSteps: [
                 {
@@ -160,7 +175,7 @@ describe("vpc-flow-diagnose: the example", () => {
                 },
             ],
             skipped: { malformed: 0, nodata: 1, skipdata: 0 },
-            input: { records: 42, matched: 12, outsideWindow: 0 },
+            input: { records: 42, matched: 12, outsideWindow: 0, duplicates: 0 },
             timeline,
             warnings: [],
         });
@@ -245,14 +260,16 @@ describe("vpc-flow-diagnose: options", () => {
         const path = file("some-bad.log", ["garbage here", lines, "2 123456789012 eni-x 10.0.1.25"].join("\n"));
         const d = await runJson("--input", path, ...CONVERSATION);
         expect([d.verdict, d.skipped]).to.deep.equal(["network-ok", { malformed: 2, nodata: 0, skipdata: 0 }]);
-        expect(d.evidence).to.include("Skipped 2 malformed lines or rows, e.g. 'garbage here'.");
+        expect(d.evidence).to.include("Skipped 2 malformed lines or rows (1 of them mentions the conversation's addresses), e.g. 'garbage here'.");
     });
 
     it("reads headerless custom-format lines with --format", async () => {
         const format = "$" + "{srcaddr} $" + "{dstaddr} $" + "{dstport} $" + "{action}";
         const path = file("custom.log", `${TASK} ${S3} 443 REJECT\n${TASK} ${S3} 443 REJECT\n`);
+        // The two lines are identical: without more fields they are one record written twice.
         const d = await runJson("--input", path, ...CONVERSATION, "--format", format);
-        expect([d.verdict, d.counts.outbound.reject, d.interfaces[0].interfaceId]).to.deep.equal(["security-group-or-nacl", 2, "(unknown)"]);
+        expect([d.verdict, d.counts.outbound.reject, d.input.duplicates, d.interfaces[0].interfaceId]).to.deep.equal(["security-group-or-nacl", 1, 1, "(unknown)"]);
+        expect(d.nextSteps[0].commands).to.deep.equal(["aws ec2 describe-network-interfaces --network-interface-ids <source-eni-id> --query 'NetworkInterfaces[0].[SubnetId,Groups]'"]);
     });
 
     it("warns on stderr, never on stdout, when a header overrides --format", async () => {
@@ -294,7 +311,7 @@ describe("vpc-flow-diagnose: bad input gets one clear message and exit 2", () =>
         [
             "an unknown format field",
             () => ["--input", EXAMPLE, ...CONVERSATION, "--format", "$" + "{srcaddr} $" + "{dstaddr} $" + "{colour}"],
-            "Invalid --format '$" + "{srcaddr} $" + "{dstaddr} $" + "{colour}': unknown field 'colour'. Allowed fields: version, account-id, interface-id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, log-status, vpc-id, subnet-id, instance-id, tcp-flags, type, pkt-srcaddr, pkt-dstaddr, region, az-id, sublocation-type, sublocation-id, pkt-src-aws-service, pkt-dst-aws-service, flow-direction, traffic-path, ecs-cluster-arn, ecs-cluster-name, ecs-container-instance-arn, ecs-container-instance-id, ecs-container-id, ecs-second-container-id, ecs-service-name, ecs-task-definition-arn, ecs-task-arn, ecs-task-id.",
+            "Invalid --format '$" + "{srcaddr} $" + "{dstaddr} $" + "{colour}': unknown field 'colour'. Allowed fields: version, account-id, interface-id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, log-status, vpc-id, subnet-id, instance-id, tcp-flags, type, pkt-srcaddr, pkt-dstaddr, region, az-id, sublocation-type, sublocation-id, pkt-src-aws-service, pkt-dst-aws-service, flow-direction, traffic-path, ecs-cluster-arn, ecs-cluster-name, ecs-container-instance-arn, ecs-container-instance-id, ecs-container-id, ecs-second-container-id, ecs-service-name, ecs-task-definition-arn, ecs-task-arn, ecs-task-id, reject-reason.",
         ],
         ["an empty file", () => ["--input", file("empty.log", ""), ...CONVERSATION], `--input '${join(dir, "empty.log")}' is empty: there is nothing to diagnose.`],
         ["a file of blank lines", () => ["--input", file("blank.log", "\n \n\n"), ...CONVERSATION], `--input '${join(dir, "blank.log")}' is empty: there is nothing to diagnose.`],

@@ -77,7 +77,7 @@ export function toInsightsRow(record: FlowRecord, mode: "discovered" | "message"
     } else {
         for (const name of format.fields) {
             const field = RECORD_FIELDS.get(name);
-            if (!field) continue;
+            if (!field?.key) continue;
             const value = record[field.key];
             if (value !== undefined) row.push({ field: field.spec.insightsName, value: String(value) });
         }

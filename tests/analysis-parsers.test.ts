@@ -27,17 +27,20 @@ describe("analysis: record model", () => {
         scanner.scanText(line);
         scanner.flush();
         const e = conversation.evidence();
-        expect(e.direct.outbound.accept).to.deep.equal({ records: 1, packets: 3, bytes: 180 });
+        expect(e.endpoint.outbound.accept).to.deep.equal({ records: 1, packets: 3, bytes: 180 });
         expect(e.trafficPaths).to.deep.equal({ "8": 1 });
         expect(e.flowDirections).to.deep.equal({ "outbound egress": 1 });
         expect(e.pktDstAwsServices).to.deep.equal({ "x-pkt-dst-aws-service": 1 });
         expect(e.interfaces.map((i) => [i.interfaceId, i.subnetIds, i.vpcIds])).to.deep.equal([["x-interface-id", ["x-subnet-id"], ["x-vpc-id"]]]);
-        expect(e.flags.outbound.ACCEPT).to.deep.equal({ withFlags: 1, synOnly: 1, fin: 0, rst: 0, synAck: 0 });
+        expect(e.flags.outbound.ACCEPT).to.deep.equal({ withFlags: 1, synOnly: 1, synRetries: 1, fin: 0, rst: 0, synAck: 0 });
     });
 });
 
 describe("analysis: raw lines", () => {
     const good = toLine(outbound("ACCEPT", 0));
+    // Distinct records: identical lines are one record written twice and are counted once.
+    const good2 = toLine(outbound("ACCEPT", 1));
+    const good3 = toLine(outbound("ACCEPT", 2));
     const unrelated = toLine({ ...outbound("ACCEPT", 0), srcAddr: "10.0.9.9" });
 
     const malformedCases: Array<[string, string]> = [
@@ -52,8 +55,8 @@ describe("analysis: raw lines", () => {
     ];
     for (const [name, line] of malformedCases) {
         it(`skips and counts a line with ${name}`, () => {
-            const e = scanLines([good, line, good]).evidence();
-            expect([e.skipped.malformed, e.direct.outbound.accept.records]).to.deep.equal([1, 2]);
+            const e = scanLines([good, line, good2]).evidence();
+            expect([e.skipped.malformed, e.endpoint.outbound.accept.records]).to.deep.equal([1, 2]);
             expect(e.malformedSamples).to.deep.equal([line]);
         });
     }
@@ -64,8 +67,8 @@ describe("analysis: raw lines", () => {
     });
 
     it("tolerates runs of spaces, tabs around the line, CRLF and blank lines", () => {
-        const e = scanLines([good.replace(" eni-", "   eni-"), "\t" + good + "\r", "", "   ", good.replace(" 6 ", "  6  ")]).evidence();
-        expect([e.skipped.malformed, e.direct.outbound.accept.records]).to.deep.equal([0, 3]);
+        const e = scanLines([good.replace(" eni-", "   eni-"), "\t" + good2 + "\r", "", "   ", good3.replace(" 6 ", "  6  ")]).evidence();
+        expect([e.skipped.malformed, e.endpoint.outbound.accept.records]).to.deep.equal([0, 3]);
     });
 
     it("takes the format from an S3-style header line, also in the middle of concatenated files", () => {
@@ -79,28 +82,28 @@ describe("analysis: raw lines", () => {
             toLine(outbound("ACCEPT", 2)),
         ];
         const e = scanLines(lines, DIAGNOSTIC_FORMAT).evidence();
-        expect([e.skipped.malformed, e.direct.outbound.accept.records, e.flags.outbound.ACCEPT.synOnly]).to.deep.equal([0, 3, 1]);
+        expect([e.skipped.malformed, e.endpoint.outbound.accept.records, e.flags.outbound.ACCEPT.synOnly]).to.deep.equal([0, 3, 1]);
     });
 
     it("reads IPv6 records without crashing, and matches IPv6 conversations", () => {
         const v6 = toLine({ ...outbound("ACCEPT", 0), srcAddr: "2001:db8:1::25", dstAddr: "2600:1fa0:80c4::1" });
-        expect(scanLines([v6]).evidence().input).to.deep.equal({ records: 1, matched: 0, outsideWindow: 0 });
+        expect(scanLines([v6]).evidence().input).to.deep.equal({ records: 1, matched: 0, outsideWindow: 0, duplicates: 0 });
         const q = query({ src: AddressSet.parse("2001:db8:1::/64", "--src"), dst: AddressSet.parse("2600:1fa0::/32", "--dst") });
-        expect(scanLines([v6], DEFAULT_FORMAT, q).evidence().direct.outbound.accept.records).to.equal(1);
+        expect(scanLines([v6], DEFAULT_FORMAT, q).evidence().endpoint.outbound.accept.records).to.equal(1);
     });
 
     it("splits well-formed lines on the fast path at every byte alignment", () => {
         for (const format of [DEFAULT_FORMAT, DIAGNOSTIC_FORMAT]) {
-            const line = toLine(outbound("ACCEPT", 0, { tcpFlags: 2 }), format);
             const conversation = new Conversation(query());
             const scanner = new RawLineScanner(conversation, query().src, query().dst, format);
             for (let offset = 0; offset < 8; offset++) {
+                const line = toLine(outbound("ACCEPT", offset, { tcpFlags: 2 }), format);
                 const buf = Buffer.alloc(offset + line.length + 8, "x");
                 buf.write(line, offset, "latin1");
                 scanner.scan(buf, offset, offset + line.length);
             }
             scanner.flush();
-            expect([scanner.stats.slowSplits, conversation.evidence().direct.outbound.accept.records], format.kind).to.deep.equal([0, 8]);
+            expect([scanner.stats.slowSplits, conversation.evidence().endpoint.outbound.accept.records], format.kind).to.deep.equal([0, 8]);
         }
     });
 
@@ -202,8 +205,8 @@ describe("analysis: NAT gateway legs (pkt-srcaddr/pkt-dstaddr)", () => {
 
     it("does not count the NAT legs twice", () => {
         const d = run([0, 1].flatMap((i) => [taskLeg("out", "ACCEPT", i), natLeg("out", "ACCEPT", i), natLeg("in", "ACCEPT", i), taskLeg("in", "ACCEPT", i)]));
-        expect([d.verdict, recordCounts(d), d.natLegs]).to.deep.equal(["network-ok", [2, 0, 2, 0], { outbound: { accept: 2, reject: 0 }, inbound: { accept: 2, reject: 0 } }]);
-        expect(d.interfaces.map((i) => [i.interfaceId, i.role])).to.deep.equal([[TASK_ENI, "workload"], [NAT_ENI, "nat-leg"]]);
+        expect([d.verdict, recordCounts(d), d.intermediateLegs]).to.deep.equal(["network-ok", [2, 0, 2, 0], { outbound: { accept: 2, reject: 0 }, inbound: { accept: 2, reject: 0 } }]);
+        expect(d.interfaces.map((i) => [i.interfaceId, i.side, i.hop])).to.deep.equal([[TASK_ENI, "source", null], [NAT_ENI, "intermediate", "intermediate"]]);
     });
 
     it("blames the NAT subnet's network ACL when the NAT leg rejects the task's packets", () => {
@@ -220,6 +223,6 @@ describe("analysis: NAT gateway legs (pkt-srcaddr/pkt-dstaddr)", () => {
     it("uses the NAT legs when the task's ENI is not in the input", () => {
         const d = run([0, 1].flatMap((i) => [natLeg("out", "ACCEPT", i)]));
         expect([d.verdict, recordCounts(d)]).to.deep.equal(["routing", [2, 0, 0, 0]]);
-        expect(d.evidence[0]).to.equal("Only NAT gateway legs (matched through pkt-srcaddr/pkt-dstaddr) are in the input; the task's own ENI is not.");
+        expect(d.evidence[0]).to.equal("Only intermediate hops (matched through pkt-srcaddr/pkt-dstaddr) are in the input; neither end's own ENI is.");
     });
 });

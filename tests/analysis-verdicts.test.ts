@@ -229,12 +229,12 @@ describe("analysis: per-ENI grouping", () => {
         scanner.flush();
         const d = diagnose(conversation.evidence());
         expect(d.verdict).to.equal("routing");
-        expect(d.interfaces.map((i) => [i.interfaceId, i.role, i.counts.outbound.accept])).to.deep.equal([
-            [OTHER_ENI, "workload", 2],
-            [TASK_ENI, "workload", 2],
+        expect(d.interfaces.map((i) => [i.interfaceId, i.side, i.counts.outbound.accept])).to.deep.equal([
+            [OTHER_ENI, "source", 2],
+            [TASK_ENI, "source", 2],
         ]);
         expect(d.evidence[0]).to.equal(
-            `2 ENIs logged the conversation directly (${OTHER_ENI}, ${TASK_ENI}): several tasks, or both ends are in the VPC; see the per-ENI counts.`,
+            `2 ENIs logged the conversation directly (${OTHER_ENI}: the source's, ${TASK_ENI}: the source's): several tasks, or both ends are in the input; see the per-ENI counts.`,
         );
     });
 });

@@ -16,7 +16,7 @@ const FIELDS =
     "vpc-id, subnet-id, instance-id, tcp-flags, type, pkt-srcaddr, pkt-dstaddr, region, az-id, sublocation-type, sublocation-id, " +
     "pkt-src-aws-service, pkt-dst-aws-service, flow-direction, traffic-path, ecs-cluster-arn, ecs-cluster-name, " +
     "ecs-container-instance-arn, ecs-container-instance-id, ecs-container-id, ecs-second-container-id, ecs-service-name, " +
-    "ecs-task-definition-arn, ecs-task-arn, ecs-task-id";
+    "ecs-task-definition-arn, ecs-task-arn, ecs-task-id, reject-reason";
 
 describe("flow-log settings", () => {
     describe("defaults and normalisation", () => {

@@ -130,12 +130,13 @@ describe("Logs Insights diagnosis query (server-side stats)", () => {
         const conversation = new Conversation({ src, dst, port: 443, protocol: 6 });
         feedInsightsResults(toRecordColumns(rows), conversation, new RawLineScanner(conversation, src, dst, DIAGNOSTIC_FORMAT));
         const d = diagnose(conversation.evidence());
-        expect([d.verdict, d.natLegs]).to.deep.equal([
+        expect([d.verdict, d.intermediateLegs]).to.deep.equal([
             "security-group-or-nacl",
             { outbound: { accept: 0, reject: 3 }, inbound: { accept: 0, reject: 0 } },
         ]);
         expect(d.summary).to.equal(
-            "Packets from 10.0.1.25 to 52.219.204.42:443/tcp left the task's ENI but were rejected at the NAT gateway's ENI (3 records): the NAT subnet's network ACL blocks them (NAT gateways have no security groups).",
+            // Without instance-id the rows cannot show the ENI is requester-managed: a hop, not named a NAT gateway.
+            "Packets from 10.0.1.25 to 52.219.204.42:443/tcp left the source's ENI but were rejected at the intermediate hop eni-0aaaa11112222bbbb (3 records; a NAT gateway, transit gateway attachment or middlebox): the network ACL of its subnet (or, for a middlebox instance, its security group) blocks them.",
         );
     });
 

@@ -7,7 +7,7 @@
 import { DescribeLogGroupsCommand, DescribeLogStreamsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { AWS_REGION_NAME } from "../awsNames";
 import { UserInputError, quote } from "../errors";
-import { Diagnosis, TrafficType, TRAFFIC_TYPES, diagnose } from "../classify";
+import { Diagnosis, TrafficType, TRAFFIC_TYPES, diagnose, serviceText } from "../classify";
 import { Conversation, ConversationQuery } from "../conversation";
 import { INSIGHTS_ROW_CAP, buildDiagnosisQuery, toRecordColumns } from "../insightsQuery";
 import { feedInsightsResults } from "../insightsRows";
@@ -167,7 +167,7 @@ function notYetRouting(d: Diagnosis, settledUntil: number): Diagnosis {
         ...d,
         verdict: "inconclusive",
         summary:
-            `Packets from ${d.conversation.src.join(",")} to ${d.conversation.dst.join(",")}:${d.conversation.port}/${d.conversation.protocol} were accepted on the way out and no reply is logged yet, ` +
+            `Packets from ${d.conversation.src.join(",")} to ${serviceText(d.conversation.dst, d.conversation.port, d.conversation.protocol)} were accepted on the way out and no reply is logged yet, ` +
             `but they were sent after ${iso(settledUntil)}, within the delivery lag: the replies may not be delivered yet.`,
         confidence: "low",
         confidenceReason: "missing return traffic inside the last 10 minutes of the window is not evidence: flow logs are delivered 5-10 minutes late",
