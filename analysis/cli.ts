@@ -51,6 +51,7 @@ export const DIAGNOSE_OPTIONS = {
 
 export const DIAGNOSE_HELP = `Usage: ${PROGRAM} --input <file> --src <ip|cidr> --dst <ip|cidr>[,...] [options]
        ${PROGRAM} --stack <name> --src <ip|cidr> --dst <ip|cidr>[,...] --since 30m [options]
+       ${PROGRAM} --stack <name> --ecs-task <task arn|id> [--cluster <name>] [options]
 
 Diagnoses why a workload cannot reach a destination (by default S3 on TCP 443) from VPC flow-log
 records: rejected by a security group or network ACL, or accepted and never answered (routing).

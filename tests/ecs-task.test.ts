@@ -7,7 +7,7 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { parseTaskReasons } from "../analysis/ecs/taskReason";
 import { DescribedTask, parseCluster, parseEniId, parseTaskRef, requireTaskEni, taskFacts, taskNextSteps, taskReasons, taskWindow } from "../analysis/ecs/ecsTask";
-import { linkRecordsToTask } from "../analysis/ecs/ecsReport";
+import { ecsTaskReport, linkRecordsToTask, renderTaskSections } from "../analysis/ecs/ecsReport";
 import { parseS3Destination, s3RangesFromIpRanges } from "../analysis/s3Ranges";
 import { scopeToLogStreams } from "../analysis/insightsQuery";
 import { userErrorOf } from "./helpers/userErrors";
@@ -245,5 +245,34 @@ describe("records tied to the task by ecs-task-id", () => {
         expect(
             linkRecordsToTask([row(4, "a1b2c3d4e5f60718293a4b5c6d7e8f90", "web-api"), row(2, "-", "-"), row(1, "ffff0000ffff0000ffff0000ffff0000", "worker")], "a1b2c3d4e5f60718293a4b5c6d7e8f90"),
         ).to.deep.equal({ recordsWithTaskId: 4, recordsWithOtherTaskIds: 1, serviceNames: ["web-api", "worker"] });
+    });
+});
+
+describe("the task's sections under the verdict", () => {
+    it("renders Markdown lists, cutting a long range list to its first three", () => {
+        const facts = taskFacts({ ...stoppedTask(), stoppedReason: "Essential container in task exited", containers: [{ name: "app" }] });
+        const sources = {
+            src: { value: ["10.0.1.25"], from: "the task's private IP" },
+            dst: { value: ["3.5.140.0/22", "52.219.60.0/23", "52.219.204.0/22", "52.219.56.0/22", "52.219.148.0/23"], from: "managed prefix list" },
+            port: { value: 443, from: "default" },
+            window: { value: { start: "2026-11-26T14:00:30Z", end: "2026-11-26T14:19:12Z" }, from: "the task's times" },
+        };
+        expect(renderTaskSections(ecsTaskReport(facts, { dialTargets: [], services: [] }), sources, "markdown")).to.equal(
+            [
+                "",
+                "**ECS task**",
+                "",
+                "- Task a1b2c3d4e5f60718293a4b5c6d7e8f90 (service web-api): STOPPED, stop code TaskFailedToStart; ENI eni-0a1b2c3d4e5f60718, 10.0.1.25, subnet-0123456789abcdef0",
+                "- Created 2026-11-26T14:01:30Z, started never, stopped 2026-11-26T14:09:12Z",
+                "- Stopped reason: Essential container in task exited",
+                "",
+                "**Inputs**",
+                "",
+                "- --src 10.0.1.25: the task's private IP",
+                "- --dst 3.5.140.0/22,52.219.60.0/23,52.219.204.0/22,... (5 ranges) port 443: managed prefix list; port: default",
+                "- window 2026-11-26T14:00:30Z to 2026-11-26T14:19:12Z: the task's times",
+                "",
+            ].join("\n"),
+        );
     });
 });
