@@ -13,7 +13,9 @@ import { TRAFFIC_TYPES, TrafficType, diagnose } from "./classify";
 import { OUTPUT_FORMATS, OutputFormat, render } from "./render";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROGRAM, ParsedValues, oneOf, parseOptions, parsePort, parseProtocol, required } from "./cliOptions";
 import { readInput } from "./inputFiles";
-import { LIVE_OPTIONS, STATUS_HELP, liveFlagsGiven } from "./live/liveFlags";
+import { LIVE_OPTIONS, STATUS_HELP, liveFlagsGiven, parseLiveConversationFlags } from "./live/liveFlags";
+import { parseS3Destination } from "./s3Ranges";
+import { readIpRangesFile } from "./ipRangesFile";
 // Type only: the live commands (and the AWS SDK behind them) load when one runs, so reading a
 // file or printing help stays fast and small.
 import type { LiveIo } from "./live/liveCommands";
@@ -33,7 +35,8 @@ export const DIAGNOSE_OPTIONS = {
     input: { type: "string", multiple: true },
     src: { type: "string" },
     dst: { type: "string" },
-    port: { type: "string", default: "443" },
+    // No default here: with --ecs-task, a port named in the task's stop reason applies unless this is given.
+    port: { type: "string" },
     protocol: { type: "string", default: "tcp" },
     format: { type: "string" },
     // No default here: in live mode the stack's own filter applies unless this is given.
@@ -41,12 +44,14 @@ export const DIAGNOSE_OPTIONS = {
     start: { type: "string" },
     end: { type: "string" },
     output: { type: "string", default: "text" },
+    "ip-ranges": { type: "string" },
     help: { type: "boolean", short: "h" },
     ...LIVE_OPTIONS,
 } as const;
 
 export const DIAGNOSE_HELP = `Usage: ${PROGRAM} --input <file> --src <ip|cidr> --dst <ip|cidr>[,...] [options]
        ${PROGRAM} --stack <name> --src <ip|cidr> --dst <ip|cidr>[,...] --since 30m [options]
+       ${PROGRAM} --stack <name> --ecs-task <task arn|id> [--cluster <name>] [options]
 
 Diagnoses why a workload cannot reach a destination (by default S3 on TCP 443) from VPC flow-log
 records: rejected by a security group or network ACL, or accepted and never answered (routing).
@@ -61,7 +66,10 @@ Input:
 
 Conversation:
   --src <ip|cidr>         The workload (e.g. the ECS task's IP). A comma list is allowed.
-  --dst <ip|cidr>[,...]   The destination (e.g. 52.219.204.42, or 52.219.204.0/22).
+  --dst <ip|cidr>[,...]   The destination (e.g. 52.219.204.42, or 52.219.204.0/22), or s3 / s3:<region>
+                          for every S3 range of the region (live: the managed prefix list
+                          com.amazonaws.<region>.s3; with --input: needs --ip-ranges).
+  --ip-ranges <file>      AWS's ip-ranges.json, downloaded, for --dst s3 (instead of the prefix list).
   --port <n>              Destination port. Default: 443.
   --protocol <p>          tcp, udp, icmp, icmpv6 or a protocol number. Default: tcp.
   --start <time>          Ignore records before this: ISO 8601 (2026-11-26T14:00:00Z) or relative (30m, 2h, 1d).
@@ -76,6 +84,10 @@ Live, from CloudWatch Logs Insights (instead of --input):
   --since <duration>      The window: the last 30m, 2h, ... (or --start/--end). Required; over 24 h
                           needs --allow-wide-window.
   --timeout <seconds>     Longest wait for the query. Default: 300.
+  --ecs-task <arn|id>     Start from an ECS task (instead of --src): its IP, ENI and times come from
+                          DescribeTasks; --dst from its stop reason ('dial tcp A.B.C.D:PORT'), else s3.
+  --cluster <name|arn>    The task's cluster (default: the one in the task ARN, else 'default').
+  --eni <eni-id>          Query only this interface's log streams (the task's ENI with --ecs-task).
   Progress and the query's cost go to stderr. Ctrl-C stops the query.
 
 Output:
@@ -91,6 +103,7 @@ Commands:
 Examples:
   ${PROGRAM} --input examples/s3-timeout.log --src 10.0.1.25 --dst 52.219.204.42
   ${PROGRAM} --stack dev --src 10.0.1.25 --dst 52.219.204.0/22 --since 30m
+  ${PROGRAM} --stack dev --ecs-task 0123456789abcdef0123456789abcdef --cluster web
 `;
 
 export interface DiagnoseArgs {
@@ -149,15 +162,14 @@ async function runDiagnose(argv: string[], io: CliIo): Promise<number> {
         );
     }
     if (live.source.length > 0) {
-        const conversation = parseConversation(values);
-        return (await import("./live/liveCommands")).runLiveDiagnose(values, conversation, io, now);
+        return (await import("./live/liveCommands")).runLiveDiagnose(values, parseLiveConversationFlags(values), io, now);
     }
     if (live.liveOnly.length > 0) {
         throw new UserInputError(
             `${live.liveOnly.join(", ")} ${live.liveOnly.length > 1 ? "apply" : "applies"} to live queries (--stack, --outputs-file or --log-group); with --input, use --start and --end.`,
         );
     }
-    const args = toDiagnoseArgs(values, now);
+    const args = toDiagnoseArgs(await withS3RangesFromFile(values), now);
     const warnings: string[] = [];
     const warn = (message: string) => {
         warnings.push(message);
@@ -189,7 +201,7 @@ export function parseConversation(values: ParsedValues): { src: AddressSet; dst:
     return {
         src: AddressSet.parse(srcText, "--src"),
         dst: AddressSet.parse(dstText, "--dst"),
-        port: parsePort(values.port as string),
+        port: parsePort((values.port as string | undefined) ?? "443"),
         protocol: parseProtocol(values.protocol as string),
         output: oneOf(values.output as string, "--output", OUTPUT_FORMATS, (v) => v.toLowerCase()),
     };
@@ -216,4 +228,26 @@ export function toDiagnoseArgs(values: ParsedValues, now: Date): DiagnoseArgs {
         trafficType,
         output,
     };
+}
+
+/**
+ * With --input, `--dst s3:<region>` becomes that region's S3 ranges from --ip-ranges (there is no
+ * AWS call in file mode). Other --dst values pass through unchanged.
+ */
+async function withS3RangesFromFile(values: ParsedValues): Promise<ParsedValues> {
+    const s3 = parseS3Destination(values.dst as string | undefined);
+    if (values["ip-ranges"] !== undefined && s3 === undefined) {
+        throw new UserInputError("--ip-ranges applies to --dst s3 or s3:<region>: it is where the S3 ranges come from.");
+    }
+    if (s3 === undefined) return values;
+    if (s3.region === undefined) {
+        throw new UserInputError("With --input, say which region's S3 ranges to use: --dst s3:<region>, e.g. --dst s3:ap-northeast-2 (and --ip-ranges <ip-ranges.json>).");
+    }
+    if (values["ip-ranges"] === undefined) {
+        throw new UserInputError(
+            `--dst ${values.dst as string} with --input needs --ip-ranges <file>: AWS's ip-ranges.json (https://ip-ranges.amazonaws.com/ip-ranges.json), downloaded.`,
+        );
+    }
+    const ranges = await readIpRangesFile(values["ip-ranges"] as string, s3.region);
+    return { ...values, dst: ranges.cidrs.join(",") };
 }

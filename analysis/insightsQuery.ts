@@ -101,7 +101,10 @@ export function buildRecordsQuery(format: LogFormat, sel: ConversationSelector, 
 /** Logs Insights returns at most this many rows per query (the default and the cap of `limit`). */
 export const INSIGHTS_ROW_CAP = 10000;
 
-/** Group-by columns the diagnosis can use, where the format has them. Ports and protocol are fixed by the filter. */
+/**
+ * Group-by columns the diagnosis can use, where the format has them. Ports and protocol are fixed by
+ * the filter. The ECS task id and service name (the `ecs` preset) tie records to a task.
+ */
 const GROUP_BY_FIELDS = [
     "interface-id",
     "srcaddr",
@@ -113,6 +116,8 @@ const GROUP_BY_FIELDS = [
     "traffic-path",
     "pkt-srcaddr",
     "pkt-dstaddr",
+    "ecs-task-id",
+    "ecs-service-name",
 ];
 
 /** The column `bin(1m)` produces; the rows reader takes it as `minute`. */
@@ -264,4 +269,28 @@ export function buildLogStatusQuery(format: LogFormat, limit = 1000): string | u
             `limit ${limit}`,
         ].join("\n| "),
     ].join("\n");
+}
+
+/** How a query is limited to some log streams: one per ENI in a flow log's log group. */
+export interface StreamScope {
+    readonly logStreams: readonly string[];
+    /**
+     * True when the group has field indexes (the Standard log class indexes `@logStream` by
+     * default): `filterIndex` then skips the other streams' data instead of scanning it. False
+     * gives a plain `filter` (same result, no skipping), for groups without indexes.
+     */
+    readonly indexed: boolean;
+}
+
+/**
+ * Puts a log-stream filter in front of a query, so it reads only those streams. CloudWatch Logs
+ * names a flow log's streams after the ENI (`eni-1235b8ca123456789-all`). Syntax: CloudWatch Logs
+ * user guide, "filterIndex" (`filterIndex field = "v"`, `filterIndex field in ["a", "b"]`).
+ */
+export function scopeToLogStreams(query: string, scope: StreamScope): string {
+    if (scope.logStreams.length === 0) return query;
+    const command = scope.indexed ? "filterIndex" : "filter";
+    const names = scope.logStreams.map((n) => `"${n.replace(/["\\]/g, "\\$&")}"`);
+    const predicate = names.length === 1 ? `@logStream = ${names[0]}` : `@logStream in [${names.join(", ")}]`;
+    return `${command} ${predicate}\n| ${query}`;
 }

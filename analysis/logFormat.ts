@@ -107,11 +107,20 @@ export const DIAGNOSTIC_EXTRA_FIELDS: readonly string[] = [
 ];
 export const DIAGNOSTIC_FIELDS: readonly string[] = [...DEFAULT_FIELDS, ...DIAGNOSTIC_EXTRA_FIELDS];
 
-export const LOG_FORMAT_PRESETS = ["default", "diagnostic"] as const;
+/**
+ * The `ecs` preset: `diagnostic` plus the version 7 ECS fields that name the task and its service,
+ * so a record can be tied to the task that sent it. AWS fills them only when the principal that
+ * creates the flow log may call ecs:ListClusters, ListServices, ListTasks, ListContainerInstances
+ * and ListTaskDefinitions, and only for traffic of a RUNNING task (an image pull happens before).
+ */
+export const ECS_EXTRA_FIELDS: readonly string[] = ["ecs-cluster-name", "ecs-service-name", "ecs-task-id", "ecs-task-arn"];
+export const ECS_FIELDS: readonly string[] = [...DIAGNOSTIC_FIELDS, ...ECS_EXTRA_FIELDS];
+
+export const LOG_FORMAT_PRESETS = ["default", "diagnostic", "ecs"] as const;
 export type LogFormatPreset = (typeof LOG_FORMAT_PRESETS)[number];
 
 export interface LogFormat {
-    /** `default` and `diagnostic` are presets; anything else is `custom`. */
+    /** `default`, `diagnostic` and `ecs` are presets; anything else is `custom`. */
     readonly kind: LogFormatPreset | "custom";
     /** Field names in record order. */
     readonly fields: readonly string[];
@@ -133,31 +142,38 @@ export const DIAGNOSTIC_FORMAT: LogFormat = {
     fields: DIAGNOSTIC_FIELDS,
     formatString: toFormatString(DIAGNOSTIC_FIELDS),
 };
+export const ECS_FORMAT: LogFormat = { kind: "ecs", fields: ECS_FIELDS, formatString: toFormatString(ECS_FIELDS) };
+
+const PRESET_FORMATS: readonly LogFormat[] = [DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, ECS_FORMAT];
+
+/** A preset with exactly these fields, in this order, or undefined. */
+function presetWithFormatString(formatString: string): LogFormat | undefined {
+    return PRESET_FORMATS.find((f) => f.formatString === formatString);
+}
 
 const TOKEN = /^\$\{([a-z0-9-]+)\}$/;
 
 /**
- * Resolves `default`, `diagnostic` (any case) or a custom `${field} ...` string to a LogFormat.
+ * Resolves `default`, `diagnostic`, `ecs` (any case) or a custom `${field} ...` string to a LogFormat.
  * `key` names the setting in error messages (`logFormat`, `--format`).
  *
- * A custom string that equals the default format is reported as `default`: AWS treats it the same,
- * and Logs Insights discovers its fields.
+ * A custom string that equals a preset's fields is reported as that preset: AWS treats the default
+ * one the same, and Logs Insights discovers its fields.
  */
 export function resolveLogFormat(value: string, key: string): LogFormat {
     const preset = value.trim().toLowerCase();
     if (preset === "default") return DEFAULT_FORMAT;
     if (preset === "diagnostic") return DIAGNOSTIC_FORMAT;
+    if (preset === "ecs") return ECS_FORMAT;
     if (!value.includes("$" + "{")) {
         throw new UserInputError(
-            `Invalid ${key} ${quote(value)}. Allowed: default, diagnostic, or a custom format of $` +
+            `Invalid ${key} ${quote(value)}. Allowed: default, diagnostic, ecs, or a custom format of $` +
                 `{field} tokens separated by single spaces, e.g. '${toFormatString(["srcaddr", "dstaddr", "action"])}'.`,
         );
     }
     const fields = parseFormatFields(value, key);
     const formatString = toFormatString(fields);
-    if (formatString === DEFAULT_FORMAT.formatString) return DEFAULT_FORMAT;
-    if (formatString === DIAGNOSTIC_FORMAT.formatString) return DIAGNOSTIC_FORMAT;
-    return { kind: "custom", fields, formatString };
+    return presetWithFormatString(formatString) ?? { kind: "custom", fields, formatString };
 }
 
 function parseFormatFields(value: string, key: string): string[] {
@@ -212,9 +228,7 @@ export function formatFromHeader(line: string): LogFormat | undefined {
     const known = names.filter((n) => FIELDS_BY_NAME.has(n)).length;
     if (known < 2 || known * 2 < names.length) return undefined;
     const formatString = toFormatString(names);
-    if (formatString === DEFAULT_FORMAT.formatString) return DEFAULT_FORMAT;
-    if (formatString === DIAGNOSTIC_FORMAT.formatString) return DIAGNOSTIC_FORMAT;
-    return { kind: "custom", fields: names, formatString };
+    return presetWithFormatString(formatString) ?? { kind: "custom", fields: names, formatString };
 }
 
 /** Field names of a format that this project does not know: their values are kept as opaque text. */

@@ -50,7 +50,7 @@ export function resolveDiagnosableFormat(value: string): LogFormat {
     if (missing.length > 0) {
         throw new UserInputError(
             `Invalid logFormat ${quote(value)}: it lacks ${toFormatString(missing)}, which the diagnosis needs. ` +
-                `Add them, or use 'default' or 'diagnostic'.`,
+                `Add them, or use 'default', 'diagnostic' or 'ecs'.`,
         );
     }
     return format;

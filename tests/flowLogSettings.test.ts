@@ -61,6 +61,18 @@ describe("flow-log settings", () => {
         it("reads the presets in any case", () => {
             expect(resolveFlowLogSettings({ logFormat: "Diagnostic" }).logFormat.kind).to.equal("diagnostic");
             expect(resolveFlowLogSettings({ logFormat: "DEFAULT" }).logFormat.kind).to.equal("default");
+            expect(resolveFlowLogSettings({ logFormat: "ECS" }).logFormat.kind).to.equal("ecs");
+        });
+
+        it("the ecs preset is diagnostic plus the task's cluster, service, id and ARN (version 7 fields)", () => {
+            const ecs = resolveFlowLogSettings({ logFormat: "ecs" }).logFormat;
+            expect(ecs.formatString).to.equal(
+                "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} " +
+                    "${vpc-id} ${subnet-id} ${tcp-flags} ${type} ${pkt-srcaddr} ${pkt-dstaddr} ${flow-direction} ${traffic-path} ${pkt-dst-aws-service} " +
+                    "${ecs-cluster-name} ${ecs-service-name} ${ecs-task-id} ${ecs-task-arn}",
+            );
+            // The same fields written out by hand are the preset, not a custom format.
+            expect(resolveFlowLogSettings({ logFormat: ecs.formatString }).logFormat.kind).to.equal("ecs");
         });
     });
 
@@ -81,7 +93,7 @@ describe("flow-log settings", () => {
             [
                 "unknown preset",
                 { logFormat: "verbose" },
-                "Invalid logFormat 'verbose'. Allowed: default, diagnostic, or a custom format of ${field} tokens separated by single spaces, e.g. '${srcaddr} ${dstaddr} ${action}'.",
+                "Invalid logFormat 'verbose'. Allowed: default, diagnostic, ecs, or a custom format of ${field} tokens separated by single spaces, e.g. '${srcaddr} ${dstaddr} ${action}'.",
             ],
             [
                 "unknown format field",
@@ -111,7 +123,7 @@ describe("flow-log settings", () => {
             [
                 "a custom format the diagnosis cannot read",
                 { logFormat: "${srcaddr} ${dstaddr} ${action}" },
-                "Invalid logFormat '${srcaddr} ${dstaddr} ${action}': it lacks ${srcport} ${dstport} ${protocol}, which the diagnosis needs. Add them, or use 'default' or 'diagnostic'.",
+                "Invalid logFormat '${srcaddr} ${dstaddr} ${action}': it lacks ${srcport} ${dstport} ${protocol}, which the diagnosis needs. Add them, or use 'default', 'diagnostic' or 'ecs'.",
             ],
             [
                 "malformed role ARN",

@@ -214,7 +214,7 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
                 healthyGroup();
                 logs.on(StartQueryCommand).rejects(Object.assign(new Error("not authorized to perform: logs:StartQuery"), { name: "AccessDeniedException" }));
             },
-            "AWS denied the request in eu-west-1: not authorized to perform: logs:StartQuery\nThe CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, ec2:DescribeFlowLogs (see the README for a policy).\n",
+            "AWS denied the request in eu-west-1: not authorized to perform: logs:StartQuery\nThe CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see the README for a policy).\n",
         ],
         [
             "missing credentials",
@@ -314,7 +314,7 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
         const r = await run(["status", "--log-group", GROUP, "--region", "eu-west-1"]);
         expect([r.code, r.stderr]).to.deep.equal([
             1,
-            "AWS denied the request in eu-west-1: You are not authorized to perform this operation.\nThe CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, ec2:DescribeFlowLogs (see the README for a policy).\n",
+            "AWS denied the request in eu-west-1: You are not authorized to perform this operation.\nThe CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see the README for a policy).\n",
         ]);
     });
 });

@@ -141,7 +141,7 @@ describe("live sources: stack outputs, time window, AWS errors", () => {
                 "access denied",
                 { name: "AccessDeniedException", message: "User: arn:aws:iam::123456789012:user/a is not authorized to perform: logs:StartQuery" },
                 "AWS denied the request in ap-northeast-2: User: arn:aws:iam::123456789012:user/a is not authorized to perform: logs:StartQuery\n" +
-                    "The CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, ec2:DescribeFlowLogs (see the README for a policy).",
+                    "The CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see the README for a policy).",
             ],
             [
                 "a malformed query",

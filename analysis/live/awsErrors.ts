@@ -11,12 +11,17 @@ export const CLI_IAM_ACTIONS: readonly string[] = [
     "logs:DescribeLogGroups",
     "logs:DescribeLogStreams",
     "ec2:DescribeFlowLogs",
+    "ecs:DescribeTasks",
+    "ec2:DescribeManagedPrefixLists",
+    "ec2:GetManagedPrefixListEntries",
 ];
 
 export interface AwsErrorContext {
     readonly logGroupName?: string;
     readonly region?: string;
     readonly query?: string;
+    /** The IAM action of the call that failed, when known: an access-denied message names it. */
+    readonly action?: string;
 }
 
 export function explainAwsError(err: unknown, ctx: AwsErrorContext): string {
@@ -47,7 +52,7 @@ export function explainAwsError(err: unknown, ctx: AwsErrorContext): string {
         case "AccessDenied":
         case "UnauthorizedOperation":
             return (
-                `AWS denied the request${where}: ${awsMessage}\n` +
+                `AWS denied ${ctx.action ?? "the request"}${where}: ${awsMessage}\n` +
                 `The CLI needs these IAM actions: ${CLI_IAM_ACTIONS.join(", ")} (see the README for a policy).`
             );
         case "MalformedQueryException":

@@ -34,7 +34,8 @@ export interface QueryProgress {
 export interface QueryResult {
     readonly queryId: string;
     readonly rows: ResultField[][];
-    readonly statistics: Required<Pick<QueryStatistics, "recordsMatched" | "recordsScanned" | "bytesScanned">>;
+    readonly statistics: Required<Pick<QueryStatistics, "recordsMatched" | "recordsScanned" | "bytesScanned">> &
+        Pick<QueryStatistics, "estimatedBytesSkipped" | "estimatedRecordsSkipped">;
     /** True when the query returned as many rows as it was allowed: there may be more. */
     readonly capHit: boolean;
 }
@@ -160,7 +161,12 @@ export async function runInsightsQuery(client: LogsClient, request: QueryRequest
             switch (status) {
                 case "Complete": {
                     const rows = response.results ?? [];
-                    return { queryId, rows, statistics, capHit: rows.length >= request.limit };
+                    // Reported only when the query used a field index (API reference, QueryStatistics).
+                    const skipped = {
+                        ...(response.statistics?.estimatedBytesSkipped !== undefined ? { estimatedBytesSkipped: response.statistics.estimatedBytesSkipped } : {}),
+                        ...(response.statistics?.estimatedRecordsSkipped !== undefined ? { estimatedRecordsSkipped: response.statistics.estimatedRecordsSkipped } : {}),
+                    };
+                    return { queryId, rows, statistics: { ...statistics, ...skipped }, capHit: rows.length >= request.limit };
                 }
                 case "Scheduled":
                 case "Running":

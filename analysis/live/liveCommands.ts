@@ -6,17 +6,25 @@
  */
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { ECSClient } from "@aws-sdk/client-ecs";
 import { LOG_GROUP_NAME, LOG_GROUP_NAME_RULE } from "../awsNames";
 import { UserInputError, quote } from "../errors";
 import { EXIT_FAILURE, EXIT_OK, ParsedValues, oneOf, parseOptions } from "../cliOptions";
-import { STATUS_OPTIONS, liveFlagsGiven } from "./liveFlags";
+import { LiveConversationFlags, STATUS_OPTIONS, liveFlagsGiven } from "./liveFlags";
 import { AddressSet } from "../ip";
-import { OutputFormat, render } from "../render";
-import { resolveLiveWindow } from "../timeWindow";
+import { render, renderJson } from "../render";
+import { TimeWindow, resolveLiveWindow } from "../timeWindow";
+import { ResolvedRanges, S3Destination } from "../s3Ranges";
+import { readIpRangesFile } from "../ipRangesFile";
+import { EcsTaskFacts, requireTaskEni, taskNextSteps, taskReasons, taskWindow } from "../ecs/ecsTask";
+import { ReasonFacts, parseTaskReasons } from "../ecs/taskReason";
+import { InputSources, Sourced, ecsTaskReport, linkRecordsToTask, renderTaskSections } from "../ecs/ecsReport";
+import { DEFAULT_CLUSTER, EcsClient, EcsLookupError, describeEcsTask } from "./ecsTasks";
+import { PrefixListError, s3PrefixListRanges } from "./s3PrefixList";
 import { explainAwsError } from "./awsErrors";
 import { Ec2Client, collectStatus, renderStatus } from "./flowLogStatus";
 import { LogsClient, QueryError } from "./insightsQueryRunner";
-import { INSIGHTS_USD_PER_GB, diagnoseLive, liveQueryString, resolveLiveTarget } from "./liveDiagnosis";
+import { INSIGHTS_USD_PER_GB, diagnoseLive, resolveLiveTarget } from "./liveDiagnosis";
 import { CommandRunner, FlowLogSource, readOutputsFile, readStackOutputs, runCommand } from "./stackSource";
 
 /** What the live commands need from the world; every field has a real default. */
@@ -31,6 +39,7 @@ export interface LiveIo {
     readonly signal?: AbortSignal;
     readonly logsClient?: (region: string) => LogsClient;
     readonly ec2Client?: (region: string) => Ec2Client;
+    readonly ecsClient?: (region: string) => EcsClient;
     readonly runCommand?: CommandRunner;
     readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -67,59 +76,147 @@ function parseTimeoutMs(value: unknown): number {
 
 const megabytes = (bytes: number) => (bytes / 1e6).toFixed(1);
 
-export async function runLiveDiagnose(
-    values: ParsedValues,
-    conversation: { src: AddressSet; dst: AddressSet; port: number; protocol: number; output: OutputFormat },
-    io: LiveIo,
-    now: Date,
-): Promise<number> {
-    const window = resolveLiveWindow(
-        {
-            since: values.since as string | undefined,
-            start: values.start as string | undefined,
-            end: values.end as string | undefined,
-            allowWideWindow: values["allow-wide-window"] === true,
-        },
-        now,
-    );
+export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversationFlags, io: LiveIo, now: Date): Promise<number> {
+    const windowFlags = {
+        since: values.since as string | undefined,
+        start: values.start as string | undefined,
+        end: values.end as string | undefined,
+        allowWideWindow: values["allow-wide-window"] === true,
+    };
+    // Without a task, the window must come from the flags; checked before anything is looked up.
+    const flagWindow = flags.windowGiven || flags.task === undefined ? resolveLiveWindow(windowFlags, now) : undefined;
+    const s3Wanted = flags.dst === undefined ? flags.task !== undefined : !("addresses" in flags.dst);
+    if (flags.ipRanges !== undefined && !s3Wanted) {
+        throw new UserInputError("--ip-ranges applies to --dst s3 or s3:<region> (or --ecs-task without --dst): it is where the S3 ranges come from.");
+    }
     const timeoutMs = parseTimeoutMs(values.timeout);
     const source = await readSource(values, io);
+    const env = io.env ?? process.env;
+    // A task ARN names its region; it applies when neither --region nor the stack says otherwise.
+    const region = (values.region as string | undefined) ?? (source.region === undefined ? flags.task?.region : undefined);
     const target = resolveLiveTarget(
         source,
-        { region: values.region as string | undefined, format: values.format as string | undefined, trafficType: values["traffic-type"] as string | undefined },
-        io.env ?? process.env,
+        { region, format: values.format as string | undefined, trafficType: values["traffic-type"] as string | undefined },
+        env,
     );
+    const warn = (message: string) => io.stderr(`warning: ${message}\n`);
     const logs = io.logsClient ? io.logsClient(target.region) : new CloudWatchLogsClient({ region: target.region });
+    let action: string | undefined;
+    let queryString: string | undefined;
     const started = Date.now();
     try {
-        const { diagnosis } = await diagnoseLive(target, conversation, window, {
-            logs,
-            now,
-            timeoutMs,
-            signal: io.signal,
-            sleep: io.sleep,
-            warn: (message) => io.stderr(`warning: ${message}\n`),
-            onProgress: (p) =>
-                io.stderr(`query ${p.status}: ${p.recordsScanned} records scanned (${megabytes(p.bytesScanned)} MB), ${Math.round((Date.now() - started) / 1000)} s\n`),
-        });
-        io.stdout(render(diagnosis, conversation.output));
+        let task: EcsTaskFacts | undefined;
+        let reasons: ReasonFacts = { dialTargets: [], services: [] };
+        if (flags.task !== undefined) {
+            const ecsRegion = (values.region as string | undefined) ?? flags.task.region ?? target.region;
+            if (ecsRegion !== target.region) {
+                warn(`The task is in ${ecsRegion} and the log group in ${target.region}: a flow log only records its own region's interfaces.`);
+            }
+            const cluster = flags.cluster ?? flags.task.cluster ?? DEFAULT_CLUSTER;
+            const ecs = io.ecsClient ? io.ecsClient(ecsRegion) : new ECSClient({ region: ecsRegion });
+            action = "ecs:DescribeTasks";
+            task = await describeEcsTask(ecs, flags.task, cluster, ecsRegion);
+            action = undefined;
+            requireTaskEni(task, cluster);
+            reasons = parseTaskReasons(taskReasons(task));
+        }
+        const taskTimes = task !== undefined && flagWindow === undefined ? taskWindow(task, now) : undefined;
+        const window = taskTimes?.window ?? (flagWindow as TimeWindow);
+        if (task !== undefined && window.end - window.start <= 0) {
+            throw new UserInputError(`Task ${task.taskId}'s window is empty (${iso(window.start)} to ${iso(window.end)}): give one with --since or --start/--end.`);
+        }
+
+        const src: Sourced<string[]> = task
+            ? { value: [task.privateIp as string], from: `the task's private IP on ${task.eniId} (${task.subnetId ?? "subnet unknown"}), from ECS DescribeTasks` }
+            : { value: AddressSet.parse(flags.src as string, "--src").toStrings(), from: "--src" };
+
+        let dst: Sourced<string[]>;
+        let port: Sourced<number> | undefined = flags.port === undefined ? undefined : { value: flags.port, from: "--port" };
+        if (flags.dst !== undefined && "addresses" in flags.dst) {
+            dst = { value: AddressSet.parse(flags.dst.addresses, "--dst").toStrings(), from: "--dst" };
+        } else if (flags.dst === undefined && reasons.dialTargets.length > 0) {
+            const from = `the task's stop reason: ${reasons.dialTargets.map((t) => `dial tcp ${t.address}:${t.port}`).join(", ")}`;
+            dst = { value: reasons.dialTargets.map((t) => t.address), from };
+            port ??= { value: reasons.dialTargets[0].port, from };
+            if (new Set(reasons.dialTargets.map((t) => t.port)).size > 1) warn(`The task's reasons name several ports; port ${port.value} is used (--port chooses another).`);
+        } else {
+            const s3Region = (flags.dst as S3Destination | undefined)?.region ?? target.region;
+            let ranges: ResolvedRanges;
+            if (flags.ipRanges !== undefined) {
+                ranges = await readIpRangesFile(flags.ipRanges, s3Region);
+            } else {
+                const ec2 = io.ec2Client ? io.ec2Client(s3Region) : new EC2Client({ region: s3Region });
+                action = "ec2:DescribeManagedPrefixLists and ec2:GetManagedPrefixListEntries";
+                ranges = await s3PrefixListRanges(ec2, s3Region);
+                action = undefined;
+            }
+            const why = flags.dst === undefined ? "no address in the task's reasons, so every S3 range of the region: " : "";
+            dst = { value: ranges.cidrs, from: why + ranges.from };
+        }
+        port ??= { value: 443, from: "default" };
+
+        const conversation = {
+            src: AddressSet.parse(src.value.join(","), "--src"),
+            dst: AddressSet.parse(dst.value.join(","), "--dst"),
+            port: port.value,
+            protocol: flags.protocol,
+        };
+        const eniId = flags.eni ?? task?.eniId;
+        const sources: InputSources = {
+            src,
+            dst,
+            port,
+            window: { value: { start: iso(window.start), end: iso(window.end) }, from: taskTimes?.from ?? "--since/--start/--end" },
+            ...(eniId !== undefined ? { eni: { value: eniId, from: flags.eni !== undefined ? "--eni" : "the task's ENI, from ECS DescribeTasks" } } : {}),
+        };
+
+        const { diagnosis, rows } = await diagnoseLive(
+            target,
+            conversation,
+            window,
+            {
+                logs,
+                now,
+                timeoutMs,
+                signal: io.signal,
+                sleep: io.sleep,
+                warn,
+                onQuery: (q) => (queryString = q),
+                onProgress: (p) =>
+                    io.stderr(`query ${p.status}: ${p.recordsScanned} records scanned (${megabytes(p.bytesScanned)} MB), ${Math.round((Date.now() - started) / 1000)} s\n`),
+            },
+            { eniId },
+        );
+        const link = task && target.format.fields.includes("ecs-task-id") ? linkRecordsToTask(rows, task.taskId) : undefined;
+        const ecsTask = task ? ecsTaskReport(task, reasons, link) : undefined;
+        const full = {
+            ...diagnosis,
+            nextSteps: task ? [...taskNextSteps(reasons, target.region), ...diagnosis.nextSteps] : diagnosis.nextSteps,
+            ...(ecsTask ? { ecsTask } : {}),
+            sources,
+        };
+        const output = flags.output;
+        io.stdout(output === "json" ? renderJson(full as typeof diagnosis) : render(full, output) + renderTaskSections(ecsTask, sources, output));
         const q = diagnosis.query;
+        const skipped = q.bytesSkipped !== undefined ? `, about ${megabytes(q.bytesSkipped)} MB skipped by the field index` : "";
+        const streams = q.logStreams ? ` (log streams ${q.logStreams.join(", ")})` : "";
         io.stderr(
-            `Scanned ${q.recordsScanned} records (${megabytes(q.bytesScanned)} MB) of ${q.logGroupName} in ${q.region}, ${q.window.start} to ${q.window.end}; ` +
+            `Scanned ${q.recordsScanned} records (${megabytes(q.bytesScanned)} MB) of ${q.logGroupName}${streams} in ${q.region}, ${q.window.start} to ${q.window.end}${skipped}; ` +
                 `query cost about $${q.costUsd.toFixed(4)} at $${INSIGHTS_USD_PER_GB}/GB scanned.\n`,
         );
         return EXIT_OK;
     } catch (err) {
         if (err instanceof UserInputError) throw err;
-        if (err instanceof QueryError) {
+        if (err instanceof QueryError || err instanceof EcsLookupError || err instanceof PrefixListError) {
             io.stderr(err.message + "\n");
             return EXIT_FAILURE;
         }
-        const query = liveQueryString(target, conversation);
-        io.stderr(explainAwsError(err, { logGroupName: target.logGroupName, region: target.region, query }) + "\n");
+        io.stderr(explainAwsError(err, { logGroupName: target.logGroupName, region: target.region, query: queryString, action }) + "\n");
         return EXIT_FAILURE;
     }
 }
+
+const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace(".000Z", "Z");
 
 export async function runStatus(argv: string[], io: LiveIo, help: string): Promise<number> {
     const values = parseOptions(argv, STATUS_OPTIONS);

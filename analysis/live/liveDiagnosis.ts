@@ -4,12 +4,12 @@
  * same engine that reads files. Missing return traffic inside the last minutes of the window is
  * not taken as proof of a routing problem: those records may not be delivered yet.
  */
-import { DescribeLogGroupsCommand, DescribeLogStreamsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeLogGroupsCommand, DescribeLogStreamsCommand, LogGroup } from "@aws-sdk/client-cloudwatch-logs";
 import { AWS_REGION_NAME } from "../awsNames";
 import { UserInputError, quote } from "../errors";
 import { Diagnosis, TrafficType, TRAFFIC_TYPES, diagnose, serviceText } from "../classify";
 import { Conversation, ConversationQuery } from "../conversation";
-import { INSIGHTS_ROW_CAP, buildDiagnosisQuery, toRecordColumns } from "../insightsQuery";
+import { INSIGHTS_ROW_CAP, StreamScope, buildDiagnosisQuery, scopeToLogStreams, toRecordColumns } from "../insightsQuery";
 import { feedInsightsResults } from "../insightsRows";
 import { LogFormat, resolveLogFormat } from "../logFormat";
 import { RawLineScanner } from "../rawLines";
@@ -66,10 +66,17 @@ export interface QuerySummary {
     readonly rows: number;
     readonly capHit: boolean;
     readonly queryString: string;
+    /** Present when the query read only some log streams (one ENI's). */
+    readonly logStreams?: string[];
+    /** Reported by Logs Insights when a field index let it skip data. */
+    readonly bytesSkipped?: number;
+    readonly recordsSkipped?: number;
 }
 
 export interface LiveRun {
     readonly diagnosis: Diagnosis & { readonly query: QuerySummary };
+    /** The query's rows, with the engine's column names, for readers beyond the engine (ECS fields). */
+    readonly rows: ReturnType<typeof toRecordColumns>;
 }
 
 export interface LiveDependencies {
@@ -81,6 +88,13 @@ export interface LiveDependencies {
     readonly timeoutMs: number;
     /** Injected in tests so nothing waits for real. */
     readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+    /** Told the exact query string before it runs, so an error can show the query AWS refused. */
+    readonly onQuery?: (queryString: string) => void;
+}
+
+/** Limits the query to one interface's log streams (the ECS task's ENI, or --eni). */
+export interface LiveScope {
+    readonly eniId?: string;
 }
 
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace(".000Z", "Z");
@@ -103,10 +117,13 @@ export async function diagnoseLive(
     conversation: Pick<ConversationQuery, "src" | "dst" | "port" | "protocol">,
     window: TimeWindow,
     deps: LiveDependencies,
+    scope: LiveScope = {},
 ): Promise<LiveRun> {
-    await checkEvidenceExists(target, window, deps);
+    const group = await checkEvidenceExists(target, window, deps);
+    const streams = scope.eniId === undefined ? undefined : await eniStreamScope(target, scope.eniId, group, deps);
 
-    const queryString = liveQueryString(target, conversation);
+    const queryString = streams ? scopeToLogStreams(liveQueryString(target, conversation), streams) : liveQueryString(target, conversation);
+    deps.onQuery?.(queryString);
     const result = await runInsightsQuery(
         deps.logs,
         { logGroupName: target.logGroupName, startTime: window.start, endTime: window.end, queryString, limit: INSIGHTS_ROW_CAP },
@@ -156,8 +173,11 @@ export async function diagnoseLive(
         rows: result.rows.length,
         capHit: result.capHit,
         queryString,
+        ...(streams ? { logStreams: [...streams.logStreams] } : {}),
+        ...(result.statistics.estimatedBytesSkipped !== undefined ? { bytesSkipped: result.statistics.estimatedBytesSkipped } : {}),
+        ...(result.statistics.estimatedRecordsSkipped !== undefined ? { recordsSkipped: result.statistics.estimatedRecordsSkipped } : {}),
     };
-    return { diagnosis: { ...diagnosis, query } };
+    return { diagnosis: { ...diagnosis, query }, rows };
 }
 
 /** The outbound packets all fall in the undelivered tail: their replies may simply not be in yet. */
@@ -179,7 +199,7 @@ function notYetRouting(d: Diagnosis, settledUntil: number): Diagnosis {
  * Before paying for a query: the group exists (else a clear not-found), it has streams, and the
  * window does not start before the group did.
  */
-async function checkEvidenceExists(target: LiveTarget, window: TimeWindow, deps: LiveDependencies): Promise<void> {
+async function checkEvidenceExists(target: LiveTarget, window: TimeWindow, deps: LiveDependencies): Promise<LogGroup> {
     const groups = await deps.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: target.logGroupName, limit: 50 }));
     const group = (groups.logGroups ?? []).find((g) => g.logGroupName === target.logGroupName);
     if (!group) {
@@ -196,4 +216,29 @@ async function checkEvidenceExists(target: LiveTarget, window: TimeWindow, deps:
             `Log group ${target.logGroupName} has no log streams: the flow log has delivered nothing yet. 'vpc-flow-diagnose status' shows its delivery status.`,
         );
     }
+    return group;
+}
+
+/**
+ * The ENI's streams, by name prefix: a flow log names them `<eni-id>-<traffic type>`, and two flow
+ * logs with different filters on one ENI write two streams. When the ENI has none, the whole group
+ * is queried (with a warning): nothing was delivered for it, and other ENIs (a NAT gateway's) may
+ * still show the conversation.
+ */
+async function eniStreamScope(target: LiveTarget, eniId: string, group: LogGroup, deps: LiveDependencies): Promise<StreamScope | undefined> {
+    const response = await deps.logs.send(new DescribeLogStreamsCommand({ logGroupName: target.logGroupName, logStreamNamePrefix: eniId, limit: 50 }));
+    const names = (response.logStreams ?? []).map((s) => s.logStreamName).filter((n): n is string => n !== undefined && n.startsWith(eniId + "-"));
+    if (names.length === 0) {
+        deps.warn(
+            `Log group ${target.logGroupName} has no log stream for ${eniId}: no flow log covers that interface, or nothing was delivered for it yet. ` +
+                "The whole log group is queried instead (all its interfaces are scanned, and paid for).",
+        );
+        return undefined;
+    }
+    // Field indexes, @logStream among the defaults, exist for the Standard log class only.
+    const indexed = group.logGroupClass === undefined || group.logGroupClass === "STANDARD";
+    if (!indexed) {
+        deps.warn(`Log group ${target.logGroupName} is in the ${group.logGroupClass} log class, which has no field indexes: the query filters on ${eniId}'s streams but scans the whole group.`);
+    }
+    return { logStreams: names, indexed };
 }
