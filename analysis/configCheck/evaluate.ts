@@ -105,6 +105,8 @@ interface Hop {
     readonly subnetId: string;
     readonly vpcId?: string;
     readonly table?: Ec2RouteTable;
+    /** The table is associated with the subnet (not the VPC's main table by default). */
+    readonly explicitTable: boolean;
     readonly acl?: Ec2NetworkAcl;
     readonly groups: readonly Ec2SecurityGroup[];
     readonly query: ConfigQuery;
@@ -124,7 +126,7 @@ export function evaluateConfiguration(docs: Ec2Documents, eniId: string | undefi
     const id = eni.NetworkInterfaceId ?? "?";
     const subnetId = eni.SubnetId;
     if (subnetId === undefined) throw new ConfigCheckError(`network interface ${id} has no SubnetId in describe-network-interfaces`);
-    const { table } = routeTableForSubnet(docs, subnetId, eni.VpcId);
+    const { table, explicit: explicitTable } = routeTableForSubnet(docs, subnetId, eni.VpcId);
     const acl = aclForSubnet(docs.networkAcls, subnetId);
     const groupIds = (eni.Groups ?? []).map((g) => g.GroupId);
     const groups = docs.securityGroups.filter((g) => groupIds.includes(g.GroupId));
@@ -135,6 +137,7 @@ export function evaluateConfiguration(docs: Ec2Documents, eniId: string | undefi
         subnetId,
         vpcId: eni.VpcId,
         table,
+        explicitTable,
         acl,
         groups,
         query,
@@ -405,7 +408,7 @@ function availablePublicNat(docs: Ec2Documents, vpcId: string | undefined): stri
 function noRouteCulprit(hop: Hop, table: Ec2RouteTable, dst: IpRange): Culprit {
     const rtb = table.RouteTableId ?? "?";
     const docs = hop.docs;
-    const base = `${rtb} (${hop.subnetId}'s route table) has no route that matches ${dst.text}`;
+    const base = `${rtb} (${hop.explicitTable ? `${hop.subnetId}'s route table` : `the VPC's main table, which ${hop.subnetId} uses`}) has no route that matches ${dst.text}`;
     // An S3 gateway endpoint on this table whose list lacks the address: a bucket in another region.
     for (const route of table.Routes ?? []) {
         const pl = route.DestinationPrefixListId;
@@ -531,13 +534,14 @@ function checkNatGateway(hop: Hop, natId: string, rtb: string, route: string, ds
     const nat = hop.docs.natGateways.find((n) => n.NatGatewayId === natId);
     if (!nat || nat.State !== "available") {
         const state = nat ? `is ${nat.State ?? "in an unknown state"}` : "is not in describe-nat-gateways (deleted long ago, or another account's)";
+        const replacement = availablePublicNat(hop.docs, hop.vpcId);
         result.culprits.push({
             kind: "nat-gateway",
             id: natId,
             direction: "outbound",
             rule: route,
-            reason: `${rtb} sends ${dst.text} to NAT gateway ${natId}, which ${state}: it forwards nothing.`,
-            fix: `aws ec2 create-nat-gateway --subnet-id <public-subnet-id> --allocation-id <allocation-id>, then: aws ec2 replace-route --route-table-id ${rtb} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <new-nat-gateway-id>`,
+            reason: `${rtb} sends ${dst.text} to NAT gateway ${natId}, which ${state}: it forwards nothing.${replacement ? "" : " Create one first: aws ec2 create-nat-gateway --subnet-id <public-subnet-id> --allocation-id <allocation-id>."}`,
+            fix: `aws ec2 replace-route --route-table-id ${rtb} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${replacement ?? "<new-nat-gateway-id>"}`,
             hint: "awsx.ec2.Vpc natGateways, or aws.ec2.NatGateway in a public subnet and aws.ec2.Route to it",
             effect: "drops-request",
             hop: "workload",
@@ -555,7 +559,7 @@ function checkNatSubnet(hop: Hop, nat: Ec2NatGateway, dst: IpRange, result: Rang
     const natId = nat.NatGatewayId ?? "?";
     const natSubnet = nat.SubnetId;
     if (natSubnet === undefined) return;
-    const { table } = routeTableForSubnet(hop.docs, natSubnet, nat.VpcId ?? hop.vpcId);
+    const { table, explicit } = routeTableForSubnet(hop.docs, natSubnet, nat.VpcId ?? hop.vpcId);
     if (!table) {
         result.notes.push(`No route table for the NAT gateway's subnet ${natSubnet} in describe-route-tables.`);
     } else {
@@ -571,7 +575,7 @@ function checkNatSubnet(hop: Hop, nat: Ec2NatGateway, dst: IpRange, result: Rang
                 id: rtb,
                 direction: "outbound",
                 rule: lookup.found ? routeText(lookup.selected) : "(no route)",
-                reason: `NAT gateway ${natId} sits in ${natSubnet}, whose route table ${rtb} does not send ${dst.text} to an internet gateway (${now}): a public NAT gateway needs one to reach the internet.`,
+                reason: `NAT gateway ${natId} sits in ${natSubnet}, whose route table ${rtb}${explicit ? "" : " (the VPC's main table: the subnet has none of its own)"} does not send ${dst.text} to an internet gateway (${now}): a public NAT gateway needs one to reach the internet.`,
                 fix: `aws ec2 ${lookup.found ? "replace-route" : "create-route"} --route-table-id ${rtb} --destination-cidr-block 0.0.0.0/0 --gateway-id ${igw?.InternetGatewayId ?? "<igw-id>"}`,
                 hint: "put the NAT gateway in a public subnet (awsx.ec2.Vpc does), or aws.ec2.Route(..., { destinationCidrBlock: \"0.0.0.0/0\", gatewayId: <igw> })",
                 effect: "drops-request",
@@ -676,8 +680,8 @@ function checkGatewayEndpoint(hop: Hop, endpointId: string, prefixListId: string
             direction: "outbound",
             rule: "endpoint policy",
             reason: `Gateway endpoint ${endpointId} (${endpoint.ServiceName ?? "?"}, used by ${rtb}) has a custom policy: requests it does not allow get HTTP 403 from S3, which flow logs show as accepted traffic. Its statements are not evaluated here.`,
-            fix: `aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ${endpointId} --query 'VpcEndpoints[0].PolicyDocument' --output text   # to allow everything again: aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${endpointId} --reset-policy`,
-            hint: "the policy argument of aws.ec2.VpcEndpoint",
+            fix: `aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${endpointId} --reset-policy`,
+            hint: `read it first: aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ${endpointId} --query 'VpcEndpoints[0].PolicyDocument' --output text; in Pulumi, the policy argument of aws.ec2.VpcEndpoint (--reset-policy restores full access)`,
             effect: "may-deny",
             hop: "workload",
         });
