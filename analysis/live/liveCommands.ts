@@ -14,6 +14,7 @@ import { AddressSet } from "../ip";
 import { OutputFormat, render } from "../render";
 import { resolveLiveWindow } from "../timeWindow";
 import { explainAwsError } from "./awsErrors";
+import { checkConfiguration } from "../configCheck/configStep";
 import { Ec2Client, collectStatus, renderStatus } from "./flowLogStatus";
 import { LogsClient, QueryError } from "./insightsQueryRunner";
 import { INSIGHTS_USD_PER_GB, diagnoseLive, liveQueryString, resolveLiveTarget } from "./liveDiagnosis";
@@ -102,7 +103,8 @@ export async function runLiveDiagnose(
             onProgress: (p) =>
                 io.stderr(`query ${p.status}: ${p.recordsScanned} records scanned (${megabytes(p.bytesScanned)} MB), ${Math.round((Date.now() - started) / 1000)} s\n`),
         });
-        io.stdout(render(diagnosis, conversation.output));
+        const config = await checkConfiguration(values, diagnosis, conversation, io, now, target.region);
+        io.stdout(render(config ? { ...diagnosis, config } : diagnosis, conversation.output));
         const q = diagnosis.query;
         io.stderr(
             `Scanned ${q.recordsScanned} records (${megabytes(q.bytesScanned)} MB) of ${q.logGroupName} in ${q.region}, ${q.window.start} to ${q.window.end}; ` +
