@@ -20,6 +20,7 @@ import { readIpRangesFile } from "./ipRangesFile";
 // file or printing help stays fast and small.
 import type { LiveIo } from "./live/liveCommands";
 import { parseTime } from "./timeWindow";
+import { CONFIG_HELP, CONFIG_OPTIONS, checkConfiguration, configRequested, validateConfigFlags } from "./configCheck/configStep";
 
 export interface CliIo extends LiveIo {
     readonly stdout: (text: string) => void;
@@ -47,6 +48,7 @@ export const DIAGNOSE_OPTIONS = {
     "ip-ranges": { type: "string" },
     help: { type: "boolean", short: "h" },
     ...LIVE_OPTIONS,
+    ...CONFIG_OPTIONS,
 } as const;
 
 export const DIAGNOSE_HELP = `Usage: ${PROGRAM} --input <file> --src <ip|cidr> --dst <ip|cidr>[,...] [options]
@@ -87,9 +89,9 @@ Live, from CloudWatch Logs Insights (instead of --input):
   --ecs-task <arn|id>     Start from an ECS task (instead of --src): its IP, ENI and times come from
                           DescribeTasks; --dst from its stop reason ('dial tcp A.B.C.D:PORT'), else s3.
   --cluster <name|arn>    The task's cluster (default: the one in the task ARN, else 'default').
-  --eni <eni-id>          Query only this interface's log streams (the task's ENI with --ecs-task).
   Progress and the query's cost go to stderr. Ctrl-C stops the query.
 
+${CONFIG_HELP}
 Output:
   --output <format>       text, json or markdown. Default: text. Warnings go to stderr.
   -h, --help              Show this help.
@@ -99,6 +101,7 @@ Exit codes: 0 a diagnosis was made (any verdict), 2 bad usage or unreadable inpu
 
 Commands:
   ${PROGRAM} status --stack <name>   Is the flow log delivering? (see '${PROGRAM} status --help')
+  ${PROGRAM} snapshot --eni <id> --out <dir>   Save the ENI's EC2 configuration for --config-snapshot.
 
 Examples:
   ${PROGRAM} --input examples/s3-timeout.log --src 10.0.1.25 --dst 52.219.204.42
@@ -121,6 +124,7 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 export const COMMANDS: Record<string, Command> = {
     diagnose: runDiagnose,
     status: async (argv, io) => (await import("./live/liveCommands")).runStatus(argv, io, STATUS_HELP),
+    snapshot: async (argv, io) => (await import("./live/snapshotCommand")).runSnapshot(argv, io),
 };
 const DEFAULT_COMMAND = "diagnose";
 
@@ -154,6 +158,7 @@ async function runDiagnose(argv: string[], io: CliIo): Promise<number> {
         return EXIT_OK;
     }
     const now = (io.now ?? (() => new Date()))();
+    validateConfigFlags(values);
     const live = liveFlagsGiven(values);
     const inputs = (values.input as string[] | undefined) ?? [];
     if (live.source.length > 0 && inputs.length > 0) {
@@ -164,9 +169,16 @@ async function runDiagnose(argv: string[], io: CliIo): Promise<number> {
     if (live.source.length > 0) {
         return (await import("./live/liveCommands")).runLiveDiagnose(values, parseLiveConversationFlags(values), io, now);
     }
-    if (live.liveOnly.length > 0) {
+    // A live configuration check of records read from files needs a region, so --region is welcome then.
+    const liveOnly = live.liveOnly.filter(
+        (flag) => !(flag === "--region" && values["check-config"] === true) && !(flag === "--eni" && configRequested(values)),
+    );
+    if (values.eni !== undefined && !configRequested(values)) {
+        throw new UserInputError("--eni names the network interface for the configuration check: add --config-snapshot <dir> or --check-config.");
+    }
+    if (liveOnly.length > 0) {
         throw new UserInputError(
-            `${live.liveOnly.join(", ")} ${live.liveOnly.length > 1 ? "apply" : "applies"} to live queries (--stack, --outputs-file or --log-group); with --input, use --start and --end.`,
+            `${liveOnly.join(", ")} ${liveOnly.length > 1 ? "apply" : "applies"} to live queries (--stack, --outputs-file or --log-group); with --input, use --start and --end.`,
         );
     }
     const args = toDiagnoseArgs(await withS3RangesFromFile(values), now);
@@ -190,7 +202,8 @@ async function runDiagnose(argv: string[], io: CliIo): Promise<number> {
     const diagnosis = diagnose(conversation.evidence(), { trafficType: args.trafficType, warnings });
     // Warnings about the evidence itself (a --traffic-type the records contradict) arise only now.
     for (const message of diagnosis.warnings.slice(warnings.length)) io.stderr(`warning: ${message}\n`);
-    io.stdout(render(diagnosis, args.output));
+    const config = await checkConfiguration(values, diagnosis, args.query, io, now);
+    io.stdout(render(config ? { ...diagnosis, config } : diagnosis, args.output));
     return EXIT_OK;
 }
 

@@ -2,11 +2,15 @@
  * Diagnosis to text (for people at a terminal), JSON (for scripts) and Markdown (for a ticket).
  */
 import { Diagnosis, InterfaceSummary, TimelineEntry, serviceText } from "./classify";
+import { ConfigReport, configurationLines } from "./configCheck/report";
+
+/** A diagnosis, and the configuration check when one was asked for (`config` in the JSON). */
+type Rendered = Diagnosis & { readonly config?: ConfigReport };
 
 export const OUTPUT_FORMATS = ["text", "json", "markdown"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-export function render(diagnosis: Diagnosis, output: OutputFormat): string {
+export function render(diagnosis: Rendered, output: OutputFormat): string {
     switch (output) {
         case "json":
             return renderJson(diagnosis);
@@ -17,7 +21,7 @@ export function render(diagnosis: Diagnosis, output: OutputFormat): string {
     }
 }
 
-export function renderJson(diagnosis: Diagnosis): string {
+export function renderJson(diagnosis: Rendered): string {
     return JSON.stringify(diagnosis, null, 2) + "\n";
 }
 
@@ -73,7 +77,7 @@ function table(d: Diagnosis): string[][] {
     ]);
 }
 
-export function renderText(d: Diagnosis): string {
+export function renderText(d: Rendered): string {
     const out: string[] = [];
     out.push(`Verdict: ${d.verdict} (confidence: ${d.confidence})`);
     out.push(d.summary);
@@ -94,6 +98,7 @@ export function renderText(d: Diagnosis): string {
         out.push("");
         out.push(...chart);
     }
+    if (d.config) out.push("", ...configurationLines(d.config, false));
     out.push("");
     out.push("Next steps:");
     d.nextSteps.forEach((s, n) => {
@@ -103,7 +108,7 @@ export function renderText(d: Diagnosis): string {
     return out.join("\n") + "\n";
 }
 
-export function renderMarkdown(d: Diagnosis): string {
+export function renderMarkdown(d: Rendered): string {
     const out: string[] = [];
     out.push(`### VPC flow diagnosis: \`${d.verdict}\` (confidence: ${d.confidence})`);
     out.push("");
@@ -135,6 +140,7 @@ export function renderMarkdown(d: Diagnosis): string {
         out.push("```");
         out.push("");
     }
+    if (d.config) out.push(...configurationLines(d.config, true), "");
     out.push("**Next steps**");
     out.push("");
     d.nextSteps.forEach((s, n) => {

@@ -246,8 +246,8 @@ export class FlowLogLab extends pulumi.ComponentResource {
         this.s3Cidrs = s3PrefixList.entries.apply((entries) => entries.map((e) => e.cidr));
         const stack = pulumi.getStack();
         this.diagnoseCommand = pulumi
-            .all([this.generatorPrivateIp, this.s3Cidrs])
-            .apply(([ip, cidrs]) => labDiagnoseCommand(stack, ip, cidrs));
+            .all([this.generatorPrivateIp, this.s3Cidrs, this.generatorEniId])
+            .apply(([ip, cidrs, eni]) => labDiagnoseCommand(stack, ip, cidrs, eni));
 
         this.registerOutputs({
             vpcId: this.vpcId,

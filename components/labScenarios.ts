@@ -248,9 +248,11 @@ export function labUserData(region: string, dnsSuffix: string, scenario: LabScen
 /**
  * The command that should print the scenario's verdict once the records have arrived: the
  * generator's address as `--src`, every S3 range of the region as `--dst` (sorted, so the output
- * does not change when AWS lists the prefix list in another order), HTTPS, last 30 minutes.
+ * does not change when AWS lists the prefix list in another order), HTTPS, last 30 minutes. With
+ * the generator's ENI it also checks that ENI's configuration (`--check-config`), so the output
+ * names the component the scenario broke (README, lab section).
  */
-export function labDiagnoseCommand(stack: string, generatorIp: string, s3Cidrs: readonly string[]): string {
+export function labDiagnoseCommand(stack: string, generatorIp: string, s3Cidrs: readonly string[], generatorEniId?: string): string {
     if (!/^[\w.-]+$/.test(stack)) throw new Error(`Unexpected stack name ${quote(stack)}`);
     if (!isIpv4(generatorIp)) throw new Error(`Unexpected generator IP ${quote(generatorIp)}`);
     if (s3Cidrs.length === 0) throw new Error("The S3 managed prefix list has no entries");
@@ -261,7 +263,9 @@ export function labDiagnoseCommand(stack: string, generatorIp: string, s3Cidrs: 
         }
     }
     const dst = [...new Set(s3Cidrs)].sort((a, b) => ipv4Number(a) - ipv4Number(b) || a.localeCompare(b)).join(",");
-    return `npx vpc-flow-diagnose --stack ${stack} --src ${generatorIp} --dst ${dst} --port 443 --since 30m`;
+    if (generatorEniId !== undefined && !/^eni-[0-9a-z-]+$/.test(generatorEniId)) throw new Error(`Unexpected generator ENI ${quote(generatorEniId)}`);
+    const configCheck = generatorEniId === undefined ? "" : ` --eni ${generatorEniId} --check-config`;
+    return `npx vpc-flow-diagnose --stack ${stack} --src ${generatorIp} --dst ${dst} --port 443 --since 30m${configCheck}`;
 }
 
 function isIpv4(value: string): boolean {

@@ -258,7 +258,7 @@ describe("FlowLogLab component", () => {
                     ip: c.ip,
                     eni: `eni-${n}-generator`,
                     cidrs: [...LAB_MOCK.s3Cidrs],
-                    command: `npx vpc-flow-diagnose --stack dev --src ${c.ip} --dst ${S3_DST} --port 443 --since 30m`,
+                    command: `npx vpc-flow-diagnose --stack dev --src ${c.ip} --dst ${S3_DST} --port 443 --since 30m --eni eni-${n}-generator --check-config`,
                 });
             });
         });

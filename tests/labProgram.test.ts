@@ -62,7 +62,7 @@ describe("the Pulumi program with the reproduction lab (config key lab)", () => 
                 labExpectedVerdict: c.verdict,
                 labGeneratorPrivateIp: c.ip,
                 labGeneratorEniId: "eni-lab-generator",
-                labDiagnoseCommand: `npx vpc-flow-diagnose --stack dev --src ${c.ip} --dst ${S3_DST} --port 443 --since 30m`,
+                labDiagnoseCommand: `npx vpc-flow-diagnose --stack dev --src ${c.ip} --dst ${S3_DST} --port 443 --since 30m --eni eni-lab-generator --check-config`,
             });
         });
     }

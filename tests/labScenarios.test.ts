@@ -209,12 +209,19 @@ describe("lab scenarios (pure)", () => {
             );
         });
 
+        it("with the generator's ENI, also checks that ENI's configuration so the culprit is named", () => {
+            expect(labDiagnoseCommand("lab", "10.42.0.10", ["3.5.140.0/22"], "eni-0e2f4a6b8c0d2e4f6")).to.equal(
+                "npx vpc-flow-diagnose --stack lab --src 10.42.0.10 --dst 3.5.140.0/22 --port 443 --since 30m --eni eni-0e2f4a6b8c0d2e4f6 --check-config",
+            );
+        });
+
         const bad: [string, () => string, string][] = [
             ["an empty prefix list", () => labDiagnoseCommand("lab", "10.42.0.10", []), "The S3 managed prefix list has no entries"],
             ["a generator IP that is not one", () => labDiagnoseCommand("lab", "10.42.0", ["3.5.140.0/22"]), "Unexpected generator IP '10.42.0'"],
             ["a CIDR without its length", () => labDiagnoseCommand("lab", "10.42.0.10", ["3.5.140.0"]), "Unexpected S3 CIDR '3.5.140.0'"],
             ["a CIDR longer than /32", () => labDiagnoseCommand("lab", "10.42.0.10", ["3.5.140.0/33"]), "Unexpected S3 CIDR '3.5.140.0/33'"],
             ["a stack name with a space", () => labDiagnoseCommand("my lab", "10.42.0.10", ["3.5.140.0/22"]), "Unexpected stack name 'my lab'"],
+            ["an ENI id that is not one", () => labDiagnoseCommand("lab", "10.42.0.10", ["3.5.140.0/22"], "i-0abc; rm -rf /"), "Unexpected generator ENI 'i-0abc; rm -rf /'"],
         ];
         for (const [label, fn, message] of bad) {
             it(`refuses ${label}`, () => {

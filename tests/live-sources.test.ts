@@ -5,7 +5,7 @@ import * as path from "path";
 import { userErrorOf, userErrorOfAsync } from "./helpers/userErrors";
 import { parseStackOutputs, readOutputsFile, readStackOutputs } from "../analysis/live/stackSource";
 import { resolveLiveWindow, undeliveredFrom } from "../analysis/timeWindow";
-import { CLI_IAM_ACTIONS, explainAwsError } from "../analysis/live/awsErrors";
+import { CLI_POLICY_ACTIONS, explainAwsError } from "../analysis/live/awsErrors";
 
 const NOW = new Date("2026-11-26T15:00:00Z");
 const OUTPUTS = {
@@ -170,7 +170,7 @@ describe("live sources: stack outputs, time window, AWS errors", () => {
             const policy = blocks.filter((b) => b.includes('"Sid": "VpcFlowDiagnoseCli"'));
             expect(policy, "README has the CLI's IAM policy once").to.have.length(1);
             const actions = (JSON.parse(policy[0]).Statement as { Action: string[] }[]).flatMap((s) => s.Action);
-            expect(actions).to.deep.equal([...CLI_IAM_ACTIONS]);
+            expect(actions).to.deep.equal([...CLI_POLICY_ACTIONS]);
         });
     });
 });

@@ -3,7 +3,9 @@
  * error-handling guide advises; anything unrecognised keeps AWS's own message.
  */
 
-/** What the person running the CLI needs; the README lists the same policy. */
+import { CONFIG_CHECK_IAM_ACTIONS } from "../configCheck/ec2Documents";
+
+/** What the person running the CLI needs for the diagnosis and status; the README lists the same policy. */
 export const CLI_IAM_ACTIONS: readonly string[] = [
     "logs:StartQuery",
     "logs:GetQueryResults",
@@ -15,6 +17,12 @@ export const CLI_IAM_ACTIONS: readonly string[] = [
     "ec2:DescribeManagedPrefixLists",
     "ec2:GetManagedPrefixListEntries",
 ];
+
+/**
+ * Every action the CLI's IAM policy in the README grants: the diagnosis and status calls, then the
+ * configuration check's read-only EC2 calls (which name themselves when denied), each once.
+ */
+export const CLI_POLICY_ACTIONS: readonly string[] = [...new Set([...CLI_IAM_ACTIONS, ...CONFIG_CHECK_IAM_ACTIONS])];
 
 export interface AwsErrorContext {
     readonly logGroupName?: string;

@@ -22,6 +22,7 @@ import { InputSources, Sourced, ecsTaskReport, linkRecordsToTask, renderTaskSect
 import { DEFAULT_CLUSTER, EcsClient, EcsLookupError, describeEcsTask } from "./ecsTasks";
 import { PrefixListError, s3PrefixListRanges } from "./s3PrefixList";
 import { explainAwsError } from "./awsErrors";
+import { checkConfiguration } from "../configCheck/configStep";
 import { Ec2Client, collectStatus, renderStatus } from "./flowLogStatus";
 import { LogsClient, QueryError } from "./insightsQueryRunner";
 import { INSIGHTS_USD_PER_GB, diagnoseLive, resolveLiveTarget } from "./liveDiagnosis";
@@ -189,9 +190,12 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         );
         const link = task && target.format.fields.includes("ecs-task-id") ? linkRecordsToTask(rows, task.taskId) : undefined;
         const ecsTask = task ? ecsTaskReport(task, reasons, link) : undefined;
+        // The interface to check is the one named or the task's; otherwise the records' own.
+        const config = await checkConfiguration({ ...values, eni: eniId }, diagnosis, conversation, io, now, target.region);
         const full = {
             ...diagnosis,
             nextSteps: task ? [...taskNextSteps(reasons, target.region), ...diagnosis.nextSteps] : diagnosis.nextSteps,
+            ...(config ? { config } : {}),
             ...(ecsTask ? { ecsTask } : {}),
             sources,
         };

@@ -1,0 +1,125 @@
+/**
+ * The configuration check as a step of `vpc-flow-diagnose`: its flags, which ENI to check, where
+ * the documents come from (a snapshot folder, or EC2 when asked with --check-config), and the
+ * `config` object that joins the diagnosis. A check that cannot run (AccessDenied, an ENI that is
+ * gone) never stops the diagnosis: it says why on stderr and in `config`, as `not-checked`.
+ */
+import { Diagnosis } from "../classify";
+import { UserInputError, quote } from "../errors";
+import { AddressSet } from "../ip";
+import { ParsedValues } from "../cliOptions";
+import { CONFIG_CHECK_IAM_ACTIONS } from "./ec2Documents";
+import { ConfigCheckError, evaluateConfiguration, isNetworkInterfaceId } from "./evaluate";
+import { ConfigReport, checkedReport, notCheckedReport } from "./report";
+import { readSnapshot } from "./snapshotFiles";
+import type { Ec2ConfigClient } from "../live/ec2ConfigCollector";
+
+/** The diagnose flags of the configuration check (kept apart so other flags can grow beside them). */
+export const CONFIG_OPTIONS = {
+    "config-snapshot": { type: "string" },
+    "check-config": { type: "boolean" },
+    eni: { type: "string" },
+} as const;
+
+export const CONFIG_HELP = `Configuration check (names the route table, security group or network ACL at fault):
+  --config-snapshot <dir> Check the EC2 configuration saved in <dir> ('${"vpc-flow-diagnose"} snapshot').
+  --check-config          Check it live with EC2 Describe* calls (needs ec2:Describe* permissions).
+  --eni <eni-id>          The interface to check (default: the source's ENI in the records); live,
+                          it also limits the query to that interface's log streams.
+`;
+
+export interface ConfigIo {
+    readonly stderr: (text: string) => void;
+    readonly env?: NodeJS.ProcessEnv;
+    readonly ec2Client?: (region: string) => Ec2ConfigClient;
+}
+
+export interface ConfigConversation {
+    readonly dst: AddressSet;
+    readonly port: number;
+    readonly protocol: number;
+}
+
+export function configRequested(values: ParsedValues): boolean {
+    return values["config-snapshot"] !== undefined || values["check-config"] === true;
+}
+
+/** Checks the flags before anything is read, so a typo stops the run at once (exit 2). */
+export function validateConfigFlags(values: ParsedValues): void {
+    const eni = values.eni as string | undefined;
+    if (eni !== undefined && !isNetworkInterfaceId(eni)) {
+        throw new UserInputError(`Invalid --eni ${quote(eni)}. Allowed: a network interface id, eni- and 8 or 17 hex digits, e.g. eni-0a1b2c3d4e5f60718.`);
+    }
+    if (values["config-snapshot"] !== undefined && values["check-config"] === true) {
+        throw new UserInputError("Give --config-snapshot <dir> (a saved configuration) or --check-config (read it from EC2 now), not both.");
+    }
+}
+
+/** The ENI the records show for the workload, when there is exactly one. */
+function eniFromRecords(diagnosis: Diagnosis): { id?: string; several: string[] } {
+    const ids = diagnosis.interfaces.filter((i) => i.side === "source" && isNetworkInterfaceId(i.interfaceId)).map((i) => i.interfaceId);
+    return ids.length === 1 ? { id: ids[0], several: [] } : { several: ids };
+}
+
+export async function checkConfiguration(
+    values: ParsedValues,
+    diagnosis: Diagnosis,
+    conversation: ConfigConversation,
+    io: ConfigIo,
+    now: Date,
+    liveRegion?: string,
+): Promise<ConfigReport | undefined> {
+    if (!configRequested(values)) return undefined;
+    const named = values.eni as string | undefined;
+    const snapshotDir = values["config-snapshot"] as string | undefined;
+    const warn = (report: ConfigReport) => {
+        io.stderr(`warning: configuration not checked: ${report.agreementReason}\n`);
+        return report;
+    };
+    if (snapshotDir !== undefined) {
+        const snapshot = await readSnapshot(snapshotDir);
+        const fromRecords = eniFromRecords(diagnosis);
+        const eniId = named ?? snapshot.info.NetworkInterfaceId ?? (snapshot.documents.networkInterfaces.length > 1 ? fromRecords.id : undefined);
+        const notes = snapshot.missing.map((f) => `The snapshot has no ${f}: that part of the path was not checked.`);
+        try {
+            const evaluation = evaluateConfiguration(snapshot.documents, eniId, conversation);
+            return checkedReport(evaluation, diagnosis.verdict, "snapshot", snapshot.info.TakenAt ?? null, notes);
+        } catch (err) {
+            if (err instanceof ConfigCheckError) return warn(notCheckedReport(`In --config-snapshot ${snapshotDir}: ${err.message}.`, "snapshot", eniId ?? null));
+            throw err;
+        }
+    }
+    const fromRecords = eniFromRecords(diagnosis);
+    const eniId = named ?? fromRecords.id;
+    if (eniId === undefined) {
+        const why =
+            fromRecords.several.length > 1
+                ? `the records show several workload ENIs (${fromRecords.several.join(", ")}): name one with --eni.`
+                : "no ENI to check: the records show none (the interface-id field); name it with --eni.";
+        return warn(notCheckedReport(why.charAt(0).toUpperCase() + why.slice(1), "live", null));
+    }
+    const env = io.env ?? process.env;
+    const region = liveRegion ?? (values.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (!region) {
+        throw new UserInputError("--check-config needs a region: pass --region, or set AWS_REGION.");
+    }
+    const { collectEc2Documents, Ec2CollectionError, isAccessDenied } = await import("../live/ec2ConfigCollector");
+    // Loaded here, not at the top: reading a snapshot or a file needs no AWS SDK.
+    const ec2 = io.ec2Client ? io.ec2Client(region) : new (await import("@aws-sdk/client-ec2")).EC2Client({ region });
+    const checkedAt = now.toISOString().replace(".000Z", "Z");
+    try {
+        const documents = await collectEc2Documents(ec2, eniId);
+        return checkedReport(evaluateConfiguration(documents, eniId, conversation), diagnosis.verdict, "live", checkedAt);
+    } catch (err) {
+        if (err instanceof Ec2CollectionError) {
+            const reason = isAccessDenied(err.cause)
+                ? `AWS denied ${err.action} in ${region} (${(err.cause as Error).message}). The configuration check needs ${CONFIG_CHECK_IAM_ACTIONS.join(", ")}; the verdict above is the flow logs' alone.`
+                : (err.cause as { name?: string }).name === "InvalidNetworkInterfaceID.NotFound"
+                  ? `${eniId} does not exist in ${region} (a stopped task's ENI is deleted): check a snapshot taken while it existed, with --config-snapshot.`
+                  : `${err.message}; the verdict above is the flow logs' alone.`;
+            return warn(notCheckedReport(reason, "live", eniId, checkedAt));
+        }
+        if (err instanceof ConfigCheckError) return warn(notCheckedReport(`${err.message}.`, "live", eniId, checkedAt));
+        throw err;
+    }
+}

@@ -1,0 +1,230 @@
+import { expect } from "chai";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { mockClient } from "aws-sdk-client-mock";
+import {
+    DescribeInternetGatewaysCommand,
+    DescribeManagedPrefixListsCommand,
+    DescribeNatGatewaysCommand,
+    DescribeNetworkAclsCommand,
+    DescribeNetworkInterfacesCommand,
+    DescribeRouteTablesCommand,
+    DescribeSecurityGroupsCommand,
+    DescribeVpcEndpointsCommand,
+    EC2Client,
+    GetManagedPrefixListEntriesCommand,
+} from "@aws-sdk/client-ec2";
+import { main } from "../analysis/cli";
+import { Ec2Documents } from "../analysis/configCheck/ec2Documents";
+import { readSnapshot } from "../analysis/configCheck/snapshotFiles";
+import { collectEc2Documents } from "../analysis/live/ec2ConfigCollector";
+import { readFixture } from "./helpers/configFixtures";
+
+const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
+const ec2Mock = mockClient(EC2Client);
+const ec2 = new EC2Client({ region: "ap-northeast-2", credentials });
+const LAB_ENI = "eni-0e2f4a6b8c0d2e4f6";
+const LAB_VPC = "vpc-0e1f2a3b4c5d6e7f8";
+const S3_PL = "pl-78a54011";
+
+/** Answers every describe call from a snapshot fixture, the way EC2 would (the SDK's output has the CLI's keys). */
+function answerFrom(docs: Ec2Documents): void {
+    ec2Mock.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: docs.networkInterfaces as never });
+    ec2Mock.on(DescribeRouteTablesCommand).resolves({ RouteTables: docs.routeTables as never });
+    ec2Mock.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: docs.securityGroups as never });
+    ec2Mock.on(DescribeNetworkAclsCommand).resolves({ NetworkAcls: docs.networkAcls as never });
+    ec2Mock.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: docs.vpcEndpoints as never });
+    ec2Mock.on(DescribeNatGatewaysCommand).resolves({ NatGateways: docs.natGateways as never });
+    ec2Mock.on(DescribeInternetGatewaysCommand).resolves({ InternetGateways: docs.internetGateways as never });
+    ec2Mock.on(DescribeManagedPrefixListsCommand).resolves({ PrefixLists: docs.prefixLists as never });
+    ec2Mock.on(GetManagedPrefixListEntriesCommand).resolves({ Entries: docs.prefixListEntries[S3_PL] as never });
+}
+
+const inputOf = (command: Parameters<typeof ec2Mock.commandCalls>[0]) => ec2Mock.commandCalls(command).map((c) => c.args[0].input);
+
+describe("configuration check: the EC2 collector", () => {
+    beforeEach(() => ec2Mock.reset());
+
+    it("makes one filtered call per kind and returns what they describe", async () => {
+        const { documents } = await readFixture("lab/healthy");
+        answerFrom(documents);
+        const collected = await collectEc2Documents(ec2, LAB_ENI);
+        expect(collected).to.deep.equal(documents);
+        const vpc = [{ Name: "vpc-id", Values: [LAB_VPC] }];
+        expect([
+            inputOf(DescribeNetworkInterfacesCommand),
+            inputOf(DescribeRouteTablesCommand),
+            inputOf(DescribeSecurityGroupsCommand),
+            inputOf(DescribeNetworkAclsCommand),
+            inputOf(DescribeVpcEndpointsCommand),
+            inputOf(DescribeNatGatewaysCommand),
+            inputOf(DescribeInternetGatewaysCommand),
+            inputOf(DescribeManagedPrefixListsCommand),
+            inputOf(GetManagedPrefixListEntriesCommand),
+        ]).to.deep.equal([
+            [{ NetworkInterfaceIds: [LAB_ENI], NextToken: undefined }],
+            [{ Filters: vpc, NextToken: undefined }],
+            [{ GroupIds: ["sg-0f7a9b1c3d5e7f9a1"], NextToken: undefined }],
+            [{ Filters: vpc, NextToken: undefined }],
+            [{ Filters: vpc, NextToken: undefined }],
+            [{ Filter: vpc, NextToken: undefined }],
+            [{ InternetGatewayIds: ["igw-0c0d2e4f6a8b0c2d4"], NextToken: undefined }],
+            [{ PrefixListIds: [S3_PL], NextToken: undefined }],
+            [{ PrefixListId: S3_PL, MaxResults: 100, NextToken: undefined }],
+        ]);
+        expect(ec2Mock.calls()).to.have.length(9);
+    });
+
+    it("follows NextToken until the last page", async () => {
+        const { documents } = await readFixture("lab/healthy");
+        answerFrom(documents);
+        const [a, b, c] = documents.routeTables;
+        ec2Mock.on(DescribeRouteTablesCommand).resolvesOnce({ RouteTables: [a] as never, NextToken: "page-2" }).resolvesOnce({ RouteTables: [b] as never, NextToken: "page-3" }).resolves({ RouteTables: [c] as never });
+        const entries = documents.prefixListEntries[S3_PL];
+        ec2Mock
+            .on(GetManagedPrefixListEntriesCommand)
+            .resolvesOnce({ Entries: entries.slice(0, 5) as never, NextToken: "more" })
+            .resolves({ Entries: entries.slice(5) as never });
+        const collected = await collectEc2Documents(ec2, LAB_ENI);
+        expect(collected.routeTables).to.deep.equal(documents.routeTables);
+        expect(collected.prefixListEntries[S3_PL]).to.deep.equal(entries);
+        expect(inputOf(DescribeRouteTablesCommand).map((i) => (i as { NextToken?: string }).NextToken)).to.deep.equal([undefined, "page-2", "page-3"]);
+        expect(inputOf(GetManagedPrefixListEntriesCommand).map((i) => (i as { NextToken?: string }).NextToken)).to.deep.equal([undefined, "more"]);
+    });
+
+    it("asks for the VPC's attached internet gateways when no route names one, and skips prefix lists nobody uses", async () => {
+        const { documents } = await readFixture("engine/nat-subnet-without-igw-route");
+        answerFrom(documents);
+        await collectEc2Documents(ec2, "eni-0a1b2c3d4e5f60718");
+        expect(inputOf(DescribeInternetGatewaysCommand)).to.deep.equal([{ Filters: [{ Name: "attachment.vpc-id", Values: ["vpc-0a1b2c3d4e5f60789"] }], NextToken: undefined }]);
+        expect([inputOf(DescribeManagedPrefixListsCommand), inputOf(GetManagedPrefixListEntriesCommand)]).to.deep.equal([[], []]);
+    });
+
+    it("names the IAM action of the call that was denied", async () => {
+        const { documents } = await readFixture("lab/healthy");
+        answerFrom(documents);
+        ec2Mock.on(DescribeNetworkAclsCommand).rejects(Object.assign(new Error("You are not authorized to perform this operation."), { name: "UnauthorizedOperation" }));
+        let error: Error | undefined;
+        await collectEc2Documents(ec2, LAB_ENI).catch((e: Error) => (error = e));
+        expect([error?.message, (error as { action?: string }).action]).to.deep.equal([
+            "ec2:DescribeNetworkAcls failed: UnauthorizedOperation: You are not authorized to perform this operation.",
+            "ec2:DescribeNetworkAcls",
+        ]);
+    });
+});
+
+describe("configuration check: live, through the CLI", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vpc-flow-live-config-"));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    beforeEach(() => ec2Mock.reset());
+
+    async function run(...argv: string[]) {
+        let stdout = "";
+        let stderr = "";
+        const regions: string[] = [];
+        const code = await main(argv, {
+            stdout: (t) => (stdout += t),
+            stderr: (t) => (stderr += t),
+            now: () => new Date("2026-11-26T15:00:00Z"),
+            env: {},
+            ec2Client: (region) => {
+                regions.push(region);
+                return new EC2Client({ region, credentials });
+            },
+        });
+        return { code, stdout, stderr, regions };
+    }
+
+    const EXAMPLE = join(__dirname, "..", "..", "examples", "s3-timeout.log");
+
+    it("--check-config reads EC2 for the records' ENI and agrees with the routing verdict", async () => {
+        const { documents } = await readFixture("engine/private-no-route");
+        answerFrom(documents);
+        const r = await run("--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--check-config", "--region", "ap-northeast-2", "--output", "json");
+        expect([r.code, r.stderr, r.regions]).to.deep.equal([0, "", ["ap-northeast-2"]]);
+        const config = JSON.parse(r.stdout).config;
+        expect([config.checked, config.source, config.checkedAt, config.eniId, config.verdict, config.agreement, config.culprits[0].id]).to.deep.equal([
+            true,
+            "live",
+            "2026-11-26T15:00:00Z",
+            "eni-0a1b2c3d4e5f60718",
+            "routing",
+            "agree",
+            "rtb-0aa11bb22cc33dd44",
+        ]);
+        expect(inputOf(DescribeNetworkInterfacesCommand)).to.deep.equal([{ NetworkInterfaceIds: ["eni-0a1b2c3d4e5f60718"], NextToken: undefined }]);
+    });
+
+    it("AccessDenied: names the action, falls back to the flow-log verdict with not-checked, exit 0", async () => {
+        const { documents } = await readFixture("engine/private-no-route");
+        answerFrom(documents);
+        ec2Mock.on(DescribeRouteTablesCommand).rejects(Object.assign(new Error("You are not authorized to perform this operation."), { name: "UnauthorizedOperation" }));
+        const r = await run("--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--check-config", "--region", "ap-northeast-2", "--output", "json");
+        const reason =
+            "AWS denied ec2:DescribeRouteTables in ap-northeast-2 (You are not authorized to perform this operation.). The configuration check needs " +
+            "ec2:DescribeNetworkInterfaces, ec2:DescribeRouteTables, ec2:DescribeSecurityGroups, ec2:DescribeNetworkAcls, ec2:DescribeVpcEndpoints, ec2:DescribeNatGateways, " +
+            "ec2:DescribeInternetGateways, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries; the verdict above is the flow logs' alone.";
+        expect([r.code, r.stderr]).to.deep.equal([0, `warning: configuration not checked: ${reason}\n`]);
+        const out = JSON.parse(r.stdout);
+        expect([out.verdict, out.config.checked, out.config.agreement, out.config.agreementReason]).to.deep.equal(["routing", false, "not-checked", reason]);
+    });
+
+    it("an ENI that no longer exists: says to use a snapshot", async () => {
+        ec2Mock.on(DescribeNetworkInterfacesCommand).rejects(Object.assign(new Error("The networkInterface ID 'eni-0a1b2c3d4e5f60718' does not exist"), { name: "InvalidNetworkInterfaceID.NotFound" }));
+        const r = await run("--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--check-config", "--region", "ap-northeast-2");
+        expect([r.code, r.stderr]).to.deep.equal([
+            0,
+            "warning: configuration not checked: eni-0a1b2c3d4e5f60718 does not exist in ap-northeast-2 (a stopped task's ENI is deleted): check a snapshot taken while it existed, with --config-snapshot.\n",
+        ]);
+    });
+
+    it("snapshot writes the files --config-snapshot reads, with the same findings", async () => {
+        const { documents } = await readFixture("lab/nacl-return-deny");
+        answerFrom(documents);
+        const out = join(dir, "snap");
+        const r = await run("snapshot", "--eni", LAB_ENI, "--out", out, "--region", "ap-northeast-2");
+        expect([r.code, r.stdout, r.stderr]).to.deep.equal([0, "", `Wrote 10 files to ${out}: the configuration of ${LAB_ENI}'s path in ap-northeast-2 at 2026-11-26T15:00:00Z.\n`]);
+        expect(readdirSync(out).sort()).to.deep.equal([
+            "describe-internet-gateways.json",
+            "describe-managed-prefix-lists.json",
+            "describe-nat-gateways.json",
+            "describe-network-acls.json",
+            "describe-network-interfaces.json",
+            "describe-route-tables.json",
+            "describe-security-groups.json",
+            "describe-vpc-endpoints.json",
+            `get-managed-prefix-list-entries-${S3_PL}.json`,
+            "snapshot-info.json",
+        ]);
+        const back = await readSnapshot(out);
+        expect([back.documents, back.info, back.missing]).to.deep.equal([
+            documents,
+            { NetworkInterfaceId: LAB_ENI, Region: "ap-northeast-2", TakenAt: "2026-11-26T15:00:00Z" },
+            [],
+        ]);
+    });
+
+    it("snapshot: AccessDenied names the action and the policy, exit 1", async () => {
+        ec2Mock.on(DescribeNetworkInterfacesCommand).rejects(Object.assign(new Error("You are not authorized to perform this operation."), { name: "UnauthorizedOperation" }));
+        const r = await run("snapshot", "--eni", LAB_ENI, "--out", join(dir, "denied"), "--region", "ap-northeast-2");
+        expect([r.code, r.stderr]).to.deep.equal([
+            1,
+            "AWS denied ec2:DescribeNetworkInterfaces in ap-northeast-2: You are not authorized to perform this operation.\n" +
+                "The snapshot needs these IAM actions: ec2:DescribeNetworkInterfaces, ec2:DescribeRouteTables, ec2:DescribeSecurityGroups, ec2:DescribeNetworkAcls, ec2:DescribeVpcEndpoints, ec2:DescribeNatGateways, ec2:DescribeInternetGateways, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see the README for a policy).\n",
+        ]);
+    });
+
+    const bad: Array<[string, string[], string]> = [
+        ["no --eni", ["--out", "x", "--region", "ap-northeast-2"], "Missing --eni: the workload's network interface, e.g. --eni eni-0a1b2c3d4e5f60718."],
+        ["a bad --eni", ["--eni", "i-0abc", "--out", "x", "--region", "ap-northeast-2"], "Invalid --eni 'i-0abc'. Allowed: a network interface id, eni- and 8 or 17 hex digits, e.g. eni-0a1b2c3d4e5f60718."],
+        ["no --out", ["--eni", LAB_ENI, "--region", "ap-northeast-2"], "Missing --out: the folder to write the snapshot to, e.g. --out ./snapshot."],
+        ["no region", ["--eni", LAB_ENI, "--out", "x"], "No AWS region: pass --region or set AWS_REGION."],
+    ];
+    for (const [what, argv, message] of bad) {
+        it(`snapshot refuses ${what} with exit 2`, async () => {
+            const r = await run("snapshot", ...argv);
+            expect([r.code, r.stdout, r.stderr, ec2Mock.calls().length]).to.deep.equal([2, "", message + "\n", 0]);
+        });
+    }
+});
