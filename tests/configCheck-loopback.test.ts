@@ -3,36 +3,21 @@
  * configuration check's requests and the SDK's reading of EC2's XML answers fit together.
  */
 import { expect } from "chai";
-import { execFile } from "child_process";
+import { CliRun, runCliProcess } from "./helpers/cliProcess";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { FakeEc2, startFakeEc2 } from "./helpers/fakeEc2";
 import { fixtureDir } from "./helpers/configFixtures";
 
-const BIN = path.join(__dirname, "..", "..", "bin", "vpc-flow-diagnose.js");
 const LAB = fixtureDir("lab/nacl-return-deny");
 const ENI = "eni-0e2f4a6b8c0d2e4f6";
 
 const doc = (file: string) => JSON.parse(readFileSync(path.join(LAB, file), "utf8"));
 
-function runCli(argv: string[], endpoint: string): Promise<{ code: number; stdout: string; stderr: string }> {
-    const env: NodeJS.ProcessEnv = {
-        PATH: process.env.PATH,
-        AWS_ENDPOINT_URL_EC2: endpoint,
-        AWS_ACCESS_KEY_ID: "AKIATEST",
-        AWS_SECRET_ACCESS_KEY: "test",
-        AWS_CONFIG_FILE: "/dev/null",
-        AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-        AWS_EC2_METADATA_DISABLED: "true",
-        // The SDK warns about Node versions on stderr; the tests compare stderr exactly.
-        NODE_NO_WARNINGS: "1",
-    };
-    return new Promise((resolve) => {
-        execFile(process.execPath, [BIN, ...argv], { env, timeout: 30000 }, (error, stdout, stderr) => {
-            resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-        });
-    });
+function runCli(argv: string[], endpoint: string): Promise<CliRun> {
+    // The SDK warns about Node versions on stderr; the tests compare stderr exactly.
+    return runCliProcess(argv, { AWS_ENDPOINT_URL_EC2: endpoint, NODE_NO_WARNINGS: "1" });
 }
 
 describe("vpc-flow-diagnose --check-config against a loopback EC2 endpoint", () => {

@@ -5,14 +5,13 @@
  * (DescribeTasks, the prefix-list calls, StartQuery's group, window and ENI stream filter).
  */
 import { expect } from "chai";
-import { execFile } from "child_process";
+import { CliRun, runCliProcess } from "./helpers/cliProcess";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { FakeCloudWatchLogs, startFakeCloudWatchLogs } from "./helpers/fakeCloudWatchLogs";
 import { TASK_ENI, TASK_ID, stoppedTaskWire } from "./helpers/ecsFixtures";
 
-const BIN = path.join(__dirname, "..", "..", "bin", "vpc-flow-diagnose.js");
 const GROUP = "/vpc-flow-logs/dev";
 
 /** A `pulumi` that prints this stack's outputs, as 'pulumi stack output --json' would. */
@@ -24,24 +23,10 @@ function fakePulumiDir(): string {
     return dir;
 }
 
-function runCli(argv: string[], endpoint: string, pulumiDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
-    // Only fake credentials and the endpoints: nothing from the developer's own AWS setup leaks in.
-    const env: NodeJS.ProcessEnv = {
-        PATH: `${pulumiDir}${path.delimiter}${process.env.PATH}`,
-        AWS_ENDPOINT_URL_ECS: endpoint,
-        AWS_ENDPOINT_URL_EC2: endpoint,
-        AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: endpoint,
-        AWS_ACCESS_KEY_ID: "AKIATEST",
-        AWS_SECRET_ACCESS_KEY: "test",
-        AWS_CONFIG_FILE: "/dev/null",
-        AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-        AWS_EC2_METADATA_DISABLED: "true",
-    };
-    return new Promise((resolve) => {
-        execFile(process.execPath, [BIN, ...argv], { env, timeout: 30000 }, (error, stdout, stderr) => {
-            resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-        });
-    });
+function runCli(argv: string[], endpoint: string, pulumiDir: string): Promise<CliRun> {
+    const endpoints = { AWS_ENDPOINT_URL_ECS: endpoint, AWS_ENDPOINT_URL_EC2: endpoint, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: endpoint };
+    // The stand-in `pulumi` comes first on PATH, so `--stack dev` reads its outputs.
+    return runCliProcess(argv, endpoints, pulumiDir);
 }
 
 /** `YYYY-MM-DD HH:MM:00.000`, the way bin(1m) prints a minute. */

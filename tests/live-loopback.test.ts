@@ -3,28 +3,12 @@
  * proves the wiring (standard AWS_ENDPOINT_URL_* variables, request shapes, output) without AWS.
  */
 import { expect } from "chai";
-import { execFile } from "child_process";
-import * as path from "path";
+import { CliRun, runCliProcess } from "./helpers/cliProcess";
 import { FakeCloudWatchLogs, startFakeCloudWatchLogs } from "./helpers/fakeCloudWatchLogs";
 
-const BIN = path.join(__dirname, "..", "..", "bin", "vpc-flow-diagnose.js");
 
-function runCli(argv: string[], endpoint: string): Promise<{ code: number; stdout: string; stderr: string }> {
-    // Only fake credentials and the endpoint: nothing from the developer's own AWS setup leaks in.
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH };
-    Object.assign(env, {
-        AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: endpoint,
-        AWS_ACCESS_KEY_ID: "AKIATEST",
-        AWS_SECRET_ACCESS_KEY: "test",
-        AWS_CONFIG_FILE: "/dev/null",
-        AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-        AWS_EC2_METADATA_DISABLED: "true",
-    });
-    return new Promise((resolve) => {
-        execFile(process.execPath, [BIN, ...argv], { env, timeout: 30000 }, (error, stdout, stderr) => {
-            resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-        });
-    });
+function runCli(argv: string[], endpoint: string): Promise<CliRun> {
+    return runCliProcess(argv, { AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: endpoint });
 }
 
 /** `YYYY-MM-DD HH:MM:00.000`, the way bin(1m) prints a minute. */

@@ -3,8 +3,8 @@
  * (`pulumi stack output --json`), a file holding the same JSON, or flags given by hand.
  */
 import { execFile } from "child_process";
-import { readFile } from "fs/promises";
 import { UserInputError, quote } from "../errors";
+import { readUserTextFile } from "../userFiles";
 
 export interface FlowLogSource {
     readonly logGroupName: string;
@@ -48,16 +48,7 @@ export function parseStackOutputs(text: string, origin: string): FlowLogSource {
 }
 
 export async function readOutputsFile(path: string): Promise<FlowLogSource> {
-    let text: string;
-    try {
-        text = await readFile(path, "utf8");
-    } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        throw new UserInputError(
-            code === "ENOENT" ? `--outputs-file ${quote(path)} does not exist.` : `--outputs-file ${quote(path)} cannot be read (${code}).`,
-        );
-    }
-    return parseStackOutputs(text, `--outputs-file ${quote(path)}`);
+    return parseStackOutputs(await readUserTextFile("--outputs-file", path), `--outputs-file ${quote(path)}`);
 }
 
 /** Runs a command and returns its stdout; rejects with the error, stdout and stderr. */
