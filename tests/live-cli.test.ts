@@ -142,6 +142,18 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
         );
     });
 
+    it("warns on stderr, not only in the JSON, when the records contradict --traffic-type", async () => {
+        healthyGroup();
+        queryAnswers([statsRow("14:20", "out", "ACCEPT", 3), statsRow("14:21", "out", "REJECT", 2)]);
+        const r = await run(["--log-group", GROUP, "--region", "eu-west-1", "--traffic-type", "REJECT", ...CONVERSATION, "--since", "1h", "--output", "json"]);
+        expect(r.code).to.equal(0);
+        const warning = "The input has 3 ACCEPT records although --traffic-type is REJECT: the flow log probably captures ALL; diagnose again with --traffic-type ALL.";
+        const lag =
+            "The window's last 10 min (from 2026-11-26T14:50:00Z) may not be delivered yet: flow logs reach CloudWatch Logs 5-10 minutes late, so replies in that stretch may still be missing.";
+        expect(r.stderr.split("\n").filter((l) => l.startsWith("warning: "))).to.deep.equal([`warning: ${lag}`, `warning: ${warning}`]);
+        expect(JSON.parse(r.stdout).warnings).to.deep.equal([lag, warning]);
+    });
+
     it("reads log group, region and format from the stack's outputs", async () => {
         healthyGroup();
         queryAnswers([]);

@@ -160,6 +160,9 @@ export async function diagnoseLive(
         const settled = feed({ ...conversation, window: { start: window.start, end: settledUntil } });
         if (settled.verdict !== "routing") diagnosis = notYetRouting(diagnosis, settledUntil);
     }
+    // Warnings about the evidence itself (a traffic type the records contradict) arise only in the
+    // diagnosis; they reach stderr like the others.
+    for (const message of diagnosis.warnings.slice(warnings.length)) deps.warn(message);
 
     const query: QuerySummary = {
         queryId: result.queryId,
