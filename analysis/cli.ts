@@ -60,8 +60,9 @@ records: rejected by a security group or network ACL, or accepted and never answ
 
 Input:
   --input <file>          Flow-log records: raw lines (optionally .gz; an S3-style header line sets
-                          the format), or the JSON of 'aws logs get-query-results' or
-                          'aws logs filter-log-events'. The kind is detected. Repeat for several files.
+                          the format), a Parquet file from S3, or the JSON of 'aws logs
+                          get-query-results' or 'aws logs filter-log-events'. The kind is detected.
+                          Repeat for several files.
   --format <format>       Field order of headerless raw lines and @message rows: default, diagnostic,
                           or a custom '\${version} \${srcaddr} ...' string. Default: default.
   --traffic-type <type>   What the flow log captures: ALL, ACCEPT or REJECT. Default: ALL.

@@ -1,5 +1,6 @@
 /**
- * Reads an input file into the conversation: raw lines (optionally gzip-compressed, detected by its
+ * Reads an input file into the conversation: Parquet files (by their magic bytes) go to
+ * parquetInput.ts; raw lines (optionally gzip-compressed, detected by its
  * magic bytes rather than its name) are streamed in 1 MiB chunks; JSON printed by
  * `aws logs get-query-results` or `aws logs filter-log-events` is parsed whole (Insights caps
  * results at 10,000 rows, so these stay small).
@@ -14,8 +15,9 @@ import { LogFormat } from "./logFormat";
 import { AddressSet } from "./ip";
 import { LineSplitter, RawLineScanner } from "./rawLines";
 import { InsightsRow, feedInsightsResults } from "./insightsRows";
+import { readParquetInput, startsLikeParquet } from "./parquetInput";
 
-export type InputKind = "raw-lines" | "insights-results" | "filter-log-events";
+export type InputKind = "raw-lines" | "insights-results" | "filter-log-events" | "parquet";
 
 export interface InputSummary {
     path: string;
@@ -49,6 +51,7 @@ export async function readInput(options: ReadInputOptions): Promise<InputSummary
     const { path } = options;
     const flag = options.flag ?? "--input";
     const gzip = await probe(path, flag);
+    if (!gzip && (await startsLikeParquet(path))) return readParquetInput(options);
     const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
     let source: Readable = file;
     if (gzip) {
@@ -72,6 +75,9 @@ export async function readInput(options: ReadInputOptions): Promise<InputSummary
     try {
         for await (const chunk of source as AsyncIterable<Buffer>) {
             if (kind === undefined) {
+                if (gzip && chunk.subarray(0, 4).toString("latin1") === "PAR1") {
+                    throw new UserInputError(`${flag} ${quote(path)} is a Parquet file inside gzip: decompress it (gunzip) and pass the Parquet file.`);
+                }
                 const first = firstNonBlank(chunk);
                 if (first === -1) {
                     // Blank so far; a raw scan ignores blank lines, so nothing is lost by scanning it.

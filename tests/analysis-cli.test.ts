@@ -8,6 +8,7 @@ import { main } from "../analysis/cli";
 import { DIAGNOSTIC_FORMAT } from "../analysis/logFormat";
 import { FlowRecord } from "../analysis/records";
 import { OTHER_ENI, S3, TASK, TASK_ENI, inbound, noise, outbound, statusRecord, toAggregateRows, toInsightsRow, toLine } from "./analysis-helpers";
+import { linesToParquet } from "./helpers/parquetFiles";
 
 const ROOT = join(__dirname, "..", "..");
 const BIN = join(ROOT, "bin", "vpc-flow-diagnose.js");
@@ -66,6 +67,10 @@ const KINDS: Kind[] = [
     {
         name: "gzip-compressed S3 file with a header (diagnostic)",
         write: (rs) => file(`s3-${++fileNumber}.log.gz`, gzipSync([DIAGNOSTIC_FORMAT.fields.join(" "), ...rs.map((r) => toLine(r, DIAGNOSTIC_FORMAT))].join("\n") + "\n")),
+    },
+    {
+        name: "Parquet file (Gzip, as S3 delivery writes it)",
+        write: (rs) => file(`parquet-${++fileNumber}.parquet`, linesToParquet(rs.map((r) => toLine(r, DIAGNOSTIC_FORMAT)), DIAGNOSTIC_FORMAT.fields)),
     },
     {
         name: "get-query-results JSON",
