@@ -9,7 +9,7 @@
  */
 import { ConversationEvidence, InterfaceEvidence, Side } from "./conversation";
 import type { NextStep, TrafficType, Verdict } from "./classify";
-import { DestinationKind, destinationKind, inSeoulS3 } from "./destination";
+import { DestinationKind, adviceDestination, destinationKind, inSeoulS3 } from "./destination";
 import { protocolHasPorts, protocolName } from "./records";
 
 /** Where the deciding records were logged. */
@@ -47,11 +47,12 @@ export function nextSteps(input: AdviceInput): NextStep[] {
     const q = e.query;
     const kind = destinationKind(e);
     const s3 = kind === "s3";
-    const ipv6 = q.dst.ranges.some((r) => r.version === 6);
+    const named = adviceDestination(e);
+    const ipv6 = named?.ipv6 ?? false;
     const proto = protocolName(q.protocol);
     const ports = protocolHasPorts(q.protocol);
     const rule = ports ? `${proto} ${q.port}` : proto;
-    const dst = hostText(q.dst.ranges[0], "<destination>");
+    const dst = named?.text ?? "<destination>";
     const src = hostText(q.src.ranges[0], "<source>");
     const ends = e.interfaces.filter((i) => i.side !== "intermediate");
     const sourceEni = ends.find((i) => i.side === "source");

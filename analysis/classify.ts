@@ -12,7 +12,7 @@
 import { ConversationEvidence, Direction, FlowTally, InterfaceEvidence, Side, Tally, matchedRecords } from "./conversation";
 import { TRAFFIC_PATHS, protocolName, protocolHasPorts } from "./records";
 import { bracketIpv6 } from "./ip";
-import { destinationKind } from "./destination";
+import { adviceDestination, destinationKind } from "./destination";
 import { AdviceReason, Location, nextSteps } from "./advice";
 
 export const VERDICTS = [
@@ -531,8 +531,7 @@ function routingFinding(
 
 /** The usual causes, for the kind of destination: S3's own only when the destination is S3. */
 function routingExamples(e: ConversationEvidence): string {
-    const ranges = e.query.dst.ranges;
-    if (ranges.some((r) => r.version === 6)) {
+    if (adviceDestination(e)?.ipv6) {
         return " (no route for ::/0 to an internet gateway or egress-only internet gateway: IPv6 has no NAT)";
     }
     const kind = destinationKind(e);

@@ -182,7 +182,8 @@ async function runDiagnose(argv: string[], io: CliIo): Promise<number> {
             `${liveOnly.join(", ")} ${liveOnly.length > 1 ? "apply" : "applies"} to live queries (--stack, --outputs-file or --log-group); with --input, use --start and --end.`,
         );
     }
-    const args = toDiagnoseArgs(await withS3RangesFromFile(values), now);
+    const parsed = toDiagnoseArgs(await withS3RangesFromFile(values), now);
+    const args = { ...parsed, query: { ...parsed.query, dstIsS3: parseS3Destination(values.dst as string | undefined) !== undefined } };
     const warnings: string[] = [];
     const warn = (message: string) => {
         warnings.push(message);

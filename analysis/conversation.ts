@@ -34,6 +34,13 @@ export interface ConversationQuery {
     readonly protocol: number;
     /** Epoch seconds; records that end before `start` or begin after `end` are left out. */
     readonly window?: { readonly start?: number; readonly end?: number };
+    /**
+     * The rows come from a query that already kept only this protocol and port (the live Logs
+     * Insights stats query groups them away): a row without those columns is not a weaker match.
+     */
+    readonly filteredOnProtocolAndPort?: boolean;
+    /** `--dst` is S3's published ranges (`--dst s3`), so the advice speaks of S3. */
+    readonly dstIsS3?: boolean;
 }
 
 export interface Tally {
@@ -130,6 +137,8 @@ export interface ConversationEvidence {
     /** flow-direction of direct records as the ENI saw them, e.g. `outbound egress: 12`. */
     flowDirections: Record<string, number>;
     pktDstAwsServices: Record<string, number>;
+    /** The destination side's addresses in matched records (at most 64 kept), with record counts. */
+    destinations: Record<string, number>;
     /** pkt-src-aws-service of inbound records: the service that answered. */
     pktSrcAwsServices: Record<string, number>;
     /** reject-reason values of the ends' REJECT records, with counts. */
@@ -165,6 +174,8 @@ const MAX_REJECT_CANDIDATES = 1000;
 const MAX_MALFORMED_SAMPLES = 3;
 /** Duplicate detection keeps the keys of matched records; past this many it stops (and says nothing more). */
 const MAX_DEDUPLICATED = 500_000;
+/** Distinct destination addresses kept for the advice: enough to name the usual few, bounded for wide --dst ranges. */
+const MAX_DESTINATIONS = 64;
 /** NODATA/SKIPDATA intervals kept per ENI (merged when they touch); past this, new ones join the last. */
 const MAX_STATUS_INTERVALS = 4096;
 /** A REJECT of at most this many packets per record can be a straggler after a close (FIN/ACK, RST). */
@@ -234,6 +245,7 @@ export class Conversation {
     private malformedRelated = 0;
     private readonly input = { records: 0, matched: 0, outsideWindow: 0, duplicates: 0 };
     private readonly missing = { protocol: 0, ports: 0, interfaceId: 0, times: 0 };
+    private readonly destinations = new Map<string, number>();
     private readonly malformedSamples: string[] = [];
     private readonly portsApply: boolean;
     private readonly seen = new Set<string>();
@@ -302,8 +314,12 @@ export class Conversation {
         const bytes = record.bytes ?? 0;
         const action = record.action;
         this.input.matched += records;
-        if (record.protocol === undefined) this.missing.protocol += records;
-        if (this.portsApply && (direction === "outbound" ? record.dstPort : record.srcPort) === undefined) this.missing.ports += records;
+        if (!this.query.filteredOnProtocolAndPort) {
+            if (record.protocol === undefined) this.missing.protocol += records;
+            if (this.portsApply && (direction === "outbound" ? record.dstPort : record.srcPort) === undefined) this.missing.ports += records;
+        }
+        const far = direction === "outbound" ? (direct ? record.dstAddr : (record.pktDstAddr ?? record.dstAddr)) : direct ? record.srcAddr : (record.pktSrcAddr ?? record.srcAddr);
+        if (far !== undefined && (this.destinations.has(far) || this.destinations.size < MAX_DESTINATIONS)) increment(this.destinations, far, records);
         if (record.interfaceId === undefined) this.missing.interfaceId += records;
         if (record.startTime === undefined) this.missing.times += records;
 
@@ -549,6 +565,7 @@ export class Conversation {
             intermediate,
             noAction,
             missing: { ...this.missing },
+            destinations: Object.fromEntries([...this.destinations].sort()),
             flags: clone(this.flags),
             trafficPaths: Object.fromEntries([...this.trafficPaths].sort()),
             flowDirections: Object.fromEntries([...this.flowDirections].sort()),

@@ -20,9 +20,21 @@ export function inSeoulS3(e: ConversationEvidence): boolean {
  * a known S3 range; private when it is in the private IPv4 ranges; the internet otherwise.
  */
 export function destinationKind(e: ConversationEvidence): DestinationKind {
-    if ((e.pktDstAwsServices.S3 ?? 0) > 0 || (e.pktSrcAwsServices.S3 ?? 0) > 0 || inSeoulS3(e)) return "s3";
+    if (e.query.dstIsS3 || (e.pktDstAwsServices.S3 ?? 0) > 0 || (e.pktSrcAwsServices.S3 ?? 0) > 0 || inSeoulS3(e)) return "s3";
     const first = e.query.dst.ranges[0];
     if (first && first.version === 4 && isPrivateIpv4(first.text.split("/")[0]) === true) return "private";
     return "internet";
 }
 
+
+/**
+ * The destination the advice names: the address the matched records went to most, or the first
+ * `--dst` range when nothing matched. IPv6 advice only when that address is IPv6: a `--dst` list
+ * can mix families (an S3 region's ranges do) while the records went over IPv4.
+ */
+export function adviceDestination(e: ConversationEvidence): { text: string; ipv6: boolean } | undefined {
+    const seen = Object.entries(e.destinations).sort(([a, m], [b, n]) => n - m || a.localeCompare(b));
+    if (seen.length > 0) return { text: seen[0][0], ipv6: seen[0][0].includes(":") };
+    const first = e.query.dst.ranges[0];
+    return first === undefined ? undefined : { text: first.text.replace(/\/(32|128)$/, ""), ipv6: first.version === 6 };
+}

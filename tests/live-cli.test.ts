@@ -152,6 +152,10 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
             "The window's last 10 min (from 2026-11-26T14:50:00Z) may not be delivered yet: flow logs reach CloudWatch Logs 5-10 minutes late, so replies in that stretch may still be missing.";
         expect(r.stderr.split("\n").filter((l) => l.startsWith("warning: "))).to.deep.equal([`warning: ${lag}`, `warning: ${warning}`]);
         expect(JSON.parse(r.stdout).warnings).to.deep.equal([lag, warning]);
+        // The query filtered on protocol and port itself: rows without those columns are full matches.
+        expect(JSON.parse(r.stdout).evidence).to.deep.equal([
+            "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
+        ]);
     });
 
     it("reads log group, region and format from the stack's outputs", async () => {

@@ -132,6 +132,7 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
             : { value: AddressSet.parse(flags.src as string, "--src").toStrings(), from: "--src" };
 
         let dst: Sourced<string[]>;
+        let dstIsS3 = false;
         let port: Sourced<number> | undefined = flags.port === undefined ? undefined : { value: flags.port, from: "--port" };
         if (flags.dst !== undefined && "addresses" in flags.dst) {
             dst = { value: AddressSet.parse(flags.dst.addresses, "--dst").toStrings(), from: "--dst" };
@@ -153,6 +154,7 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
             }
             const why = flags.dst === undefined ? "no address in the task's reasons, so every S3 range of the region: " : "";
             dst = { value: ranges.cidrs, from: why + ranges.from };
+            dstIsS3 = true;
         }
         port ??= { value: 443, from: "default" };
 
@@ -161,6 +163,7 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
             dst: AddressSet.parse(dst.value.join(","), "--dst"),
             port: port.value,
             protocol: flags.protocol,
+            dstIsS3,
         };
         const eniId = flags.eni ?? task?.eniId;
         const sources: InputSources = {

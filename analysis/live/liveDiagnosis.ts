@@ -150,7 +150,8 @@ export async function diagnoseLive(
 
     const rows = toRecordColumns(result.rows);
     const feed = (query: ConversationQuery): Diagnosis => {
-        const acc = new Conversation(query);
+        // The query kept only the conversation's protocol and port; its rows do not repeat them.
+        const acc = new Conversation({ ...query, filteredOnProtocolAndPort: true });
         feedInsightsResults(rows, acc, new RawLineScanner(acc, query.src, query.dst, target.format));
         return diagnose(acc.evidence(), { trafficType: target.trafficType, warnings });
     };
