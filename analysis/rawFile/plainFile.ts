@@ -22,7 +22,7 @@ import { deserializeError } from "./workerErrors";
 export const THREADS_ENV = "VPC_FLOW_DIAGNOSE_THREADS";
 const MAX_THREADS = 64;
 /** Below this, starting a worker costs more than it saves. */
-const DEFAULT_MIN_SPLIT_BYTES = 32 << 20;
+const DEFAULT_MIN_SPLIT_BYTES = 64 << 20;
 const MIN_RANGE_BYTES = 8 << 20;
 /** Ranges per thread: small enough that a thread slowed by other work does not hold the others up. */
 const RANGES_PER_THREAD = 4;
