@@ -13,6 +13,7 @@ import { TRAFFIC_TYPES, TrafficType, diagnose } from "./classify";
 import { OUTPUT_FORMATS, OutputFormat, render } from "./render";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROGRAM, ParsedValues, oneOf, parseOptions, parsePort, parseProtocol, required } from "./cliOptions";
 import { readInput } from "./inputFiles";
+import type { RawScanSettings } from "./rawFile/plainFile";
 import { LIVE_OPTIONS, STATUS_HELP, liveFlagsGiven, parseLiveConversationFlags } from "./live/liveFlags";
 import { parseS3Destination } from "./s3Ranges";
 import { readIpRangesFile } from "./ipRangesFile";
@@ -27,6 +28,8 @@ export interface CliIo extends LiveIo {
     readonly stderr: (text: string) => void;
     /** The clock relative times (`--start 30m`) count back from; injectable for tests. */
     readonly now?: () => Date;
+    /** How files of raw lines are read (threads, range size); tests compare the paths with it. */
+    readonly rawScan?: RawScanSettings;
 }
 
 export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROGRAM } from "./cliOptions";
@@ -199,6 +202,7 @@ async function runDiagnose(argv: string[], io: CliIo): Promise<number> {
             format: args.format,
             formatChosen: args.formatChosen,
             warn,
+            rawScan: io.rawScan,
         });
     }
     const diagnosis = diagnose(conversation.evidence(), { trafficType: args.trafficType, warnings });

@@ -1,7 +1,8 @@
 /**
  * Reads an input file into the conversation: Parquet files (by their magic bytes) go to
- * parquetInput.ts; raw lines (optionally gzip-compressed, detected by its
- * magic bytes rather than its name) are streamed in 1 MiB chunks; JSON printed by
+ * parquetInput.ts; raw lines (optionally gzip-compressed, detected by its magic bytes rather than
+ * its name) go through the fused scan (rawFile/), a plain file on several threads when it is
+ * large, a gzip stream as gunzip hands it over; JSON printed by
  * `aws logs get-query-results` or `aws logs filter-log-events` is parsed whole (Insights caps
  * results at 10,000 rows, so these stay small).
  */
@@ -16,6 +17,8 @@ import { AddressSet } from "./ip";
 import { LineSplitter, RawLineScanner } from "./rawLines";
 import { InsightsRow, feedInsightsResults } from "./insightsRows";
 import { readParquetInput, startsLikeParquet } from "./parquetInput";
+import { FusedStreamScan } from "./rawFile/fusedScan";
+import { PlainScanPlan, RawScanSettings, readPlainRawLines } from "./rawFile/plainFile";
 
 export type InputKind = "raw-lines" | "insights-results" | "filter-log-events" | "parquet";
 
@@ -27,6 +30,8 @@ export interface InputSummary {
     lines: number;
     /** Lines or rows that were well-formed records, whether or not they belong to the conversation. */
     records: number;
+    /** For a plain file of raw lines: threads and ranges it was read with. */
+    scan?: PlainScanPlan;
 }
 
 export interface ReadInputOptions {
@@ -40,6 +45,8 @@ export interface ReadInputOptions {
     readonly warn: (message: string) => void;
     /** The flag that named the file, for messages. */
     readonly flag?: string;
+    /** How raw lines are read (threads, or the line-by-line parser only); the defaults suit the CLI. */
+    readonly rawScan?: RawScanSettings;
 }
 
 const CHUNK_BYTES = 1 << 20;
@@ -52,6 +59,20 @@ export async function readInput(options: ReadInputOptions): Promise<InputSummary
     const flag = options.flag ?? "--input";
     const gzip = await probe(path, flag);
     if (!gzip && (await startsLikeParquet(path))) return readParquetInput(options);
+    const scanner = new RawLineScanner(options.conversation, options.src, options.dst, options.format, {
+        formatChosen: options.formatChosen,
+        warn: options.warn,
+    });
+    const rawScan = options.rawScan ?? {};
+    if (!gzip && !rawScan.fullParser) {
+        let plan: PlainScanPlan | undefined;
+        try {
+            plan = await readPlainRawLines({ path, scanner, conversation: options.conversation, src: options.src, dst: options.dst, settings: rawScan });
+        } catch (err) {
+            throw readError(err, path, flag);
+        }
+        if (plan) return { ...rawLinesSummary(scanner, path, flag, false), scan: plan };
+    }
     const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
     let source: Readable = file;
     if (gzip) {
@@ -61,14 +82,12 @@ export async function readInput(options: ReadInputOptions): Promise<InputSummary
         source = gunzip;
     }
 
-    const scanner = new RawLineScanner(options.conversation, options.src, options.dst, options.format, {
-        formatChosen: options.formatChosen,
-        warn: options.warn,
-    });
-    const splitter = new LineSplitter(
-        (buf, start, end) => scanner.scan(buf, start, end),
-        (sample) => options.conversation.addMalformed(1, sample),
-    );
+    const splitter = rawScan.fullParser
+        ? new LineSplitter(
+              (buf, start, end) => scanner.scan(buf, start, end),
+              (sample) => options.conversation.addMalformed(1, sample),
+          )
+        : new FusedStreamScan(scanner, options.conversation, options.src, options.dst);
     let kind: InputKind | undefined;
     const jsonChunks: Buffer[] = [];
     let jsonBytes = 0;
@@ -107,18 +126,22 @@ export async function readInput(options: ReadInputOptions): Promise<InputSummary
     }
     if (kind === "raw-lines") {
         splitter.end();
-        scanner.flush();
-        const { lines, recordLines, headers } = scanner.stats;
-        if (recordLines === 0 && lines > headers) {
-            throw new UserInputError(
-                `${flag} ${quote(path)} has no flow-log records: none of its ${lines} ${lines === 1 ? "line matches" : "lines match"} the format ` +
-                    `'${scanner.format.formatString}' (${scanner.format.fields.length} fields separated by spaces). ` +
-                    `If the flow log uses a custom format, pass it with --format; if this is JSON from the AWS CLI, check the file is complete.`,
-            );
-        }
-        return { path, kind, gzip, lines, records: recordLines };
+        return rawLinesSummary(scanner, path, flag, gzip);
     }
     return feedJson(Buffer.concat(jsonChunks).toString("utf8"), scanner, options, gzip, flag);
+}
+
+function rawLinesSummary(scanner: RawLineScanner, path: string, flag: string, gzip: boolean): InputSummary {
+    scanner.flush();
+    const { lines, recordLines, headers } = scanner.stats;
+    if (recordLines === 0 && lines > headers) {
+        throw new UserInputError(
+            `${flag} ${quote(path)} has no flow-log records: none of its ${lines} ${lines === 1 ? "line matches" : "lines match"} the format ` +
+                `'${scanner.format.formatString}' (${scanner.format.fields.length} fields separated by spaces). ` +
+                `If the flow log uses a custom format, pass it with --format; if this is JSON from the AWS CLI, check the file is complete.`,
+        );
+    }
+    return { path, kind: "raw-lines", gzip, lines, records: recordLines };
 }
 
 function feedJson(text: string, scanner: RawLineScanner, options: ReadInputOptions, gzip: boolean, flag: string): InputSummary {

@@ -61,8 +61,11 @@ export interface RawLineScannerOptions {
     readonly warn?: (message: string) => void;
 }
 
+/** What the scanner feeds: the conversation, or a stand-in that only lets the scanner follow the format. */
+export type ScanSink = Pick<Conversation, "addRecord" | "addMalformed" | "addUnrelated">;
+
 export class RawLineScanner {
-    private readonly conversation: Conversation;
+    private readonly conversation: ScanSink;
     private readonly src: AddressSet;
     private readonly dst: AddressSet;
     private readonly options: RawLineScannerOptions;
@@ -81,7 +84,7 @@ export class RawLineScanner {
     private readonly warnedUnknown = new Set<string>();
     readonly stats: ScanStats = { lines: 0, recordLines: 0, headers: 0, slowSplits: 0, eventsLines: 0 };
 
-    constructor(conversation: Conversation, src: AddressSet, dst: AddressSet, format: LogFormat, options: RawLineScannerOptions = {}) {
+    constructor(conversation: ScanSink, src: AddressSet, dst: AddressSet, format: LogFormat, options: RawLineScannerOptions = {}) {
         this.conversation = conversation;
         this.src = src;
         this.dst = dst;
@@ -249,6 +252,16 @@ export class RawLineScanner {
         this.scan(buf, 0, buf.length);
     }
 
+    /**
+     * Counts lines that a faster scan proved to be well-formed records about other addresses, as
+     * `scan` would have counted them.
+     */
+    countUnrelated(count: number): void {
+        this.stats.lines += count;
+        this.stats.recordLines += count;
+        this.pendingUnrelated += count;
+    }
+
     /** Hands the count of lines skipped as unrelated to the conversation; call when the input ends. */
     flush(): void {
         this.conversation.addUnrelated(this.pendingUnrelated);
@@ -342,7 +355,7 @@ export class RawLineScanner {
     }
 }
 
-function hasAddressFields(format: LogFormat): boolean {
+export function hasAddressFields(format: LogFormat): boolean {
     const has = (...names: string[]) => names.some((n) => format.fields.includes(n));
     return has("srcaddr", "pkt-srcaddr") && has("dstaddr", "pkt-dstaddr");
 }
@@ -351,6 +364,11 @@ function hasByte(buf: Buffer, start: number, end: number, byte: number): boolean
     for (let i = start; i < end; i++) if (buf[i] === byte) return true;
     return false;
 }
+
+/** Lines longer than this are not flow-log records (a binary file, a file without newlines). */
+export const MAX_LINE_BYTES = 64 * 1024;
+/** How much of an over-long line is shown as its malformed sample. */
+export const OVERLONG_SAMPLE_BYTES = 200;
 
 /**
  * Cuts a stream of chunks into lines without copying them, except for a line that spans two chunks.
@@ -365,7 +383,7 @@ export class LineSplitter {
     constructor(
         private readonly onLine: (buf: Buffer, start: number, end: number) => void,
         private readonly onOverlong: (sample: string) => void,
-        private readonly maxLineBytes = 64 * 1024,
+        private readonly maxLineBytes = MAX_LINE_BYTES,
     ) {}
 
     push(chunk: Buffer): void {
@@ -384,7 +402,9 @@ export class LineSplitter {
         for (;;) {
             const newline = chunk.indexOf(NEWLINE, pos);
             if (newline === -1) break;
-            onLine(chunk, pos, newline);
+            // The same limit whether or not the line happens to span two chunks.
+            if (newline - pos > this.maxLineBytes) this.onOverlong(chunk.toString("utf8", pos, Math.min(newline, pos + OVERLONG_SAMPLE_BYTES)));
+            else onLine(chunk, pos, newline);
             pos = newline + 1;
         }
         if (pos < chunk.length) this.keep(chunk.subarray(pos));
@@ -397,7 +417,7 @@ export class LineSplitter {
     private keep(part: Buffer): void {
         if (this.discarding) return;
         if (this.carryBytes + part.length > this.maxLineBytes) {
-            const sample = Buffer.concat([...this.carry, part]).toString("utf8", 0, 200);
+            const sample = Buffer.concat([...this.carry, part]).toString("utf8", 0, OVERLONG_SAMPLE_BYTES);
             this.carry = [];
             this.carryBytes = 0;
             this.discarding = true;

@@ -1,12 +1,15 @@
 /**
- * `npm run bench [-- <size>]`: generates a default-format flow-log file (default 350MB, about 3.3
- * million records; pass e.g. 1GB), then runs the CLI and awk on it, one after the other, and prints
- * records/second and peak RSS for each. awk does the same filter-and-count (both directions of
- * 10.0.1.25 <-> 52.219.204.42:443/tcp by action, plus NODATA/SKIPDATA), and the counts are
- * compared so a fast but wrong CLI cannot pass. The file is kept under bench/out/ and reused.
+ * `npm run bench [-- <size>]`: generates a default-format flow-log file (default 350MB, about 3
+ * million records; pass e.g. 1GB) and its gzip copy, then runs, one after the other: mawk, the CLI
+ * on one thread (VPC_FLOW_DIAGNOSE_THREADS=1), the CLI split over the machine's threads, `zcat |
+ * mawk` and the CLI on the .gz; it prints records/second, the ratio to the awk run of the same kind
+ * and peak RSS for each, and the CLI's `--help` start-up time. awk does the same filter-and-count
+ * (both directions of 10.0.1.25 <-> 52.219.204.42:443/tcp by action, plus NODATA/SKIPDATA), and
+ * the counts are compared so a fast but wrong CLI cannot pass. Files are kept under bench/out/.
  */
 import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, writeSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 
 const ROOT = join(__dirname, "..", "..");
@@ -93,13 +96,13 @@ interface Run {
 
 const HAS_GNU_TIME = existsSync("/usr/bin/time");
 
-function timed(command: string, args: string[]): Run {
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
     const argv = HAS_GNU_TIME ? ["-v", command, ...args] : args;
     const started = process.hrtime.bigint();
     const result = spawnSync(HAS_GNU_TIME ? "/usr/bin/time" : command, argv, {
         encoding: "utf8",
         maxBuffer: 64 << 20,
-        env: { ...process.env, LC_ALL: "C" },
+        env: { ...process.env, LC_ALL: "C", ...env },
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (result.status !== 0) throw new Error(`${command} failed (${result.status}): ${result.stderr}`);
@@ -117,6 +120,30 @@ const AWK_PROGRAM = [
     `END { printf "%d %d %d %d %d %d\\n", oa, orj, ia, irj, nd, sd }`,
 ].join("\n");
 
+/** mawk when installed (the fast awk the targets are set against), else whatever awk there is, said plainly. */
+function findAwk(): { command: string; name: string } {
+    if (spawnSync("mawk", ["-W", "version"], { stdio: "ignore" }).status === 0) return { command: "mawk", name: "mawk" };
+    console.log("NOTE: mawk is not installed (apt-get install -y mawk); comparing with 'awk' instead, so the ratios are not the targets' ratios.");
+    return { command: "awk", name: "awk (not mawk)" };
+}
+
+function cliCounts(stdout: string): { counts: string; verdict: string } {
+    const d = JSON.parse(stdout) as {
+        verdict: string;
+        counts: { outbound: { accept: number; reject: number }; inbound: { accept: number; reject: number } };
+        skipped: { nodata: number; skipdata: number };
+    };
+    const counts = [d.counts.outbound.accept, d.counts.outbound.reject, d.counts.inbound.accept, d.counts.inbound.reject, d.skipped.nodata, d.skipped.skipdata].join(" ");
+    return { counts, verdict: d.verdict };
+}
+
+/** The fastest of a few runs: start-up is short enough that one run is mostly noise. */
+function helpSeconds(): number {
+    let best = Infinity;
+    for (let i = 0; i < 5; i++) best = Math.min(best, timed(process.execPath, [join(ROOT, "bin", "vpc-flow-diagnose.js"), "--help"]).seconds);
+    return best;
+}
+
 function main(): void {
     const sizeArg = process.argv[2] ?? "350MB";
     const size = parseSize(sizeArg);
@@ -130,39 +157,48 @@ function main(): void {
         console.log(`Generating ${path} (${sizeArg})...`);
         records = generate(path, size);
     }
+    const gzPath = path + ".gz";
+    if (!existsSync(gzPath)) {
+        console.log(`Compressing ${gzPath}...`);
+        const result = spawnSync("sh", ["-c", `gzip -c "${path}" > "${gzPath}.partial" && mv "${gzPath}.partial" "${gzPath}"`], { stdio: "inherit" });
+        if (result.status !== 0) throw new Error("gzip failed");
+    }
     const bytes = statSync(path).size;
-    console.log(`${records.toLocaleString("en-US")} records, ${(bytes / 1e6).toFixed(0)} MB`);
-    // Warm the page cache so neither tool pays for the first read from disk.
-    spawnSync("cat", [path], { stdio: "ignore" });
+    const threads = availableParallelism();
+    console.log(`${records.toLocaleString("en-US")} records, ${(bytes / 1e6).toFixed(0)} MB (${(statSync(gzPath).size / 1e6).toFixed(0)} MB gzip); os.availableParallelism() ${threads}; node ${process.version}`);
+    // Warm the page cache so no tool pays for the first read from disk.
+    spawnSync("cat", [path, gzPath], { stdio: "ignore" });
 
-    const cli = timed(process.execPath, [
-        join(ROOT, "bin", "vpc-flow-diagnose.js"),
-        "--input",
-        path,
-        "--src",
-        SRC,
-        "--dst",
-        DST,
-        "--output",
-        "json",
-    ]);
-    const awk = timed("awk", [AWK_PROGRAM, path]);
+    const awk = findAwk();
+    const cliArgs = (input: string) => [join(ROOT, "bin", "vpc-flow-diagnose.js"), "--input", input, "--src", SRC, "--dst", DST, "--output", "json"];
+    const awkRun = timed(awk.command, [AWK_PROGRAM, path]);
+    const single = timed(process.execPath, cliArgs(path), { VPC_FLOW_DIAGNOSE_THREADS: "1" });
+    const split = timed(process.execPath, cliArgs(path), { VPC_FLOW_DIAGNOSE_THREADS: "" });
+    const zcatAwk = timed("sh", ["-c", `zcat "${gzPath}" | ${awk.command} '${AWK_PROGRAM.replace(/'/g, "'\\''")}'`]);
+    const gz = timed(process.execPath, cliArgs(gzPath), { VPC_FLOW_DIAGNOSE_THREADS: "" });
+    const help = helpSeconds();
 
-    const d = JSON.parse(cli.stdout) as {
-        verdict: string;
-        counts: { outbound: { accept: number; reject: number }; inbound: { accept: number; reject: number } };
-        skipped: { nodata: number; skipdata: number };
-    };
-    const cliCounts = [d.counts.outbound.accept, d.counts.outbound.reject, d.counts.inbound.accept, d.counts.inbound.reject, d.skipped.nodata, d.skipped.skipdata].join(" ");
-    const awkCounts = awk.stdout.trim();
+    const row = (name: string, run: Run, baseline: Run | undefined) =>
+        `${name.padEnd(38)} ${run.seconds.toFixed(2).padStart(6)} s ${(records / run.seconds / 1e6).toFixed(2).padStart(6)} M rec/s ` +
+        `${baseline ? (baseline.seconds / run.seconds).toFixed(2).padStart(5) + "x" : "     -"}  ` +
+        `peak RSS ${run.peakRssMb === undefined ? "n/a" : run.peakRssMb.toFixed(0).padStart(4) + " MB"}`;
+    console.log("");
+    console.log(`${"run".padEnd(38)} ${"time".padStart(8)} ${"records/s".padStart(12)}  ratio  (ratio: the awk run of its kind / this run)`);
+    console.log(row(`${awk.name}, plain file`, awkRun, undefined));
+    console.log(row("vpc-flow-diagnose, 1 thread", single, awkRun));
+    console.log(row(`vpc-flow-diagnose, split (${Math.min(threads, 8)} threads)`, split, awkRun));
+    console.log(row(`zcat | ${awk.name}, .gz`, zcatAwk, undefined));
+    console.log(row("vpc-flow-diagnose, .gz", gz, zcatAwk));
+    console.log(`split vs 1 thread: ${(single.seconds / split.seconds).toFixed(2)}x; vpc-flow-diagnose --help: ${help.toFixed(3)} s (best of 5)`);
 
-    const row = (name: string, run: Run) =>
-        `${name.padEnd(20)} ${run.seconds.toFixed(2).padStart(7)} s ${((records / run.seconds) / 1e6).toFixed(2).padStart(6)} M records/s ${(bytes / run.seconds / 1e6).toFixed(0).padStart(5)} MB/s   peak RSS ${run.peakRssMb === undefined ? "n/a" : run.peakRssMb.toFixed(0) + " MB"}`;
-    console.log(row("vpc-flow-diagnose", cli));
-    console.log(row("awk (mawk)", awk));
-    console.log(`counts (out acc/rej, in acc/rej, NODATA, SKIPDATA): cli ${cliCounts} | awk ${awkCounts} -> ${cliCounts === awkCounts ? "agree" : "DIFFER"}`);
-    console.log(`verdict on the generated file: ${d.verdict}`);
-    if (cliCounts !== awkCounts) process.exitCode = 1;
+    const expected = awkRun.stdout.trim();
+    let agree = zcatAwk.stdout.trim() === expected;
+    for (const [name, run] of [["1 thread", single], ["split", split], [".gz", gz]] as const) {
+        const { counts, verdict } = cliCounts(run.stdout);
+        console.log(`counts (out acc/rej, in acc/rej, NODATA, SKIPDATA) ${name}: ${counts} | awk ${expected} -> ${counts === expected ? "agree" : "DIFFER"}; verdict ${verdict}`);
+        agree &&= counts === expected;
+    }
+    if (!agree) process.exitCode = 1;
 }
 
 main();

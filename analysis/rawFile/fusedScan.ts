@@ -1,0 +1,334 @@
+/**
+ * The fused scan of raw flow-log lines: one pass over a reused buffer finds the newlines and the
+ * field separators together, parses only the address fields the conversation test needs (srcaddr,
+ * dstaddr, pkt-srcaddr, pkt-dstaddr, wherever the format puts them) as numbers, and builds nothing
+ * for a line it can prove to be a well-formed record about other addresses.
+ *
+ * Every other line goes to the full parser (RawLineScanner.scan) as it is, so the statistics are
+ * exactly those of the full parser. "Proved" means, for the line as scan() would see it: no byte
+ * below 0x20 except a final CR (so no tabs, which may join messages, and no EVENTS line), no
+ * leading or trailing space, exactly the format's number of non-empty fields separated by single
+ * spaces, every address field a dotted quad (a `-` only in a pkt-* field that has srcaddr/dstaddr
+ * beside it), and one side (source or destination fields) naming no address of the conversation.
+ * scan() counts exactly those lines as unrelated records; anything in doubt (IPv6, `-`, runs of
+ * spaces, headers) is its to judge.
+ */
+import { readSync } from "node:fs";
+import { AddressSet, NOT_IPV4, parseIpv4Bytes } from "../ip";
+import { LogFormat } from "../logFormat";
+import { MAX_LINE_BYTES, OVERLONG_SAMPLE_BYTES, RawLineScanner, ScanSink } from "../rawLines";
+
+/** Bytes read at a time; the buffer is allocated once per scan and reused. */
+export const BLOCK_BYTES = 1 << 20;
+
+const NEWLINE = 10;
+const CR = 13;
+const SPACE = 32;
+const DASH = 45;
+
+/** What a field is to the conversation test. */
+const enum Role {
+    None = 0,
+    /** The first source field of the format (srcaddr, or pkt-srcaddr without srcaddr): `-` needs the full parser. */
+    SourceFirst = 1,
+    /** pkt-srcaddr beside srcaddr: `-` means "does not apply". */
+    SourceOther = 2,
+    DestinationFirst = 3,
+    DestinationOther = 4,
+}
+
+/** Where the lines the fast path cannot decide go, with their offset in the input. */
+export interface FusedScanSink {
+    /** `buf[start, end)` is the line without its newline. */
+    slowLine(buf: Buffer, start: number, end: number, offset: number): void;
+    overlong(sample: string, offset: number): void;
+}
+
+export class FusedLineScan {
+    /** Lines proved unrelated so far; the owner hands them to RawLineScanner.countUnrelated. */
+    unrelated = 0;
+    /** Set when a line starting at or past the limit was reached, or the sink asked to stop. */
+    reachedLimit = false;
+    /** The sink may set this to end the scan after the current line. */
+    stopRequested = false;
+    private format: LogFormat | undefined;
+    private roles = new Uint8Array(0);
+    private lastField = 0;
+    /** IPv4 ranges of both sides of the conversation: a hit on either makes a field "maybe related". */
+    private readonly first: Float64Array;
+    private readonly last: Float64Array;
+
+    /** `scanner` is the parser whose format the scan follows: header lines change it. */
+    constructor(
+        private readonly scanner: RawLineScanner,
+        src: AddressSet,
+        dst: AddressSet,
+        private readonly sink: FusedScanSink,
+    ) {
+        const v4 = [...src.ranges, ...dst.ranges].filter((r) => r.version === 4);
+        this.first = Float64Array.from(v4, (r) => r.first as number);
+        this.last = Float64Array.from(v4, (r) => r.last as number);
+    }
+
+    private followFormat(): void {
+        const format = this.scanner.format;
+        if (format === this.format) return;
+        const roles = new Uint8Array(format.fields.length);
+        const mark = (names: string[], firstRole: Role, otherRole: Role) => {
+            const positions = names.map((n) => format.fields.indexOf(n)).filter((i) => i >= 0);
+            positions.forEach((p, k) => (roles[p] = k === 0 ? firstRole : otherRole));
+        };
+        mark(["srcaddr", "pkt-srcaddr"], Role.SourceFirst, Role.SourceOther);
+        mark(["dstaddr", "pkt-dstaddr"], Role.DestinationFirst, Role.DestinationOther);
+        this.format = format;
+        this.roles = roles;
+        this.lastField = roles.length - 1;
+    }
+
+    /**
+     * Scans the complete lines of `buf[pos, end)`; `base` is the input offset of `buf[0]`, and lines
+     * that start at or after `limit` belong to someone else. Returns where it stopped: the start of
+     * an incomplete line, of the first line past the limit, or `end`.
+     */
+    scanLines(buf: Buffer, pos: number, end: number, base: number, limit: number): number {
+        this.followFormat();
+        let roles = this.roles;
+        let lastField = this.lastField;
+        const first = this.first;
+        const last = this.last;
+        const ranges = first.length;
+        let unrelated = 0;
+        while (pos < end) {
+            if (base + pos >= limit) {
+                this.reachedLimit = true;
+                break;
+            }
+            const lineStart = pos;
+            let i = pos;
+            let field = 0;
+            let fieldStart = i;
+            let fast = true;
+            let complete = false;
+            let contentEnd = 0;
+            let sourceHit = false;
+            let destinationHit = false;
+            for (;;) {
+                if (i === end) break;
+                const c = buf[i];
+                if (c > SPACE) {
+                    i++;
+                    continue;
+                }
+                if (c === NEWLINE) {
+                    contentEnd = i;
+                    complete = true;
+                } else if (c === CR && i + 1 < end && buf[i + 1] === NEWLINE) {
+                    contentEnd = i;
+                    complete = true;
+                    i++;
+                } else if (c !== SPACE || field === lastField) {
+                    fast = false;
+                    break;
+                }
+                // The end of a field: it must not be empty, the last one must be the format's last,
+                // and an address field is tested.
+                const fieldEnd = complete ? contentEnd : i;
+                if (fieldEnd === fieldStart || (complete && field !== lastField)) {
+                    fast = false;
+                    break;
+                }
+                const role = roles[field];
+                if (role !== Role.None) {
+                    const address = parseIpv4Bytes(buf, fieldStart, fieldEnd);
+                    if (address === NOT_IPV4) {
+                        const notApplicable = fieldEnd - fieldStart === 1 && buf[fieldStart] === DASH;
+                        if (!notApplicable || role === Role.SourceFirst || role === Role.DestinationFirst) {
+                            fast = false;
+                            break;
+                        }
+                    } else {
+                        for (let r = 0; r < ranges; r++) {
+                            if (address >= first[r] && address <= last[r]) {
+                                if (role <= Role.SourceOther) sourceHit = true;
+                                else destinationHit = true;
+                                break;
+                            }
+                        }
+                    }
+                }
+                if (complete) break;
+                field++;
+                fieldStart = ++i;
+            }
+            if (fast && !complete) break;
+            if (fast && i - lineStart <= MAX_LINE_BYTES && !(sourceHit && destinationHit)) {
+                unrelated++;
+                pos = i + 1;
+                continue;
+            }
+            const newline = complete ? i : buf.indexOf(NEWLINE, i);
+            // indexOf looks past `end` into bytes of an earlier fill: those do not count.
+            if (newline === -1 || newline >= end) break;
+            pos = newline + 1;
+            this.unrelated += unrelated;
+            unrelated = 0;
+            if (newline - lineStart > MAX_LINE_BYTES) {
+                this.overlong(buf, lineStart, base);
+            } else {
+                this.sink.slowLine(buf, lineStart, newline, base + lineStart);
+                if (this.scanner.format !== this.format) {
+                    this.followFormat();
+                    roles = this.roles;
+                    lastField = this.lastField;
+                }
+            }
+            if (this.stopRequested) {
+                this.reachedLimit = true;
+                break;
+            }
+        }
+        this.unrelated += unrelated;
+        return pos;
+    }
+
+    /** Reports the line starting at `buf[start]` as too long to be a record. */
+    overlong(buf: Buffer, start: number, base: number): void {
+        this.sink.overlong(buf.toString("utf8", start, start + OVERLONG_SAMPLE_BYTES), base + start);
+    }
+}
+
+/**
+ * Feeds a FusedLineScan from one reused buffer: bytes are written after the unfinished line the
+ * last block left (moved to the front), so a line is never copied twice and no line becomes a
+ * string unless the full parser needs it. A line longer than MAX_LINE_BYTES is reported once and
+ * skipped, as LineSplitter does.
+ */
+export class BlockScanner {
+    /** One spare byte: the last line of an input without a final newline gets one. */
+    readonly buf = Buffer.allocUnsafeSlow(BLOCK_BYTES + 1);
+    /** Bytes of an unfinished line at the front of `buf`. */
+    filled = 0;
+    /** Input offset of `buf[0]`. */
+    base = 0;
+    private limit = Infinity;
+    private discarding = false;
+
+    constructor(private readonly scan: FusedLineScan) {}
+
+    /**
+     * Starts at input offset `start`. With `alignToLine`, the bytes up to and including the first
+     * newline at or after `start - 1` belong to the line before (another range's) and are skipped.
+     */
+    reset(start: number, limit: number, alignToLine: boolean): void {
+        this.filled = 0;
+        this.base = alignToLine ? start - 1 : start;
+        this.discarding = alignToLine;
+        this.limit = limit;
+        this.scan.reachedLimit = false;
+        this.scan.stopRequested = false;
+    }
+
+    /** Room after the unfinished line. */
+    get space(): number {
+        return BLOCK_BYTES - this.filled;
+    }
+
+    /** `n` new bytes were written at `buf[filled]`. Returns true once every line of the range is read. */
+    advance(n: number): boolean {
+        const buf = this.buf;
+        const end = this.filled + n;
+        let pos = 0;
+        if (this.discarding) {
+            const newline = buf.indexOf(NEWLINE);
+            if (newline === -1 || newline >= end) {
+                this.base += end;
+                this.filled = 0;
+                return false;
+            }
+            pos = newline + 1;
+            this.discarding = false;
+        }
+        pos = this.scan.scanLines(buf, pos, end, this.base, this.limit);
+        if (this.scan.reachedLimit) return true;
+        if (end - pos > MAX_LINE_BYTES) {
+            this.scan.overlong(buf, pos, this.base);
+            this.discarding = true;
+            this.base += end;
+            this.filled = 0;
+            return false;
+        }
+        buf.copyWithin(0, pos, end);
+        this.base += pos;
+        this.filled = end - pos;
+        return false;
+    }
+
+    /** Copies a chunk of a stream in (gunzip output), scanning as the buffer fills. */
+    push(chunk: Buffer): void {
+        let from = 0;
+        while (from < chunk.length) {
+            const n = Math.min(this.space, chunk.length - from);
+            chunk.copy(this.buf, this.filled, from, from + n);
+            from += n;
+            this.advance(n);
+        }
+    }
+
+    /** The input ended: scans its last line if it had no newline. */
+    finish(): void {
+        if (this.discarding || this.filled === 0 || this.base >= this.limit) return;
+        this.buf[this.filled] = NEWLINE;
+        this.scan.scanLines(this.buf, 0, this.filled + 1, this.base, this.limit);
+    }
+}
+
+/** The sink of a scan in input order: the full parser and the conversation themselves. */
+export function directSink(scanner: RawLineScanner, conversation: ScanSink): FusedScanSink {
+    return {
+        slowLine: (buf, start, end) => scanner.scan(buf, start, end),
+        overlong: (sample) => conversation.addMalformed(1, sample),
+    };
+}
+
+/**
+ * Reads the lines of a file that start in `[start, limit)` (a line belongs to the range that holds
+ * its first byte) into `block`'s scan. Synchronous: the thread has nothing else to do meanwhile.
+ */
+export function readRange(fd: number, block: BlockScanner, start: number, limit: number): void {
+    block.reset(start, limit, start > 0);
+    for (;;) {
+        const n = readSync(fd, block.buf, block.filled, block.space, block.base + block.filled);
+        if (n === 0) {
+            block.finish();
+            return;
+        }
+        if (block.advance(n)) return;
+    }
+}
+
+/** The fused scan of a stream (gunzip's output) in input order, with LineSplitter's push/end. */
+export class FusedStreamScan {
+    private readonly fused: FusedLineScan;
+    private readonly block: BlockScanner;
+
+    constructor(
+        private readonly scanner: RawLineScanner,
+        conversation: ScanSink,
+        src: AddressSet,
+        dst: AddressSet,
+    ) {
+        this.fused = new FusedLineScan(scanner, src, dst, directSink(scanner, conversation));
+        this.block = new BlockScanner(this.fused);
+        this.block.reset(0, Infinity, false);
+    }
+
+    push(chunk: Buffer): void {
+        this.block.push(chunk);
+    }
+
+    end(): void {
+        this.block.finish();
+        this.scanner.countUnrelated(this.fused.unrelated);
+        this.fused.unrelated = 0;
+    }
+}
