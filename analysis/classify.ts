@@ -26,8 +26,8 @@ export const VERDICTS = [
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 export type Confidence = "high" | "medium" | "low";
-export const TRAFFIC_TYPES = ["ALL", "ACCEPT", "REJECT"] as const;
-export type TrafficType = (typeof TRAFFIC_TYPES)[number];
+import type { TrafficType } from "./trafficType";
+export type { TrafficType } from "./trafficType";
 
 export interface ActionCounts {
     accept: number;

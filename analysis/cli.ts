@@ -9,7 +9,8 @@ import { UserInputError, quote } from "./errors";
 import { AddressSet } from "./ip";
 import { LogFormat, resolveLogFormat } from "./logFormat";
 import { Conversation, ConversationQuery } from "./conversation";
-import { TRAFFIC_TYPES, TrafficType, diagnose } from "./classify";
+import { diagnose } from "./classify";
+import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "./trafficType";
 import { OUTPUT_FORMATS, OutputFormat, render } from "./render";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROGRAM, ParsedValues, oneOf, parseOptions, parsePort, parseProtocol, required } from "./cliOptions";
 import { readInput } from "./inputFiles";
@@ -67,8 +68,10 @@ Input:
                           get-query-results' or 'aws logs filter-log-events'. The kind is detected.
                           Repeat for several files.
   --format <format>       Field order of headerless raw lines and @message rows: default, diagnostic,
-                          or a custom '\${version} \${srcaddr} ...' string. Default: default.
-  --traffic-type <type>   What the flow log captures: ALL, ACCEPT or REJECT. Default: ALL.
+                          ecs, or a custom '\${version} \${srcaddr} ...' string. Default: default
+                          (live: the stack's).
+  --traffic-type <type>   What the flow log captures: ALL, ACCEPT or REJECT (or All, Accepted,
+                          Rejected). Default: ALL (live: the stack's).
 
 Conversation:
   --src <ip|cidr>         The workload (e.g. the ECS task's IP). A comma list is allowed.
@@ -155,6 +158,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
 }
 
+/** What to use with --input instead of a live-only flag, where there is something. */
+const WITH_INPUT_INSTEAD: Readonly<Record<string, string>> = {
+    "--since": "use --start and --end",
+    "--ecs-task": "pass the task's private IP as --src (from 'aws ecs describe-tasks')",
+    "--region": "--region goes with --check-config",
+};
+
 async function runDiagnose(argv: string[], io: CliIo): Promise<number> {
     const values = parseOptions(argv, DIAGNOSE_OPTIONS);
     if (values.help) {
@@ -181,8 +191,10 @@ async function runDiagnose(argv: string[], io: CliIo): Promise<number> {
         throw new UserInputError("--eni names the network interface for the configuration check: add --config-snapshot <dir> or --check-config.");
     }
     if (liveOnly.length > 0) {
+        const instead = liveOnly.map((flag) => WITH_INPUT_INSTEAD[flag]).filter((hint): hint is string => hint !== undefined);
         throw new UserInputError(
-            `${liveOnly.join(", ")} ${liveOnly.length > 1 ? "apply" : "applies"} to live queries (--stack, --outputs-file or --log-group); with --input, use --start and --end.`,
+            `${liveOnly.join(", ")} ${liveOnly.length > 1 ? "apply" : "applies"} to live queries (--stack, --outputs-file or --log-group)` +
+                (instead.length > 0 ? `; with --input, ${instead.join("; ")}.` : "."),
         );
     }
     const parsed = toDiagnoseArgs(await withS3RangesFromFile(values), now);
@@ -233,7 +245,9 @@ export function toDiagnoseArgs(values: ParsedValues, now: Date): DiagnoseArgs {
     const { src, dst, port, protocol, output } = parseConversation(values);
     const formatText = values.format as string | undefined;
     const format = resolveLogFormat(formatText ?? "default", "--format");
-    const trafficType = oneOf((values["traffic-type"] as string | undefined) ?? "ALL", "--traffic-type", TRAFFIC_TYPES, (v) => v.toUpperCase());
+    const trafficText = (values["traffic-type"] as string | undefined) ?? "ALL";
+    const trafficType = trafficTypeOf(trafficText);
+    if (trafficType === undefined) throw new UserInputError(`Invalid --traffic-type ${quote(trafficText)}. Allowed: ${TRAFFIC_TYPES_ALLOWED}.`);
     const start = values.start === undefined ? undefined : parseTime(values.start as string, "--start", now);
     const end = values.end === undefined ? undefined : parseTime(values.end as string, "--end", now);
     if (start !== undefined && end !== undefined && start >= end) {

@@ -8,17 +8,9 @@ import { LOG_GROUP_NAME, LOG_GROUP_NAME_RULE } from "../analysis/awsNames";
 import { UserInputError, quote } from "../analysis/errors";
 import { LogFormat, resolveLogFormat, toFormatString } from "../analysis/logFormat";
 
-export const TRAFFIC_TYPES = ["ALL", "ACCEPT", "REJECT"] as const;
-export type TrafficType = (typeof TRAFFIC_TYPES)[number];
+import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "../analysis/trafficType";
 
-/** The console's words for the filter, accepted in any case. */
-const TRAFFIC_TYPE_ALIASES: Readonly<Record<string, TrafficType>> = {
-    all: "ALL",
-    accept: "ACCEPT",
-    accepted: "ACCEPT",
-    reject: "REJECT",
-    rejected: "REJECT",
-};
+export { TRAFFIC_TYPES, TrafficType } from "../analysis/trafficType";
 
 /** AWS accepts 60 or 600 seconds for VPC, subnet and ENI flow logs. */
 export const AGGREGATION_INTERVALS = [60, 600] as const;
@@ -57,12 +49,8 @@ export function resolveDiagnosableFormat(value: string): LogFormat {
 }
 
 export function normalizeTrafficType(value: string): TrafficType {
-    const normalized = TRAFFIC_TYPE_ALIASES[value.trim().toLowerCase()];
-    if (!normalized) {
-        throw new UserInputError(
-            `Invalid trafficType ${quote(value)}. Allowed: ALL, ACCEPT, REJECT (aliases: All, Accepted, Rejected, any case).`,
-        );
-    }
+    const normalized = trafficTypeOf(value);
+    if (!normalized) throw new UserInputError(`Invalid trafficType ${quote(value)}. Allowed: ${TRAFFIC_TYPES_ALLOWED}.`);
     return normalized;
 }
 

@@ -272,6 +272,8 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
     const usage: [string, string[], string, NodeJS.ProcessEnv?][] = [
         ["a file and a live source together", ["--input", "x.log", "--stack", "dev", ...CONVERSATION, "--since", "1h"], "Give --input (records you already have) or a live source (--stack), not both.\n"],
         ["--since with a file", ["--input", "x.log", ...CONVERSATION, "--since", "1h"], "--since applies to live queries (--stack, --outputs-file or --log-group); with --input, use --start and --end.\n"],
+        ["--timeout and --cluster with a file", ["--input", "x.log", ...CONVERSATION, "--timeout", "60", "--cluster", "web"], "--timeout, --cluster apply to live queries (--stack, --outputs-file or --log-group).\n"],
+        ["--region with a file and no --check-config", ["--input", "x.log", ...CONVERSATION, "--region", "eu-west-1"], "--region applies to live queries (--stack, --outputs-file or --log-group); with --input, --region goes with --check-config.\n"],
         ["two live sources", ["--stack", "dev", "--log-group", GROUP, ...CONVERSATION, "--since", "1h"], "Give one of --stack, --log-group, not several.\n"],
         ["no window", ["--log-group", GROUP, "--region", "eu-west-1", ...CONVERSATION], "A live query needs a time window: --since 30m, or --start (and optionally --end).\n"],
         ["a bad timeout", ["--log-group", GROUP, "--region", "eu-west-1", ...CONVERSATION, "--since", "1h", "--timeout", "0"], "Invalid --timeout '0'. Allowed: seconds from 1 to 3600.\n"],

@@ -276,7 +276,7 @@ describe("vpc-flow-diagnose --ecs-task (ECS, EC2 and Logs Insights mocked)", () 
         [
             "--ecs-task with --input",
             ["--ecs-task", TASK_ARN, "--input", "records.log"],
-            "--ecs-task applies to live queries (--stack, --outputs-file or --log-group); with --input, use --start and --end.\n",
+            "--ecs-task applies to live queries (--stack, --outputs-file or --log-group); with --input, pass the task's private IP as --src (from 'aws ecs describe-tasks').\n",
         ],
         [
             "no --dst and no task",

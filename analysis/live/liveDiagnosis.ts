@@ -7,7 +7,8 @@
 import { DescribeLogGroupsCommand, DescribeLogStreamsCommand, LogGroup } from "@aws-sdk/client-cloudwatch-logs";
 import { AWS_REGION_NAME } from "../awsNames";
 import { UserInputError, quote } from "../errors";
-import { Diagnosis, TrafficType, TRAFFIC_TYPES, diagnose, serviceText } from "../classify";
+import { Diagnosis, diagnose, serviceText } from "../classify";
+import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "../trafficType";
 import { Conversation, ConversationQuery } from "../conversation";
 import { INSIGHTS_ROW_CAP, StreamScope, buildDiagnosisQuery, scopeToLogStreams, toRecordColumns } from "../insightsQuery";
 import { feedInsightsResults } from "../insightsRows";
@@ -47,10 +48,8 @@ export function resolveLiveTarget(source: FlowLogSource, overrides: LiveOverride
     }
     const format = resolveLogFormat(overrides.format ?? source.logFormat ?? "default", overrides.format !== undefined ? "--format" : "logFormat (stack output)");
     const trafficText = overrides.trafficType ?? source.trafficType ?? "ALL";
-    const trafficType = TRAFFIC_TYPES.find((t) => t === trafficText.toUpperCase());
-    if (!trafficType) {
-        throw new UserInputError(`Invalid --traffic-type ${quote(trafficText)}. Allowed: ${TRAFFIC_TYPES.join(", ")}.`);
-    }
+    const trafficType = trafficTypeOf(trafficText);
+    if (!trafficType) throw new UserInputError(`Invalid --traffic-type ${quote(trafficText)}. Allowed: ${TRAFFIC_TYPES_ALLOWED}.`);
     return { logGroupName: source.logGroupName, region, format, trafficType };
 }
 
