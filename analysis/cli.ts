@@ -7,7 +7,7 @@
  */
 import { UserInputError, quote } from "./errors";
 import { AddressSet } from "./ip";
-import { LogFormat, resolveLogFormat } from "./logFormat";
+import { LogFormat, resolveLogFormat, unknownFields, unknownFieldsWarning } from "./logFormat";
 import { Conversation, ConversationQuery } from "./conversation";
 import { diagnose } from "./classify";
 import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "./trafficType";
@@ -204,6 +204,8 @@ async function runDiagnose(argv: string[], io: CliIo): Promise<number> {
         warnings.push(message);
         io.stderr(`warning: ${message}\n`);
     };
+    const formatWarning = unknownFieldsWarning(unknownFields(args.format), "--format");
+    if (formatWarning !== undefined) warn(formatWarning);
     const conversation = new Conversation(args.query);
     for (const path of args.inputs) {
         await readInput({
@@ -244,7 +246,7 @@ export function toDiagnoseArgs(values: ParsedValues, now: Date): DiagnoseArgs {
     if (inputs.length === 0) throw new UserInputError(`Missing --input: the file of flow-log records to diagnose. Run '${PROGRAM} --help' for the options.`);
     const { src, dst, port, protocol, output } = parseConversation(values);
     const formatText = values.format as string | undefined;
-    const format = resolveLogFormat(formatText ?? "default", "--format");
+    const format = resolveLogFormat(formatText ?? "default", "--format", true);
     const trafficText = (values["traffic-type"] as string | undefined) ?? "ALL";
     const trafficType = trafficTypeOf(trafficText);
     if (trafficType === undefined) throw new UserInputError(`Invalid --traffic-type ${quote(trafficText)}. Allowed: ${TRAFFIC_TYPES_ALLOWED}.`);

@@ -160,7 +160,12 @@ const TOKEN = /^\$\{([a-z0-9-]+)\}$/;
  * A custom string that equals a preset's fields is reported as that preset: AWS treats the default
  * one the same, and Logs Insights discovers its fields.
  */
-export function resolveLogFormat(value: string, key: string): LogFormat {
+/**
+ * A preset name or a custom `${field} ...` format. `keepUnknown` lets field names this project does
+ * not know yet through, as opaque text (records written by a newer flow log: AWS keeps adding
+ * fields); a stack's own format keeps them out, since AWS would refuse a misspelt field anyway.
+ */
+export function resolveLogFormat(value: string, key: string, keepUnknown = false): LogFormat {
     const preset = value.trim().toLowerCase();
     if (preset === "default") return DEFAULT_FORMAT;
     if (preset === "diagnostic") return DIAGNOSTIC_FORMAT;
@@ -171,12 +176,12 @@ export function resolveLogFormat(value: string, key: string): LogFormat {
                 `{field} tokens separated by single spaces, e.g. '${toFormatString(["srcaddr", "dstaddr", "action"])}'.`,
         );
     }
-    const fields = parseFormatFields(value, key);
+    const fields = parseFormatFields(value, key, keepUnknown);
     const formatString = toFormatString(fields);
     return presetWithFormatString(formatString) ?? { kind: "custom", fields, formatString };
 }
 
-function parseFormatFields(value: string, key: string): string[] {
+function parseFormatFields(value: string, key: string, keepUnknown: boolean): string[] {
     if (value !== value.trim()) {
         throw new UserInputError(
             `Invalid ${key} ${quote(value)}: it has a leading or trailing space. Allowed: $` +
@@ -198,7 +203,7 @@ function parseFormatFields(value: string, key: string): string[] {
             );
         }
         const name = match[1];
-        if (!FIELDS_BY_NAME.has(name)) {
+        if (!FIELDS_BY_NAME.has(name) && !(keepUnknown && FIELD_NAME_SHAPE.test(name))) {
             throw new UserInputError(
                 `Invalid ${key} ${quote(value)}: unknown field ${quote(name)}. Allowed fields: ${FLOW_LOG_FIELDS.map((f) => f.name).join(", ")}.`,
             );
@@ -234,4 +239,11 @@ export function formatFromHeader(line: string): LogFormat | undefined {
 /** Field names of a format that this project does not know: their values are kept as opaque text. */
 export function unknownFields(format: LogFormat): string[] {
     return format.fields.filter((f) => !FIELDS_BY_NAME.has(f));
+}
+
+/** The warning for field names a format has that this project does not know, or undefined. */
+export function unknownFieldsWarning(names: readonly string[], where: string): string | undefined {
+    if (names.length === 0) return undefined;
+    const one = names.length === 1;
+    return `${where} has ${one ? "a field" : "fields"} this tool does not know yet (${names.join(", ")}): ${one ? "its values are" : "their values are"} kept as opaque text.`;
 }

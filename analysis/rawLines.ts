@@ -18,7 +18,7 @@
  */
 import { UserInputError } from "./errors";
 import { AddressSet, NOT_IPV4, parseIpv4Bytes } from "./ip";
-import { LogFormat, formatFromHeader, unknownFields } from "./logFormat";
+import { LogFormat, formatFromHeader, unknownFields, unknownFieldsWarning } from "./logFormat";
 import { Conversation } from "./conversation";
 import { RECORD_FIELDS, RecordField, buildRecord, isInvalid, opaqueField } from "./records";
 
@@ -338,9 +338,10 @@ export class RawLineScanner {
             this.options.warn(`The input's header line sets the format to '${header.formatString}'; it overrides --format.`);
         }
         const unknown = unknownFields(header).filter((f) => !this.warnedUnknown.has(f));
-        if (unknown.length > 0 && this.options.warn) {
+        const warning = unknownFieldsWarning(unknown, "The input's header");
+        if (warning !== undefined && this.options.warn) {
             for (const f of unknown) this.warnedUnknown.add(f);
-            this.options.warn(`The input's header has ${unknown.length === 1 ? "a field" : "fields"} this tool does not know yet (${unknown.join(", ")}): ${unknown.length === 1 ? "its values are" : "their values are"} kept as opaque text.`);
+            this.options.warn(warning);
         }
         this.useFormat(header);
     }

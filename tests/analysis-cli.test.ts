@@ -314,9 +314,9 @@ describe("vpc-flow-diagnose: bad input gets one clear message and exit 2", () =>
         ["a missing file", () => ["--input", join(dir, "nope.log"), ...CONVERSATION], `Cannot read --input '${join(dir, "nope.log")}': no such file.`],
         ["a directory", () => ["--input", dir, ...CONVERSATION], `Cannot read --input '${dir}': it is a directory. Pass a file.`],
         [
-            "an unknown format field",
-            () => ["--input", EXAMPLE, ...CONVERSATION, "--format", "$" + "{srcaddr} $" + "{dstaddr} $" + "{colour}"],
-            "Invalid --format '$" + "{srcaddr} $" + "{dstaddr} $" + "{colour}': unknown field 'colour'. Allowed fields: version, account-id, interface-id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, log-status, vpc-id, subnet-id, instance-id, tcp-flags, type, pkt-srcaddr, pkt-dstaddr, region, az-id, sublocation-type, sublocation-id, pkt-src-aws-service, pkt-dst-aws-service, flow-direction, traffic-path, ecs-cluster-arn, ecs-cluster-name, ecs-container-instance-arn, ecs-container-instance-id, ecs-container-id, ecs-second-container-id, ecs-service-name, ecs-task-definition-arn, ecs-task-arn, ecs-task-id, reject-reason.",
+            "a format field that is no field name",
+            () => ["--input", EXAMPLE, ...CONVERSATION, "--format", "$" + "{srcaddr} $" + "{dstaddr} $" + "{colour-}"],
+            "Invalid --format '$" + "{srcaddr} $" + "{dstaddr} $" + "{colour-}': unknown field 'colour-'. Allowed fields: version, account-id, interface-id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, log-status, vpc-id, subnet-id, instance-id, tcp-flags, type, pkt-srcaddr, pkt-dstaddr, region, az-id, sublocation-type, sublocation-id, pkt-src-aws-service, pkt-dst-aws-service, flow-direction, traffic-path, ecs-cluster-arn, ecs-cluster-name, ecs-container-instance-arn, ecs-container-instance-id, ecs-container-id, ecs-second-container-id, ecs-service-name, ecs-task-definition-arn, ecs-task-arn, ecs-task-id, reject-reason.",
         ],
         ["an empty file", () => ["--input", file("empty.log", ""), ...CONVERSATION], `--input '${join(dir, "empty.log")}' is empty: there is nothing to diagnose.`],
         ["a file of blank lines", () => ["--input", file("blank.log", "\n \n\n"), ...CONVERSATION], `--input '${join(dir, "blank.log")}' is empty: there is nothing to diagnose.`],

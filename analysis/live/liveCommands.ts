@@ -25,6 +25,7 @@ import { explainAwsError } from "./awsErrors";
 import { checkConfiguration } from "../configCheck/configStep";
 import { Ec2Client, collectStatus, renderStatus } from "./flowLogStatus";
 import { LogsClient, QueryError } from "./insightsQueryRunner";
+import { unknownFields, unknownFieldsWarning } from "../logFormat";
 import { INSIGHTS_USD_PER_GB, diagnoseLive, resolveLiveTarget } from "./liveDiagnosis";
 import { CommandRunner, FlowLogSource, readOutputsFile, readStackOutputs, runCommand } from "./stackSource";
 
@@ -101,6 +102,8 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         env,
     );
     const warn = (message: string) => io.stderr(`warning: ${message}\n`);
+    const formatWarning = unknownFieldsWarning(unknownFields(target.format), values.format !== undefined ? "--format" : "The stack's logFormat");
+    if (formatWarning !== undefined) warn(formatWarning);
     const logs = io.logsClient ? io.logsClient(target.region) : new CloudWatchLogsClient({ region: target.region });
     let action: string | undefined;
     let queryString: string | undefined;

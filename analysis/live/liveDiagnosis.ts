@@ -46,7 +46,7 @@ export function resolveLiveTarget(source: FlowLogSource, overrides: LiveOverride
     if (!AWS_REGION_NAME.test(region)) {
         throw new UserInputError(`Invalid --region ${quote(region)}. Allowed: an AWS region name such as ap-northeast-2 or us-east-1.`);
     }
-    const format = resolveLogFormat(overrides.format ?? source.logFormat ?? "default", overrides.format !== undefined ? "--format" : "logFormat (stack output)");
+    const format = resolveLogFormat(overrides.format ?? source.logFormat ?? "default", overrides.format !== undefined ? "--format" : "logFormat (stack output)", true);
     const trafficText = overrides.trafficType ?? source.trafficType ?? "ALL";
     const trafficType = trafficTypeOf(trafficText);
     if (!trafficType) throw new UserInputError(`Invalid --traffic-type ${quote(trafficText)}. Allowed: ${TRAFFIC_TYPES_ALLOWED}.`);
