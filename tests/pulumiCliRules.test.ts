@@ -58,6 +58,9 @@ describe("the project against the Pulumi CLI's rules", () => {
         expect(config).to.deep.equal({
             "aws:region": "ap-northeast-2",
             "vpc-flow-logs:trafficType": "ALL",
+            "vpc-flow-logs:athenaBytesScannedCutoffMb": "1000",
+            "vpc-flow-logs:destination": "cloudwatch",
+            "vpc-flow-logs:fileFormat": "parquet",
             "vpc-flow-logs:eniIds": "[]",
             "vpc-flow-logs:maxAggregationInterval": "60",
             "vpc-flow-logs:retainLogsOnDestroy": "false",
