@@ -38,6 +38,15 @@ export interface LiveOverrides {
  * falls back to AWS_REGION / AWS_DEFAULT_REGION, as the AWS CLI does.
  */
 export function resolveLiveTarget(source: FlowLogSource, overrides: LiveOverrides, env: NodeJS.ProcessEnv): LiveTarget {
+    return { logGroupName: source.logGroupName, ...resolveQuerySettings(source, overrides, env) };
+}
+
+/** Region, format and filter of a live query, whichever service runs it. */
+export function resolveQuerySettings(
+    source: Pick<FlowLogSource, "region" | "logFormat" | "trafficType">,
+    overrides: LiveOverrides,
+    env: NodeJS.ProcessEnv,
+): Omit<LiveTarget, "logGroupName"> {
     const region = overrides.region ?? source.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
     if (!region) {
         throw new UserInputError("No AWS region: pass --region, set AWS_REGION, or use --stack so the stack's region is used.");
@@ -51,7 +60,7 @@ export function resolveLiveTarget(source: FlowLogSource, overrides: LiveOverride
     if (!trafficType) {
         throw new UserInputError(`Invalid --traffic-type ${quote(trafficText)}. Allowed: ${TRAFFIC_TYPES.join(", ")}.`);
     }
-    return { logGroupName: source.logGroupName, region, format, trafficType };
+    return { region, format, trafficType };
 }
 
 export interface QuerySummary {
@@ -185,7 +194,7 @@ export async function diagnoseLive(
 }
 
 /** The outbound packets all fall in the undelivered tail: their replies may simply not be in yet. */
-function notYetRouting(d: Diagnosis, settledUntil: number): Diagnosis {
+export function notYetRouting(d: Diagnosis, settledUntil: number): Diagnosis {
     const rerunAt = iso(settledUntil + 10 * 60 + 60);
     return {
         ...d,
