@@ -5,7 +5,7 @@
  * services would aggregate the records (count, sums, earliest start, latest end per interface,
  * addresses, action, log status and minute), and answered through stand-in clients. The records
  * follow AWS's default format and its documented examples ("Flow log record examples", VPC user
- * guide); a Parquet leg belongs here once Parquet files are read as input.
+ * guide). The Parquet file is written from the same lines by a real writer (tests/helpers/parquetFiles.ts).
  */
 import { expect } from "chai";
 import * as fs from "fs";
@@ -18,6 +18,7 @@ import { diagnoseLive } from "../analysis/live/liveDiagnosis";
 import { diagnoseAthena } from "../analysis/live/athenaDiagnosis";
 import { LogsClient } from "../analysis/live/insightsQueryRunner";
 import { AthenaApi } from "../analysis/live/athenaQueryRunner";
+import { linesToParquet } from "./helpers/parquetFiles";
 
 const ENI = "eni-0a1b2c3d4e5f60718";
 const T0 = Date.parse("2026-11-26T14:02:00Z") / 1000;
@@ -135,20 +136,28 @@ const SCENARIOS: [string, Rec[], string][] = [
     ["answered", [0, 1].flatMap((i) => [out(i, "ACCEPT", 12), back(i, "ACCEPT")]), "network-ok"],
 ];
 
-describe("the same records through a text file, Logs Insights rows and Athena rows", () => {
+async function diagnoseFile(file: string) {
+    let stdout = "";
+    const code = await main(["--input", file, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--start", new Date(WINDOW.start * 1000).toISOString(), "--end", new Date(WINDOW.end * 1000).toISOString(), "--output", "json"], {
+        stdout: (t) => (stdout += t),
+        stderr: () => undefined,
+        now: () => NOW,
+    });
+    expect(code).to.equal(0);
+    return essentials(JSON.parse(stdout));
+}
+
+describe("the same records through a text file, a Parquet file, Logs Insights rows and Athena rows", () => {
     for (const [what, records, verdict] of SCENARIOS) {
         it(`${what}: ${verdict} every way`, async () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agree-"));
             const file = path.join(dir, "records.log");
-            fs.writeFileSync(file, [UNRELATED, ...records.map(line)].join("\n") + "\n");
-            let stdout = "";
-            const code = await main(["--input", file, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--start", new Date(WINDOW.start * 1000).toISOString(), "--end", new Date(WINDOW.end * 1000).toISOString(), "--output", "json"], {
-                stdout: (t) => (stdout += t),
-                stderr: () => undefined,
-                now: () => NOW,
-            });
-            expect(code).to.equal(0);
-            const fromFile = essentials(JSON.parse(stdout));
+            const lines = [UNRELATED, ...records.map(line)];
+            fs.writeFileSync(file, lines.join("\n") + "\n");
+            const parquet = path.join(dir, "records.log.parquet");
+            fs.writeFileSync(parquet, linesToParquet(lines, DEFAULT_FORMAT.fields));
+            const fromFile = await diagnoseFile(file);
+            expect(await diagnoseFile(parquet)).to.deep.equal(fromFile);
 
             const insights = await diagnoseLive({ logGroupName: "/vpc-flow-logs/dev", region: "ap-northeast-2", format: DEFAULT_FORMAT, trafficType: "ALL" }, conversation, WINDOW, {
                 ...deps,
