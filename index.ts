@@ -4,11 +4,13 @@
  * plain, typed arguments.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { buildAthenaRecordsQuery } from "./analysis/athena/athenaQuery";
 import { buildRecordsQuery } from "./analysis/insightsQuery";
 import { DEFAULTS, normalizeTrafficType, readIdList, readTags } from "./components/flowLogSettings";
 import { FlowLogLab } from "./components/lab";
 import { checkLabFlowLogSettings, checkLabStandsAlone, resolveLabScenario } from "./components/labScenarios";
-import { cleanupInstruction, insightsConsoleUrl as consoleUrl } from "./components/stackOutputs";
+import { athenaConsoleUrl as athenaUrl, cleanupInstruction, insightsConsoleUrl as consoleUrl, s3CleanupInstruction } from "./components/stackOutputs";
+import { glueDatabaseName } from "./components/s3Delivery";
 import { validateOrFail } from "./components/userErrors";
 import { VpcFlowLogs } from "./components/vpcFlowLogs";
 
@@ -59,27 +61,60 @@ const flowLogs = new VpcFlowLogs("flow-logs", {
     retainLogsOnDestroy,
     existingRoleArn: config.get("existingRoleArn"),
     tags,
+    // S3 instead of CloudWatch Logs (`pulumi config set destination s3`), queried with Athena.
+    destination: config.get("destination"),
+    fileFormat: config.get("fileFormat"),
+    existingBucketArn: config.get("existingBucketArn"),
+    s3Prefix: config.get("s3Prefix"),
+    athenaBytesScannedCutoffMb: config.getNumber("athenaBytesScannedCutoffMb"),
+    // Glue database and workgroup names are per account and region: one per stack.
+    athenaDatabaseName: glueDatabaseName(stack),
+    athenaWorkgroupName: `vpc-flow-logs-${stack}`,
 });
 
-export const logGroupName = flowLogs.logGroupName;
-export const logGroupArn = flowLogs.logGroupArn;
-export const roleArn = flowLogs.roleArn;
+export const destination = flowLogs.destination;
 export const flowLogIds = flowLogs.flowLogIds;
 export const logFormat = flowLogs.logFormat;
 export const logFormatKind = flowLogs.logFormatKind;
 export const trafficType = flowLogs.trafficType;
 export const maxAggregationInterval = flowLogs.maxAggregationInterval;
 export const region = flowLogs.region;
-/** Every TCP 443 record (S3 over HTTPS), newest first: paste into Logs Insights on the log group. */
-export const insightsQuery = buildRecordsQuery(flowLogs.format, { port: 443, protocol: 6 });
-export const insightsConsoleUrl = pulumi
-    .all([flowLogs.partition, region, logGroupName])
-    .apply(([p, r, name]) => consoleUrl(p, r, name, insightsQuery));
-/** Saved query name (`vpc-flow-logs/<stack>/<title>`) -> query definition id; `{}` with savedQueries false. */
-export const savedQueries = flowLogs.savedQueryIds;
-export const cleanup = pulumi
-    .all([logGroupName, region])
-    .apply(([name, r]) => cleanupInstruction(stack, name, r, retainLogsOnDestroy));
+
+// Each destination has outputs of its own: an `export const` would add the other's keys (undefined).
+const s3 = flowLogs.s3;
+if (s3 === undefined) {
+    const logGroupName = flowLogs.logGroupName as pulumi.Output<string>;
+    /** Every TCP 443 record (S3 over HTTPS), newest first: paste into Logs Insights on the log group. */
+    const insightsQuery = buildRecordsQuery(flowLogs.format, { port: 443, protocol: 6 });
+    Object.assign(exports, {
+        logGroupName,
+        logGroupArn: flowLogs.logGroupArn,
+        roleArn: flowLogs.roleArn,
+        insightsQuery,
+        insightsConsoleUrl: pulumi.all([flowLogs.partition, region, logGroupName]).apply(([p, r, name]) => consoleUrl(p, r, name, insightsQuery)),
+        /** Saved query name (`vpc-flow-logs/<stack>/<title>`) -> query definition id; `{}` with savedQueries false. */
+        savedQueries: flowLogs.savedQueryIds,
+        cleanup: pulumi.all([logGroupName, region]).apply(([name, r]) => cleanupInstruction(stack, name, r, retainLogsOnDestroy)),
+    });
+} else {
+    Object.assign(exports, {
+        bucketName: s3.bucketName,
+        bucketArn: s3.bucketArn,
+        /** Where this account's and region's records land; the Athena table reads it. */
+        recordsLocation: s3.recordsLocation,
+        athenaDatabase: s3.athenaDatabase,
+        athenaTable: s3.athenaTable,
+        athenaWorkgroup: s3.athenaWorkgroup,
+        athenaResultsLocation: s3.athenaResultsLocation,
+        /** Today's TCP 443 records (S3 over HTTPS), newest first: run it in the athenaWorkgroup. */
+        athenaQuery: pulumi
+            .all([s3.athenaDatabase, s3.athenaTable])
+            .apply(([database, table]) => buildAthenaRecordsQuery(flowLogs.format, { database, table }, { port: 443, protocol: 6 })),
+        athenaConsoleUrl: pulumi.all([flowLogs.partition, region]).apply(([p, r]) => athenaUrl(p, r)),
+        ...(s3.requiredBucketPolicy !== undefined ? { bucketPolicy: s3.requiredBucketPolicy } : {}),
+        cleanup: s3.bucketName.apply((name) => s3CleanupInstruction(stack, name, s3.requiredBucketPolicy === undefined, retainLogsOnDestroy)),
+    });
+}
 
 // Only a lab stack has these outputs: an `export const` would add the keys (undefined) to every
 // stack. `pulumi stack output labDiagnoseCommand` prints the command to run once records arrive.

@@ -98,6 +98,11 @@ Live, from CloudWatch Logs Insights (instead of --input):
   --cluster <name|arn>    The task's cluster (default: the one in the task ARN, else 'default').
   Progress and the query's cost go to stderr. Ctrl-C stops the query.
 
+Live, from flow logs in S3 through Athena (a stack with destination s3 does this by itself):
+  --athena-table <db.table>  The Glue table over the flow logs (the stack's athenaDatabase.athenaTable);
+                          with --workgroup, --region, --format and --traffic-type.
+  --workgroup <name>      The Athena workgroup to run in: its result location and scan cutoff apply.
+
 ${CONFIG_HELP}
 Output:
   --output <format>       text, json or markdown. Default: text. Warnings go to stderr.

@@ -65,7 +65,7 @@ export function conversationFilter(sel: ConversationSelector, format?: LogFormat
 }
 
 /** Columns worth reading by eye, in this order, where the format has them. */
-const LISTED_FIELDS = [
+export const LISTED_FIELDS = [
     "interface-id",
     "srcaddr",
     "srcport",
@@ -105,7 +105,7 @@ export const INSIGHTS_ROW_CAP = 10000;
  * Group-by columns the diagnosis can use, where the format has them. Ports and protocol are fixed by
  * the filter. The ECS task id and service name (the `ecs` preset) tie records to a task.
  */
-const GROUP_BY_FIELDS = [
+export const GROUP_BY_FIELDS = [
     "interface-id",
     "srcaddr",
     "dstaddr",

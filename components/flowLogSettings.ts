@@ -7,6 +7,7 @@
 import { LOG_GROUP_NAME, LOG_GROUP_NAME_RULE } from "../analysis/awsNames";
 import { UserInputError, quote } from "../analysis/errors";
 import { LogFormat, resolveLogFormat, toFormatString } from "../analysis/logFormat";
+import { validateS3Retention } from "./s3Delivery";
 
 import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "../analysis/trafficType";
 
@@ -152,6 +153,8 @@ export interface FlowLogSettingsInput {
     readonly kmsKeyArn?: string;
     readonly existingRoleArn?: string;
     readonly tags?: Record<string, unknown>;
+    /** S3 objects may expire after any number of days; CloudWatch Logs takes only its own list. */
+    readonly destination?: "cloudwatch" | "s3";
 }
 
 export function resolveFlowLogSettings(input: FlowLogSettingsInput): FlowLogSettings {
@@ -159,7 +162,7 @@ export function resolveFlowLogSettings(input: FlowLogSettingsInput): FlowLogSett
         trafficType: normalizeTrafficType(input.trafficType ?? DEFAULTS.trafficType),
         maxAggregationInterval: validateAggregationInterval(input.maxAggregationInterval ?? DEFAULTS.maxAggregationInterval),
         logFormat: resolveDiagnosableFormat(input.logFormat ?? DEFAULTS.logFormat),
-        retentionInDays: validateRetention(input.retentionInDays ?? DEFAULTS.retentionInDays),
+        retentionInDays: (input.destination === "s3" ? validateS3Retention : validateRetention)(input.retentionInDays ?? DEFAULTS.retentionInDays),
         retainLogsOnDestroy: input.retainLogsOnDestroy ?? DEFAULTS.retainLogsOnDestroy,
         kmsKeyArn: input.kmsKeyArn === undefined ? undefined : validateKmsKeyArn(input.kmsKeyArn),
         existingRoleArn: input.existingRoleArn === undefined ? undefined : validateRoleArn(input.existingRoleArn),

@@ -55,3 +55,31 @@ export function cleanupInstruction(stack: string, logGroupName: string, region: 
         `Delete it later with 'aws logs delete-log-group --log-group-name ${logGroupName} --region ${region}'.`
     );
 }
+
+/**
+ * Opens the Athena query editor in the stack's region. The console has no documented way to fill
+ * in a query or pick the workgroup from a link: choose the `athenaWorkgroup` and paste `athenaQuery`.
+ */
+export function athenaConsoleUrl(partition: string, region: string): string {
+    return `${consoleBase(partition, region)}/athena/home?region=${region}#/query-editor`;
+}
+
+/** The cleanup line of an S3 stack: what destroy deletes, and what it cannot. */
+export function s3CleanupInstruction(stack: string, bucketName: string, ownBucket: boolean, retainLogsOnDestroy: boolean): string {
+    const destroy = `pulumi destroy --stack ${stack}`;
+    const athena = "the Glue table and database, the Athena workgroup and its results bucket";
+    if (!ownBucket) {
+        return `Run '${destroy}' to delete the flow logs and ${athena}; the records in ${bucketName} are yours and stay.`;
+    }
+    if (retainLogsOnDestroy) {
+        return (
+            `Run '${destroy}' to delete the flow logs and ${athena}; the bucket ${bucketName} and its records are kept (retainLogsOnDestroy, as of the last update). ` +
+            `Delete them later with 'aws s3 rb s3://${bucketName} --force'.`
+        );
+    }
+    return (
+        `Run '${destroy}' to delete the flow logs, ${athena}, and the bucket ${bucketName}. ` +
+        `A bucket that still holds records is never emptied for you: the delete then fails (BucketNotEmpty) until you run 'aws s3 rm s3://${bucketName} --recursive', ` +
+        `or keep it with 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' before destroying.`
+    );
+}

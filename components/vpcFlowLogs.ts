@@ -5,6 +5,8 @@ import { flowLogsDeliveryPolicy, flowLogsTrustPolicy } from "./policies";
 import { savedQueries } from "./savedQueries";
 import { PENDING_ID, TargetId, TrafficType, resolveFlowLogSettings, validateLogGroupName, validateTargets } from "./flowLogSettings";
 import { validateOrFail } from "./userErrors";
+import { DestinationSettings, glueDatabaseName, resolveDestination } from "./s3Delivery";
+import { S3Delivery, createS3Delivery } from "./s3Resources";
 
 /**
  * Arguments of {@link VpcFlowLogs}. Settings that shape what gets created are plain values, checked
@@ -52,16 +54,38 @@ export interface VpcFlowLogsArgs {
     readonly savedQueries?: boolean;
     /** Console folder of the saved queries, levels separated by `/`. Default `vpc-flow-logs/<component name>`. */
     readonly savedQueryFolder?: string;
+    /**
+     * `cloudwatch` (a log group, an IAM role, Logs Insights) or `s3` (a bucket, no role, Athena).
+     * Default `cloudwatch`. https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3.html
+     */
+    readonly destination?: string;
+    /** S3 only: `parquet` (default) or `plain-text`. */
+    readonly fileFormat?: string;
+    /** S3 only: deliver into this bucket (`arn:aws:s3:::name`) instead of creating one; its owner adds the `bucketPolicy` output. */
+    readonly existingBucketArn?: string;
+    /** S3 only: folder inside the bucket, e.g. `flow-logs/prod`. Default: none. */
+    readonly s3Prefix?: string;
+    /** S3 only: the Athena workgroup stops a query after this many megabytes scanned. Default 1000 (1 GB). */
+    readonly athenaBytesScannedCutoffMb?: number;
+    /** S3 only: Glue database of the Athena table. Default `vpc_flow_logs_<component name>`. */
+    readonly athenaDatabaseName?: string;
+    /** S3 only: Athena workgroup name. Default `vpc-flow-logs-<component name>`. */
+    readonly athenaWorkgroupName?: string;
 }
 
 /**
- * VPC Flow Logs delivered to a CloudWatch log group: an IAM role the flow-logs service may assume
- * (or an existing one), a policy scoped to the group, the group, and one flow log per target.
+ * VPC Flow Logs delivered to a CloudWatch log group (an IAM role the flow-logs service may assume,
+ * or an existing one, a policy scoped to the group, the group) or to S3 (a bucket and its policy, or
+ * the user's bucket, and Athena over it), and one flow log per target.
  */
 export class VpcFlowLogs extends pulumi.ComponentResource {
-    public readonly logGroupName: pulumi.Output<string>;
-    public readonly logGroupArn: pulumi.Output<string>;
-    public readonly roleArn: pulumi.Output<string>;
+    public readonly destination: "cloudwatch" | "s3";
+    /** CloudWatch Logs only. */
+    public readonly logGroupName?: pulumi.Output<string>;
+    public readonly logGroupArn?: pulumi.Output<string>;
+    public readonly roleArn?: pulumi.Output<string>;
+    /** S3 only: the bucket, its records' location and Athena. */
+    public readonly s3?: S3Delivery;
     /** Target id (vpc-, subnet-, eni-) -> flow log id. */
     public readonly flowLogIds: pulumi.Output<Record<string, string>>;
     /** The exact format string in effect. */
@@ -80,19 +104,22 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
     constructor(name: string, args: VpcFlowLogsArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super() registers the component, so a bad value leaves nothing behind.
         const targets = flowLogTargets(args);
-        const { settings, logGroupName } = validateOrFail(() => {
+        const { settings, logGroupName, destination } = validateOrFail(() => {
             validateTargets({
                 vpcId: targets.find((t) => t.kind === "vpc")?.id,
                 subnetIds: targets.filter((t) => t.kind === "subnet").map((t) => t.id),
                 eniIds: targets.filter((t) => t.kind === "eni").map((t) => t.id),
             });
+            const destination: DestinationSettings = resolveDestination(args);
             return {
-                settings: resolveFlowLogSettings(args),
+                destination,
+                settings: resolveFlowLogSettings({ ...args, destination: destination.destination }),
                 logGroupName: validateLogGroupName(args.logGroupName ?? `/vpc-flow-logs/${name}`),
             };
         });
+        // Saved queries are Logs Insights queries on the log group: S3 stacks query with Athena.
         const queries = validateOrFail(() =>
-            args.savedQueries === false ? [] : savedQueries(settings.logFormat, args.savedQueryFolder ?? `vpc-flow-logs/${name}`),
+            args.savedQueries === false || destination.destination === "s3" ? [] : savedQueries(settings.logFormat, args.savedQueryFolder ?? `vpc-flow-logs/${name}`),
         );
         super("vpc-flow-logs:network:VpcFlowLogs", name, {}, opts);
 
@@ -101,53 +128,76 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
         const region = aws.getRegionOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this });
 
-        const logGroup = new aws.cloudwatch.LogGroup(
-            `${name}-log-group`,
-            {
-                name: logGroupName,
-                retentionInDays: settings.retentionInDays,
-                kmsKeyId: settings.kmsKeyArn,
-                tags,
-            },
-            { parent: this, retainOnDelete: settings.retainLogsOnDestroy },
-        );
-
-        let roleArn: pulumi.Output<string>;
+        let logGroup: aws.cloudwatch.LogGroup | undefined;
+        let roleArn: pulumi.Output<string> | undefined;
         let deliveryReady: pulumi.Resource[] = [];
-        if (settings.existingRoleArn !== undefined) {
-            roleArn = pulumi.output(settings.existingRoleArn);
+        let s3: S3Delivery | undefined;
+        if (destination.destination === "s3") {
+            s3 = createS3Delivery(
+                name,
+                {
+                    settings: destination,
+                    format: settings.logFormat,
+                    retentionInDays: settings.retentionInDays,
+                    retainLogsOnDestroy: settings.retainLogsOnDestroy,
+                    kmsKeyArn: settings.kmsKeyArn,
+                    tags,
+                    athenaDatabaseName: args.athenaDatabaseName ?? glueDatabaseName(name),
+                    athenaWorkgroupName: args.athenaWorkgroupName ?? `vpc-flow-logs-${name}`,
+                    account: account.accountId,
+                    region: region.region,
+                    partition: partition.partition,
+                },
+                this,
+            );
+            deliveryReady = s3.deliveryReady;
         } else {
-            const role = new aws.iam.Role(
-                `${name}-role`,
+            logGroup = new aws.cloudwatch.LogGroup(
+                `${name}-log-group`,
                 {
-                    description: `Lets VPC Flow Logs deliver records to ${logGroupName}`,
-                    assumeRolePolicy: pulumi
-                        .all([account.accountId, region.region, partition.partition])
-                        .apply(([accountId, regionName, partitionName]) =>
-                            JSON.stringify(flowLogsTrustPolicy({ accountId, region: regionName, partition: partitionName })),
-                        ),
+                    name: logGroupName,
+                    retentionInDays: settings.retentionInDays,
+                    kmsKeyId: settings.kmsKeyArn,
                     tags,
                 },
-                { parent: this },
+                { parent: this, retainOnDelete: settings.retainLogsOnDestroy },
             );
-            const policy = new aws.iam.Policy(
-                `${name}-policy`,
-                {
-                    description: `Delivery of VPC Flow Logs to ${logGroupName} only`,
-                    policy: logGroup.arn.apply((arn) => JSON.stringify(flowLogsDeliveryPolicy(arn))),
-                    tags,
-                },
-                { parent: this },
-            );
-            const attachment = new aws.iam.RolePolicyAttachment(
-                `${name}-policy-attachment`,
-                { role: role.name, policyArn: policy.arn },
-                { parent: this },
-            );
-            roleArn = role.arn;
-            // A flow log created before its role can deliver fails with "Unable to assume given IAM
-            // role"; the attachment is the last piece of the role, so the flow logs wait for it.
-            deliveryReady = [attachment];
+
+            if (settings.existingRoleArn !== undefined) {
+                roleArn = pulumi.output(settings.existingRoleArn);
+            } else {
+                const role = new aws.iam.Role(
+                    `${name}-role`,
+                    {
+                        description: `Lets VPC Flow Logs deliver records to ${logGroupName}`,
+                        assumeRolePolicy: pulumi
+                            .all([account.accountId, region.region, partition.partition])
+                            .apply(([accountId, regionName, partitionName]) =>
+                                JSON.stringify(flowLogsTrustPolicy({ accountId, region: regionName, partition: partitionName })),
+                            ),
+                        tags,
+                    },
+                    { parent: this },
+                );
+                const policy = new aws.iam.Policy(
+                    `${name}-policy`,
+                    {
+                        description: `Delivery of VPC Flow Logs to ${logGroupName} only`,
+                        policy: logGroup.arn.apply((arn) => JSON.stringify(flowLogsDeliveryPolicy(arn))),
+                        tags,
+                    },
+                    { parent: this },
+                );
+                const attachment = new aws.iam.RolePolicyAttachment(
+                    `${name}-policy-attachment`,
+                    { role: role.name, policyArn: policy.arn },
+                    { parent: this },
+                );
+                roleArn = role.arn;
+                // A flow log created before its role can deliver fails with "Unable to assume given IAM
+                // role"; the attachment is the last piece of the role, so the flow logs wait for it.
+                deliveryReady = [attachment];
+            }
         }
 
         const flowLogIds: pulumi.Output<[string, string]>[] = targets.map((target, index) => {
@@ -156,9 +206,13 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
                 {
                     [target.argName]: target.input,
                     trafficType: settings.trafficType,
-                    logDestinationType: "cloud-watch-logs",
-                    logDestination: logGroup.arn,
-                    iamRoleArn: roleArn,
+                    ...(s3 !== undefined
+                        ? {
+                              logDestinationType: "s3",
+                              logDestination: s3.destinationArn,
+                              destinationOptions: { fileFormat: destination.destination === "s3" ? destination.fileFormat : undefined, hiveCompatiblePartitions: true, perHourPartition: true },
+                          }
+                        : { logDestinationType: "cloud-watch-logs", logDestination: (logGroup as aws.cloudwatch.LogGroup).arn, iamRoleArn: roleArn }),
                     maxAggregationInterval: settings.maxAggregationInterval,
                     // Always explicit, the default too: AWS reports the format in effect, so an unset
                     // value would not show a diff when a stack switches back from diagnostic to
@@ -187,15 +241,17 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
         const savedQueryIds = queries.map((query) => {
             const definition = new aws.cloudwatch.QueryDefinition(
                 `${name}-query-${query.key}`,
-                { name: query.name, queryString: query.queryString, logGroupNames: [logGroup.name] },
+                { name: query.name, queryString: query.queryString, logGroupNames: [(logGroup as aws.cloudwatch.LogGroup).name] },
                 { parent: this },
             );
             return definition.queryDefinitionId.apply((id): [string, string] => [query.name, id]);
         });
 
-        this.logGroupName = logGroup.name;
-        this.logGroupArn = logGroup.arn;
+        this.destination = destination.destination;
+        this.logGroupName = logGroup?.name;
+        this.logGroupArn = logGroup?.arn;
         this.roleArn = roleArn;
+        this.s3 = s3;
         this.flowLogIds = pulumi.all(flowLogIds).apply((pairs) => Object.fromEntries(pairs));
         this.logFormat = settings.logFormat.formatString;
         this.logFormatKind = settings.logFormat.kind;
@@ -207,6 +263,9 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
         this.savedQueryIds = pulumi.all(savedQueryIds).apply((pairs) => Object.fromEntries(pairs));
 
         this.registerOutputs({
+            destination: this.destination,
+            bucketName: s3?.bucketName,
+            athenaTable: s3?.athenaTable,
             logGroupName: this.logGroupName,
             logGroupArn: this.logGroupArn,
             roleArn: this.roleArn,

@@ -36,7 +36,7 @@ describe("live sources: stack outputs, time window, AWS errors", () => {
                 return { stdout: JSON.stringify(OUTPUTS) };
             });
             expect(calls).to.deep.equal(["/project: pulumi stack output --json --stack dev"]);
-            expect(source.logGroupName).to.equal("/vpc-flow-logs/dev");
+            expect(source).to.include({ logGroupName: "/vpc-flow-logs/dev" });
         });
 
         it("says what to do when the pulumi binary is missing", async () => {
@@ -141,7 +141,7 @@ describe("live sources: stack outputs, time window, AWS errors", () => {
                 "access denied",
                 { name: "AccessDeniedException", message: "User: arn:aws:iam::123456789012:user/a is not authorized to perform: logs:StartQuery" },
                 "AWS denied the request in ap-northeast-2: User: arn:aws:iam::123456789012:user/a is not authorized to perform: logs:StartQuery\n" +
-                    "The CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see the README for a policy).",
+                    "The CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries, athena:StartQueryExecution, athena:GetQueryExecution, athena:GetQueryResults, athena:StopQueryExecution, glue:GetDatabase, glue:GetTable, s3:GetBucketLocation, s3:GetObject, s3:PutObject, s3:ListBucket (see the README for a policy).",
             ],
             [
                 "a malformed query",

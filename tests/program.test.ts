@@ -25,6 +25,7 @@ describe("the Pulumi program (index.ts) under mocks", () => {
             "limit 1000",
         ].join("\n| ");
         expect(outputs).to.deep.equal({
+            destination: "cloudwatch",
             logGroupName: logGroup,
             logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:${logGroup}`,
             roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/flow-logs-role`,

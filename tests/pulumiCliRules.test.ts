@@ -58,6 +58,9 @@ describe("the project against the Pulumi CLI's rules", () => {
         expect(config).to.deep.equal({
             "aws:region": "ap-northeast-2",
             "vpc-flow-logs:trafficType": "ALL",
+            "vpc-flow-logs:athenaBytesScannedCutoffMb": "1000",
+            "vpc-flow-logs:destination": "cloudwatch",
+            "vpc-flow-logs:fileFormat": "parquet",
             "vpc-flow-logs:eniIds": "[]",
             "vpc-flow-logs:maxAggregationInterval": "60",
             "vpc-flow-logs:retainLogsOnDestroy": "false",
@@ -88,12 +91,13 @@ describe("the project against the Pulumi CLI's rules", () => {
             await outputsOf(runProgramWithConfig(config));
             seen.push({ line: run.line, stack: run.stack, targets: flowLogTargets() });
         }
-        // One stack of each kind the README describes: a VPC, subnets only, one ENI, the lab.
+        // One stack of each kind the README describes: a VPC, subnets only, one ENI, S3, the lab.
         expect(seen.map(({ stack, targets }) => ({ stack, targets }))).to.deep.equal([
             { stack: "dev", targets: ["vpcId vpc-0abc1234def567890"] },
             { stack: "dev", targets: ["vpcId vpc-0abc1234def567890"] },
             { stack: "subnets", targets: ["subnetId subnet-0abc1234def567890", "subnetId subnet-0def567890abc1234"] },
             { stack: "task-eni", targets: ["eniId eni-0abc1234def567890"] },
+            { stack: "s3", targets: ["vpcId vpc-0abc1234def567890"] },
             { stack: "lab", targets: ["vpcId vpc-0aaaabbbbccccdddd"] },
             { stack: "lab", targets: ["vpcId vpc-0aaaabbbbccccdddd"] },
         ]);

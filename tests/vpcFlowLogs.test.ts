@@ -101,8 +101,8 @@ describe("VpcFlowLogs component", () => {
         expect(component.logFormat).to.equal(DEFAULT_FORMAT);
         expect(component.trafficType).to.equal("ALL");
         expect(await promiseOf(component.flowLogIds)).to.deep.equal({ [VPC]: `fl-inputs-${VPC}` });
-        expect(await promiseOf(component.roleArn)).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/inputs-role`);
-        expect(await promiseOf(component.logGroupName)).to.equal("/vpc-flow-logs/inputs");
+        expect(await promiseOf(component.roleArn!)).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/inputs-role`);
+        expect(await promiseOf(component.logGroupName!)).to.equal("/vpc-flow-logs/inputs");
         expect(await promiseOf(component.region)).to.equal(REGION);
     });
 
@@ -154,7 +154,7 @@ describe("VpcFlowLogs component", () => {
         ]);
         expect(byName(`ext-${SUBNET_A}`).inputs.iamRoleArn).to.equal(existing);
         expect(requestFor(`ext-${SUBNET_A}`).dependencies).to.deep.equal(["ext-log-group"]);
-        expect(await promiseOf(component.roleArn)).to.equal(existing);
+        expect(await promiseOf(component.roleArn!)).to.equal(existing);
     });
 
     it("normalises the console's traffic filter words and applies interval, retention, KMS and tags", async () => {

@@ -16,6 +16,19 @@ export const CLI_IAM_ACTIONS: readonly string[] = [
     "ecs:DescribeTasks",
     "ec2:DescribeManagedPrefixLists",
     "ec2:GetManagedPrefixListEntries",
+    // Flow logs in S3: the Athena query (Athena reads the table from Glue and the objects from S3
+    // with the caller's own permissions, and writes the results to the workgroup's location), and
+    // status's listing of the newest object.
+    "athena:StartQueryExecution",
+    "athena:GetQueryExecution",
+    "athena:GetQueryResults",
+    "athena:StopQueryExecution",
+    "glue:GetDatabase",
+    "glue:GetTable",
+    "s3:GetBucketLocation",
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:ListBucket",
 ];
 
 /**
@@ -26,6 +39,11 @@ export const CLI_POLICY_ACTIONS: readonly string[] = [...new Set([...CLI_IAM_ACT
 
 export interface AwsErrorContext {
     readonly logGroupName?: string;
+    /** `db.table` and workgroup of an Athena diagnosis. */
+    readonly athenaTable?: string;
+    readonly workgroup?: string;
+    /** The bucket `status` lists for an S3 stack. */
+    readonly bucketName?: string;
     readonly region?: string;
     readonly query?: string;
     /** The IAM action of the call that failed, when known: an access-denied message names it. */
@@ -63,6 +81,14 @@ export function explainAwsError(err: unknown, ctx: AwsErrorContext): string {
                 `AWS denied ${ctx.action ?? "the request"}${where}: ${awsMessage}\n` +
                 `The CLI needs these IAM actions: ${CLI_IAM_ACTIONS.join(", ")} (see the README for a policy).`
             );
+        case "InvalidRequestException":
+            // Athena's answer to a workgroup or database it does not know, among others.
+            return (
+                `Athena refused the request${where}: ${awsMessage}\n` +
+                `Check the workgroup (${ctx.workgroup ?? "?"}) and the table (${ctx.athenaTable ?? "?"}) exist in this region: deploy the stack ('pulumi up'), or pass --region.`
+            );
+        case "NoSuchBucket":
+            return `Bucket '${ctx.bucketName ?? "?"}' does not exist${where}. Deploy the stack ('pulumi up'), or check --region.`;
         case "MalformedQueryException":
             return `Logs Insights rejected the query: ${awsMessage}\nThe query was:\n${ctx.query ?? "(not available)"}`;
         case "InvalidParameterException":

@@ -3,7 +3,7 @@
  * AWS's own error text, the log group's size, streams (one per ENI) and newest event, and what to
  * check when nothing arrives (the VPC guide's "no logs" troubleshooting).
  */
-import { DescribeFlowLogsCommand, EC2Client, Filter } from "@aws-sdk/client-ec2";
+import { DescribeFlowLogsCommand, EC2Client, Filter, FlowLog } from "@aws-sdk/client-ec2";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { FlowLogSource } from "./stackSource";
 
@@ -36,7 +36,7 @@ export interface StatusReport {
 
 /** DescribeLogStreams returns at most 50 per call; the newest 50 are enough to judge delivery. */
 export const STREAM_SAMPLE = 50;
-const STALE_MS = 15 * 60 * 1000;
+export const STALE_MS = 15 * 60 * 1000;
 
 export async function collectStatus(
     ec2: Ec2Client,
@@ -47,15 +47,7 @@ export async function collectStatus(
     const ids = source.flowLogIds ? Object.values(source.flowLogIds) : [];
     const filters: Filter[] = ids.length > 0 ? [{ Name: "flow-log-id", Values: ids }] : [{ Name: "log-group-name", Values: [source.logGroupName] }];
     const flowLogsResponse = await ec2.send(new DescribeFlowLogsCommand({ Filter: filters }));
-    const flowLogs: FlowLogState[] = (flowLogsResponse.FlowLogs ?? []).map((f) => ({
-        flowLogId: f.FlowLogId ?? "?",
-        resourceId: f.ResourceId ?? "?",
-        flowLogStatus: f.FlowLogStatus ?? "?",
-        deliverLogsStatus: f.DeliverLogsStatus ?? "?",
-        deliverLogsErrorMessage: f.DeliverLogsErrorMessage,
-        trafficType: f.TrafficType ?? "?",
-        createdAt: f.CreationTime?.toISOString(),
-    }));
+    const flowLogs: FlowLogState[] = (flowLogsResponse.FlowLogs ?? []).map(toFlowLogState);
 
     const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: source.logGroupName, limit: 50 }));
     const group = (groups.logGroups ?? []).find((g) => g.logGroupName === source.logGroupName);
@@ -81,6 +73,18 @@ export async function collectStatus(
         newestEvent: newestEventMs ? new Date(newestEventMs).toISOString() : undefined,
     };
     return { ...report, findings: statusFindings(report, now) };
+}
+
+export function toFlowLogState(f: FlowLog): FlowLogState {
+    return {
+        flowLogId: f.FlowLogId ?? "?",
+        resourceId: f.ResourceId ?? "?",
+        flowLogStatus: f.FlowLogStatus ?? "?",
+        deliverLogsStatus: f.DeliverLogsStatus ?? "?",
+        deliverLogsErrorMessage: f.DeliverLogsErrorMessage,
+        trafficType: f.TrafficType ?? "?",
+        createdAt: f.CreationTime?.toISOString(),
+    };
 }
 
 /** What to do next, from the facts alone; empty when delivery looks healthy. */

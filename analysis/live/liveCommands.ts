@@ -9,7 +9,7 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { LOG_GROUP_NAME, LOG_GROUP_NAME_RULE } from "../awsNames";
 import { UserInputError, quote } from "../errors";
-import { EXIT_FAILURE, EXIT_OK, ParsedValues, oneOf, parseOptions } from "../cliOptions";
+import { EXIT_FAILURE, EXIT_OK, ParsedValues, oneOf, parseOptions, required } from "../cliOptions";
 import { LiveConversationFlags, STATUS_OPTIONS, liveFlagsGiven } from "./liveFlags";
 import { AddressSet } from "../ip";
 import { render, renderJson } from "../render";
@@ -26,8 +26,11 @@ import { checkConfiguration } from "../configCheck/configStep";
 import { Ec2Client, collectStatus, renderStatus } from "./flowLogStatus";
 import { LogsClient, QueryError } from "./insightsQueryRunner";
 import { unknownFields, unknownFieldsWarning } from "../logFormat";
-import { INSIGHTS_USD_PER_GB, diagnoseLive, resolveLiveTarget } from "./liveDiagnosis";
-import { CommandRunner, FlowLogSource, readOutputsFile, readStackOutputs, runCommand } from "./stackSource";
+import { INSIGHTS_USD_PER_GB, LiveTarget, diagnoseLive, resolveLiveTarget, resolveQuerySettings } from "./liveDiagnosis";
+import { AthenaSource, CommandRunner, StackSource, isAthenaSource, readOutputsFile, readStackOutputs, runCommand } from "./stackSource";
+import type { AthenaApi } from "./athenaQueryRunner";
+import type { S3Api } from "./s3Status";
+import { parseAthenaTable } from "../athena/athenaQuery";
 
 /** What the live commands need from the world; every field has a real default. */
 export interface LiveIo {
@@ -42,19 +45,32 @@ export interface LiveIo {
     readonly logsClient?: (region: string) => LogsClient;
     readonly ec2Client?: (region: string) => Ec2Client;
     readonly ecsClient?: (region: string) => EcsClient;
+    readonly athenaClient?: (region: string) => AthenaApi;
+    readonly s3Client?: (region: string) => S3Api;
     readonly runCommand?: CommandRunner;
     readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-/** Exactly one of --stack, --outputs-file, --log-group says where the records are. */
-async function readSource(values: ParsedValues, io: LiveIo): Promise<FlowLogSource> {
+/** Exactly one of --stack, --outputs-file, --log-group, --athena-table says where the records are. */
+async function readSource(values: ParsedValues, io: LiveIo): Promise<StackSource> {
     const given = liveFlagsGiven(values).source;
     if (given.length !== 1) {
         throw new UserInputError(
             given.length === 0
-                ? "Say where the records are: --stack <name>, --outputs-file <file> or --log-group <name>."
+                ? "Say where the records are: --stack <name>, --outputs-file <file>, --log-group <name> or --athena-table <db.table>."
                 : `Give one of ${given.join(", ")}, not several.`,
         );
+    }
+    if (values.workgroup !== undefined && values["athena-table"] === undefined) {
+        throw new UserInputError("--workgroup applies to --athena-table (a stack that delivers to S3 names its own workgroup).");
+    }
+    if (values["athena-table"] !== undefined) {
+        const table = parseAthenaTable(values["athena-table"] as string);
+        const workgroup = required(values, "workgroup", "the Athena workgroup to run the query in, e.g. --workgroup vpc-flow-logs-dev (the stack's athenaWorkgroup output)");
+        if (!/^[A-Za-z0-9._-]{1,128}$/.test(workgroup)) {
+            throw new UserInputError(`Invalid --workgroup ${quote(workgroup)}. Allowed: 1-128 letters, digits, '.', '_' and '-'.`);
+        }
+        return { destination: "s3", ...table, workgroup } satisfies AthenaSource;
     }
     if (values.stack !== undefined) return readStackOutputs(values.stack as string, io.cwd ?? process.cwd(), io.runCommand ?? runCommand);
     if (values["outputs-file"] !== undefined) return readOutputsFile(values["outputs-file"] as string);
@@ -96,15 +112,15 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
     const env = io.env ?? process.env;
     // A task ARN names its region; it applies when neither --region nor the stack says otherwise.
     const region = (values.region as string | undefined) ?? (source.region === undefined ? flags.task?.region : undefined);
-    const target = resolveLiveTarget(
-        source,
-        { region, format: values.format as string | undefined, trafficType: values["traffic-type"] as string | undefined },
-        env,
-    );
+    const overrides = { region, format: values.format as string | undefined, trafficType: values["traffic-type"] as string | undefined };
+    // A stack that delivers to S3 (or --athena-table) is queried through Athena, any other through Logs Insights.
+    const athenaSource = isAthenaSource(source) ? source : undefined;
+    const target = isAthenaSource(source) ? undefined : resolveLiveTarget(source, overrides, env);
+    const settings = target ?? resolveQuerySettings(source, overrides, env);
     const warn = (message: string) => io.stderr(`warning: ${message}\n`);
-    const formatWarning = unknownFieldsWarning(unknownFields(target.format), values.format !== undefined ? "--format" : "The stack's logFormat");
+    const formatWarning = unknownFieldsWarning(unknownFields(settings.format), values.format !== undefined ? "--format" : "The stack's logFormat");
     if (formatWarning !== undefined) warn(formatWarning);
-    const logs = io.logsClient ? io.logsClient(target.region) : new CloudWatchLogsClient({ region: target.region });
+    const logs = target === undefined ? undefined : io.logsClient ? io.logsClient(settings.region) : new CloudWatchLogsClient({ region: settings.region });
     let action: string | undefined;
     let queryString: string | undefined;
     const started = Date.now();
@@ -112,9 +128,9 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         let task: EcsTaskFacts | undefined;
         let reasons: ReasonFacts = { dialTargets: [], services: [] };
         if (flags.task !== undefined) {
-            const ecsRegion = (values.region as string | undefined) ?? flags.task.region ?? target.region;
-            if (ecsRegion !== target.region) {
-                warn(`The task is in ${ecsRegion} and the log group in ${target.region}: a flow log only records its own region's interfaces.`);
+            const ecsRegion = (values.region as string | undefined) ?? flags.task.region ?? settings.region;
+            if (ecsRegion !== settings.region) {
+                warn(`The task is in ${ecsRegion} and the log group in ${settings.region}: a flow log only records its own region's interfaces.`);
             }
             const cluster = flags.cluster ?? flags.task.cluster ?? DEFAULT_CLUSTER;
             const ecs = io.ecsClient ? io.ecsClient(ecsRegion) : new ECSClient({ region: ecsRegion });
@@ -145,7 +161,7 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
             port ??= { value: reasons.dialTargets[0].port, from };
             if (new Set(reasons.dialTargets.map((t) => t.port)).size > 1) warn(`The task's reasons name several ports; port ${port.value} is used (--port chooses another).`);
         } else {
-            const s3Region = (flags.dst as S3Destination | undefined)?.region ?? target.region;
+            const s3Region = (flags.dst as S3Destination | undefined)?.region ?? settings.region;
             let ranges: ResolvedRanges;
             if (flags.ipRanges !== undefined) {
                 ranges = await readIpRangesFile(flags.ipRanges, s3Region);
@@ -177,30 +193,51 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
             ...(eniId !== undefined ? { eni: { value: eniId, from: flags.eni !== undefined ? "--eni" : "the task's ENI, from ECS DescribeTasks" } } : {}),
         };
 
-        const { diagnosis, rows } = await diagnoseLive(
-            target,
-            conversation,
-            window,
-            {
-                logs,
-                now,
-                timeoutMs,
-                signal: io.signal,
-                sleep: io.sleep,
-                warn,
-                onQuery: (q) => (queryString = q),
-                onProgress: (p) =>
-                    io.stderr(`query ${p.status}: ${p.recordsScanned} records scanned (${megabytes(p.bytesScanned)} MB), ${Math.round((Date.now() - started) / 1000)} s\n`),
-            },
-            { eniId },
-        );
-        const link = task && target.format.fields.includes("ecs-task-id") ? linkRecordsToTask(rows, task.taskId) : undefined;
+        const onQuery = (q: string) => (queryString = q);
+        // Loaded only for S3 stacks, with the Athena client behind it.
+        const athenaModule = athenaSource !== undefined ? await import("./athenaDiagnosis") : undefined;
+        const { diagnosis, rows } =
+            athenaSource !== undefined && athenaModule !== undefined
+                ? await athenaModule.diagnoseAthena(
+                      { ...settings, database: athenaSource.database, table: athenaSource.table, workgroup: athenaSource.workgroup },
+                      conversation,
+                      window,
+                      {
+                          athena: io.athenaClient ? io.athenaClient(settings.region) : new (await import("@aws-sdk/client-athena")).AthenaClient({ region: settings.region }),
+                          now,
+                          timeoutMs,
+                          signal: io.signal,
+                          sleep: io.sleep,
+                          warn,
+                          onQuery,
+                          onProgress: (p) => io.stderr(`query ${p.state}: ${megabytes(p.bytesScanned)} MB scanned, ${Math.round((Date.now() - started) / 1000)} s\n`),
+                      },
+                      { eniId },
+                  )
+                : await diagnoseLive(
+                      target as LiveTarget,
+                      conversation,
+                      window,
+                      {
+                          logs: logs as LogsClient,
+                          now,
+                          timeoutMs,
+                          signal: io.signal,
+                          sleep: io.sleep,
+                          warn,
+                          onQuery,
+                          onProgress: (p) =>
+                              io.stderr(`query ${p.status}: ${p.recordsScanned} records scanned (${megabytes(p.bytesScanned)} MB), ${Math.round((Date.now() - started) / 1000)} s\n`),
+                      },
+                      { eniId },
+                  );
+        const link = task && settings.format.fields.includes("ecs-task-id") ? linkRecordsToTask(rows, task.taskId) : undefined;
         const ecsTask = task ? ecsTaskReport(task, reasons, link) : undefined;
         // The interface to check is the one named or the task's; otherwise the records' own.
-        const config = await checkConfiguration({ ...values, eni: eniId }, diagnosis, conversation, io, now, target.region);
+        const config = await checkConfiguration({ ...values, eni: eniId }, diagnosis, conversation, io, now, settings.region);
         const full = {
             ...diagnosis,
-            nextSteps: task ? [...taskNextSteps(reasons, target.region), ...diagnosis.nextSteps] : diagnosis.nextSteps,
+            nextSteps: task ? [...taskNextSteps(reasons, settings.region), ...diagnosis.nextSteps] : diagnosis.nextSteps,
             ...(config ? { config } : {}),
             ...(ecsTask ? { ecsTask } : {}),
             sources,
@@ -208,20 +245,36 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         const output = flags.output;
         io.stdout(output === "json" ? renderJson(full as typeof diagnosis) : render(full, output) + renderTaskSections(ecsTask, sources, output));
         const q = diagnosis.query;
-        const skipped = q.bytesSkipped !== undefined ? `, about ${megabytes(q.bytesSkipped)} MB skipped by the field index` : "";
-        const streams = q.logStreams ? ` (log streams ${q.logStreams.join(", ")})` : "";
-        io.stderr(
-            `Scanned ${q.recordsScanned} records (${megabytes(q.bytesScanned)} MB) of ${q.logGroupName}${streams} in ${q.region}, ${q.window.start} to ${q.window.end}${skipped}; ` +
-                `query cost about $${q.costUsd.toFixed(4)} at $${INSIGHTS_USD_PER_GB}/GB scanned.\n`,
-        );
+        if ("service" in q) {
+            io.stderr(
+                `Scanned ${megabytes(q.bytesScanned)} MB of ${q.table} (workgroup ${q.workgroup}) in ${q.region}, ${q.window.start} to ${q.window.end}; ` +
+                    `query cost about $${q.costUsd.toFixed(4)} at $${athenaModule?.ATHENA_USD_PER_TB}/TB scanned (10 MB minimum per query).\n`,
+            );
+        } else {
+            const skipped = q.bytesSkipped !== undefined ? `, about ${megabytes(q.bytesSkipped)} MB skipped by the field index` : "";
+            const streams = q.logStreams ? ` (log streams ${q.logStreams.join(", ")})` : "";
+            io.stderr(
+                `Scanned ${q.recordsScanned} records (${megabytes(q.bytesScanned)} MB) of ${q.logGroupName}${streams} in ${q.region}, ${q.window.start} to ${q.window.end}${skipped}; ` +
+                    `query cost about $${q.costUsd.toFixed(4)} at $${INSIGHTS_USD_PER_GB}/GB scanned.\n`,
+            );
+        }
         return EXIT_OK;
     } catch (err) {
         if (err instanceof UserInputError) throw err;
-        if (err instanceof QueryError || err instanceof EcsLookupError || err instanceof PrefixListError) {
+        if (err instanceof QueryError || err instanceof EcsLookupError || err instanceof PrefixListError || (err instanceof Error && err.name === "AthenaQueryError")) {
             io.stderr(err.message + "\n");
             return EXIT_FAILURE;
         }
-        io.stderr(explainAwsError(err, { logGroupName: target.logGroupName, region: target.region, query: queryString, action }) + "\n");
+        io.stderr(
+            explainAwsError(err, {
+                logGroupName: target?.logGroupName,
+                athenaTable: athenaSource && `${athenaSource.database}.${athenaSource.table}`,
+                workgroup: athenaSource?.workgroup,
+                region: settings.region,
+                query: queryString,
+                action,
+            }) + "\n",
+        );
         return EXIT_FAILURE;
     }
 }
@@ -236,6 +289,7 @@ export async function runStatus(argv: string[], io: LiveIo, help: string): Promi
     }
     const output = oneOf(values.output as string, "--output", ["text", "json"] as const, (v) => v.toLowerCase());
     const source = await readSource(values, io);
+    if (isAthenaSource(source)) return runS3Status(source, values, output, io);
     const target = resolveLiveTarget(source, { region: values.region as string | undefined }, io.env ?? process.env);
     const logs = io.logsClient ? io.logsClient(target.region) : new CloudWatchLogsClient({ region: target.region });
     const ec2 = io.ec2Client ? io.ec2Client(target.region) : new EC2Client({ region: target.region });
@@ -244,7 +298,27 @@ export async function runStatus(argv: string[], io: LiveIo, help: string): Promi
         io.stdout(output === "json" ? JSON.stringify(report, null, 2) + "\n" : renderStatus(report));
         return EXIT_OK;
     } catch (err) {
-        io.stderr(explainAwsError(err, { logGroupName: source.logGroupName, region: target.region }) + "\n");
+        io.stderr(explainAwsError(err, { logGroupName: target.logGroupName, region: target.region }) + "\n");
+        return EXIT_FAILURE;
+    }
+}
+
+/** `status` for a stack that delivers to S3: the flow logs, and the newest object under the records' prefix. */
+async function runS3Status(source: AthenaSource, values: ParsedValues, output: "text" | "json", io: LiveIo): Promise<number> {
+    if (source.recordsLocation === undefined) {
+        throw new UserInputError("status for flow logs in S3 reads the bucket and prefix from the stack: use --stack or --outputs-file (not --athena-table).");
+    }
+    const { region } = resolveQuerySettings(source, { region: values.region as string | undefined }, io.env ?? process.env);
+    const ec2 = io.ec2Client ? io.ec2Client(region) : new EC2Client({ region });
+    const { S3Client } = await import("@aws-sdk/client-s3");
+    const s3 = io.s3Client ? io.s3Client(region) : new S3Client({ region });
+    const { collectS3Status, renderS3Status } = await import("./s3Status");
+    try {
+        const report = await collectS3Status(ec2, s3, { ...source, region }, (io.now ?? (() => new Date()))());
+        io.stdout(output === "json" ? JSON.stringify(report, null, 2) + "\n" : renderS3Status(report));
+        return EXIT_OK;
+    } catch (err) {
+        io.stderr(explainAwsError(err, { bucketName: source.bucketName, region, action: "ec2:DescribeFlowLogs or s3:ListBucket" }) + "\n");
         return EXIT_FAILURE;
     }
 }

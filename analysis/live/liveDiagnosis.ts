@@ -39,6 +39,15 @@ export interface LiveOverrides {
  * falls back to AWS_REGION / AWS_DEFAULT_REGION, as the AWS CLI does.
  */
 export function resolveLiveTarget(source: FlowLogSource, overrides: LiveOverrides, env: NodeJS.ProcessEnv): LiveTarget {
+    return { logGroupName: source.logGroupName, ...resolveQuerySettings(source, overrides, env) };
+}
+
+/** Region, format and filter of a live query, whichever service runs it. */
+export function resolveQuerySettings(
+    source: Pick<FlowLogSource, "region" | "logFormat" | "trafficType">,
+    overrides: LiveOverrides,
+    env: NodeJS.ProcessEnv,
+): Omit<LiveTarget, "logGroupName"> {
     const region = overrides.region ?? source.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
     if (!region) {
         throw new UserInputError("No AWS region: pass --region, set AWS_REGION, or use --stack so the stack's region is used.");
@@ -50,7 +59,7 @@ export function resolveLiveTarget(source: FlowLogSource, overrides: LiveOverride
     const trafficText = overrides.trafficType ?? source.trafficType ?? "ALL";
     const trafficType = trafficTypeOf(trafficText);
     if (!trafficType) throw new UserInputError(`Invalid --traffic-type ${quote(trafficText)}. Allowed: ${TRAFFIC_TYPES_ALLOWED}.`);
-    return { logGroupName: source.logGroupName, region, format, trafficType };
+    return { region, format, trafficType };
 }
 
 export interface QuerySummary {
@@ -134,35 +143,8 @@ export async function diagnoseLive(
         );
     }
 
-    const warnings: string[] = [];
-    const warn = (message: string) => {
-        warnings.push(message);
-        deps.warn(message);
-    };
-    const settledUntil = undeliveredFrom(window, deps.now);
-    if (settledUntil !== undefined) {
-        warn(
-            `The window's last ${Math.round((window.end - settledUntil) / 60)} min (from ${iso(settledUntil)}) may not be delivered yet: ` +
-                "flow logs reach CloudWatch Logs 5-10 minutes late, so replies in that stretch may still be missing.",
-        );
-    }
-
     const rows = toRecordColumns(result.rows);
-    const feed = (query: ConversationQuery): Diagnosis => {
-        // The query kept only the conversation's protocol and port; its rows do not repeat them.
-        const acc = new Conversation({ ...query, filteredOnProtocolAndPort: true });
-        feedInsightsResults(rows, acc, new RawLineScanner(acc, query.src, query.dst, target.format));
-        return diagnose(acc.evidence(), { trafficType: target.trafficType, warnings });
-    };
-    let diagnosis = feed({ ...conversation, window: { start: window.start, end: window.end } });
-    if (diagnosis.verdict === "routing" && settledUntil !== undefined) {
-        // Routing means "no reply". Only records old enough to have been delivered can show that.
-        const settled = feed({ ...conversation, window: { start: window.start, end: settledUntil } });
-        if (settled.verdict !== "routing") diagnosis = notYetRouting(diagnosis, settledUntil);
-    }
-    // Warnings about the evidence itself (a traffic type the records contradict) arise only in the
-    // diagnosis; they reach stderr like the others.
-    for (const message of diagnosis.warnings.slice(warnings.length)) deps.warn(message);
+    const diagnosis = diagnoseQueryRows(rows, conversation, window, target, deps, "flow logs reach CloudWatch Logs 5-10 minutes late");
 
     const query: QuerySummary = {
         queryId: result.queryId,
@@ -183,8 +165,50 @@ export async function diagnoseLive(
     return { diagnosis: { ...diagnosis, query }, rows };
 }
 
+/**
+ * The verdict from the rows of a live query (Logs Insights or Athena), which already kept only the
+ * conversation's protocol and port. Routing means "no reply", so it is withheld while the only
+ * outbound evidence sits in the window's undelivered tail. Every warning also goes to `deps.warn`.
+ */
+export function diagnoseQueryRows(
+    rows: ReturnType<typeof toRecordColumns>,
+    conversation: Pick<ConversationQuery, "src" | "dst" | "port" | "protocol" | "dstIsS3">,
+    window: TimeWindow,
+    target: { readonly format: LogFormat; readonly trafficType: TrafficType },
+    deps: { readonly now: Date; readonly warn: (message: string) => void },
+    deliveryLag: string,
+): Diagnosis {
+    const warnings: string[] = [];
+    const warn = (message: string) => {
+        warnings.push(message);
+        deps.warn(message);
+    };
+    const settledUntil = undeliveredFrom(window, deps.now);
+    if (settledUntil !== undefined) {
+        warn(
+            `The window's last ${Math.round((window.end - settledUntil) / 60)} min (from ${iso(settledUntil)}) may not be delivered yet: ` +
+                `${deliveryLag}, so replies in that stretch may still be missing.`,
+        );
+    }
+    const feed = (query: ConversationQuery): Diagnosis => {
+        // The query kept only the conversation's protocol and port; its rows do not repeat them.
+        const acc = new Conversation({ ...query, filteredOnProtocolAndPort: true });
+        feedInsightsResults(rows, acc, new RawLineScanner(acc, query.src, query.dst, target.format));
+        return diagnose(acc.evidence(), { trafficType: target.trafficType, warnings });
+    };
+    let diagnosis = feed({ ...conversation, window: { start: window.start, end: window.end } });
+    if (diagnosis.verdict === "routing" && settledUntil !== undefined) {
+        const settled = feed({ ...conversation, window: { start: window.start, end: settledUntil } });
+        if (settled.verdict !== "routing") diagnosis = notYetRouting(diagnosis, settledUntil);
+    }
+    // Warnings about the evidence itself (a traffic type the records contradict) arise only in the
+    // diagnosis; they reach stderr like the others.
+    for (const message of diagnosis.warnings.slice(warnings.length)) deps.warn(message);
+    return diagnosis;
+}
+
 /** The outbound packets all fall in the undelivered tail: their replies may simply not be in yet. */
-function notYetRouting(d: Diagnosis, settledUntil: number): Diagnosis {
+export function notYetRouting(d: Diagnosis, settledUntil: number): Diagnosis {
     const rerunAt = iso(settledUntil + 10 * 60 + 60);
     return {
         ...d,

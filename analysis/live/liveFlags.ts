@@ -23,10 +23,13 @@ export const LIVE_OPTIONS = {
     "ecs-task": { type: "string" },
     cluster: { type: "string" },
     eni: { type: "string" },
+    // Flow logs in S3, queried through Athena without a stack: the table and its workgroup.
+    "athena-table": { type: "string" },
+    workgroup: { type: "string" },
 } as const;
 
-const SOURCE_FLAGS = ["stack", "outputs-file", "log-group"] as const;
-const LIVE_ONLY_FLAGS = ["region", "since", "timeout", "allow-wide-window", "ecs-task", "cluster", "eni"] as const;
+const SOURCE_FLAGS = ["stack", "outputs-file", "log-group", "athena-table"] as const;
+const LIVE_ONLY_FLAGS = ["region", "since", "timeout", "allow-wide-window", "ecs-task", "cluster", "eni", "workgroup"] as const;
 
 /** Which live-source and live-only flags were given, as `--name`. */
 export function liveFlagsGiven(values: ParsedValues): { source: string[]; liveOnly: string[] } {
@@ -44,7 +47,8 @@ export const STATUS_HELP = `Usage: ${PROGRAM} status --stack <name> | --outputs-
 
 Is the flow log delivering? Shows each flow log's state and delivery status (with AWS's own error,
 e.g. "Access error"), the log group's stored bytes, its log streams (one per network interface) and
-the newest event, and what to check when nothing arrives.
+the newest event, and what to check when nothing arrives. For a stack that delivers to S3: the
+newest object under the records' prefix and its age instead of the log group.
 
   --stack <name>          Read the log group, region and flow log ids from the stack's outputs.
   --outputs-file <file>   The same outputs, saved with 'pulumi stack output --json > file'.

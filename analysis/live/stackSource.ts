@@ -1,5 +1,5 @@
 /**
- * Where a live diagnosis learns the log group, region, format and filter: the stack's outputs
+ * Where a live diagnosis learns the log group (or, for an S3 stack, the Athena table), region, format and filter: the stack's outputs
  * (`pulumi stack output --json`), a file holding the same JSON, or flags given by hand.
  */
 import { execFile } from "child_process";
@@ -16,8 +16,29 @@ export interface FlowLogSource {
     readonly flowLogIds?: Record<string, string>;
 }
 
+/** A stack whose flow logs go to S3: the Athena table, workgroup and bucket it exports. */
+export interface AthenaSource {
+    readonly destination: "s3";
+    readonly database: string;
+    readonly table: string;
+    readonly workgroup: string;
+    readonly region?: string;
+    readonly logFormat?: string;
+    readonly trafficType?: string;
+    readonly flowLogIds?: Record<string, string>;
+    readonly bucketName?: string;
+    /** `s3://<bucket>/.../aws-region=<region>/`, where the records land. */
+    readonly recordsLocation?: string;
+}
+
+export type StackSource = FlowLogSource | AthenaSource;
+
+export function isAthenaSource(source: StackSource): source is AthenaSource {
+    return "destination" in source && source.destination === "s3";
+}
+
 /** Reads the outputs this project's stack exports; `origin` names where they came from in messages. */
-export function parseStackOutputs(text: string, origin: string): FlowLogSource {
+export function parseStackOutputs(text: string, origin: string): StackSource {
     let outputs: unknown;
     try {
         outputs = JSON.parse(text);
@@ -31,23 +52,44 @@ export function parseStackOutputs(text: string, origin: string): FlowLogSource {
     if (Object.keys(o).length === 0) {
         throw new UserInputError(`${origin} has no outputs: the stack has not been deployed. Run 'pulumi up' first.`);
     }
+    const stringOutput = (key: string) => (typeof o[key] === "string" ? (o[key] as string) : undefined);
+    const ids = o.flowLogIds;
+    const flowLogIds = ids && typeof ids === "object" && !Array.isArray(ids) ? (ids as Record<string, string>) : undefined;
+    if (o.destination === "s3") {
+        const [database, table, workgroup] = [stringOutput("athenaDatabase"), stringOutput("athenaTable"), stringOutput("athenaWorkgroup")];
+        if (database === undefined || table === undefined || workgroup === undefined) {
+            throw new UserInputError(
+                `${origin} delivers to S3 but has no athenaDatabase, athenaTable or athenaWorkgroup output: run 'pulumi up', or pass --athena-table, --workgroup and --region.`,
+            );
+        }
+        return {
+            destination: "s3",
+            database,
+            table,
+            workgroup,
+            region: stringOutput("region"),
+            logFormat: stringOutput("logFormat"),
+            trafficType: stringOutput("trafficType"),
+            flowLogIds,
+            bucketName: stringOutput("bucketName"),
+            recordsLocation: stringOutput("recordsLocation"),
+        };
+    }
     if (typeof o.logGroupName !== "string") {
         throw new UserInputError(
             `${origin} has no 'logGroupName' output: it is not a vpc-flow-logs stack, or it was deployed by an older version. Run 'pulumi up', or pass --log-group and --region.`,
         );
     }
-    const stringOutput = (key: string) => (typeof o[key] === "string" ? (o[key] as string) : undefined);
-    const ids = o.flowLogIds;
     return {
         logGroupName: o.logGroupName,
         region: stringOutput("region"),
         logFormat: stringOutput("logFormat"),
         trafficType: stringOutput("trafficType"),
-        flowLogIds: ids && typeof ids === "object" && !Array.isArray(ids) ? (ids as Record<string, string>) : undefined,
+        flowLogIds,
     };
 }
 
-export async function readOutputsFile(path: string): Promise<FlowLogSource> {
+export async function readOutputsFile(path: string): Promise<StackSource> {
     return parseStackOutputs(await readUserTextFile("--outputs-file", path), `--outputs-file ${quote(path)}`);
 }
 
@@ -63,7 +105,7 @@ export const runCommand: CommandRunner = (file, args, cwd) =>
     });
 
 /** `pulumi stack output --json --stack <name>`, run in the project folder. */
-export async function readStackOutputs(stack: string, projectDir: string, run: CommandRunner = runCommand): Promise<FlowLogSource> {
+export async function readStackOutputs(stack: string, projectDir: string, run: CommandRunner = runCommand): Promise<StackSource> {
     let stdout: string;
     try {
         ({ stdout } = await run("pulumi", ["stack", "output", "--json", "--stack", stack], projectDir));

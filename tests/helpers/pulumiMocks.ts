@@ -70,6 +70,9 @@ function stateFor(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
             return { ...args.inputs, name: args.name, arn: `arn:aws:iam::${ACCOUNT_ID}:role/${args.name}` };
         case "aws:iam/policy:Policy":
             return { ...args.inputs, name: args.name, arn: `arn:aws:iam::${ACCOUNT_ID}:policy/${args.name}` };
+        case "aws:s3/bucket:Bucket":
+            // Pulumi auto-names a bucket from its resource name and a random suffix.
+            return { ...args.inputs, bucket: `${args.name}-1a2b3c4`, arn: `arn:aws:s3:::${args.name}-1a2b3c4` };
         case "aws:cloudwatch/queryDefinition:QueryDefinition":
             // AWS generates the id (a UUID) on PutQueryDefinition; the mock derives one from the name.
             return { ...args.inputs, queryDefinitionId: `qd-${args.name}` };
