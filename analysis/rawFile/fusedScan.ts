@@ -19,7 +19,7 @@ import { LogFormat } from "../logFormat";
 import { MAX_LINE_BYTES, OVERLONG_SAMPLE_BYTES, RawLineScanner, ScanSink } from "../rawLines";
 
 /** Bytes read at a time; the buffer is allocated once per scan and reused. */
-export const BLOCK_BYTES = 1 << 20;
+export const BLOCK_BYTES = 1 << 17;
 
 const NEWLINE = 10;
 const CR = 13;

@@ -23,9 +23,9 @@ export const THREADS_ENV = "VPC_FLOW_DIAGNOSE_THREADS";
 const MAX_THREADS = 64;
 /** Below this, starting a worker costs more than it saves. */
 const DEFAULT_MIN_SPLIT_BYTES = 64 << 20;
-const MIN_RANGE_BYTES = 8 << 20;
+const MIN_RANGE_BYTES = 4 << 20;
 /** Ranges per thread: small enough that a thread slowed by other work does not hold the others up. */
-const RANGES_PER_THREAD = 4;
+const RANGES_PER_THREAD = 16;
 /** The first bytes looked at to tell raw lines from JSON and to find a header. */
 const HEAD_BYTES = 64 * 1024;
 
