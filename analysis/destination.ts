@@ -4,7 +4,7 @@
  * private address; NAT and internet gateways for the internet.
  */
 import { ConversationEvidence } from "./conversation";
-import { isPrivateIpv4, parseIpRange } from "./ip";
+import { AddressSet, isPrivateIpv4, parseIpRange } from "./ip";
 
 export type DestinationKind = "s3" | "private" | "internet";
 
@@ -12,7 +12,12 @@ const SEOUL_S3 = parseIpRange("52.219.204.0/22", "range");
 
 /** True when the destination is in 52.219.204.0/22, S3 in ap-northeast-2 (the one S3 range this project knows). */
 export function inSeoulS3(e: ConversationEvidence): boolean {
-    return e.query.dst.ranges.some((r) => r.version === 4 && r.first >= SEOUL_S3.first && r.last <= SEOUL_S3.last);
+    return inKnownS3Range(e.query.dst);
+}
+
+/** True when a destination range lies in 52.219.204.0/22, the one S3 range this project knows. */
+export function inKnownS3Range(dst: AddressSet): boolean {
+    return dst.ranges.some((r) => r.version === 4 && r.first >= SEOUL_S3.first && r.last <= SEOUL_S3.last);
 }
 
 /**

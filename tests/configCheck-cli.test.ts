@@ -136,10 +136,20 @@ describe("vpc-flow-diagnose --config-snapshot: the configuration beside the reco
                 "",
                 "Agreement with the flow logs: agree. The configuration shows the same failure: route-table rtb-0aa11bb22cc33dd44 (outbound).",
                 "",
-                "1. **route-table rtb-0aa11bb22cc33dd44 (outbound, no route)**: rtb-0aa11bb22cc33dd44 (subnet-0c1d2e3f4a5b6c7d8's route table) has no route that matches 52.219.204.42: no NAT gateway, internet gateway or endpoint route, so the packets have nowhere to go.",
-                "   `aws ec2 create-route --route-table-id rtb-0aa11bb22cc33dd44 --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <nat-gateway-id>`",
+                "1. **route-table rtb-0aa11bb22cc33dd44 (outbound, no route)**: rtb-0aa11bb22cc33dd44 (subnet-0c1d2e3f4a5b6c7d8's route table) has no route that matches 52.219.204.42: no NAT gateway, internet gateway or S3 gateway endpoint route, so the packets to S3 have nowhere to go.",
+                "   `aws ec2 create-vpc-endpoint --vpc-id vpc-0a1b2c3d4e5f60789 --vpc-endpoint-type Gateway --service-name com.amazonaws.ap-northeast-2.s3 --route-table-ids rtb-0aa11bb22cc33dd44`",
             ].join("\n"),
         );
+    });
+
+    it("fixes a missing route to S3 with the free gateway endpoint even when no document names S3's prefix list, and to the internet with a NAT gateway", async () => {
+        // The snapshot names no S3 prefix list (no route or rule uses it): S3 is known from the address.
+        const toS3 = (await configOf("engine/private-no-route", "routing")).config.culprits[0];
+        expect(toS3.fix).to.equal(
+            "aws ec2 create-vpc-endpoint --vpc-id vpc-0a1b2c3d4e5f60789 --vpc-endpoint-type Gateway --service-name com.amazonaws.ap-northeast-2.s3 --route-table-ids rtb-0aa11bb22cc33dd44",
+        );
+        const toInternet = (await configOf("engine/private-no-route", "routing", "203.0.113.10")).config.culprits[0];
+        expect(toInternet.fix).to.equal("aws ec2 create-route --route-table-id rtb-0aa11bb22cc33dd44 --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <nat-gateway-id>");
     });
 
     it("a snapshot without some describe files: checks the rest and says what it did not see", async () => {

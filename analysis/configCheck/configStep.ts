@@ -6,6 +6,7 @@
  */
 import { Diagnosis } from "../classify";
 import { UserInputError, quote } from "../errors";
+import { inKnownS3Range } from "../destination";
 import { AddressSet } from "../ip";
 import { ParsedValues } from "../cliOptions";
 import { CONFIG_CHECK_IAM_ACTIONS } from "./ec2Documents";
@@ -38,6 +39,13 @@ export interface ConfigConversation {
     readonly dst: AddressSet;
     readonly port: number;
     readonly protocol: number;
+    /** `--dst s3`: the destination is S3's published ranges. */
+    readonly dstIsS3?: boolean;
+}
+
+/** The evaluator's question: S3 also when --dst lies in a range known to be S3's. */
+function configQuery(conversation: ConfigConversation): ConfigConversation {
+    return { ...conversation, dstIsS3: conversation.dstIsS3 === true || inKnownS3Range(conversation.dst) };
 }
 
 export function configRequested(values: ParsedValues): boolean {
@@ -82,7 +90,7 @@ export async function checkConfiguration(
         const eniId = named ?? snapshot.info.NetworkInterfaceId ?? (snapshot.documents.networkInterfaces.length > 1 ? fromRecords.id : undefined);
         const notes = snapshot.missing.map((f) => `The snapshot has no ${f}: that part of the path was not checked.`);
         try {
-            const evaluation = evaluateConfiguration(snapshot.documents, eniId, conversation);
+            const evaluation = evaluateConfiguration(snapshot.documents, eniId, configQuery(conversation));
             return checkedReport(evaluation, diagnosis.verdict, "snapshot", snapshot.info.TakenAt ?? null, notes);
         } catch (err) {
             if (err instanceof ConfigCheckError) return warn(notCheckedReport(`In --config-snapshot ${snapshotDir}: ${err.message}.`, "snapshot", eniId ?? null));
@@ -109,7 +117,7 @@ export async function checkConfiguration(
     const checkedAt = now.toISOString().replace(".000Z", "Z");
     try {
         const documents = await collectEc2Documents(ec2, eniId);
-        return checkedReport(evaluateConfiguration(documents, eniId, conversation), diagnosis.verdict, "live", checkedAt);
+        return checkedReport(evaluateConfiguration(documents, eniId, configQuery(conversation)), diagnosis.verdict, "live", checkedAt);
     } catch (err) {
         if (err instanceof Ec2CollectionError) {
             const reason = isAccessDenied(err.cause)

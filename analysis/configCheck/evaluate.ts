@@ -69,6 +69,11 @@ export interface ConfigQuery {
     readonly protocol: number;
     /** Ephemeral ports the workload's OS picks for its side. Default: Linux, 32768-60999. */
     readonly clientPorts?: readonly [number, number];
+    /**
+     * The destination is S3 (`--dst s3`, or a range known to be S3's), even when no document names
+     * its prefix list: a missing route is then fixed with the free S3 gateway endpoint, not a NAT gateway.
+     */
+    readonly dstIsS3?: boolean;
 }
 
 /** Linux's net.ipv4.ip_local_port_range default. */
@@ -429,8 +434,10 @@ function noRouteCulprit(hop: Hop, table: Ec2RouteTable, dst: IpRange): Culprit {
         }
     }
     const s3 = dst.version === 4 ? s3PrefixListFor(docs, dst) : undefined;
-    if (s3) {
-        const serviceName = prefixListName(docs, s3) as string;
+    const eniRegion = /^([a-z]{2}(-[a-z]+)+-\d+)[a-z]$/.exec(hop.eni.AvailabilityZone ?? "")?.[1];
+    const s3Service = s3 ? (prefixListName(docs, s3) as string) : dst.version === 4 && hop.query.dstIsS3 ? `com.amazonaws.${eniRegion ?? "<region>"}.s3` : undefined;
+    if (s3Service !== undefined) {
+        const serviceName = s3Service;
         const endpoint = docs.vpcEndpoints.find((e) => e.ServiceName === serviceName && (e.VpcEndpointType ?? "Gateway") === "Gateway" && (hop.vpcId === undefined || e.VpcId === hop.vpcId));
         if (endpoint?.VpcEndpointId) {
             return {
