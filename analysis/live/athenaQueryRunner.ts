@@ -13,7 +13,7 @@ import {
     StartQueryExecutionCommand,
     StopQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
-import { abortableSleep } from "./insightsQueryRunner";
+import { abortableSleep, polling } from "./polling";
 
 export type AthenaApi = Pick<AthenaClient, "send">;
 
@@ -89,31 +89,18 @@ export async function runAthenaQuery(client: AthenaApi, request: AthenaQueryRequ
     const started = now();
     const deadline = started + options.timeoutMs;
     const interrupted = () => new AthenaQueryError("Interrupted", "Interrupted: the Athena query was stopped.");
-    const pause = async (ms: number) => {
-        try {
-            await sleep(ms, options.signal);
-        } catch {
-            throw interrupted();
-        }
-        if (options.signal?.aborted) throw interrupted();
-    };
-    const sendWithRetry = async <T>(send: () => Promise<T>): Promise<T> => {
-        for (let attempt = 0; ; attempt++) {
-            try {
-                return await send();
-            } catch (err) {
-                const name = (err as { name?: string }).name ?? "";
-                if (!RETRYABLE.has(name)) throw err;
-                if (attempt >= maxRetries) {
-                    throw new AthenaQueryError(
-                        "Throttled",
-                        `Athena kept refusing the request (${name}), ${maxRetries + 1} attempts made: too many queries at once in this account, or a passing outage. Try again in a minute.`,
-                    );
-                }
-                await pause(Math.min(1000 * 2 ** attempt, 16000));
-            }
-        }
-    };
+    const { pause, sendWithRetry } = polling({
+        sleep,
+        signal: options.signal,
+        maxRetries,
+        retryable: RETRYABLE,
+        interrupted,
+        gaveUp: (name, attempts) =>
+            new AthenaQueryError(
+                "Throttled",
+                `Athena kept refusing the request (${name}), ${attempts} attempts made: too many queries at once in this account, or a passing outage. Try again in a minute.`,
+            ),
+    });
 
     if (options.signal?.aborted) throw interrupted();
     const start = await sendWithRetry(() =>

@@ -11,6 +11,7 @@ import {
     StartQueryCommand,
     StopQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
+import { abortableSleep, polling } from "./polling";
 
 /** Only the call this module makes; a real client or aws-sdk-client-mock's both fit. */
 export type LogsClient = Pick<CloudWatchLogsClient, "send">;
@@ -69,20 +70,6 @@ export class QueryError extends Error {
 /** Errors worth retrying after a pause: too many concurrent queries, throttling, a passing outage. */
 const RETRYABLE = new Set(["LimitExceededException", "ThrottlingException", "TooManyRequestsException", "ServiceUnavailableException"]);
 
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason);
-        const timer = setTimeout(() => {
-            signal?.removeEventListener("abort", onAbort);
-            resolve();
-        }, ms);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        signal?.addEventListener("abort", onAbort, { once: true });
-    });
-}
 
 export async function runInsightsQuery(client: LogsClient, request: QueryRequest, options: RunnerOptions): Promise<QueryResult> {
     const sleep = options.sleep ?? abortableSleep;
@@ -93,36 +80,20 @@ export async function runInsightsQuery(client: LogsClient, request: QueryRequest
     const deadline = started + options.timeoutMs;
 
     const interrupted = () => new QueryError("Interrupted", "Interrupted: the query was stopped.");
-    /** Sleeps, turning an abort into QueryError("Interrupted"). */
-    const pause = async (ms: number) => {
-        try {
-            await sleep(ms, options.signal);
-        } catch {
-            throw interrupted();
-        }
-        if (options.signal?.aborted) throw interrupted();
-    };
-
-    /** Sends, retrying throttling and the concurrency limit with exponential backoff. */
-    const sendWithRetry = async <T>(send: () => Promise<T>): Promise<T> => {
-        for (let attempt = 0; ; attempt++) {
-            try {
-                return await send();
-            } catch (err) {
-                const name = (err as { name?: string }).name ?? "";
-                if (!RETRYABLE.has(name)) throw err;
-                if (attempt >= maxRetries) {
-                    throw new QueryError(
-                        "TooManyQueries",
-                        name === "LimitExceededException"
-                            ? `Logs Insights refused the query ${maxRetries + 1} times: too many queries are running in this account. Wait for them to finish (or stop them in the console) and try again.`
-                            : `Logs Insights is throttling requests (${name}), ${maxRetries + 1} attempts made. Try again in a minute.`,
-                    );
-                }
-                await pause(Math.min(1000 * 2 ** attempt, 16000));
-            }
-        }
-    };
+    const { pause, sendWithRetry } = polling({
+        sleep,
+        signal: options.signal,
+        maxRetries,
+        retryable: RETRYABLE,
+        interrupted,
+        gaveUp: (name, attempts) =>
+            new QueryError(
+                "TooManyQueries",
+                name === "LimitExceededException"
+                    ? `Logs Insights refused the query ${attempts} times: too many queries are running in this account. Wait for them to finish (or stop them in the console) and try again.`
+                    : `Logs Insights is throttling requests (${name}), ${attempts} attempts made. Try again in a minute.`,
+            ),
+    });
 
     if (options.signal?.aborted) throw interrupted();
     const start = await sendWithRetry(() =>
