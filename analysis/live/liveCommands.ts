@@ -196,6 +196,8 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         const onQuery = (q: string) => (queryString = q);
         // Loaded only for S3 stacks, with the Athena client behind it.
         const athenaModule = athenaSource !== undefined ? await import("./athenaDiagnosis") : undefined;
+        // What either query runner needs besides its client and its progress line.
+        const running = { now, timeoutMs, signal: io.signal, sleep: io.sleep, warn, onQuery };
         const { diagnosis, rows } =
             athenaSource !== undefined && athenaModule !== undefined
                 ? await athenaModule.diagnoseAthena(
@@ -204,12 +206,7 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
                       window,
                       {
                           athena: io.athenaClient ? io.athenaClient(settings.region) : new (await import("@aws-sdk/client-athena")).AthenaClient({ region: settings.region }),
-                          now,
-                          timeoutMs,
-                          signal: io.signal,
-                          sleep: io.sleep,
-                          warn,
-                          onQuery,
+                          ...running,
                           onProgress: (p) => io.stderr(`query ${p.state}: ${megabytes(p.bytesScanned)} MB scanned, ${Math.round((Date.now() - started) / 1000)} s\n`),
                       },
                       { eniId },
@@ -220,12 +217,7 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
                       window,
                       {
                           logs: logs as LogsClient,
-                          now,
-                          timeoutMs,
-                          signal: io.signal,
-                          sleep: io.sleep,
-                          warn,
-                          onQuery,
+                          ...running,
                           onProgress: (p) =>
                               io.stderr(`query ${p.status}: ${p.recordsScanned} records scanned (${megabytes(p.bytesScanned)} MB), ${Math.round((Date.now() - started) / 1000)} s\n`),
                       },
