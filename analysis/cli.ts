@@ -8,6 +8,7 @@
 import { UserInputError, quote } from "./errors";
 import { AddressSet } from "./ip";
 import { LogFormat, resolveLogFormat, unknownFields, unknownFieldsWarning } from "./logFormat";
+import { carriesAwsServices } from "./rawLines";
 import { Conversation, ConversationQuery } from "./conversation";
 import { diagnose } from "./classify";
 import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "./trafficType";
@@ -203,7 +204,8 @@ async function runDiagnose(argv: string[], io: CliIo): Promise<number> {
         );
     }
     const parsed = toDiagnoseArgs(await withS3RangesFromFile(values), now);
-    const args = { ...parsed, query: { ...parsed.query, dstIsS3: parseS3Destination(values.dst as string | undefined) !== undefined } };
+    const dstIsS3 = parseS3Destination(values.dst as string | undefined) !== undefined;
+    const args = { ...parsed, query: { ...parsed.query, dstIsS3, matchS3Service: dstIsS3 && carriesAwsServices(parsed.format) } };
     const warnings: string[] = [];
     const warn = (message: string) => {
         warnings.push(message);

@@ -41,6 +41,13 @@ export interface ConversationQuery {
     readonly filteredOnProtocolAndPort?: boolean;
     /** `--dst` is S3's published ranges (`--dst s3`), so the advice speaks of S3. */
     readonly dstIsS3?: boolean;
+    /**
+     * With `--dst s3` and a format that has both pkt-dst-aws-service and pkt-src-aws-service: a
+     * record also belongs to the conversation when AWS marks its far end as S3 (a bucket in a region
+     * whose ranges --dst does not hold). Both fields are needed, or the replies would go unmatched
+     * and an answered conversation would look unanswered.
+     */
+    readonly matchS3Service?: boolean;
 }
 
 export interface Tally {
@@ -268,6 +275,15 @@ export class Conversation {
         }
     }
 
+    /**
+     * The AWS service whose records belong to the conversation by `pkt-dst-aws-service` /
+     * `pkt-src-aws-service` alone (`--dst s3`): scanners then keep every record that names an
+     * address of the conversation, not only those with an address on both sides.
+     */
+    get awsService(): "S3" | undefined {
+        return this.query.matchS3Service ? "S3" : undefined;
+    }
+
     /** Counts records that a fast scanner already knows are unrelated, without building them. */
     addUnrelated(count: number): void {
         this.input.records += count;
@@ -395,7 +411,26 @@ export class Conversation {
         if (direct !== undefined) return { direction: direct, direct: true };
         if (record.pktSrcAddr === undefined && record.pktDstAddr === undefined) return undefined;
         const viaPkt = this.directionOf(record.pktSrcAddr ?? record.srcAddr, record.pktDstAddr ?? record.dstAddr, record);
-        return viaPkt === undefined ? undefined : { direction: viaPkt, direct: false };
+        if (viaPkt !== undefined) return { direction: viaPkt, direct: false };
+        return this.viaAwsService(record);
+    }
+
+    /**
+     * With `--dst s3`: a record of the workload to or from an address that AWS marks as S3
+     * (`pkt-dst-aws-service` / `pkt-src-aws-service`), e.g. a bucket in another region whose ranges
+     * --dst does not hold.
+     */
+    private viaAwsService(record: FlowRecord): { direction: Direction; direct: boolean } | undefined {
+        if (!this.query.matchS3Service) return undefined;
+        const { src, port } = this.query;
+        const ports = this.portsApply;
+        if (record.pktDstAwsService === "S3" && src.contains(record.pktSrcAddr ?? record.srcAddr) && (!ports || record.dstPort === undefined || record.dstPort === port)) {
+            return { direction: "outbound", direct: src.contains(record.srcAddr) };
+        }
+        if (record.pktSrcAwsService === "S3" && src.contains(record.pktDstAddr ?? record.dstAddr) && (!ports || record.srcPort === undefined || record.srcPort === port)) {
+            return { direction: "inbound", direct: src.contains(record.dstAddr) };
+        }
+        return undefined;
     }
 
     private directionOf(from: string | undefined, to: string | undefined, record: FlowRecord): Direction | undefined {

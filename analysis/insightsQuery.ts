@@ -31,6 +31,11 @@ export interface ConversationSelector {
     readonly port: number;
     /** IANA protocol number: 6 TCP, 17 UDP. */
     readonly protocol: number;
+    /**
+     * Also the workload's records whose far end AWS marks as S3 (pkt-dst-aws-service /
+     * pkt-src-aws-service), for `--dst s3` with a format that has both fields.
+     */
+    readonly s3Service?: boolean;
 }
 
 /** `srcAddr = "10.0.1.25"` for an address, `isIpInSubnet(srcAddr, "10.0.1.0/24")` for a CIDR. */
@@ -61,7 +66,14 @@ export function conversationFilter(sel: ConversationSelector, format?: LogFormat
     const outbound = [...side("src", sel.src), ...side("dst", sel.dst), ...(ports ? [`dstPort = ${sel.port}`] : [])];
     const inbound = [...side("src", sel.dst), ...(ports ? [`srcPort = ${sel.port}`] : []), ...side("dst", sel.src)];
     if (outbound.length === 0) return `filter protocol = ${sel.protocol}`;
-    return `filter protocol = ${sel.protocol} and ((${outbound.join(" and ")}) or (${inbound.join(" and ")}))`;
+    const byService =
+        sel.s3Service && hasField("pkt-dst-aws-service") && hasField("pkt-src-aws-service")
+            ? [
+                  [...side("src", sel.src), 'pktDstAwsService = "S3"', ...(ports ? [`dstPort = ${sel.port}`] : [])],
+                  ['pktSrcAwsService = "S3"', ...(ports ? [`srcPort = ${sel.port}`] : []), ...side("dst", sel.src)],
+              ]
+            : [];
+    return `filter protocol = ${sel.protocol} and (${[outbound, inbound, ...byService].map((terms) => `(${terms.join(" and ")})`).join(" or ")})`;
 }
 
 /** Columns worth reading by eye, in this order, where the format has them. */
@@ -150,7 +162,9 @@ export function toRecordColumns<T extends { readonly field?: string; readonly va
  * aggregates for the engine.
  */
 export function buildDiagnosisQuery(format: LogFormat, sel: ConversationSelector, limit = INSIGHTS_ROW_CAP): string {
-    const groupBy = GROUP_BY_FIELDS.filter((f) => format.fields.includes(f)).map(insightsField);
+    // Rows matched by the AWS service alone need it to be tied to the conversation again here.
+    const serviceFields = sel.s3Service ? ["pkt-dst-aws-service", "pkt-src-aws-service"] : [];
+    const groupBy = [...GROUP_BY_FIELDS, ...serviceFields].filter((f) => format.fields.includes(f)).map(insightsField);
     const conversation = conversationFilter(sel, format).replace(/^filter /, "");
     const skipped = format.fields.includes("log-status") ? 'logStatus = "SKIPDATA" or ' : "";
     const stats = [

@@ -62,7 +62,12 @@ export interface RawLineScannerOptions {
 }
 
 /** What the scanner feeds: the conversation, or a stand-in that only lets the scanner follow the format. */
-export type ScanSink = Pick<Conversation, "addRecord" | "addMalformed" | "addUnrelated">;
+export type ScanSink = Pick<Conversation, "addRecord" | "addMalformed" | "addUnrelated"> & Partial<Pick<Conversation, "awsService">>;
+
+/** The format names the AWS service on both ends (pkt-dst-aws-service and pkt-src-aws-service). */
+export function carriesAwsServices(format: LogFormat): boolean {
+    return format.fields.includes("pkt-dst-aws-service") && format.fields.includes("pkt-src-aws-service");
+}
 
 export class RawLineScanner {
     private readonly conversation: ScanSink;
@@ -80,6 +85,7 @@ export class RawLineScanner {
     private wordsOf: Buffer | undefined;
     private words: Int32Array<ArrayBufferLike> = new Int32Array(0);
     private pendingUnrelated = 0;
+    private loose = false;
     private warnedFormatOverride = false;
     private readonly warnedUnknown = new Set<string>();
     readonly stats: ScanStats = { lines: 0, recordLines: 0, headers: 0, slowSplits: 0, eventsLines: 0 };
@@ -115,6 +121,16 @@ export class RawLineScanner {
         this.ends = new Int32Array(fields.length);
         this.srcFields = srcFields;
         this.dstFields = dstFields;
+        this.loose = this.conversation.awsService !== undefined && carriesAwsServices(format);
+    }
+
+    /**
+     * True while a record may belong to the conversation by its AWS service alone (`--dst s3` and a
+     * format with pkt-*-aws-service): a line is then unrelated only when it names no address of the
+     * conversation at all.
+     */
+    get looseMatch(): boolean {
+        return this.loose;
     }
 
     /** Scans the line in `buf[start, end)`, without its newline. */
@@ -139,7 +155,10 @@ export class RawLineScanner {
             return;
         }
         this.stats.recordLines++;
-        if (srcTest === AddressTest.Unrelated || dstTest === AddressTest.Unrelated) {
+        const unrelated = this.loose
+            ? srcTest === AddressTest.Unrelated && dstTest === AddressTest.Unrelated
+            : srcTest === AddressTest.Unrelated || dstTest === AddressTest.Unrelated;
+        if (unrelated) {
             this.pendingUnrelated++;
             return;
         }

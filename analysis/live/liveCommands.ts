@@ -26,6 +26,7 @@ import { checkConfiguration } from "../configCheck/configStep";
 import { Ec2Client, collectStatus, renderStatus } from "./flowLogStatus";
 import { LogsClient, QueryError } from "./insightsQueryRunner";
 import { unknownFields, unknownFieldsWarning } from "../logFormat";
+import { carriesAwsServices } from "../rawLines";
 import { INSIGHTS_USD_PER_GB, LiveTarget, diagnoseLive, resolveLiveTarget, resolveQuerySettings } from "./liveDiagnosis";
 import { AthenaSource, CommandRunner, StackSource, isAthenaSource, readOutputsFile, readStackOutputs, runCommand } from "./stackSource";
 import type { AthenaApi } from "./athenaQueryRunner";
@@ -183,6 +184,7 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
             port: port.value,
             protocol: flags.protocol,
             dstIsS3,
+            matchS3Service: dstIsS3 && carriesAwsServices(settings.format),
         };
         const eniId = flags.eni ?? task?.eniId;
         const sources: InputSources = {

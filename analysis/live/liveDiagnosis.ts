@@ -111,18 +111,19 @@ export function queryCostUsd(bytesScanned: number): number {
     return Math.round((bytesScanned / 1e9) * INSIGHTS_USD_PER_GB * 1e6) / 1e6;
 }
 
-export function liveQueryString(target: LiveTarget, conversation: Pick<ConversationQuery, "src" | "dst" | "port" | "protocol">): string {
+export function liveQueryString(target: LiveTarget, conversation: Pick<ConversationQuery, "src" | "dst" | "port" | "protocol" | "dstIsS3" | "matchS3Service">): string {
     return buildDiagnosisQuery(target.format, {
         src: conversation.src.toStrings(),
         dst: conversation.dst.toStrings(),
         port: conversation.port,
         protocol: conversation.protocol,
+        s3Service: conversation.matchS3Service,
     });
 }
 
 export async function diagnoseLive(
     target: LiveTarget,
-    conversation: Pick<ConversationQuery, "src" | "dst" | "port" | "protocol">,
+    conversation: Pick<ConversationQuery, "src" | "dst" | "port" | "protocol" | "dstIsS3" | "matchS3Service">,
     window: TimeWindow,
     deps: LiveDependencies,
     scope: LiveScope = {},
@@ -172,7 +173,7 @@ export async function diagnoseLive(
  */
 export function diagnoseQueryRows(
     rows: ReturnType<typeof toRecordColumns>,
-    conversation: Pick<ConversationQuery, "src" | "dst" | "port" | "protocol" | "dstIsS3">,
+    conversation: Pick<ConversationQuery, "src" | "dst" | "port" | "protocol" | "dstIsS3" | "matchS3Service">,
     window: TimeWindow,
     target: { readonly format: LogFormat; readonly trafficType: TrafficType },
     deps: { readonly now: Date; readonly warn: (message: string) => void },

@@ -54,6 +54,8 @@ export class FusedLineScan {
     private format: LogFormat | undefined;
     private roles = new Uint8Array(0);
     private lastField = 0;
+    /** The scanner's looseMatch: a line is then unrelated only without any address hit. */
+    private loose = false;
     /** IPv4 ranges of both sides of the conversation: a hit on either makes a field "maybe related". */
     private readonly first: Float64Array;
     private readonly last: Float64Array;
@@ -83,6 +85,7 @@ export class FusedLineScan {
         this.format = format;
         this.roles = roles;
         this.lastField = roles.length - 1;
+        this.loose = this.scanner.looseMatch;
     }
 
     /**
@@ -94,6 +97,7 @@ export class FusedLineScan {
         this.followFormat();
         let roles = this.roles;
         let lastField = this.lastField;
+        let loose = this.loose;
         const first = this.first;
         const last = this.last;
         const ranges = first.length;
@@ -161,7 +165,7 @@ export class FusedLineScan {
                 fieldStart = ++i;
             }
             if (fast && !complete) break;
-            if (fast && i - lineStart <= MAX_LINE_BYTES && !(sourceHit && destinationHit)) {
+            if (fast && i - lineStart <= MAX_LINE_BYTES && (loose ? !(sourceHit || destinationHit) : !(sourceHit && destinationHit))) {
                 unrelated++;
                 pos = i + 1;
                 continue;
@@ -180,6 +184,7 @@ export class FusedLineScan {
                     this.followFormat();
                     roles = this.roles;
                     lastField = this.lastField;
+                    loose = this.loose;
                 }
             }
             if (this.stopRequested) {

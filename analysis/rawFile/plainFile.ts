@@ -210,6 +210,7 @@ async function scanSplit(fd: number, jobs: RangeJob[], threads: number, assumed:
         src: input.src.ranges,
         dst: input.dst.ranges,
         budget,
+        awsService: input.conversation.awsService,
     };
     const workers: Worker[] = [];
     const finished: Promise<void>[] = [];
@@ -246,7 +247,7 @@ async function scanSplit(fd: number, jobs: RangeJob[], threads: number, assumed:
                 main.scan(jobs[index]);
                 next++;
             } else {
-                results[index] = collectRange(fd, jobs[index], assumed, input.src, input.dst, budget);
+                results[index] = collectRange(fd, jobs[index], assumed, input.src, input.dst, budget, input.conversation.awsService);
             }
             applyReady();
             await yieldToEvents();

@@ -118,8 +118,17 @@ class RangeCollector implements FusedScanSink {
 }
 
 /** Scans a range of the file on the assumption that `format` is in effect at its start. */
-export function collectRange(fd: number, job: RangeJob, format: LogFormat, src: AddressSet, dst: AddressSet, budget = DEFAULT_KEPT_BUDGET): RangeResult {
-    const shadow = new RawLineScanner(NOWHERE, src, dst, format);
+export function collectRange(
+    fd: number,
+    job: RangeJob,
+    format: LogFormat,
+    src: AddressSet,
+    dst: AddressSet,
+    budget = DEFAULT_KEPT_BUDGET,
+    awsService?: "S3",
+): RangeResult {
+    // The shadow parser keeps what the real one would: with --dst s3, lines of one address too.
+    const shadow = new RawLineScanner(awsService ? { ...NOWHERE, awsService } : NOWHERE, src, dst, format);
     const collector = new RangeCollector(shadow, budget);
     const fused = new FusedLineScan(shadow, src, dst, collector);
     collector.fused = fused;

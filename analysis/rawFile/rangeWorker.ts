@@ -19,6 +19,7 @@ export interface RangeWorkerInput {
     readonly src: readonly IpRange[];
     readonly dst: readonly IpRange[];
     readonly budget: number;
+    readonly awsService?: "S3";
 }
 
 export type RangeWorkerMessage =
@@ -35,7 +36,7 @@ function run(port: NonNullable<typeof parentPort>, input: RangeWorkerInput): voi
         for (;;) {
             const index = Atomics.add(counter, 0, 1);
             if (index >= input.jobs.length) break;
-            post({ index, result: collectRange(input.fd, input.jobs[index], input.format, src, dst, input.budget) });
+            post({ index, result: collectRange(input.fd, input.jobs[index], input.format, src, dst, input.budget, input.awsService) });
         }
         post({ done: true });
     } catch (err) {
