@@ -4,27 +4,11 @@
  * AWS_ENDPOINT_URL_ATHENA variable: proves the wiring, request shapes and output without AWS.
  */
 import { expect } from "chai";
-import { execFile } from "child_process";
-import * as path from "path";
+import { CliRun, runCliProcess } from "./helpers/cliProcess";
 import { FakeCloudWatchLogs, startFakeCloudWatchLogs } from "./helpers/fakeCloudWatchLogs";
 
-const BIN = path.join(__dirname, "..", "..", "bin", "vpc-flow-diagnose.js");
-
-function runCli(argv: string[], endpoint: string): Promise<{ code: number; stdout: string; stderr: string }> {
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH };
-    Object.assign(env, {
-        AWS_ENDPOINT_URL_ATHENA: endpoint,
-        AWS_ACCESS_KEY_ID: "AKIATEST",
-        AWS_SECRET_ACCESS_KEY: "test",
-        AWS_CONFIG_FILE: "/dev/null",
-        AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-        AWS_EC2_METADATA_DISABLED: "true",
-    });
-    return new Promise((resolve) => {
-        execFile(process.execPath, [BIN, ...argv], { env, timeout: 30000 }, (error, stdout, stderr) => {
-            resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-        });
-    });
+function runCli(argv: string[], endpoint: string): Promise<CliRun> {
+    return runCliProcess(argv, { AWS_ENDPOINT_URL_ATHENA: endpoint });
 }
 
 describe("vpc-flow-diagnose against a loopback Athena endpoint", () => {
