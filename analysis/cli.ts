@@ -14,16 +14,14 @@ import { diagnose } from "./classify";
 import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "./trafficType";
 import { OUTPUT_FORMATS, OutputFormat, render } from "./render";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROGRAM, ParsedValues, oneOf, parseOptions, parsePort, parseProtocol, required } from "./cliOptions";
-import { readInput } from "./inputFiles";
 import type { RawScanSettings } from "./rawFile/plainFile";
 import { LIVE_OPTIONS, STATUS_HELP, liveFlagsGiven, parseLiveConversationFlags } from "./live/liveFlags";
 import { parseS3Destination } from "./s3Ranges";
-import { readIpRangesFile } from "./ipRangesFile";
 // Type only: the live commands (and the AWS SDK behind them) load when one runs, so reading a
 // file or printing help stays fast and small.
 import type { LiveIo } from "./live/liveCommands";
 import { parseTime } from "./timeWindow";
-import { CONFIG_HELP, CONFIG_OPTIONS, checkConfiguration, configRequested, validateConfigFlags } from "./configCheck/configStep";
+import { CONFIG_HELP, CONFIG_OPTIONS, configRequested, validateConfigFlags } from "./configCheck/configFlags";
 
 export interface CliIo extends LiveIo {
     readonly stdout: (text: string) => void;
@@ -215,7 +213,7 @@ async function runDiagnose(argv: string[], io: CliIo): Promise<number> {
     if (formatWarning !== undefined) warn(formatWarning);
     const conversation = new Conversation(args.query);
     for (const path of args.inputs) {
-        await readInput({
+        await (await import("./inputFiles")).readInput({
             path,
             conversation,
             src: args.query.src,
@@ -229,7 +227,8 @@ async function runDiagnose(argv: string[], io: CliIo): Promise<number> {
     const diagnosis = diagnose(conversation.evidence(), { trafficType: args.trafficType, warnings });
     // Warnings about the evidence itself (a --traffic-type the records contradict) arise only now.
     for (const message of diagnosis.warnings.slice(warnings.length)) io.stderr(`warning: ${message}\n`);
-    const config = await checkConfiguration(values, diagnosis, args.query, io, now);
+    // The evaluator loads only when a check was asked for.
+    const config = configRequested(values) ? await (await import("./configCheck/configStep")).checkConfiguration(values, diagnosis, args.query, io, now) : undefined;
     io.stdout(render(config ? { ...diagnosis, config } : diagnosis, args.output));
     return EXIT_OK;
 }
@@ -290,6 +289,6 @@ async function withS3RangesFromFile(values: ParsedValues): Promise<ParsedValues>
             `--dst ${values.dst as string} with --input needs --ip-ranges <file>: AWS's ip-ranges.json (https://ip-ranges.amazonaws.com/ip-ranges.json), downloaded.`,
         );
     }
-    const ranges = await readIpRangesFile(values["ip-ranges"] as string, s3.region);
+    const ranges = await (await import("./ipRangesFile")).readIpRangesFile(values["ip-ranges"] as string, s3.region);
     return { ...values, dst: ranges.cidrs.join(",") };
 }

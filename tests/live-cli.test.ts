@@ -348,4 +348,17 @@ describe("vpc-flow-diagnose start-up", () => {
         const out = require("child_process").execFileSync(process.execPath, ["-e", script], { encoding: "utf8" });
         expect(JSON.parse(out)).to.deep.equal([]);
     });
+
+    it("loads the file readers and the configuration evaluator only when a run needs them, so --help starts fast", () => {
+        const script = [
+            `const cli = require(${JSON.stringify(require.resolve("../analysis/cli"))});`,
+            "cli.main(['--help'], { stdout: () => undefined, stderr: () => undefined }).then(() => {",
+            "  const names = ['inputFiles', 'parquetInput', 'plainFile', 'configStep', 'evaluate', 'ipRangesFile'];",
+            "  const loaded = Object.keys(require.cache).map((k) => require('path').basename(k, '.js')).filter((n) => names.includes(n));",
+            "  process.stdout.write(JSON.stringify(loaded));",
+            "});",
+        ].join("\n");
+        const out = require("child_process").execFileSync(process.execPath, ["-e", script], { encoding: "utf8" });
+        expect(JSON.parse(out)).to.deep.equal([]);
+    });
 });

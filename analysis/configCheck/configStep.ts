@@ -5,29 +5,16 @@
  * gone) never stops the diagnosis: it says why on stderr and in `config`, as `not-checked`.
  */
 import { Diagnosis } from "../classify";
-import { UserInputError, quote } from "../errors";
+import { UserInputError } from "../errors";
 import { inKnownS3Range } from "../destination";
 import { AddressSet } from "../ip";
 import { ParsedValues } from "../cliOptions";
 import { CONFIG_CHECK_IAM_ACTIONS } from "./ec2Documents";
-import { ConfigCheckError, evaluateConfiguration, isNetworkInterfaceId } from "./evaluate";
+import { ConfigCheckError, evaluateConfiguration } from "./evaluate";
+import { configRequested, isNetworkInterfaceId } from "./configFlags";
 import { ConfigReport, checkedReport, notCheckedReport } from "./report";
 import { readSnapshot } from "./snapshotFiles";
 import type { Ec2ConfigClient } from "../live/ec2ConfigCollector";
-
-/** The diagnose flags of the configuration check (kept apart so other flags can grow beside them). */
-export const CONFIG_OPTIONS = {
-    "config-snapshot": { type: "string" },
-    "check-config": { type: "boolean" },
-    eni: { type: "string" },
-} as const;
-
-export const CONFIG_HELP = `Configuration check (names the route table, security group or network ACL at fault):
-  --config-snapshot <dir> Check the EC2 configuration saved in <dir> ('${"vpc-flow-diagnose"} snapshot').
-  --check-config          Check it live with EC2 Describe* calls (needs ec2:Describe* permissions).
-  --eni <eni-id>          The interface to check (default: the source's ENI in the records); live,
-                          it also limits the query to that interface's log streams.
-`;
 
 export interface ConfigIo {
     readonly stderr: (text: string) => void;
@@ -46,21 +33,6 @@ export interface ConfigConversation {
 /** The evaluator's question: S3 also when --dst lies in a range known to be S3's. */
 function configQuery(conversation: ConfigConversation): ConfigConversation {
     return { ...conversation, dstIsS3: conversation.dstIsS3 === true || inKnownS3Range(conversation.dst) };
-}
-
-export function configRequested(values: ParsedValues): boolean {
-    return values["config-snapshot"] !== undefined || values["check-config"] === true;
-}
-
-/** Checks the flags before anything is read, so a typo stops the run at once (exit 2). */
-export function validateConfigFlags(values: ParsedValues): void {
-    const eni = values.eni as string | undefined;
-    if (eni !== undefined && !isNetworkInterfaceId(eni)) {
-        throw new UserInputError(`Invalid --eni ${quote(eni)}. Allowed: a network interface id, eni- and 8 or 17 hex digits, e.g. eni-0a1b2c3d4e5f60718.`);
-    }
-    if (values["config-snapshot"] !== undefined && values["check-config"] === true) {
-        throw new UserInputError("Give --config-snapshot <dir> (a saved configuration) or --check-config (read it from EC2 now), not both.");
-    }
 }
 
 /** The ENI the records show for the workload, when there is exactly one. */

@@ -695,7 +695,3 @@ function checkGatewayEndpoint(hop: Hop, endpointId: string, prefixListId: string
     }
 }
 
-/** Parses `--eni`: one network interface id. */
-export function isNetworkInterfaceId(value: string): boolean {
-    return /^eni-[0-9a-f]{8}([0-9a-f]{9})?$/.test(value);
-}

@@ -6,7 +6,7 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { AWS_REGION_NAME } from "../awsNames";
 import { EXIT_FAILURE, EXIT_OK, PROGRAM, parseOptions, required } from "../cliOptions";
-import { isNetworkInterfaceId } from "../configCheck/evaluate";
+import { isNetworkInterfaceId } from "../configCheck/configFlags";
 import { CONFIG_CHECK_IAM_ACTIONS } from "../configCheck/ec2Documents";
 import { writeSnapshot } from "../configCheck/snapshotFiles";
 import { UserInputError, quote } from "../errors";
