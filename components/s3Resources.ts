@@ -74,22 +74,26 @@ export function createS3Delivery(name: string, inputs: S3DeliveryInputs, parent:
         requiredBucketPolicy = policyFor(settings.existingBucket.bucketName);
     } else {
         const keep = { parent, retainOnDelete: inputs.retainLogsOnDestroy };
-        // No forceDestroy: a bucket that still holds records is never emptied by a destroy.
+        // No forceDestroy: a bucket that still holds records is never emptied by a destroy. Its
+        // protection (ownership, public access block, encryption, policy) is never deleted on its
+        // own, either: Pulumi deletes a bucket's dependents first, so a destroy that then fails on
+        // a non-empty bucket would leave the records unprotected. They go with the bucket.
+        const guard = { parent, retainOnDelete: true };
         const bucket = new aws.s3.Bucket(`${name}-bucket`, { tags }, keep);
         const ownership = new aws.s3.BucketOwnershipControls(
             `${name}-bucket-ownership`,
             { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-            keep,
+            guard,
         );
         const publicAccess = new aws.s3.BucketPublicAccessBlock(
             `${name}-bucket-public-access`,
             { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-            keep,
+            guard,
         );
         new aws.s3.BucketServerSideEncryptionConfiguration(
             `${name}-bucket-encryption`,
             { bucket: bucket.id, rules: [encryptionRule(inputs.kmsKeyArn)] },
-            keep,
+            guard,
         );
         const lifecycleRules = flowLogsLifecycleRules(inputs.retentionInDays, prefix);
         if (lifecycleRules.length > 0) {
@@ -98,7 +102,7 @@ export function createS3Delivery(name: string, inputs: S3DeliveryInputs, parent:
         const policy = new aws.s3.BucketPolicy(
             `${name}-bucket-policy`,
             { bucket: bucket.id, policy: policyFor(bucket.bucket) },
-            { ...keep, dependsOn: [publicAccess, ownership] },
+            { ...guard, dependsOn: [publicAccess, ownership] },
         );
         bucketName = bucket.bucket;
         deliveryReady = [policy];
