@@ -1,5 +1,6 @@
 /**
- * The S3 ranges of a region from the AWS-managed prefix list com.amazonaws.<region>.s3: the list a
+ * The S3 ranges of a region from the AWS-managed prefix list com.amazonaws.<region>.s3 (in China
+ * cn.com.amazonaws.<region>.s3): the list a
  * security group rule or a gateway endpoint's route uses, so it is what the task's traffic to S3
  * was judged against. DescribeManagedPrefixLists finds its id, GetManagedPrefixListEntries (paged,
  * at most 100 a page) lists the CIDRs (EC2 API reference).
@@ -16,8 +17,12 @@ export class PrefixListError extends Error {
     }
 }
 
+/**
+ * `<reverse DNS prefix>.<region>.s3`: `com.amazonaws` everywhere but the China regions, whose
+ * service names (and so the S3 prefix list's) start with `cn.com.amazonaws`.
+ */
 export function s3PrefixListName(region: string): string {
-    return `com.amazonaws.${region}.s3`;
+    return `${region.startsWith("cn-") ? "cn.com.amazonaws" : "com.amazonaws"}.${region}.s3`;
 }
 
 /** A bound on pages, so a misbehaving endpoint cannot keep the CLI paging forever. */
