@@ -145,6 +145,26 @@ describe("Athena query runner", () => {
         expect(athena.commandCalls(StopQueryExecutionCommand)[0].args[0].input).to.deep.equal({ QueryExecutionId: "qe-1" });
     });
 
+    it("stops the query when polling fails or throttling outlasts the retries, and not when Athena ended it", async () => {
+        const outcomes: [string, () => void, boolean][] = [
+            ["a network error", () => athena.on(GetQueryExecutionCommand).rejects(Object.assign(new Error("socket hang up"), { name: "Error" })), true],
+            ["throttling past the retries", () => athena.on(GetQueryExecutionCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" })), true],
+            ["FAILED", () => athena.on(GetQueryExecutionCommand).resolves(execution("FAILED")), false],
+        ];
+        const stopped: [string, number][] = [];
+        for (const [what, arrange] of outcomes) {
+            athena.reset();
+            athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "qe-9" });
+            athena.on(StopQueryExecutionCommand).resolves({});
+            arrange();
+            let failed = false;
+            await runAthenaQuery(client, REQUEST, { ...fakeTime().options, timeoutMs: 600000 }).catch(() => (failed = true));
+            expect(failed, what).to.equal(true);
+            stopped.push([what, athena.commandCalls(StopQueryExecutionCommand).length]);
+        }
+        expect(stopped).to.deep.equal(outcomes.map(([what, , stops]) => [what, stops ? 1 : 0]));
+    });
+
     it("stops the query on Ctrl-C (an aborted signal)", async () => {
         athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "qe-1" });
         athena.on(GetQueryExecutionCommand).resolves(execution("RUNNING"));

@@ -129,6 +129,26 @@ describe("Logs Insights query runner", () => {
         expect(logs.commandCalls(StopQueryCommand).map((c) => c.args[0].input)).to.deep.equal([{ queryId: "q-5" }]);
     });
 
+    it("stops the query when polling fails or throttling outlasts the retries, and not when Logs Insights ended it", async () => {
+        const outcomes: [string, () => void, boolean][] = [
+            ["a network error", () => logs.on(GetQueryResultsCommand).rejects(Object.assign(new Error("socket hang up"), { name: "Error" })), true],
+            ["throttling past the retries", () => logs.on(GetQueryResultsCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" })), true],
+            ["Failed", () => logs.on(GetQueryResultsCommand).resolves({ status: "Failed" }), false],
+        ];
+        const stopped: [string, number][] = [];
+        for (const [what, arrange] of outcomes) {
+            logs.reset();
+            logs.on(StartQueryCommand).resolves({ queryId: "q-7" });
+            logs.on(StopQueryCommand).resolves({ success: true });
+            arrange();
+            let failed = false;
+            await runInsightsQuery(client, REQUEST, { ...fakeTime().options, timeoutMs: 600000 }).catch(() => (failed = true));
+            expect(failed, what).to.equal(true);
+            stopped.push([what, logs.commandCalls(StopQueryCommand).length]);
+        }
+        expect(stopped).to.deep.equal(outcomes.map(([what, , stops]) => [what, stops ? 1 : 0]));
+    });
+
     it("calls StopQuery when interrupted (Ctrl-C) while waiting", async () => {
         logs.on(StartQueryCommand).resolves({ queryId: "q-6" });
         logs.on(GetQueryResultsCommand).resolves({ status: "Running" });

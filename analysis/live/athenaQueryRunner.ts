@@ -52,6 +52,9 @@ export interface AthenaRunnerOptions {
 
 export type AthenaErrorKind = "Failed" | "Cancelled" | "CutoffExceeded" | "AccessDenied" | "TimedOutWaiting" | "Interrupted" | "Throttled" | "Unknown";
 
+/** Errors that mean the query is no longer running: Athena ended it, or the timeout stopped it. */
+const SETTLED: readonly AthenaErrorKind[] = ["Failed", "Cancelled", "CutoffExceeded", "AccessDenied", "TimedOutWaiting"];
+
 /** Why a query gave no usable answer; the message says what to do. */
 export class AthenaQueryError extends Error {
     constructor(
@@ -147,7 +150,11 @@ export async function runAthenaQuery(client: AthenaApi, request: AthenaQueryRequ
             pollMs = Math.min(Math.round(pollMs * 1.5), maxPollMs);
         }
     } catch (err) {
-        if (err instanceof AthenaQueryError && err.kind === "Interrupted") await stop();
+        // Anything but an end Athena reported (or the timeout, which stopped it already) leaves the
+        // query running and scanning at the user's cost: Ctrl-C, throttling that outlasted the
+        // retries, a network or SDK error.
+        const settled = err instanceof AthenaQueryError && SETTLED.includes(err.kind);
+        if (!settled) await stop();
         throw err;
     }
 

@@ -67,6 +67,9 @@ export class QueryError extends Error {
     }
 }
 
+/** Errors that mean the query is no longer running: Logs Insights ended it, or the timeout stopped it. */
+const SETTLED: readonly QueryError["kind"][] = ["Failed", "Cancelled", "Timeout", "TimedOutWaiting"];
+
 /** Errors worth retrying after a pause: too many concurrent queries, throttling, a passing outage. */
 const RETRYABLE = new Set(["LimitExceededException", "ThrottlingException", "TooManyRequestsException", "ServiceUnavailableException"]);
 
@@ -166,7 +169,11 @@ export async function runInsightsQuery(client: LogsClient, request: QueryRequest
             pollMs = Math.min(Math.round(pollMs * 1.5), maxPollMs);
         }
     } catch (err) {
-        if (err instanceof QueryError && err.kind === "Interrupted") await stop();
+        // Anything but an end Logs Insights reported (or the timeout, which stopped it already)
+        // leaves the query running and scanning at the user's cost: Ctrl-C, throttling that
+        // outlasted the retries, a network or SDK error.
+        const settled = err instanceof QueryError && SETTLED.includes(err.kind);
+        if (!settled) await stop();
         throw err;
     }
 }
