@@ -111,7 +111,8 @@ describe("Athena query runner", () => {
             "AccessDenied",
             "The Athena query failed for lack of access (query execution qe-1): Access denied when writing output to url: s3://results/athena-results/qe-1.csv\n" +
                 "The query needs: athena:StartQueryExecution; athena:GetQueryExecution; athena:GetQueryResults; athena:StopQueryExecution; glue:GetDatabase; glue:GetTable; " +
-                "s3:GetObject and s3:ListBucket on the flow-log bucket; s3:GetBucketLocation, s3:GetObject and s3:PutObject on the workgroup's result location.",
+                "s3:GetObject and s3:ListBucket on the flow-log bucket; s3:GetBucketLocation, s3:GetObject and s3:PutObject on the workgroup's result location; " +
+                    "kms:Decrypt and kms:GenerateDataKey on the stack's KMS key, when it has one (kmsKeyArn).",
         ],
         [
             "CANCELLED at the workgroup's cutoff",

@@ -76,6 +76,8 @@ export const ATHENA_QUERY_ACTIONS = [
     "glue:GetTable",
     "s3:GetObject and s3:ListBucket on the flow-log bucket",
     "s3:GetBucketLocation, s3:GetObject and s3:PutObject on the workgroup's result location",
+    // The stack encrypts both buckets and the query results with kmsKeyArn when it is set.
+    "kms:Decrypt and kms:GenerateDataKey on the stack's KMS key, when it has one (kmsKeyArn)",
 ];
 
 const RETRYABLE = new Set(["TooManyRequestsException", "ThrottlingException", "ServiceUnavailableException", "InternalServerException"]);

@@ -131,7 +131,9 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         if (flags.task !== undefined) {
             const ecsRegion = (values.region as string | undefined) ?? flags.task.region ?? settings.region;
             if (ecsRegion !== settings.region) {
-                warn(`The task is in ${ecsRegion} and the log group in ${settings.region}: a flow log only records its own region's interfaces.`);
+                warn(
+                    `The task is in ${ecsRegion} and the ${athenaSource ? "flow logs' Athena table" : "log group"} in ${settings.region}: a flow log only records its own region's interfaces.`,
+                );
             }
             const cluster = flags.cluster ?? flags.task.cluster ?? DEFAULT_CLUSTER;
             const ecs = io.ecsClient ? io.ecsClient(ecsRegion) : new ECSClient({ region: ecsRegion });
