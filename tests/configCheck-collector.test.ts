@@ -101,6 +101,22 @@ describe("configuration check: the EC2 collector", () => {
         expect([inputOf(DescribeManagedPrefixListsCommand), inputOf(GetManagedPrefixListEntriesCommand)]).to.deep.equal([[], []]);
     });
 
+    it("reads the VPC's gateways instead when a route names an internet gateway that was deleted", async () => {
+        const { documents } = await readFixture("lab/healthy");
+        answerFrom(documents);
+        const named = [...new Set(documents.routeTables.flatMap((t) => t.Routes ?? []).map((r) => r.GatewayId).filter((g) => g?.startsWith("igw-")))];
+        expect(named).to.have.length(1);
+        ec2Mock
+            .on(DescribeInternetGatewaysCommand, { InternetGatewayIds: named as string[] })
+            .rejects(Object.assign(new Error(`The internetGateway ID '${named[0]}' does not exist`), { name: "InvalidInternetGatewayID.NotFound" }));
+        const collected = await collectEc2Documents(ec2, LAB_ENI);
+        expect(collected.internetGateways).to.deep.equal(documents.internetGateways);
+        expect(inputOf(DescribeInternetGatewaysCommand)).to.deep.equal([
+            { InternetGatewayIds: named, NextToken: undefined },
+            { Filters: [{ Name: "attachment.vpc-id", Values: [LAB_VPC] }], NextToken: undefined },
+        ]);
+    });
+
     it("names the IAM action of the call that was denied", async () => {
         const { documents } = await readFixture("lab/healthy");
         answerFrom(documents);

@@ -99,12 +99,23 @@ export async function collectEc2Documents(ec2: Ec2ConfigClient, eniId: string): 
     const routes = routeTables.flatMap((t) => t.Routes ?? []);
     // The gateways the routes name (an unattached one is what the check must see), else the VPC's.
     const igwIds = [...new Set(routes.map((r) => r.GatewayId).filter((g): g is string => g?.startsWith("igw-") ?? false))].sort();
+    let byIds = igwIds.length > 0;
+    const byVpcAttachment = (NextToken: string | undefined) =>
+        ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: "attachment.vpc-id", Values: [vpcId] }], NextToken }));
     const internetGateways = await allPages("ec2:DescribeInternetGateways", async (NextToken) => {
-        const r = await ec2.send(
-            new DescribeInternetGatewaysCommand(
-                igwIds.length > 0 ? { InternetGatewayIds: igwIds, NextToken } : { Filters: [{ Name: "attachment.vpc-id", Values: [vpcId] }], NextToken },
-            ),
-        );
+        let r;
+        if (!byIds) r = await byVpcAttachment(NextToken);
+        else {
+            try {
+                r = await ec2.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: igwIds, NextToken }));
+            } catch (err) {
+                // A route to a deleted gateway (now a blackhole) names an id EC2 no longer knows:
+                // read the VPC's own gateways instead, and let the evaluator report the route.
+                if ((err as { name?: string }).name !== "InvalidInternetGatewayID.NotFound") throw err;
+                byIds = false;
+                r = await byVpcAttachment(undefined);
+            }
+        }
         return { items: r.InternetGateways, next: r.NextToken };
     });
     const prefixListIds = [
