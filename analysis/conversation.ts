@@ -409,9 +409,10 @@ export class Conversation {
         if (record.protocol !== undefined && record.protocol !== protocol) return undefined;
         const direct = this.directionOf(record.srcAddr, record.dstAddr, record);
         if (direct !== undefined) return { direction: direct, direct: true };
-        if (record.pktSrcAddr === undefined && record.pktDstAddr === undefined) return undefined;
-        const viaPkt = this.directionOf(record.pktSrcAddr ?? record.srcAddr, record.pktDstAddr ?? record.dstAddr, record);
-        if (viaPkt !== undefined) return { direction: viaPkt, direct: false };
+        if (record.pktSrcAddr !== undefined || record.pktDstAddr !== undefined) {
+            const viaPkt = this.directionOf(record.pktSrcAddr ?? record.srcAddr, record.pktDstAddr ?? record.dstAddr, record);
+            if (viaPkt !== undefined) return { direction: viaPkt, direct: false };
+        }
         return this.viaAwsService(record);
     }
 

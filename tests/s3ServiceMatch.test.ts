@@ -11,10 +11,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../analysis/cli";
 import { buildDiagnosisQuery } from "../analysis/insightsQuery";
+import { athenaRowsToFields, buildAthenaDiagnosisQuery, sqlConversationPredicate } from "../analysis/athena/athenaQuery";
+import { diagnoseQueryRows } from "../analysis/live/liveDiagnosis";
+import { AddressSet } from "../analysis/ip";
 import { DIAGNOSTIC_FORMAT, resolveLogFormat } from "../analysis/logFormat";
 import { FlowRecord } from "../analysis/records";
 import { RawScanSettings } from "../analysis/rawFile/plainFile";
-import { TASK, inbound, outbound, recordCounts, toLine } from "./analysis-helpers";
+import { T0, TASK, inbound, outbound, recordCounts, toLine } from "./analysis-helpers";
 
 const dir = mkdtempSync(join(tmpdir(), "vpc-flow-s3-service-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -83,5 +86,32 @@ describe("--dst s3: records AWS marks as S3", () => {
                 '(pktSrcAwsService = "S3" and srcPort = 443 and (dstAddr = "10.0.1.25" or pktDstAddr = "10.0.1.25"))))',
         );
         expect(lines[2].endsWith("by interfaceId, srcAddr, dstAddr, action, logStatus, tcpFlags, flowDirection, trafficPath, pktSrcAddr, pktDstAddr, pktDstAwsService, pktSrcAwsService, bin(1m)")).to.equal(true);
+    });
+});
+
+describe("--dst s3 through Athena", () => {
+    const SEL = { src: [TASK], dst: ["52.219.204.0/22"], port: 443, protocol: 6, s3Service: true };
+
+    it("asks for the records AWS marks as S3 and groups by both service columns", () => {
+        expect(sqlConversationPredicate(SEL, WITH_SERVICES)).to.equal(
+            "protocol = 6 AND (((srcaddr = '10.0.1.25' OR pkt_srcaddr = '10.0.1.25') AND (contains('52.219.204.0/22', TRY_CAST(dstaddr AS IPADDRESS)) OR contains('52.219.204.0/22', TRY_CAST(pkt_dstaddr AS IPADDRESS))) AND dstport = 443) OR " +
+                "((contains('52.219.204.0/22', TRY_CAST(srcaddr AS IPADDRESS)) OR contains('52.219.204.0/22', TRY_CAST(pkt_srcaddr AS IPADDRESS))) AND srcport = 443 AND (dstaddr = '10.0.1.25' OR pkt_dstaddr = '10.0.1.25')) OR " +
+                "((srcaddr = '10.0.1.25' OR pkt_srcaddr = '10.0.1.25') AND pkt_dst_aws_service = 'S3' AND dstport = 443) OR " +
+                "(pkt_src_aws_service = 'S3' AND srcport = 443 AND (dstaddr = '10.0.1.25' OR pkt_dstaddr = '10.0.1.25')))",
+        );
+        const query = buildAthenaDiagnosisQuery(WITH_SERVICES, { database: "d", table: "t" }, SEL, { start: T0, end: T0 + 3600 });
+        expect(query.split("\n").find((l) => l.startsWith("GROUP BY"))).to.contain("pkt_dst_aws_service, pkt_src_aws_service, date_format(");
+        expect(sqlConversationPredicate({ ...SEL, s3Service: false }, WITH_SERVICES)).to.not.contain("aws_service");
+    });
+
+    it("ties the rows Athena returns for another region's S3 to the conversation", () => {
+        const columns = ["records", "first_start", "last_end", "interface_id", "srcaddr", "dstaddr", "action", "log_status", "pkt_dst_aws_service", "pkt_src_aws_service", "minute"];
+        const row = (src: string, dst: string, dstService: string, srcService: string) => [
+            "2", String(T0 + 5), String(T0 + 50), "eni-0a1b2c3d4e5f60718", src, dst, "ACCEPT", "OK", dstService, srcService, "2026-11-26 11:22:00",
+        ];
+        const rows = athenaRowsToFields(columns, [row(TASK, FRANKFURT_S3, "S3", "-"), row(FRANKFURT_S3, TASK, "-", "S3")]);
+        const conversation = { src: AddressSet.parse(TASK, "--src"), dst: AddressSet.parse("52.219.204.0/22", "--dst"), port: 443, protocol: 6, dstIsS3: true, matchS3Service: true };
+        const d = diagnoseQueryRows(rows, conversation, { start: T0, end: T0 + 3600 }, { format: WITH_SERVICES, trafficType: "ALL" }, { now: new Date((T0 + 7200) * 1000), warn: () => undefined }, "lag");
+        expect([d.verdict, d.counts.outbound.accept, d.counts.inbound.accept]).to.deep.equal(["network-ok", 2, 2]);
     });
 });

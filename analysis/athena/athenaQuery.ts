@@ -102,7 +102,14 @@ export function sqlConversationPredicate(sel: ConversationSelector, format: LogF
     const outbound = [...side("src", sel.src), ...side("dst", sel.dst), ...(ports ? [`dstport = ${sel.port}`] : [])];
     const inbound = [...side("src", sel.dst), ...(ports ? [`srcport = ${sel.port}`] : []), ...side("dst", sel.src)];
     if (outbound.length === 0) return `protocol = ${sel.protocol}`;
-    return `protocol = ${sel.protocol} AND ((${outbound.join(" AND ")}) OR (${inbound.join(" AND ")}))`;
+    const byService =
+        sel.s3Service && has("pkt-dst-aws-service") && has("pkt-src-aws-service")
+            ? [
+                  [...side("src", sel.src), "pkt_dst_aws_service = 'S3'", ...(ports ? [`dstport = ${sel.port}`] : [])],
+                  ["pkt_src_aws_service = 'S3'", ...(ports ? [`srcport = ${sel.port}`] : []), ...side("dst", sel.src)],
+              ]
+            : [];
+    return `protocol = ${sel.protocol} AND (${[outbound, inbound, ...byService].map((terms) => `(${terms.join(" AND ")})`).join(" OR ")})`;
 }
 
 /** The minute of a record's start, printed as Logs Insights prints `bin(1m)` (UTC, no zone). */
@@ -140,7 +147,9 @@ export function buildAthenaDiagnosisQuery(
     options: AthenaDiagnosisOptions = {},
 ): string {
     const has = (f: string) => format.fields.includes(f);
-    const groupBy = GROUP_BY_FIELDS.filter(has).map(sqlColumn);
+    // Rows matched by the AWS service alone need it to be tied to the conversation again.
+    const serviceFields = sel.s3Service ? ["pkt-dst-aws-service", "pkt-src-aws-service"] : [];
+    const groupBy = [...GROUP_BY_FIELDS, ...serviceFields].filter(has).map(sqlColumn);
     const minute = has("start") ? [MINUTE_EXPRESSION] : [];
     const select = [
         "count(*) AS records",

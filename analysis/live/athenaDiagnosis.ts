@@ -58,7 +58,7 @@ const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString(
 
 export async function diagnoseAthena(
     target: AthenaTarget,
-    conversation: Pick<ConversationQuery, "src" | "dst" | "port" | "protocol">,
+    conversation: Pick<ConversationQuery, "src" | "dst" | "port" | "protocol" | "dstIsS3" | "matchS3Service">,
     window: TimeWindow,
     deps: AthenaDependencies,
     scope: { readonly eniId?: string } = {},
@@ -66,7 +66,13 @@ export async function diagnoseAthena(
     const queryString = buildAthenaDiagnosisQuery(
         target.format,
         target,
-        { src: conversation.src.toStrings(), dst: conversation.dst.toStrings(), port: conversation.port, protocol: conversation.protocol },
+        {
+            src: conversation.src.toStrings(),
+            dst: conversation.dst.toStrings(),
+            port: conversation.port,
+            protocol: conversation.protocol,
+            s3Service: conversation.matchS3Service,
+        },
         window,
         { interfaceId: scope.eniId },
     );
