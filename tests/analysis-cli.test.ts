@@ -1,10 +1,10 @@
 import { expect } from "chai";
+import { run, runJson } from "./helpers/cliInProcess";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { main } from "../analysis/cli";
 import { DIAGNOSTIC_FORMAT } from "../analysis/logFormat";
 import { FlowRecord } from "../analysis/records";
 import { OTHER_ENI, S3, TASK, TASK_ENI, inbound, noise, outbound, statusRecord, toAggregateRows, toInsightsRow, toLine } from "./analysis-helpers";
@@ -13,27 +13,7 @@ import { linesToParquet } from "./helpers/parquetFiles";
 const ROOT = join(__dirname, "..", "..");
 const BIN = join(ROOT, "bin", "vpc-flow-diagnose.js");
 const EXAMPLE = join(ROOT, "examples", "s3-timeout.log");
-const NOW = new Date("2026-11-26T14:30:00Z");
 
-interface Run {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
-
-async function run(...argv: string[]): Promise<Run> {
-    let stdout = "";
-    let stderr = "";
-    const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), now: () => NOW });
-    return { code, stdout, stderr };
-}
-
-async function runJson(...argv: string[]): Promise<any> {
-    const r = await run(...argv, "--output", "json");
-    expect(r.stderr, "stderr").to.equal("");
-    expect(r.code).to.equal(0);
-    return JSON.parse(r.stdout);
-}
 
 const CONVERSATION = ["--src", TASK, "--dst", S3];
 

@@ -1,10 +1,10 @@
 import { expect } from "chai";
+import { run, runJson } from "./helpers/cliInProcess";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { main } from "../analysis/cli";
 import { Conversation } from "../analysis/conversation";
 import { readInput } from "../analysis/inputFiles";
 import { AddressSet } from "../analysis/ip";
@@ -16,28 +16,8 @@ import { linesToParquet } from "./helpers/parquetFiles";
 
 const ROOT = join(__dirname, "..", "..");
 const FIXTURES = join(ROOT, "tests", "fixtures", "parquet");
-const NOW = new Date("2026-11-26T14:30:00Z");
 const CONVERSATION = ["--src", TASK, "--dst", S3];
 
-interface Run {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
-
-async function run(...argv: string[]): Promise<Run> {
-    let stdout = "";
-    let stderr = "";
-    const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), now: () => NOW });
-    return { code, stdout, stderr };
-}
-
-async function runJson(...argv: string[]): Promise<any> {
-    const r = await run(...argv, "--output", "json");
-    expect(r.stderr, "stderr").to.equal("");
-    expect(r.code).to.equal(0);
-    return JSON.parse(r.stdout);
-}
 
 const dir = mkdtempSync(join(tmpdir(), "vpc-flow-parquet-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
