@@ -151,27 +151,31 @@ describe("the same records through a text file, a Parquet file, Logs Insights ro
     for (const [what, records, verdict] of SCENARIOS) {
         it(`${what}: ${verdict} every way`, async () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agree-"));
-            const file = path.join(dir, "records.log");
-            const lines = [UNRELATED, ...records.map(line)];
-            fs.writeFileSync(file, lines.join("\n") + "\n");
-            const parquet = path.join(dir, "records.log.parquet");
-            fs.writeFileSync(parquet, linesToParquet(lines, DEFAULT_FORMAT.fields));
-            const fromFile = await diagnoseFile(file);
-            expect(await diagnoseFile(parquet)).to.deep.equal(fromFile);
+            try {
+                const file = path.join(dir, "records.log");
+                const lines = [UNRELATED, ...records.map(line)];
+                fs.writeFileSync(file, lines.join("\n") + "\n");
+                const parquet = path.join(dir, "records.log.parquet");
+                fs.writeFileSync(parquet, linesToParquet(lines, DEFAULT_FORMAT.fields));
+                const fromFile = await diagnoseFile(file);
+                expect(await diagnoseFile(parquet)).to.deep.equal(fromFile);
 
-            const insights = await diagnoseLive({ logGroupName: "/vpc-flow-logs/dev", region: "ap-northeast-2", format: DEFAULT_FORMAT, trafficType: "ALL" }, conversation, WINDOW, {
-                ...deps,
-                logs: logsClient(records),
-            });
-            const athena = await diagnoseAthena(
-                { database: "vpc_flow_logs_dev", table: "flow_logs", workgroup: "vpc-flow-logs-dev", region: "ap-northeast-2", format: DEFAULT_FORMAT, trafficType: "ALL" },
-                conversation,
-                WINDOW,
-                { ...deps, athena: athenaClient(records) },
-            );
-            expect(fromFile.verdict).to.equal(verdict);
-            expect(essentials(insights.diagnosis)).to.deep.equal(fromFile);
-            expect(essentials(athena.diagnosis)).to.deep.equal(fromFile);
+                const insights = await diagnoseLive({ logGroupName: "/vpc-flow-logs/dev", region: "ap-northeast-2", format: DEFAULT_FORMAT, trafficType: "ALL" }, conversation, WINDOW, {
+                    ...deps,
+                    logs: logsClient(records),
+                });
+                const athena = await diagnoseAthena(
+                    { database: "vpc_flow_logs_dev", table: "flow_logs", workgroup: "vpc-flow-logs-dev", region: "ap-northeast-2", format: DEFAULT_FORMAT, trafficType: "ALL" },
+                    conversation,
+                    WINDOW,
+                    { ...deps, athena: athenaClient(records) },
+                );
+                expect(fromFile.verdict).to.equal(verdict);
+                expect(essentials(insights.diagnosis)).to.deep.equal(fromFile);
+                expect(essentials(athena.diagnosis)).to.deep.equal(fromFile);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
         });
     }
 });

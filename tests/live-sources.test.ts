@@ -71,10 +71,14 @@ describe("live sources: stack outputs, time window, AWS errors", () => {
 
         it("reads a saved outputs file, and names a missing one", async () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "outputs-"));
-            const file = path.join(dir, "outputs.json");
-            fs.writeFileSync(file, JSON.stringify(OUTPUTS));
-            expect((await readOutputsFile(file)).region).to.equal("ap-northeast-2");
-            expect(await userErrorOfAsync(readOutputsFile(path.join(dir, "nope.json")))).to.equal(`--outputs-file '${path.join(dir, "nope.json")}' does not exist.`);
+            try {
+                const file = path.join(dir, "outputs.json");
+                fs.writeFileSync(file, JSON.stringify(OUTPUTS));
+                expect((await readOutputsFile(file)).region).to.equal("ap-northeast-2");
+                expect(await userErrorOfAsync(readOutputsFile(path.join(dir, "nope.json")))).to.equal(`--outputs-file '${path.join(dir, "nope.json")}' does not exist.`);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
         });
     });
 
