@@ -2,31 +2,29 @@
  * The fused scan of raw flow-log lines: one pass over a reused buffer finds the newlines and the
  * field separators together, parses only the address fields the conversation test needs (srcaddr,
  * dstaddr, pkt-srcaddr, pkt-dstaddr, wherever the format puts them) as numbers, and builds nothing
- * for a line it can prove to be a well-formed record about other addresses.
+ * for a line it can prove to be a well-formed record about other addresses. The loop itself is
+ * WebAssembly (lineScan.wat, through LineScanKernel); this module feeds it and handles what it leaves.
  *
  * Every other line goes to the full parser (RawLineScanner.scan) as it is, so the statistics are
  * exactly those of the full parser. "Proved" means, for the line as scan() would see it: no byte
  * below 0x20 except a final CR (so no tabs, which may join messages, and no EVENTS line), no
  * leading or trailing space, exactly the format's number of non-empty fields separated by single
  * spaces, every address field a dotted quad (a `-` only in a pkt-* field that has srcaddr/dstaddr
- * beside it), and one side (source or destination fields) naming no address of the conversation.
- * scan() counts exactly those lines as unrelated records; anything in doubt (IPv6, `-`, runs of
- * spaces, headers) is its to judge.
+ * beside it), at most MAX_LINE_BYTES long, and one side (source or destination fields) naming no
+ * address of the conversation. scan() counts exactly those lines as unrelated records; anything in
+ * doubt (IPv6, `-`, runs of spaces, headers) is its to judge.
  */
 import { readSync } from "node:fs";
-import { AddressSet, NOT_IPV4, parseIpv4Bytes } from "../ip";
+import { AddressSet } from "../ip";
 import { LogFormat } from "../logFormat";
 import { MAX_LINE_BYTES, OVERLONG_SAMPLE_BYTES, RawLineScanner, ScanSink } from "../rawLines";
+import { BLOCK_BYTES, LineScanKernel, StopReason } from "./lineScanKernel";
 
-/** Bytes read at a time; the buffer is allocated once per scan and reused. */
-export const BLOCK_BYTES = 1 << 17;
+export { BLOCK_BYTES };
 
 const NEWLINE = 10;
-const CR = 13;
-const SPACE = 32;
-const DASH = 45;
 
-/** What a field is to the conversation test. */
+/** What a field is to the conversation test; lineScan.wat reads these numbers. */
 const enum Role {
     None = 0,
     /** The first source field of the format (srcaddr, or pkt-srcaddr without srcaddr): `-` needs the full parser. */
@@ -52,13 +50,7 @@ export class FusedLineScan {
     /** The sink may set this to end the scan after the current line. */
     stopRequested = false;
     private format: LogFormat | undefined;
-    private roles = new Uint8Array(0);
-    private lastField = 0;
-    /** The scanner's looseMatch: a line is then unrelated only without any address hit. */
-    private loose = false;
-    /** IPv4 ranges of both sides of the conversation: a hit on either makes a field "maybe related". */
-    private readonly first: Float64Array;
-    private readonly last: Float64Array;
+    private readonly kernel = new LineScanKernel();
 
     /** `scanner` is the parser whose format the scan follows: header lines change it. */
     constructor(
@@ -67,9 +59,17 @@ export class FusedLineScan {
         dst: AddressSet,
         private readonly sink: FusedScanSink,
     ) {
+        // IPv4 ranges of both sides: a hit on either makes a field "maybe related".
         const v4 = [...src.ranges, ...dst.ranges].filter((r) => r.version === 4);
-        this.first = Float64Array.from(v4, (r) => r.first as number);
-        this.last = Float64Array.from(v4, (r) => r.last as number);
+        this.kernel.setRanges(
+            v4.map((r) => r.first as number),
+            v4.map((r) => r.last as number),
+        );
+    }
+
+    /** The buffer every line handed to scanLines must be in (the kernel scans its own memory). */
+    get buffer(): Buffer {
+        return this.kernel.buffer;
     }
 
     private followFormat(): void {
@@ -83,116 +83,44 @@ export class FusedLineScan {
         mark(["srcaddr", "pkt-srcaddr"], Role.SourceFirst, Role.SourceOther);
         mark(["dstaddr", "pkt-dstaddr"], Role.DestinationFirst, Role.DestinationOther);
         this.format = format;
-        this.roles = roles;
-        this.lastField = roles.length - 1;
-        this.loose = this.scanner.looseMatch;
+        // The scanner's looseMatch: a line is then unrelated only without any address hit.
+        this.kernel.configure(roles, this.scanner.looseMatch);
     }
 
     /**
-     * Scans the complete lines of `buf[pos, end)`; `base` is the input offset of `buf[0]`, and lines
-     * that start at or after `limit` belong to someone else. Returns where it stopped: the start of
-     * an incomplete line, of the first line past the limit, or `end`.
+     * Scans the complete lines of `buf[pos, end)` (`buf` is `this.buffer`); `base` is the input
+     * offset of `buf[0]`, and lines that start at or after `limit` belong to someone else. Returns
+     * where it stopped: the start of an incomplete line, of the first line past the limit, or `end`.
      */
     scanLines(buf: Buffer, pos: number, end: number, base: number, limit: number): number {
+        const kernel = this.kernel;
+        if (buf !== kernel.buffer) throw new Error("FusedLineScan.scanLines reads only its own buffer.");
         this.followFormat();
-        let roles = this.roles;
-        let lastField = this.lastField;
-        let loose = this.loose;
-        const first = this.first;
-        const last = this.last;
-        const ranges = first.length;
-        let unrelated = 0;
-        while (pos < end) {
-            if (base + pos >= limit) {
-                this.reachedLimit = true;
-                break;
-            }
-            const lineStart = pos;
-            let i = pos;
-            let field = 0;
-            let fieldStart = i;
-            let fast = true;
-            let complete = false;
-            let contentEnd = 0;
-            let sourceHit = false;
-            let destinationHit = false;
-            for (;;) {
-                if (i === end) break;
-                const c = buf[i];
-                if (c > SPACE) {
-                    i++;
-                    continue;
-                }
-                if (c === NEWLINE) {
-                    contentEnd = i;
-                    complete = true;
-                } else if (c === CR && i + 1 < end && buf[i + 1] === NEWLINE) {
-                    contentEnd = i;
-                    complete = true;
-                    i++;
-                } else if (c !== SPACE || field === lastField) {
-                    fast = false;
-                    break;
-                }
-                // The end of a field: it must not be empty, the last one must be the format's last,
-                // and an address field is tested.
-                const fieldEnd = complete ? contentEnd : i;
-                if (fieldEnd === fieldStart || (complete && field !== lastField)) {
-                    fast = false;
-                    break;
-                }
-                const role = roles[field];
-                if (role !== Role.None) {
-                    const address = parseIpv4Bytes(buf, fieldStart, fieldEnd);
-                    if (address === NOT_IPV4) {
-                        const notApplicable = fieldEnd - fieldStart === 1 && buf[fieldStart] === DASH;
-                        if (!notApplicable || role === Role.SourceFirst || role === Role.DestinationFirst) {
-                            fast = false;
-                            break;
-                        }
-                    } else {
-                        for (let r = 0; r < ranges; r++) {
-                            if (address >= first[r] && address <= last[r]) {
-                                if (role <= Role.SourceOther) sourceHit = true;
-                                else destinationHit = true;
-                                break;
-                            }
-                        }
-                    }
-                }
-                if (complete) break;
-                field++;
-                fieldStart = ++i;
-            }
-            if (fast && !complete) break;
-            if (fast && i - lineStart <= MAX_LINE_BYTES && (loose ? !(sourceHit || destinationHit) : !(sourceHit && destinationHit))) {
-                unrelated++;
-                pos = i + 1;
-                continue;
-            }
-            const newline = complete ? i : buf.indexOf(NEWLINE, i);
+        for (;;) {
+            const lineStart = kernel.scan(pos, end, limit - base);
+            const reason = kernel.stopReason;
+            pos = lineStart;
+            if (reason === StopReason.Limit) this.reachedLimit = true;
+            if (reason !== StopReason.SlowLine) break;
+            const newline = buf.indexOf(NEWLINE, lineStart);
             // indexOf looks past `end` into bytes of an earlier fill: those do not count.
             if (newline === -1 || newline >= end) break;
             pos = newline + 1;
-            this.unrelated += unrelated;
-            unrelated = 0;
+            // Counted before the line is handed on: a sink may look at the count of the lines before it.
+            this.unrelated += kernel.takeUnrelated();
             if (newline - lineStart > MAX_LINE_BYTES) {
                 this.overlong(buf, lineStart, base);
             } else {
                 this.sink.slowLine(buf, lineStart, newline, base + lineStart);
-                if (this.scanner.format !== this.format) {
-                    this.followFormat();
-                    roles = this.roles;
-                    lastField = this.lastField;
-                    loose = this.loose;
-                }
+                // A header line changes the format from the next line on.
+                this.followFormat();
             }
             if (this.stopRequested) {
                 this.reachedLimit = true;
                 break;
             }
         }
-        this.unrelated += unrelated;
+        this.unrelated += kernel.takeUnrelated();
         return pos;
     }
 
@@ -209,8 +137,8 @@ export class FusedLineScan {
  * skipped, as LineSplitter does.
  */
 export class BlockScanner {
-    /** One spare byte: the last line of an input without a final newline gets one. */
-    readonly buf = Buffer.allocUnsafeSlow(BLOCK_BYTES + 1);
+    /** The scan's buffer, with one spare byte: the last line of an input without a final newline gets one. */
+    readonly buf: Buffer;
     /** Bytes of an unfinished line at the front of `buf`. */
     filled = 0;
     /** Input offset of `buf[0]`. */
@@ -218,7 +146,9 @@ export class BlockScanner {
     private limit = Infinity;
     private discarding = false;
 
-    constructor(private readonly scan: FusedLineScan) {}
+    constructor(private readonly scan: FusedLineScan) {
+        this.buf = scan.buffer;
+    }
 
     /**
      * Starts at input offset `start`. With `alignToLine`, the bytes up to and including the first
