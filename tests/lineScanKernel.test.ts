@@ -6,8 +6,9 @@
  */
 import { expect } from "chai";
 import { BLOCK_BYTES, LineScanKernel, StopReason } from "../analysis/rawFile/lineScanKernel";
-import { parseIpv4 } from "../analysis/ip";
+import { NOT_IPV4, parseIpv4, parseIpv4Bytes } from "../analysis/ip";
 import { MAX_LINE_BYTES } from "../analysis/rawLines";
+import { seededRandom } from "./helpers/seededRandom";
 
 const TASK = "10.0.1.25";
 const S3 = "52.219.204.42";
@@ -125,6 +126,34 @@ describe("lineScan.wat: what it proves and what it leaves to the full parser", (
         expect([k.stopReason, k.takeUnrelated()]).to.deep.equal([StopReason.Limit, 0]);
         expect(k.scan(text.length, text.length, BLOCK_BYTES)).to.equal(text.length);
         expect([k.stopReason, k.takeUnrelated()]).to.deep.equal([StopReason.End, 0]);
+    });
+
+    it("reads an address exactly when ip.ts parseIpv4Bytes does, on 6,000 generated strings of digits and dots", () => {
+        // srcaddr dstaddr: the destination is never in a range, so a line is unrelated exactly when its source parses.
+        const pair = kernel(Uint8Array.from([1, 3]));
+        const next = seededRandom(5);
+        const alphabet = "0123456789.";
+        const candidates = ["0.0.0.0", "255.255.255.255", "256.0.0.0", "0.0.0.00", "00.0.0.0", "1.2.3.4", "1.2.3.", ".1.2.3", "1..2.3", "1.2.3.4.", "100.200.250.255", "199.99.9.0", "1.2.3.4a", "1.2.3.-", "1.2.3.4/"];
+        const digits = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(next() * 10)]).join("");
+        for (let n = 0; n < 6000; n++) {
+            // Four runs of 1 to 3 digits (leading zeros and octets above 255 included), half of them
+            // with one character deleted, inserted or replaced; so many candidates are nearly valid.
+            let text = Array.from({ length: 4 }, () => digits(1 + Math.floor(next() * 3))).join(".");
+            if (next() < 0.5) {
+                const at = Math.floor(next() * text.length);
+                const c = alphabet[Math.floor(next() * alphabet.length)];
+                const edit = Math.floor(next() * 3);
+                text = text.slice(0, at) + (edit === 0 ? "" : c) + text.slice(edit === 1 ? at : at + 1);
+            }
+            candidates.push(text);
+        }
+        let valid = 0;
+        for (const address of candidates) {
+            const expected: Verdict = parseIpv4Bytes(Buffer.from(address, "latin1"), 0, address.length) === NOT_IPV4 ? "full parser" : "unrelated";
+            if (expected === "unrelated") valid++;
+            for (const shift of [0, 5, 13]) expect(verdictOf(pair, `${address} 10.0.3.7\n`, shift), address).to.equal(expected);
+        }
+        expect(valid, "valid addresses among the candidates").to.be.greaterThan(500);
     });
 
     it("matches addresses in ranges, inclusive at both ends", () => {

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, LogFormat, formatFromHeader } from "../../analysis/logFormat";
 import { FlowRecord, RECORD_FIELDS } from "../../analysis/records";
 import { NAT_ENI, NAT_IP, S3, TASK, TASK_ENI, inbound, outbound, statusRecord, toLine } from "../analysis-helpers";
+import { seededRandom } from "./seededRandom";
 
 const AWS_EXAMPLES = join(__dirname, "..", "..", "..", "tests", "fixtures", "flow-log-corpus", "aws-vpc-user-guide");
 
@@ -65,11 +66,7 @@ export interface EdgeCaseOptions {
 }
 
 export function edgeCaseFlowLog(options: EdgeCaseOptions): { text: string; expected: ExpectedCounts } {
-    let state = options.seed >>> 0;
-    const next = () => {
-        state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-        return state / 4294967296;
-    };
+    const next = seededRandom(options.seed);
     const pick = (n: number) => Math.floor(next() * n);
     const expected: ExpectedCounts = { records: 0, matched: 0, duplicates: 0, malformed: 0, nodata: 0, skipdata: 0 };
     const out: string[] = [];
