@@ -2,11 +2,11 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
+import { createGunzip, gzipSync } from "node:zlib";
 import { main } from "../analysis/cli";
 import { Conversation, ConversationEvidence } from "../analysis/conversation";
 import { UserInputError } from "../analysis/errors";
-import { InputSummary, readInput } from "../analysis/inputFiles";
+import { GUNZIP_OPTIONS, InputSummary, readInput } from "../analysis/inputFiles";
 import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, resolveLogFormat } from "../analysis/logFormat";
 import { RawScanSettings, threadCount } from "../analysis/rawFile/plainFile";
 import { deserializeError, serializeError } from "../analysis/rawFile/workerErrors";
@@ -158,6 +158,12 @@ describe("raw files: the fused scan, the split scan and the full parser agree", 
         expect(compressed.summary.gzip).to.equal(true);
         expect(compressed.summary.scan).to.equal(undefined);
         expect({ ...(comparable(compressed) as object), summary: undefined }).to.deep.equal({ ...(reference as object), summary: undefined });
+    });
+
+    it("gunzip keeps up to four 1 MiB chunks ready, so it inflates while the scan reads (zlib streams take Transform options)", () => {
+        const gunzip = createGunzip(GUNZIP_OPTIONS);
+        expect([gunzip.readableHighWaterMark, GUNZIP_OPTIONS.chunkSize]).to.deep.equal([4 << 20, 1 << 20]);
+        gunzip.destroy();
     });
 
     it("CRLF-only, headerless and newline-less files read the same on every path", async () => {
