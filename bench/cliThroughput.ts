@@ -1,11 +1,15 @@
 /**
- * `npm run bench [-- <size>]`: generates a default-format flow-log file (default 350MB, about 3
- * million records; pass e.g. 1GB) and its gzip copy, then runs, one after the other: mawk, the CLI
- * on one thread (VPC_FLOW_DIAGNOSE_THREADS=1), the CLI split over the machine's threads, `zcat |
- * mawk` and the CLI on the .gz; it prints records/second, the ratio to the awk run of the same kind
- * and peak RSS for each, and the CLI's `--help` start-up time. awk does the same filter-and-count
- * (both directions of 10.0.1.25 <-> 52.219.204.42:443/tcp by action, plus NODATA/SKIPDATA), and
- * the counts are compared so a fast but wrong CLI cannot pass. Files are kept under bench/out/.
+ * `npm run bench [-- <size>] [--node <path> ...]`: generates a default-format flow-log file (default
+ * 350MB, about 3 million records; pass e.g. 1GB) and its gzip copy, then runs, one after the other:
+ * mawk, the CLI on one thread (VPC_FLOW_DIAGNOSE_THREADS=1), the CLI split over the machine's
+ * threads, `zcat | mawk` and the CLI on the .gz; it prints records/second, the ratio to the awk run
+ * of the same kind and peak RSS for each, and the CLI's `--help` start-up time beside that of
+ * `node -e 0`. awk does the same filter-and-count (both directions of 10.0.1.25 <-> 52.219.204.42:443/tcp
+ * by action, plus NODATA/SKIPDATA), and the counts are compared so a fast but wrong CLI cannot pass.
+ * Files are kept under bench/out/.
+ *
+ * The CLI runs on the Node.js running the benchmark, or on each `--node` given (e.g. the official
+ * Node.js 22 and 24 binaries, which start faster than Node.js 20).
  */
 import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, writeSync } from "node:fs";
@@ -140,14 +144,50 @@ function cliCounts(stdout: string): { counts: string; verdict: string } {
 }
 
 /** The fastest of a few runs: start-up is short enough that one run is mostly noise. */
-function helpSeconds(): number {
+function startSeconds(command: string, args: string[]): number {
     let best = Infinity;
-    for (let i = 0; i < 5; i++) best = Math.min(best, timed(process.execPath, [join(ROOT, "bin", "vpc-flow-diagnose.js"), "--help"]).seconds);
+    for (let i = 0; i < 9; i++) best = Math.min(best, timed(command, args).seconds);
+    return best;
+}
+
+/** `[size] [--node <path> ...]`; a bad argument ends the run with a one-line message. */
+function parseArgs(argv: string[]): { sizeArg: string; nodes: string[] } {
+    let sizeArg = "350MB";
+    const nodes: string[] = [];
+    for (let i = 0; i < argv.length; i++) {
+        if (argv[i] === "--node") {
+            const path = argv[++i];
+            if (path === undefined || !existsSync(path)) throw new Error(`--node needs the path of a node binary; got '${path ?? ""}'.`);
+            nodes.push(path);
+        } else {
+            sizeArg = argv[i];
+        }
+    }
+    return { sizeArg, nodes: nodes.length > 0 ? nodes : [process.execPath] };
+}
+
+function nodeVersion(node: string): string {
+    return spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
+}
+
+type Commands = Record<string, () => Run>;
+
+/** Each command runs ROUNDS times, the rounds interleaved; the fastest run counts, peak RSS is the largest seen. */
+function bestOf(commands: Commands): Record<string, Run> {
+    const best: Record<string, Run> = {};
+    for (let round = 0; round < ROUNDS; round++) {
+        for (const [name, run] of Object.entries(commands)) {
+            const r = run();
+            const kept = best[name];
+            const peakRssMb = Math.max(r.peakRssMb ?? 0, kept?.peakRssMb ?? 0) || undefined;
+            best[name] = { ...(kept === undefined || r.seconds < kept.seconds ? r : kept), peakRssMb };
+        }
+    }
     return best;
 }
 
 function main(): void {
-    const sizeArg = process.argv[2] ?? "350MB";
+    const { sizeArg, nodes } = parseArgs(process.argv.slice(2));
     const size = parseSize(sizeArg);
     mkdirSync(OUT_DIR, { recursive: true });
     const path = join(OUT_DIR, `flows-${sizeArg.toUpperCase()}.log`);
@@ -167,53 +207,62 @@ function main(): void {
     }
     const bytes = statSync(path).size;
     const threads = availableParallelism();
-    console.log(`${records.toLocaleString("en-US")} records, ${(bytes / 1e6).toFixed(0)} MB (${(statSync(gzPath).size / 1e6).toFixed(0)} MB gzip); os.availableParallelism() ${threads}; node ${process.version}`);
+    const versions = nodes.map(nodeVersion);
+    console.log(`${records.toLocaleString("en-US")} records, ${(bytes / 1e6).toFixed(0)} MB (${(statSync(gzPath).size / 1e6).toFixed(0)} MB gzip); os.availableParallelism() ${threads}; node ${versions.join(", ")}`);
     // Warm the page cache so no tool pays for the first read from disk.
     spawnSync("cat", [path, gzPath], { stdio: "ignore" });
 
     const awk = findAwk();
     const cliArgs = (input: string) => [join(ROOT, "bin", "vpc-flow-diagnose.js"), "--input", input, "--src", SRC, "--dst", DST, "--output", "json"];
-    // Each command runs ROUNDS times, the rounds interleaved, and its fastest run counts: a run
-    // slowed by something else on the machine then slows no tool more than the others.
-    const commands: Record<"awkRun" | "single" | "split" | "zcatAwk" | "gz", () => Run> = {
+    // A run slowed by something else on the machine then slows no tool more than the others.
+    const commands: Commands = {
         awkRun: () => timed(awk.command, [AWK_PROGRAM, path]),
-        single: () => timed(process.execPath, cliArgs(path), { VPC_FLOW_DIAGNOSE_THREADS: "1" }),
-        split: () => timed(process.execPath, cliArgs(path), { VPC_FLOW_DIAGNOSE_THREADS: "" }),
         zcatAwk: () => timed("sh", ["-c", `zcat "${gzPath}" | ${awk.command} '${AWK_PROGRAM.replace(/'/g, "'\\''")}'`]),
-        gz: () => timed(process.execPath, cliArgs(gzPath), { VPC_FLOW_DIAGNOSE_THREADS: "" }),
     };
-    const best: Partial<Record<keyof typeof commands, Run>> = {};
-    for (let round = 0; round < ROUNDS; round++) {
-        for (const [name, run] of Object.entries(commands) as [keyof typeof commands, () => Run][]) {
-            const r = run();
-            const kept = best[name];
-            best[name] = kept === undefined || r.seconds < kept.seconds ? { ...r, peakRssMb: Math.max(r.peakRssMb ?? 0, kept?.peakRssMb ?? 0) || undefined } : { ...kept, peakRssMb: Math.max(r.peakRssMb ?? 0, kept.peakRssMb ?? 0) || undefined };
-        }
-    }
-    const { awkRun, single, split, zcatAwk, gz } = best as Record<keyof typeof commands, Run>;
-    const help = helpSeconds();
+    nodes.forEach((node, n) => {
+        commands[`single${n}`] = () => timed(node, cliArgs(path), { VPC_FLOW_DIAGNOSE_THREADS: "1" });
+        commands[`split${n}`] = () => timed(node, cliArgs(path), { VPC_FLOW_DIAGNOSE_THREADS: "" });
+        commands[`gz${n}`] = () => timed(node, cliArgs(gzPath), { VPC_FLOW_DIAGNOSE_THREADS: "" });
+    });
+    const best = bestOf(commands);
+    const { awkRun, zcatAwk } = best;
 
     const row = (name: string, run: Run, baseline: Run | undefined) =>
-        `${name.padEnd(38)} ${run.seconds.toFixed(2).padStart(6)} s ${(records / run.seconds / 1e6).toFixed(2).padStart(6)} M rec/s ` +
+        `${name.padEnd(46)} ${run.seconds.toFixed(2).padStart(6)} s ${(records / run.seconds / 1e6).toFixed(2).padStart(6)} M rec/s ` +
         `${baseline ? (baseline.seconds / run.seconds).toFixed(2).padStart(5) + "x" : "     -"}  ` +
         `peak RSS ${run.peakRssMb === undefined ? "n/a" : run.peakRssMb.toFixed(0).padStart(4) + " MB"}`;
     console.log("");
-    console.log(`${"run".padEnd(38)} ${"time".padStart(8)} ${"records/s".padStart(12)}  ratio  (best of ${ROUNDS} interleaved runs; ratio: the awk run of its kind / this run)`);
+    console.log(`${"run".padEnd(46)} ${"time".padStart(8)} ${"records/s".padStart(12)}  ratio  (best of ${ROUNDS} interleaved runs; ratio: the awk run of its kind / this run)`);
     console.log(row(`${awk.name}, plain file`, awkRun, undefined));
-    console.log(row("vpc-flow-diagnose, 1 thread", single, awkRun));
-    console.log(row(`vpc-flow-diagnose, split (${Math.min(threads, 8)} threads)`, split, awkRun));
     console.log(row(`zcat | ${awk.name}, .gz`, zcatAwk, undefined));
-    console.log(row("vpc-flow-diagnose, .gz", gz, zcatAwk));
-    console.log(`split vs 1 thread: ${(single.seconds / split.seconds).toFixed(2)}x; vpc-flow-diagnose --help: ${help.toFixed(3)} s (best of 5)`);
-
     const expected = awkRun.stdout.trim();
     let agree = zcatAwk.stdout.trim() === expected;
-    for (const [name, run] of [["1 thread", single], ["split", split], [".gz", gz]] as const) {
-        const { counts, verdict } = cliCounts(run.stdout);
-        console.log(`counts (out acc/rej, in acc/rej, NODATA, SKIPDATA) ${name}: ${counts} | awk ${expected} -> ${counts === expected ? "agree" : "DIFFER"}; verdict ${verdict}`);
-        agree &&= counts === expected;
-    }
+    const checks: string[] = [];
+    nodes.forEach((node, n) => {
+        const on = nodes.length > 1 ? ` (node ${versions[n]})` : "";
+        const single = best[`single${n}`];
+        const split = best[`split${n}`];
+        const gz = best[`gz${n}`];
+        console.log(row(`vpc-flow-diagnose, 1 thread${on}`, single, awkRun));
+        console.log(row(`vpc-flow-diagnose, split (${Math.min(threads, 8)} threads)${on}`, split, awkRun));
+        console.log(row(`vpc-flow-diagnose, .gz${on}`, gz, zcatAwk));
+        const help = startSeconds(node, [join(ROOT, "bin", "vpc-flow-diagnose.js"), "--help"]);
+        const bare = startSeconds(node, ["-e", "0"]);
+        checks.push(`node ${versions[n]}: split vs 1 thread ${(single.seconds / split.seconds).toFixed(2)}x; vpc-flow-diagnose --help ${help.toFixed(3)} s, node -e 0 ${bare.toFixed(3)} s (best of 9)`);
+        for (const [name, run] of [["1 thread", single], ["split", split], [".gz", gz]] as const) {
+            const { counts, verdict } = cliCounts(run.stdout);
+            checks.push(`  counts (out acc/rej, in acc/rej, NODATA, SKIPDATA) ${name}: ${counts} | awk ${expected} -> ${counts === expected ? "agree" : "DIFFER"}; verdict ${verdict}`);
+            agree &&= counts === expected;
+        }
+    });
+    for (const line of checks) console.log(line);
     if (!agree) process.exitCode = 1;
 }
 
-main();
+try {
+    main();
+} catch (err) {
+    // A bad size or --node, or a tool that failed: one line, no stack.
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exitCode = 2;
+}
