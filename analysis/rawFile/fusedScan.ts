@@ -50,14 +50,17 @@ export class FusedLineScan {
     /** The sink may set this to end the scan after the current line. */
     stopRequested = false;
     private format: LogFormat | undefined;
-    private readonly kernel = new LineScanKernel();
 
-    /** `scanner` is the parser whose format the scan follows: header lines change it. */
+    /**
+     * `scanner` is the parser whose format the scan follows: header lines change it. A kernel may
+     * be reused by one scan after another (never by two at once): this scan sets its tables.
+     */
     constructor(
         private readonly scanner: RawLineScanner,
         src: AddressSet,
         dst: AddressSet,
         private readonly sink: FusedScanSink,
+        private readonly kernel = new LineScanKernel(),
     ) {
         // IPv4 ranges of both sides: a hit on either makes a field "maybe related".
         const v4 = [...src.ranges, ...dst.ranges].filter((r) => r.version === 4);

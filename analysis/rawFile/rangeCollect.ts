@@ -12,6 +12,7 @@ import { AddressSet } from "../ip";
 import { LogFormat } from "../logFormat";
 import { RawLineScanner, ScanSink } from "../rawLines";
 import { BlockScanner, FusedLineScan, FusedScanSink, readRange } from "./fusedScan";
+import { LineScanKernel } from "./lineScanKernel";
 
 /** Lines whose first byte is in `[start, limit)`. */
 export interface RangeJob {
@@ -117,6 +118,9 @@ class RangeCollector implements FusedScanSink {
     }
 }
 
+/** One per thread, for range after range: an instance has 256 KiB of memory of its own. */
+let kernel: LineScanKernel | undefined;
+
 /** Scans a range of the file on the assumption that `format` is in effect at its start. */
 export function collectRange(
     fd: number,
@@ -130,7 +134,8 @@ export function collectRange(
     // The shadow parser keeps what the real one would: with --dst s3, lines of one address too.
     const shadow = new RawLineScanner(awsService ? { ...NOWHERE, awsService } : NOWHERE, src, dst, format);
     const collector = new RangeCollector(shadow, budget);
-    const fused = new FusedLineScan(shadow, src, dst, collector);
+    kernel ??= new LineScanKernel();
+    const fused = new FusedLineScan(shadow, src, dst, collector, kernel);
     collector.fused = fused;
     readRange(fd, new BlockScanner(fused), job.start, job.limit);
     return collector.result();
