@@ -114,6 +114,9 @@ export async function readInput(options: ReadInputOptions): Promise<InputSummary
             }
             if (kind === "raw-lines") {
                 splitter.push(chunk);
+                // The iterator hands out chunks gunzip already made without going back to the event
+                // loop, and gunzip's next step waits for its callback there: let it run between chunks.
+                if (gzip) await new Promise<void>((resolve) => setImmediate(resolve));
             } else {
                 jsonBytes += chunk.length;
                 if (jsonBytes > MAX_JSON_BYTES) {
