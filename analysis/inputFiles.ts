@@ -18,6 +18,7 @@ import { LineSplitter, RawLineScanner } from "./rawLines";
 import { InsightsRow, feedInsightsResults } from "./insightsRows";
 import { readParquetInput, startsLikeParquet } from "./parquetInput";
 import { FusedStreamScan } from "./rawFile/fusedScan";
+import { lineScanUnavailable } from "./rawFile/lineScanKernel";
 import { PlainScanPlan, RawScanSettings, readPlainRawLines } from "./rawFile/plainFile";
 
 export type InputKind = "raw-lines" | "insights-results" | "filter-log-events" | "parquet";
@@ -70,7 +71,10 @@ export async function readInput(options: ReadInputOptions): Promise<InputSummary
         formatChosen: options.formatChosen,
         warn: options.warn,
     });
-    const rawScan = options.rawScan ?? {};
+    const requested = options.rawScan ?? {};
+    const unavailable = requested.fullParser ? undefined : lineScanUnavailable(requested.lineScanWasm);
+    if (unavailable !== undefined) options.warn(`The fast raw-line scanner cannot run: ${unavailable}. Reading line by line instead: slower, the same result.`);
+    const rawScan: RawScanSettings = { ...requested, fullParser: requested.fullParser || unavailable !== undefined };
     if (!gzip && !rawScan.fullParser) {
         let plan: PlainScanPlan | undefined;
         try {

@@ -160,6 +160,37 @@ describe("raw files: the fused scan, the split scan and the full parser agree", 
         expect({ ...(comparable(compressed) as object), summary: undefined }).to.deep.equal({ ...(reference as object), summary: undefined });
     });
 
+    it("reads line by line, with one warning, when the scan loop is missing or does not compile", async () => {
+        const path = join(dir, "sections.log");
+        const reference = await readWith(path, FULL_PARSER);
+        const missing = join(dir, "missing.wasm");
+        const damaged = join(dir, "damaged.wasm");
+        writeFileSync(damaged, "not wasm");
+        for (const [wasm, reason] of [
+            [missing, `${missing} is missing: build the project with 'npm run build' (it assembles lineScan.wat)`],
+            [damaged, `${damaged} does not compile here: WebAssembly.Module(): expected magic word 00 61 73 6d, found 6e 6f 74 20 @+0`],
+        ]) {
+            for (const file of [path, `${path}.gz`]) {
+                if (file.endsWith(".gz")) writeFileSync(file, gzipSync(edgeCaseFlowLog(FILES[0].options).text));
+                const fallback = await readWith(file, { lineScanWasm: wasm });
+                expect(fallback.warnings[0]).to.equal(`The fast raw-line scanner cannot run: ${reason}. Reading line by line instead: slower, the same result.`);
+                expect(fallback.summary.scan).to.equal(undefined);
+                const same = comparable({ ...fallback, warnings: fallback.warnings.slice(1) }) as object;
+                // A .gz names another file, so its summary differs by the name and the gzip flag only.
+                if (file === path) expect(same).to.deep.equal(comparable(reference));
+                else expect({ ...same, summary: undefined }).to.deep.equal({ ...(comparable(reference) as object), summary: undefined });
+            }
+        }
+        // The CLI: the warning on stderr and in the JSON's warnings, and otherwise the same JSON.
+        const cli = await cliJson(path, { lineScanWasm: missing });
+        const plain = await cliJson(path, {});
+        const warning = `The fast raw-line scanner cannot run: ${missing} is missing: build the project with 'npm run build' (it assembles lineScan.wat). Reading line by line instead: slower, the same result.`;
+        expect(cli.stderr).to.equal(`warning: ${warning}\n` + plain.stderr);
+        const json = JSON.parse(cli.stdout) as { warnings: string[] };
+        expect(json.warnings).to.deep.equal([warning, ...(JSON.parse(plain.stdout) as { warnings: string[] }).warnings]);
+        expect([cli.code, { ...json, warnings: [] }]).to.deep.equal([plain.code, { ...JSON.parse(plain.stdout), warnings: [] }]);
+    });
+
     it("gunzip keeps up to four 1 MiB chunks ready, so it inflates while the scan reads (zlib streams take Transform options)", () => {
         const gunzip = createGunzip(GUNZIP_OPTIONS);
         expect([gunzip.readableHighWaterMark, GUNZIP_OPTIONS.chunkSize]).to.deep.equal([4 << 20, 1 << 20]);

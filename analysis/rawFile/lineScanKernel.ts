@@ -40,21 +40,43 @@ interface LineScanExports {
     stopReason: WebAssembly.Global;
 }
 
-let compiled: WebAssembly.Module | undefined;
+/** Where `npm run build` puts the assembled loop: beside this module. */
+export const LINE_SCAN_WASM = join(__dirname, "lineScan.wasm");
 
-/** Compiled once per thread, on first use: `--help` and live queries never load it. */
-function lineScanModule(): WebAssembly.Module {
-    if (compiled === undefined) {
-        const path = join(__dirname, "lineScan.wasm");
+/** Compiled once per thread and file, on first use: `--help` and live queries never load it. */
+const compiled = new Map<string, WebAssembly.Module>();
+
+function lineScanModule(path: string): WebAssembly.Module {
+    let module = compiled.get(path);
+    if (module === undefined) {
         let bytes: Buffer;
         try {
             bytes = readFileSync(path);
         } catch {
-            throw new Error(`${path} is missing: build the project with 'npm run build' (it assembles lineScan.wat).`);
+            throw new Error(`${path} is missing: build the project with 'npm run build' (it assembles lineScan.wat)`);
         }
-        compiled = new WebAssembly.Module(bytes);
+        try {
+            module = new WebAssembly.Module(bytes);
+        } catch (err) {
+            // A Node.js without WebAssembly SIMD, or a damaged file.
+            throw new Error(`${path} does not compile here: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        compiled.set(path, module);
     }
-    return compiled;
+    return module;
+}
+
+/**
+ * Why the loop cannot run on this Node.js, or undefined when it can (it is then compiled). The
+ * caller reads line by line instead: slower, the same result.
+ */
+export function lineScanUnavailable(path = LINE_SCAN_WASM): string | undefined {
+    try {
+        lineScanModule(path);
+        return undefined;
+    } catch (err) {
+        return (err as Error).message;
+    }
 }
 
 export class LineScanKernel {
@@ -65,8 +87,8 @@ export class LineScanKernel {
     private rangeCount = 0;
     private rangesFit = true;
 
-    constructor() {
-        this.exports = new WebAssembly.Instance(lineScanModule()).exports as unknown as LineScanExports;
+    constructor(path = LINE_SCAN_WASM) {
+        this.exports = new WebAssembly.Instance(lineScanModule(path)).exports as unknown as LineScanExports;
         this.memory = Buffer.from(this.exports.memory.buffer);
         this.buffer = this.memory.subarray(BUFFER_AT, BUFFER_AT + BLOCK_BYTES + 1);
     }

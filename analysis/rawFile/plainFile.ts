@@ -33,6 +33,12 @@ const HEAD_BYTES = 64 * 1024;
 export interface RawScanSettings {
     /** Only the line-by-line parser (LineSplitter and RawLineScanner.scan): the reference the fused scan is held to. */
     readonly fullParser?: boolean;
+    /**
+     * The assembled scan loop checked before a raw read (default: lineScanKernel.ts LINE_SCAN_WASM,
+     * the one the fast scan loads): when it cannot be loaded, the line-by-line parser reads, with a
+     * warning. Tests name a missing or damaged file to see that.
+     */
+    readonly lineScanWasm?: string;
     /** Threads for a plain file (1: one thread). Default: VPC_FLOW_DIAGNOSE_THREADS, else os.availableParallelism(), at most 8. */
     readonly threads?: number;
     /** Split only files of at least this many bytes. */
