@@ -3,60 +3,10 @@
  * these on every run, and loads the AWS SDK only when a live command actually runs.
  */
 import { UserInputError } from "../errors";
-import { PROGRAM, ParsedValues, oneOf, parsePort, parseProtocol, required } from "../cliOptions";
+import { ParsedValues, oneOf, parsePort, parseProtocol, required } from "../cliOptions";
 import { OUTPUT_FORMATS, OutputFormat } from "../render";
 import { S3Destination, parseS3Destination } from "../s3Ranges";
 import { TaskRef, parseCluster, parseEniId, parseTaskRef } from "../ecs/ecsTask";
-
-export const LIVE_SOURCE_OPTIONS = {
-    stack: { type: "string" },
-    "outputs-file": { type: "string" },
-    "log-group": { type: "string" },
-    region: { type: "string" },
-} as const;
-
-export const LIVE_OPTIONS = {
-    ...LIVE_SOURCE_OPTIONS,
-    since: { type: "string" },
-    timeout: { type: "string" },
-    "allow-wide-window": { type: "boolean" },
-    "ecs-task": { type: "string" },
-    cluster: { type: "string" },
-    eni: { type: "string" },
-    // Flow logs in S3, queried through Athena without a stack: the table and its workgroup.
-    "athena-table": { type: "string" },
-    workgroup: { type: "string" },
-} as const;
-
-const SOURCE_FLAGS = ["stack", "outputs-file", "log-group", "athena-table"] as const;
-const LIVE_ONLY_FLAGS = ["region", "since", "timeout", "allow-wide-window", "ecs-task", "cluster", "eni", "workgroup"] as const;
-
-/** Which live-source and live-only flags were given, as `--name`. */
-export function liveFlagsGiven(values: ParsedValues): { source: string[]; liveOnly: string[] } {
-    const given = (names: readonly string[]) => names.filter((n) => values[n] !== undefined).map((n) => `--${n}`);
-    return { source: given(SOURCE_FLAGS), liveOnly: given(LIVE_ONLY_FLAGS) };
-}
-
-export const STATUS_OPTIONS = {
-    ...LIVE_SOURCE_OPTIONS,
-    output: { type: "string", default: "text" },
-    help: { type: "boolean", short: "h" },
-} as const;
-
-export const STATUS_HELP = `Usage: ${PROGRAM} status --stack <name> | --outputs-file <file> | --log-group <name> --region <region>
-
-Is the flow log delivering? Shows each flow log's state and delivery status (with AWS's own error,
-e.g. "Access error"), the log group's stored bytes, its log streams (one per network interface) and
-the newest event, and what to check when nothing arrives. For a stack that delivers to S3: the
-newest object under the records' prefix and its age instead of the log group.
-
-  --stack <name>          Read the log group, region and flow log ids from the stack's outputs.
-  --outputs-file <file>   The same outputs, saved with 'pulumi stack output --json > file'.
-  --log-group <name>      Or name the log group (flow logs are found by their destination).
-  --region <region>       AWS region (default: the stack's, then AWS_REGION).
-  --output <format>       text or json. Default: text.
-`;
-
 
 /** What a live diagnosis was asked, before anything is looked up in AWS. */
 export interface LiveConversationFlags {
