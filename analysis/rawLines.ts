@@ -59,6 +59,11 @@ export interface RawLineScannerOptions {
     /** True when the user chose the format (`--format`); a header that disagrees then gets a warning. */
     readonly formatChosen?: boolean;
     readonly warn?: (message: string) => void;
+    /**
+     * Only follow the format (header lines), building no record: a split scan's shadow parser,
+     * whose records nobody reads. Counts and format changes are those of a full scan.
+     */
+    readonly formatOnly?: boolean;
 }
 
 /** What the scanner feeds: the conversation, or a stand-in that only lets the scanner follow the format. */
@@ -162,6 +167,7 @@ export class RawLineScanner {
             this.pendingUnrelated++;
             return;
         }
+        if (this.options.formatOnly) return;
         this.buildAndAdd(buf, start, end);
     }
 

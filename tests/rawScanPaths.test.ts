@@ -9,6 +9,7 @@ import { UserInputError } from "../analysis/errors";
 import { GUNZIP_OPTIONS, InputSummary, readInput } from "../analysis/inputFiles";
 import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, resolveLogFormat } from "../analysis/logFormat";
 import { RawScanSettings, threadCount } from "../analysis/rawFile/plainFile";
+import { RawLineScanner } from "../analysis/rawLines";
 import { deserializeError, serializeError } from "../analysis/rawFile/workerErrors";
 import { NAT_ENI, S3, TASK, query } from "./analysis-helpers";
 import { DIAGNOSTIC_LOOKALIKE, ExpectedCounts, edgeCaseFlowLog } from "./helpers/edgeCaseFlowLog";
@@ -158,6 +159,20 @@ describe("raw files: the fused scan, the split scan and the full parser agree", 
         expect(compressed.summary.gzip).to.equal(true);
         expect(compressed.summary.scan).to.equal(undefined);
         expect({ ...(comparable(compressed) as object), summary: undefined }).to.deep.equal({ ...(reference as object), summary: undefined });
+    });
+
+    it("the split's shadow parser follows header lines exactly, building no record", () => {
+        const calls: string[] = [];
+        const sink = { addRecord: () => (calls.push("addRecord"), "unrelated" as const), addMalformed: () => calls.push("addMalformed"), addUnrelated: () => calls.push("addUnrelated") };
+        const q = query();
+        const shadow = new RawLineScanner(sink, q.src, q.dst, DEFAULT_FORMAT, { formatOnly: true });
+        const lines = [
+            `2 123456789012 eni-0a1b2c3d4e5f60718 ${TASK} ${S3} 43310 443 6 1 40 1795701725 1795701780 REJECT OK`,
+            DIAGNOSTIC_FORMAT.fields.join(" "),
+            `not a record`,
+        ];
+        for (const line of lines) shadow.scan(Buffer.from(line), 0, line.length);
+        expect([shadow.format.formatString, shadow.stats.headers, shadow.stats.lines, calls]).to.deep.equal([DIAGNOSTIC_FORMAT.formatString, 1, 3, ["addMalformed"]]);
     });
 
     it("reads line by line, with one warning, when the scan loop is missing or does not compile", async () => {

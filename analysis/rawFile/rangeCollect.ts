@@ -132,7 +132,7 @@ export function collectRange(
     awsService?: "S3",
 ): RangeResult {
     // The shadow parser keeps what the real one would: with --dst s3, lines of one address too.
-    const shadow = new RawLineScanner(awsService ? { ...NOWHERE, awsService } : NOWHERE, src, dst, format);
+    const shadow = new RawLineScanner(awsService ? { ...NOWHERE, awsService } : NOWHERE, src, dst, format, { formatOnly: true });
     const collector = new RangeCollector(shadow, budget);
     kernel ??= new LineScanKernel();
     const fused = new FusedLineScan(shadow, src, dst, collector, kernel);
