@@ -36,8 +36,14 @@ export function parseIpv4Bytes(buf: Uint8Array, start: number, end: number): num
     return value * 256 + octet;
 }
 
+/** Room for the longest dotted quad (15 characters); reused, since every record's addresses pass here. */
+const IPV4_TEXT = Buffer.alloc(15);
+
 export function parseIpv4(text: string): number {
-    return parseIpv4Bytes(Buffer.from(text, "latin1"), 0, text.length);
+    if (text.length > IPV4_TEXT.length) return NOT_IPV4;
+    // latin1, as Buffer.from(text, "latin1") did: the bytes parseIpv4Bytes sees are the same.
+    IPV4_TEXT.write(text, 0, "latin1");
+    return parseIpv4Bytes(IPV4_TEXT, 0, text.length);
 }
 
 /** Parses an IPv6 address (with `::` and an optional trailing dotted quad) to a 128-bit bigint. */
