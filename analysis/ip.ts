@@ -41,9 +41,11 @@ const IPV4_TEXT = Buffer.alloc(15);
 
 export function parseIpv4(text: string): number {
     if (text.length > IPV4_TEXT.length) return NOT_IPV4;
-    // latin1, as Buffer.from(text, "latin1") did: the bytes parseIpv4Bytes sees are the same.
-    IPV4_TEXT.write(text, 0, "latin1");
-    return parseIpv4Bytes(IPV4_TEXT, 0, text.length);
+    // As UTF-8, so a character above U+007F is bytes that are no digit (latin1 would keep only its
+    // low byte: "\u0131" would read as "1"). Any such character makes the byte count differ.
+    const length = IPV4_TEXT.write(text, 0, "utf8");
+    if (length !== text.length) return NOT_IPV4;
+    return parseIpv4Bytes(IPV4_TEXT, 0, length);
 }
 
 /** Parses an IPv6 address (with `::` and an optional trailing dotted quad) to a 128-bit bigint. */

@@ -15,6 +15,11 @@ describe("analysis: ip", () => {
         ["-", NOT_IPV4],
         ["", NOT_IPV4],
         ["1..2.3", NOT_IPV4],
+        // Longer than any dotted quad, though it starts with one.
+        ["10.0.1.25.0.0.0", NOT_IPV4],
+        ["255.255.255.2550", NOT_IPV4],
+        // A character above U+00FF is no digit, even where its low byte would be one ("1" is 0x31).
+        ["10.0.1.2\u0131", NOT_IPV4],
     ];
     for (const [text, expected] of v4) {
         it(`parses IPv4 ${JSON.stringify(text)}`, () => expect(parseIpv4(text)).to.equal(expected));
