@@ -72,8 +72,8 @@ export async function readInput(options: ReadInputOptions): Promise<InputSummary
         warn: options.warn,
     });
     const requested = options.rawScan ?? {};
+    // Said once the input turns out to be raw lines: JSON never needs the scanner.
     const unavailable = requested.fullParser ? undefined : lineScanUnavailable(requested.lineScanWasm);
-    if (unavailable !== undefined) options.warn(`The fast raw-line scanner cannot run: ${unavailable}. Reading line by line instead: slower, the same result.`);
     const rawScan: RawScanSettings = { ...requested, fullParser: requested.fullParser || unavailable !== undefined };
     if (!gzip && !rawScan.fullParser) {
         let plan: PlainScanPlan | undefined;
@@ -98,7 +98,7 @@ export async function readInput(options: ReadInputOptions): Promise<InputSummary
               (buf, start, end) => scanner.scan(buf, start, end),
               (sample) => options.conversation.addMalformed(1, sample),
           )
-        : new FusedStreamScan(scanner, options.conversation, options.src, options.dst);
+        : new FusedStreamScan(scanner, options.conversation, options.src, options.dst, rawScan.lineScanWasm);
     let kind: InputKind | undefined;
     const jsonChunks: Buffer[] = [];
     let jsonBytes = 0;
@@ -115,6 +115,9 @@ export async function readInput(options: ReadInputOptions): Promise<InputSummary
                     continue;
                 }
                 kind = first === 0x7b || first === 0x5b ? "insights-results" : "raw-lines";
+                if (kind === "raw-lines" && unavailable !== undefined) {
+                    options.warn(`The fast raw-line scanner cannot run: ${unavailable}. Reading line by line instead: slower, the same result.`);
+                }
             }
             if (kind === "raw-lines") {
                 splitter.push(chunk);

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGunzip, gzipSync } from "node:zlib";
@@ -9,6 +9,7 @@ import { UserInputError } from "../analysis/errors";
 import { GUNZIP_OPTIONS, InputSummary, readInput } from "../analysis/inputFiles";
 import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, resolveLogFormat } from "../analysis/logFormat";
 import { RawScanSettings, threadCount } from "../analysis/rawFile/plainFile";
+import { LINE_SCAN_WASM } from "../analysis/rawFile/lineScanKernel";
 import { RawLineScanner } from "../analysis/rawLines";
 import { deserializeError, serializeError } from "../analysis/rawFile/workerErrors";
 import { NAT_ENI, S3, TASK, query } from "./analysis-helpers";
@@ -161,6 +162,18 @@ describe("raw files: the fused scan, the split scan and the full parser agree", 
         expect({ ...(comparable(compressed) as object), summary: undefined }).to.deep.equal({ ...(reference as object), summary: undefined });
     });
 
+    it("every path loads the scan loop it is given: one thread, a split and a .gz", async () => {
+        const copy = join(dir, "lineScan-copy.wasm");
+        copyFileSync(LINE_SCAN_WASM, copy);
+        const path = join(dir, "sections.log");
+        writeFileSync(`${path}.gz`, gzipSync(edgeCaseFlowLog(FILES[0].options).text));
+        for (const [file, settings] of [[path, ONE_THREAD], [path, SPLITS[1]], [`${path}.gz`, {}]] as const) {
+            const given = await readWith(file, { ...settings, lineScanWasm: copy });
+            expect(comparable(given)).to.deep.equal(comparable(await readWith(file, settings)));
+            expect(given.summary.scan).to.deep.equal((await readWith(file, settings)).summary.scan);
+        }
+    });
+
     it("the split's shadow parser follows header lines exactly, building no record", () => {
         const calls: string[] = [];
         const sink = { addRecord: () => (calls.push("addRecord"), "unrelated" as const), addMalformed: () => calls.push("addMalformed"), addUnrelated: () => calls.push("addUnrelated") };
@@ -196,6 +209,10 @@ describe("raw files: the fused scan, the split scan and the full parser agree", 
                 else expect({ ...same, summary: undefined }).to.deep.equal({ ...(comparable(reference) as object), summary: undefined });
             }
         }
+        // JSON never needs the scanner: no warning then.
+        const events = join(dir, "events.json");
+        writeFileSync(events, JSON.stringify({ events: [{ message: edgeCaseFlowLog(FILES[0].options).text.split("\n")[0] }] }));
+        expect((await readWith(events, { lineScanWasm: missing })).warnings).to.deep.equal((await readWith(events, {})).warnings);
         // The CLI: the warning on stderr and in the JSON's warnings, and otherwise the same JSON.
         const cli = await cliJson(path, { lineScanWasm: missing });
         const plain = await cliJson(path, {});

@@ -254,8 +254,9 @@ export class FusedStreamScan {
         conversation: ScanSink,
         src: AddressSet,
         dst: AddressSet,
+        lineScanWasm?: string,
     ) {
-        this.fused = new FusedLineScan(scanner, src, dst, directSink(scanner, conversation));
+        this.fused = new FusedLineScan(scanner, src, dst, directSink(scanner, conversation), new LineScanKernel(lineScanWasm));
         this.block = new BlockScanner(this.fused);
         this.block.reset(0, Infinity, false);
     }

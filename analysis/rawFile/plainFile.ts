@@ -14,7 +14,8 @@ import { AddressSet } from "../ip";
 import { LogFormat, formatFromHeader } from "../logFormat";
 import { RawLineScanner, ScanSink, hasAddressFields } from "../rawLines";
 import { BlockScanner, FusedLineScan, directSink, readRange } from "./fusedScan";
-import { DEFAULT_KEPT_BUDGET, EntryKind, RangeJob, RangeResult, collectRange } from "./rangeCollect";
+import { LineScanKernel } from "./lineScanKernel";
+import { CollectOptions, DEFAULT_KEPT_BUDGET, EntryKind, RangeJob, RangeResult, collectRange } from "./rangeCollect";
 import type { RangeWorkerInput, RangeWorkerMessage } from "./rangeWorker";
 import { deserializeError } from "./workerErrors";
 
@@ -34,9 +35,9 @@ export interface RawScanSettings {
     /** Only the line-by-line parser (LineSplitter and RawLineScanner.scan): the reference the fused scan is held to. */
     readonly fullParser?: boolean;
     /**
-     * The assembled scan loop checked before a raw read (default: lineScanKernel.ts LINE_SCAN_WASM,
-     * the one the fast scan loads): when it cannot be loaded, the line-by-line parser reads, with a
-     * warning. Tests name a missing or damaged file to see that.
+     * The assembled scan loop (default: lineScanKernel.ts LINE_SCAN_WASM). When it cannot be loaded,
+     * the line-by-line parser reads raw lines instead, with a warning; tests name a missing or
+     * damaged file to see that.
      */
     readonly lineScanWasm?: string;
     /** Threads for a plain file (1: one thread). Default: VPC_FLOW_DIAGNOSE_THREADS, else os.availableParallelism(), at most 8. */
@@ -151,7 +152,8 @@ class DirectScan {
         private readonly fd: number,
         private readonly input: PlainFileInput,
     ) {
-        this.fused = new FusedLineScan(input.scanner, input.src, input.dst, directSink(input.scanner, input.conversation));
+        const sink = directSink(input.scanner, input.conversation);
+        this.fused = new FusedLineScan(input.scanner, input.src, input.dst, sink, new LineScanKernel(input.settings.lineScanWasm));
         this.block = new BlockScanner(this.fused);
     }
 
@@ -197,7 +199,12 @@ class DirectScan {
 async function scanSplit(fd: number, jobs: RangeJob[], threads: number, assumed: LogFormat, main: DirectScan, input: PlainFileInput): Promise<void> {
     const counter = new Int32Array(new SharedArrayBuffer(4));
     const results: (RangeResult | undefined)[] = new Array(jobs.length);
-    const budget = input.settings.keptBudget ?? DEFAULT_KEPT_BUDGET;
+    // The same for the main thread's out-of-order ranges and the workers'.
+    const collectOptions: CollectOptions = {
+        budget: input.settings.keptBudget ?? DEFAULT_KEPT_BUDGET,
+        awsService: input.conversation.awsService,
+        lineScanWasm: input.settings.lineScanWasm,
+    };
     let next = 0;
     const applyReady = () => {
         for (let result = results[next]; result !== undefined; result = results[next]) {
@@ -215,8 +222,7 @@ async function scanSplit(fd: number, jobs: RangeJob[], threads: number, assumed:
         format: assumed,
         src: input.src.ranges,
         dst: input.dst.ranges,
-        budget,
-        awsService: input.conversation.awsService,
+        ...collectOptions,
     };
     const workers: Worker[] = [];
     const finished: Promise<void>[] = [];
@@ -253,7 +259,7 @@ async function scanSplit(fd: number, jobs: RangeJob[], threads: number, assumed:
                 main.scan(jobs[index]);
                 next++;
             } else {
-                results[index] = collectRange(fd, jobs[index], assumed, input.src, input.dst, budget, input.conversation.awsService);
+                results[index] = collectRange(fd, jobs[index], assumed, input.src, input.dst, collectOptions);
             }
             applyReady();
             await yieldToEvents();

@@ -119,23 +119,25 @@ class RangeCollector implements FusedScanSink {
 }
 
 /** One per thread, for range after range: an instance has 256 KiB of memory of its own. */
-let kernel: LineScanKernel | undefined;
+let kernel: { readonly path: string | undefined; readonly kernel: LineScanKernel } | undefined;
+
+export interface CollectOptions {
+    /** Kept bytes before the range stops and leaves the rest to the main thread (DEFAULT_KEPT_BUDGET). */
+    readonly budget?: number;
+    /** The conversation's `--dst s3`: the shadow parser then keeps lines of one address too. */
+    readonly awsService?: "S3";
+    /** The scan loop's file (RawScanSettings.lineScanWasm). */
+    readonly lineScanWasm?: string;
+}
 
 /** Scans a range of the file on the assumption that `format` is in effect at its start. */
-export function collectRange(
-    fd: number,
-    job: RangeJob,
-    format: LogFormat,
-    src: AddressSet,
-    dst: AddressSet,
-    budget = DEFAULT_KEPT_BUDGET,
-    awsService?: "S3",
-): RangeResult {
+export function collectRange(fd: number, job: RangeJob, format: LogFormat, src: AddressSet, dst: AddressSet, options: CollectOptions = {}): RangeResult {
+    const { awsService } = options;
     // The shadow parser keeps what the real one would: with --dst s3, lines of one address too.
     const shadow = new RawLineScanner(awsService ? { ...NOWHERE, awsService } : NOWHERE, src, dst, format, { formatOnly: true });
-    const collector = new RangeCollector(shadow, budget);
-    kernel ??= new LineScanKernel();
-    const fused = new FusedLineScan(shadow, src, dst, collector, kernel);
+    const collector = new RangeCollector(shadow, options.budget ?? DEFAULT_KEPT_BUDGET);
+    if (kernel === undefined || kernel.path !== options.lineScanWasm) kernel = { path: options.lineScanWasm, kernel: new LineScanKernel(options.lineScanWasm) };
+    const fused = new FusedLineScan(shadow, src, dst, collector, kernel.kernel);
     collector.fused = fused;
     readRange(fd, new BlockScanner(fused), job.start, job.limit);
     return collector.result();

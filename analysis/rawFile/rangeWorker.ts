@@ -7,10 +7,10 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { AddressSet, IpRange } from "../ip";
 import { LogFormat } from "../logFormat";
-import { RangeJob, collectRange } from "./rangeCollect";
+import { CollectOptions, RangeJob, collectRange } from "./rangeCollect";
 import { SerializedError, serializeError } from "./workerErrors";
 
-export interface RangeWorkerInput {
+export interface RangeWorkerInput extends CollectOptions {
     readonly fd: number;
     readonly jobs: readonly RangeJob[];
     /** Int32Array of one element: the index of the next range to take. */
@@ -18,8 +18,6 @@ export interface RangeWorkerInput {
     readonly format: LogFormat;
     readonly src: readonly IpRange[];
     readonly dst: readonly IpRange[];
-    readonly budget: number;
-    readonly awsService?: "S3";
 }
 
 export type RangeWorkerMessage =
@@ -36,7 +34,7 @@ function run(port: NonNullable<typeof parentPort>, input: RangeWorkerInput): voi
         for (;;) {
             const index = Atomics.add(counter, 0, 1);
             if (index >= input.jobs.length) break;
-            post({ index, result: collectRange(input.fd, input.jobs[index], input.format, src, dst, input.budget, input.awsService) });
+            post({ index, result: collectRange(input.fd, input.jobs[index], input.format, src, dst, input) });
         }
         post({ done: true });
     } catch (err) {
