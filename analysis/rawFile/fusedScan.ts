@@ -20,8 +20,6 @@ import { LogFormat } from "../logFormat";
 import { MAX_LINE_BYTES, OVERLONG_SAMPLE_BYTES, RawLineScanner, ScanSink } from "../rawLines";
 import { BLOCK_BYTES, LineScanKernel, StopReason } from "./lineScanKernel";
 
-export { BLOCK_BYTES };
-
 const NEWLINE = 10;
 
 /** What a field is to the conversation test; lineScan.wat reads these numbers. */
@@ -91,13 +89,13 @@ export class FusedLineScan {
     }
 
     /**
-     * Scans the complete lines of `buf[pos, end)` (`buf` is `this.buffer`); `base` is the input
-     * offset of `buf[0]`, and lines that start at or after `limit` belong to someone else. Returns
-     * where it stopped: the start of an incomplete line, of the first line past the limit, or `end`.
+     * Scans the complete lines of `buffer[pos, end)`; `base` is the input offset of `buffer[0]`, and
+     * lines that start at or after `limit` belong to someone else. Returns where it stopped: the
+     * start of an incomplete line, of the first line past the limit, or `end`.
      */
-    scanLines(buf: Buffer, pos: number, end: number, base: number, limit: number): number {
+    scanLines(pos: number, end: number, base: number, limit: number): number {
         const kernel = this.kernel;
-        if (buf !== kernel.buffer) throw new Error("FusedLineScan.scanLines reads only its own buffer.");
+        const buf = kernel.buffer;
         this.followFormat();
         for (;;) {
             const lineStart = kernel.scan(pos, end, limit - base);
@@ -186,7 +184,7 @@ export class BlockScanner {
             pos = newline + 1;
             this.discarding = false;
         }
-        pos = this.scan.scanLines(buf, pos, end, this.base, this.limit);
+        pos = this.scan.scanLines(pos, end, this.base, this.limit);
         if (this.scan.reachedLimit) return true;
         if (end - pos > MAX_LINE_BYTES) {
             this.scan.overlong(buf, pos, this.base);
@@ -216,7 +214,7 @@ export class BlockScanner {
     finish(): void {
         if (this.discarding || this.filled === 0 || this.base >= this.limit) return;
         this.buf[this.filled] = NEWLINE;
-        this.scan.scanLines(this.buf, 0, this.filled + 1, this.base, this.limit);
+        this.scan.scanLines(0, this.filled + 1, this.base, this.limit);
     }
 }
 

@@ -90,6 +90,8 @@ export class LineScanKernel {
     constructor(path = LINE_SCAN_WASM) {
         this.exports = new WebAssembly.Instance(lineScanModule(path)).exports as unknown as LineScanExports;
         this.memory = Buffer.from(this.exports.memory.buffer);
+        // The loop's 16-byte loads may read up to 15 bytes past the buffer's end.
+        if (this.memory.length < BUFFER_AT + BLOCK_BYTES + 1 + 15) throw new Error(`lineScan.wat has ${this.memory.length} bytes of memory: too few for a ${BLOCK_BYTES}-byte block.`);
         this.buffer = this.memory.subarray(BUFFER_AT, BUFFER_AT + BLOCK_BYTES + 1);
     }
 
