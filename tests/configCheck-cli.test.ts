@@ -106,7 +106,7 @@ describe("vpc-flow-diagnose --config-snapshot: the configuration beside the reco
 
     it("puts the JSON config's fields in the documented order", async () => {
         const { config } = await configOf("engine/private-no-route", "routing");
-        expect(Object.keys(config)).to.deep.equal(["checked", "path", "verdict", "agreement", "culprits", "checkedAt", "source", "eniId", "agreementReason", "notes"]);
+        expect(Object.keys(config)).to.deep.equal(["checked", "path", "verdict", "agreement", "culprits", "checkedAt", "source", "eniId", "eniBasis", "agreementReason", "notes"]);
         expect(Object.keys(config.culprits[0])).to.deep.equal(["kind", "id", "direction", "rule", "reason", "fix", "hint", "effect", "hop"]);
     });
 
@@ -118,6 +118,7 @@ describe("vpc-flow-diagnose --config-snapshot: the configuration beside the reco
         expect(section).to.equal(
             [
                 "Configuration (snapshot, eni-0a1b2c3d4e5f60718): path gateway-endpoint, configuration verdict nacl-return-path",
+                "  Evaluated eni-0a1b2c3d4e5f60718: it holds 10.0.1.25.",
                 "  Agreement with the flow logs: agree. The configuration shows the same failure: network-acl acl-0c0ffee0c0ffee012 (inbound).",
                 "  1. network-acl acl-0c0ffee0c0ffee012 (inbound, rule *): No inbound rule of acl-0c0ffee0c0ffee012 allows the replies from 52.219.204.42:443 to eni-0a1b2c3d4e5f60718's ephemeral ports 32768-60999: ports 32768-49151 fall through to the final * deny, so some connections fail and others work.",
                 "     $ aws ec2 create-network-acl-entry --network-acl-id acl-0c0ffee0c0ffee012 --ingress --rule-number 110 --protocol tcp --port-range From=32768,To=60999 --cidr-block 52.219.204.42/32 --rule-action allow",
@@ -133,6 +134,8 @@ describe("vpc-flow-diagnose --config-snapshot: the configuration beside the reco
         expect(r.stdout).to.contain(
             [
                 "**Configuration** (snapshot, eni-0a1b2c3d4e5f60718): path `none`, configuration verdict `routing`.",
+                "",
+                "Evaluated eni-0a1b2c3d4e5f60718: it holds 10.0.1.25.",
                 "",
                 "Agreement with the flow logs: agree. The configuration shows the same failure: route-table rtb-0aa11bb22cc33dd44 (outbound).",
                 "",

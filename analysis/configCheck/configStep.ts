@@ -13,6 +13,7 @@ import { CONFIG_CHECK_IAM_ACTIONS } from "./ec2Documents";
 import { ConfigCheckError, evaluateConfiguration } from "./evaluate";
 import { configRequested, isNetworkInterfaceId } from "./configFlags";
 import { ConfigReport, checkedReport, notCheckedReport } from "./report";
+import { chooseInterface } from "./scope";
 import { readSnapshot } from "./snapshotFiles";
 import type { Ec2ConfigClient } from "../live/ec2ConfigCollector";
 
@@ -23,6 +24,8 @@ export interface ConfigIo {
 }
 
 export interface ConfigConversation {
+    /** The workload's addresses: the check evaluates an interface that holds them (see scope.ts). */
+    readonly src: AddressSet;
     readonly dst: AddressSet;
     readonly port: number;
     readonly protocol: number;
@@ -37,8 +40,17 @@ function configQuery(conversation: ConfigConversation): ConfigConversation {
 
 /** The ENI the records show for the workload, when there is exactly one. */
 function eniFromRecords(diagnosis: Diagnosis): { id?: string; several: string[] } {
-    const ids = diagnosis.interfaces.filter((i) => i.side === "source" && isNetworkInterfaceId(i.interfaceId)).map((i) => i.interfaceId);
+    const ids = sourceEnis(diagnosis);
     return ids.length === 1 ? { id: ids[0], several: [] } : { several: ids };
+}
+
+function sourceEnis(diagnosis: Diagnosis): string[] {
+    return diagnosis.interfaces.filter((i) => i.side === "source" && isNetworkInterfaceId(i.interfaceId)).map((i) => i.interfaceId);
+}
+
+/** The subnets the records show for the workload (the subnet-id field of a custom format). */
+function sourceSubnets(diagnosis: Diagnosis): string[] {
+    return [...new Set(diagnosis.interfaces.filter((i) => i.side === "source").flatMap((i) => i.subnetIds))].sort();
 }
 
 export async function checkConfiguration(
@@ -53,19 +65,28 @@ export async function checkConfiguration(
     const named = values.eni as string | undefined;
     const snapshotDir = values["config-snapshot"] as string | undefined;
     const warn = (report: ConfigReport) => {
-        io.stderr(`warning: configuration not checked: ${report.agreementReason}\n`);
+        const message = `configuration not checked: ${report.agreementReason}`;
+        io.stderr(`warning: ${message}\n`);
+        // Our warnings also go into the JSON output's `warnings`.
+        diagnosis.warnings.push(message);
         return report;
     };
     if (snapshotDir !== undefined) {
         const snapshot = await readSnapshot(snapshotDir);
-        const fromRecords = eniFromRecords(diagnosis);
-        const eniId = named ?? snapshot.info.NetworkInterfaceId ?? (snapshot.documents.networkInterfaces.length > 1 ? fromRecords.id : undefined);
+        const scope = chooseInterface(snapshot.documents, {
+            src: conversation.src,
+            named,
+            recordsEnis: sourceEnis(diagnosis),
+            recordsSubnets: sourceSubnets(diagnosis),
+            snapshotEni: snapshot.info.NetworkInterfaceId,
+        });
+        if (!scope.checked) return warn(notCheckedReport(`In --config-snapshot ${snapshotDir}: ${scope.reason}.`, "snapshot", named ?? null));
         const notes = snapshot.missing.map((f) => `The snapshot has no ${f}: that part of the path was not checked.`);
         try {
-            const evaluation = evaluateConfiguration(snapshot.documents, eniId, configQuery(conversation));
-            return checkedReport(evaluation, diagnosis.verdict, "snapshot", snapshot.info.TakenAt ?? null, notes);
+            const evaluation = evaluateConfiguration(snapshot.documents, scope.eniId, configQuery(conversation));
+            return checkedReport(evaluation, diagnosis.verdict, "snapshot", snapshot.info.TakenAt ?? null, notes, scope.basis);
         } catch (err) {
-            if (err instanceof ConfigCheckError) return warn(notCheckedReport(`In --config-snapshot ${snapshotDir}: ${err.message}.`, "snapshot", eniId ?? null));
+            if (err instanceof ConfigCheckError) return warn(notCheckedReport(`In --config-snapshot ${snapshotDir}: ${err.message}.`, "snapshot", scope.eniId));
             throw err;
         }
     }
@@ -89,7 +110,9 @@ export async function checkConfiguration(
     const checkedAt = now.toISOString().replace(".000Z", "Z");
     try {
         const documents = await collectEc2Documents(ec2, eniId);
-        return checkedReport(evaluateConfiguration(documents, eniId, configQuery(conversation)), diagnosis.verdict, "live", checkedAt);
+        const scope = chooseInterface(documents, { src: conversation.src, named, recordsEnis: sourceEnis(diagnosis), recordsSubnets: sourceSubnets(diagnosis) });
+        if (!scope.checked) return warn(notCheckedReport(`In what EC2 returned for ${eniId}: ${scope.reason}.`, "live", eniId, checkedAt));
+        return checkedReport(evaluateConfiguration(documents, scope.eniId, configQuery(conversation)), diagnosis.verdict, "live", checkedAt, [], scope.basis);
     } catch (err) {
         if (err instanceof Ec2CollectionError) {
             const reason = isAccessDenied(err.cause)

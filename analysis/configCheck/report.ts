@@ -19,6 +19,8 @@ export interface ConfigReport {
     readonly checkedAt: string | null;
     readonly source: "live" | "snapshot";
     readonly eniId: string | null;
+    /** Why that interface was evaluated: it holds --src, the records name it, --eni, or it stands in for the workload. */
+    readonly eniBasis: string | null;
     /** Why the agreement is what it is (or why nothing was checked). */
     readonly agreementReason: string;
     readonly notes: readonly string[];
@@ -61,7 +63,14 @@ export function compareWithFlowLogs(flow: Verdict, config: ConfigEvaluation): { 
     };
 }
 
-export function checkedReport(evaluation: ConfigEvaluation, flow: Verdict, source: ConfigReport["source"], checkedAt: string | null, extraNotes: readonly string[] = []): ConfigReport {
+export function checkedReport(
+    evaluation: ConfigEvaluation,
+    flow: Verdict,
+    source: ConfigReport["source"],
+    checkedAt: string | null,
+    extraNotes: readonly string[],
+    eniBasis: string,
+): ConfigReport {
     const { agreement, reason } = compareWithFlowLogs(flow, evaluation);
     return {
         checked: true,
@@ -72,13 +81,14 @@ export function checkedReport(evaluation: ConfigEvaluation, flow: Verdict, sourc
         checkedAt,
         source,
         eniId: evaluation.eniId,
+        eniBasis,
         agreementReason: reason,
         notes: [...extraNotes, ...evaluation.notes],
     };
 }
 
 export function notCheckedReport(reason: string, source: ConfigReport["source"], eniId: string | null, checkedAt: string | null = null): ConfigReport {
-    return { checked: false, path: null, verdict: null, agreement: "not-checked", culprits: [], checkedAt, source, eniId, agreementReason: reason, notes: [] };
+    return { checked: false, path: null, verdict: null, agreement: "not-checked", culprits: [], checkedAt, source, eniId, eniBasis: null, agreementReason: reason, notes: [] };
 }
 
 /** The Configuration section of the text and Markdown outputs. */
@@ -93,6 +103,8 @@ export function configurationLines(r: ConfigReport, markdown: boolean): string[]
     const head = `path ${code(r.path ?? "none")}, configuration verdict ${code(r.verdict ?? "?")}`;
     out.push(markdown ? `**Configuration** (${where}): ${head}.` : `Configuration (${where}): ${head}`);
     if (markdown) out.push("");
+    if (r.eniBasis !== null) out.push(`${markdown ? "" : "  "}Evaluated ${r.eniId}: ${r.eniBasis}.`);
+    if (markdown && r.eniBasis !== null) out.push("");
     out.push(`${markdown ? "" : "  "}Agreement with the flow logs: ${r.agreement}. ${r.agreementReason}`);
     if (markdown) out.push("");
     r.culprits.forEach((c, n) => {
