@@ -180,7 +180,7 @@ describe("configuration check: live, through the CLI", () => {
         const reason =
             "AWS denied ec2:DescribeRouteTables in ap-northeast-2 (You are not authorized to perform this operation.). The configuration check needs " +
             "ec2:DescribeNetworkInterfaces, ec2:DescribeRouteTables, ec2:DescribeSecurityGroups, ec2:DescribeNetworkAcls, ec2:DescribeVpcEndpoints, ec2:DescribeNatGateways, " +
-            "ec2:DescribeInternetGateways, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries; the verdict above is the flow logs' alone.";
+            "ec2:DescribeInternetGateways, ec2:DescribeVpcPeeringConnections, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries; the verdict above is the flow logs' alone.";
         expect([r.code, r.stderr]).to.deep.equal([0, `warning: configuration not checked: ${reason}\n`]);
         const out = JSON.parse(r.stdout);
         expect([out.verdict, out.config.checked, out.config.agreement, out.config.agreementReason]).to.deep.equal(["routing", false, "not-checked", reason]);
@@ -200,7 +200,7 @@ describe("configuration check: live, through the CLI", () => {
         answerFrom(documents);
         const out = join(dir, "snap");
         const r = await run("snapshot", "--eni", LAB_ENI, "--out", out, "--region", "ap-northeast-2");
-        expect([r.code, r.stdout, r.stderr]).to.deep.equal([0, "", `Wrote 10 files to ${out}: the configuration of ${LAB_ENI}'s path in ap-northeast-2 at 2026-11-26T15:00:00Z.\n`]);
+        expect([r.code, r.stdout, r.stderr]).to.deep.equal([0, "", `Wrote 11 files to ${out}: the configuration of ${LAB_ENI}'s path in ap-northeast-2 at 2026-11-26T15:00:00Z.\n`]);
         expect(readdirSync(out).sort()).to.deep.equal([
             "describe-internet-gateways.json",
             "describe-managed-prefix-lists.json",
@@ -210,6 +210,7 @@ describe("configuration check: live, through the CLI", () => {
             "describe-route-tables.json",
             "describe-security-groups.json",
             "describe-vpc-endpoints.json",
+            "describe-vpc-peering-connections.json",
             `get-managed-prefix-list-entries-${S3_PL}.json`,
             "snapshot-info.json",
         ]);
@@ -227,7 +228,7 @@ describe("configuration check: live, through the CLI", () => {
         expect([r.code, r.stderr]).to.deep.equal([
             1,
             "AWS denied ec2:DescribeNetworkInterfaces in ap-northeast-2: You are not authorized to perform this operation.\n" +
-                "The snapshot needs these IAM actions: ec2:DescribeNetworkInterfaces, ec2:DescribeRouteTables, ec2:DescribeSecurityGroups, ec2:DescribeNetworkAcls, ec2:DescribeVpcEndpoints, ec2:DescribeNatGateways, ec2:DescribeInternetGateways, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see the README for a policy).\n",
+                "The snapshot needs these IAM actions: ec2:DescribeNetworkInterfaces, ec2:DescribeRouteTables, ec2:DescribeSecurityGroups, ec2:DescribeNetworkAcls, ec2:DescribeVpcEndpoints, ec2:DescribeNatGateways, ec2:DescribeInternetGateways, ec2:DescribeVpcPeeringConnections, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see the README for a policy).\n",
         ]);
     });
 

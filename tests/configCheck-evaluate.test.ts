@@ -112,9 +112,13 @@ describe("configuration check: the evaluator", () => {
         );
     });
 
-    it("blackhole route to a deleted NAT gateway: replace the route", async () => {
+    it("blackhole route to a deleted NAT gateway: replace the route with a new NAT gateway (the VPC has no other)", async () => {
         const [c] = (await check("blackhole-deleted-nat")).culprits;
-        expect(c.fix).to.equal("aws ec2 replace-route --route-table-id rtb-0aa11bb22cc33dd44 --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <available-nat-gateway-id>");
+        expect(c.fix).to.equal("aws ec2 replace-route --route-table-id rtb-0aa11bb22cc33dd44 --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <new-nat-gateway-id>");
+        expect(c.reason).to.equal(
+            "The route subnet-0c1d2e3f4a5b6c7d8 uses for 52.219.204.42 is 0.0.0.0/0 -> nat-06c018cbd8a1b2c3d, and it is a blackhole: NAT gateway nat-06c018cbd8a1b2c3d is deleted: it forwards nothing. " +
+                "Create one in ap-northeast-2a first: aws ec2 create-nat-gateway --subnet-id <public-subnet-id> --allocation-id <allocation-id>.",
+        );
     });
 
     it("NAT gateway in a subnet without an internet gateway route: the fix uses the VPC's attached gateway", async () => {

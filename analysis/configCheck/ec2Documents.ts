@@ -115,7 +115,11 @@ export interface Ec2NatGateway {
     readonly NatGatewayId?: string;
     readonly SubnetId?: string;
     readonly VpcId?: string;
+    /** `pending`, `failed`, `available`, `deleting` or `deleted` (EC2 API reference, NatGateway). */
     readonly State?: string;
+    /** Set when `State` is `failed`, e.g. `Gateway.NotAttached`; `FailureMessage` says it in words. */
+    readonly FailureCode?: string;
+    readonly FailureMessage?: string;
     /** `public` (the default) or `private`. */
     readonly ConnectivityType?: string;
     readonly NatGatewayAddresses?: ReadonlyArray<{ readonly NetworkInterfaceId?: string; readonly PrivateIp?: string; readonly PublicIp?: string }>;
@@ -125,6 +129,30 @@ export interface Ec2InternetGateway {
     readonly InternetGatewayId?: string;
     /** `State` is `available` in real output; the API model also lists `attached`. */
     readonly Attachments?: ReadonlyArray<{ readonly State?: string; readonly VpcId?: string }>;
+}
+
+/** One side of a peering connection (EC2 API reference, VpcPeeringConnectionVpcInfo). */
+export interface Ec2VpcPeeringConnectionVpcInfo {
+    readonly VpcId?: string;
+    readonly OwnerId?: string;
+    readonly Region?: string;
+    readonly CidrBlock?: string;
+    /** Only returned for an `active` connection ("CIDR block information is only returned when describing an active VPC peering connection"). */
+    readonly CidrBlockSet?: ReadonlyArray<{ readonly CidrBlock?: string }>;
+    readonly Ipv6CidrBlockSet?: ReadonlyArray<{ readonly Ipv6CidrBlock?: string }>;
+}
+
+/** EC2 API reference, VpcPeeringConnection. */
+export interface Ec2VpcPeeringConnection {
+    readonly VpcPeeringConnectionId?: string;
+    readonly AccepterVpcInfo?: Ec2VpcPeeringConnectionVpcInfo;
+    readonly RequesterVpcInfo?: Ec2VpcPeeringConnectionVpcInfo;
+    /**
+     * `Code`: `initiating-request`, `pending-acceptance`, `active`, `deleted`, `rejected`, `failed`,
+     * `expired`, `provisioning` or `deleting` (VpcPeeringConnectionStateReason); `Message` in words.
+     */
+    readonly Status?: { readonly Code?: string; readonly Message?: string };
+    readonly ExpirationTime?: string | Date;
 }
 
 export interface Ec2ManagedPrefixList {
@@ -148,14 +176,23 @@ export interface Ec2Documents {
     readonly vpcEndpoints: readonly Ec2VpcEndpoint[];
     readonly natGateways: readonly Ec2NatGateway[];
     readonly internetGateways: readonly Ec2InternetGateway[];
+    /** The peering connections the routes name (empty in a snapshot taken before they were collected). */
+    readonly vpcPeeringConnections: readonly Ec2VpcPeeringConnection[];
     readonly prefixLists: readonly Ec2ManagedPrefixList[];
     /** Prefix list id -> its entries (GetManagedPrefixListEntries). */
     readonly prefixListEntries: Readonly<Record<string, readonly Ec2PrefixListEntry[]>>;
+    /**
+     * The document lists a snapshot did not have a file for (left empty): an id missing from them
+     * says nothing about whether the resource exists. Absent when every list was read.
+     */
+    readonly unread?: readonly string[];
 }
 
 /**
  * One snapshot file per describe call, named after the AWS CLI command, holding what that command
  * prints with `--output json`: the file name, the top-level key, and the document list it fills.
+ * An `optional` file was added later: a snapshot without it is complete for what it was taken for,
+ * and the evaluator says where the missing document matters.
  */
 export const SNAPSHOT_FILES = [
     { file: "describe-network-interfaces.json", key: "NetworkInterfaces", field: "networkInterfaces", action: "ec2:DescribeNetworkInterfaces" },
@@ -165,6 +202,7 @@ export const SNAPSHOT_FILES = [
     { file: "describe-vpc-endpoints.json", key: "VpcEndpoints", field: "vpcEndpoints", action: "ec2:DescribeVpcEndpoints" },
     { file: "describe-nat-gateways.json", key: "NatGateways", field: "natGateways", action: "ec2:DescribeNatGateways" },
     { file: "describe-internet-gateways.json", key: "InternetGateways", field: "internetGateways", action: "ec2:DescribeInternetGateways" },
+    { file: "describe-vpc-peering-connections.json", key: "VpcPeeringConnections", field: "vpcPeeringConnections", action: "ec2:DescribeVpcPeeringConnections", optional: true },
     { file: "describe-managed-prefix-lists.json", key: "PrefixLists", field: "prefixLists", action: "ec2:DescribeManagedPrefixLists" },
 ] as const;
 

@@ -5,21 +5,22 @@
  * What it follows: the ENI's security groups (egress), its subnet's network ACL (both ways), its
  * subnet's route table to the target, and the target's own needs (internet gateway attached and a
  * public address; NAT gateway available, in a subnet that routes to an internet gateway, behind a
- * network ACL that lets both legs through; gateway endpoint available, its policy). Transit
- * gateways and peering connections are where it stops.
+ * network ACL that lets both legs through; gateway endpoint available, its policy; peering
+ * connection active, and the destination inside the peer VPC, since peering carries nothing
+ * beyond it). Transit gateways, virtual private gateways and the peer VPC itself are where it stops.
  */
 import { AddressSet, IpRange } from "../ip";
 import { protocolHasPorts, protocolName } from "../records";
 import { cidrRange, cidrText, covers, portsText } from "./cidrs";
-import { Ec2Documents, Ec2NatGateway, Ec2NetworkAcl, Ec2NetworkInterface, Ec2RouteTable, Ec2SecurityGroup } from "./ec2Documents";
+import { Ec2Documents, Ec2NatGateway, Ec2NetworkAcl, Ec2NetworkInterface, Ec2RouteTable, Ec2SecurityGroup, Ec2VpcPeeringConnectionVpcInfo } from "./ec2Documents";
 import { AclPacket, aclForSubnet, evaluateAcl, freeRuleNumber } from "./networkAcls";
-import { RouteTarget, routeTableForSubnet, routeTarget, routeText, selectRoute } from "./routes";
+import { RouteTarget, SelectedRoute, routeTableForSubnet, routeTarget, routeText, selectRoute } from "./routes";
 import { evaluateEgress } from "./securityGroups";
 
 export const CONFIG_PATHS = ["local", "gateway-endpoint", "nat-gateway", "internet-gateway", "transit-gateway", "peering", "other", "none"] as const;
 export type ConfigPath = (typeof CONFIG_PATHS)[number];
 
-export type CulpritKind = "route-table" | "security-group" | "network-acl" | "vpc-endpoint" | "nat-gateway" | "internet-gateway" | "public-ip";
+export type CulpritKind = "route-table" | "security-group" | "network-acl" | "vpc-endpoint" | "nat-gateway" | "internet-gateway" | "public-ip" | "vpc-peering-connection";
 
 /** The verdicts a configuration can give, in the flow-log diagnosis's vocabulary. */
 export type ConfigVerdict = "security-group-or-nacl" | "routing" | "nacl-return-path" | "network-ok" | "inconclusive";
@@ -182,7 +183,7 @@ export function evaluateConfiguration(docs: Ec2Documents, eniId: string | undefi
     };
 }
 
-const ROUTING_KINDS: readonly CulpritKind[] = ["route-table", "nat-gateway", "internet-gateway", "public-ip", "vpc-endpoint"];
+const ROUTING_KINDS: readonly CulpritKind[] = ["route-table", "nat-gateway", "internet-gateway", "public-ip", "vpc-endpoint", "vpc-peering-connection"];
 
 /** The verdict the flow logs would give for the first thing that stops the packets. */
 function configVerdict(culprits: readonly Culprit[], path: ConfigPath, routeTableKnown: boolean): ConfigVerdict {
@@ -352,12 +353,16 @@ function checkRoute(hop: Hop, table: Ec2RouteTable, dst: IpRange, result: RangeR
     const selected = lookup.selected;
     const target = routeTarget(selected.route);
     result.path = pathOf(target);
-    if (selected.route.State === "blackhole") {
-        const destFlag = selected.route.DestinationPrefixListId
-            ? `--destination-prefix-list-id ${selected.destination}`
-            : dst.version === 4
-              ? `--destination-cidr-block ${selected.destination}`
-              : `--destination-ipv6-cidr-block ${selected.destination}`;
+    // Peering first: a route to a connection that is not active is a blackhole, and its state says why.
+    if (target.kind === "peering" && checkPeering(hop, target.id, selected, rtb, dst, result)) return;
+    const blackhole = selected.route.State === "blackhole";
+    if (blackhole && target.kind === "nat-gateway") {
+        checkNatGateway(hop, target.id, rtb, selected, dst, result);
+        return;
+    }
+    if (blackhole && target.kind === "internet-gateway" && checkBlackholeInternetGateway(hop, target.id, selected, rtb, dst, result)) return;
+    if (blackhole) {
+        const destFlag = destinationFlag(selected, dst);
         const nat = availablePublicNat(hop.docs, hop.vpcId);
         result.culprits.push({
             kind: "route-table",
@@ -387,7 +392,7 @@ function checkRoute(hop: Hop, table: Ec2RouteTable, dst: IpRange, result: RangeR
             checkPublicAddress(hop, selected.destination, target.id, dst, result);
             return;
         case "nat-gateway":
-            checkNatGateway(hop, target.id, rtb, routeText(selected), dst, result);
+            checkNatGateway(hop, target.id, rtb, selected, dst, result);
             return;
         case "gateway-endpoint":
             checkGatewayEndpoint(hop, target.id, selected.destination, rtb, result);
@@ -396,12 +401,203 @@ function checkRoute(hop: Hop, table: Ec2RouteTable, dst: IpRange, result: RangeR
             result.notes.push(`${rtb} sends ${dst.text} to transit gateway ${target.id}: the check stops there (its route tables and the far side are not seen).`);
             return;
         case "peering":
-            result.notes.push(`${rtb} sends ${dst.text} to peering connection ${target.id}: the check stops there (the peer VPC's routes, security groups and ACLs are not seen).`);
+            result.notes.push(peeringStopNote(rtb, dst, target.id));
             return;
         case "other":
-            result.notes.push(`${rtb} sends ${dst.text} to ${target.id}: a target this check does not follow.`);
+            result.notes.push(
+                target.id.startsWith("vgw-")
+                    ? `${rtb} sends ${dst.text} to virtual private gateway ${target.id}: the check stops there (the VPN or Direct Connect side is not seen).`
+                    : `${rtb} sends ${dst.text} to ${target.id}: a target this check does not follow.`,
+            );
             return;
     }
+}
+
+/** The flag that names a route's destination in `aws ec2 replace-route` / `delete-route`. */
+function destinationFlag(selected: SelectedRoute, dst: IpRange): string {
+    if (selected.route.DestinationPrefixListId) return `--destination-prefix-list-id ${selected.destination}`;
+    return dst.version === 4 ? `--destination-cidr-block ${selected.destination}` : `--destination-ipv6-cidr-block ${selected.destination}`;
+}
+
+function peeringStopNote(rtb: string, dst: IpRange, pcxId: string): string {
+    return `${rtb} sends ${dst.text} to peering connection ${pcxId}: the check stops there (the peer VPC's routes, security groups and ACLs are not seen).`;
+}
+
+const PEERING_WAIT_STATES = ["initiating-request", "provisioning"];
+const PEERING_GONE_STATES = ["deleted", "deleting", "rejected", "expired", "failed"];
+
+/**
+ * A route to a peering connection. Peering carries only traffic between the two VPCs: "If VPC A has
+ * an internet gateway, resources in VPC B can't use the internet gateway in VPC A to access the
+ * internet", and likewise a NAT device, a VPN or Direct Connect connection, a gateway endpoint to S3
+ * (VPC peering guide, "VPC peering limitations", edge to edge routing through a gateway or private
+ * connection). So a destination outside the peer VPC's CIDR blocks is the route's fault; inside, the
+ * check stops, as it cannot see the peer VPC. Returns false when the documents do not hold the
+ * connection (the caller then stops as before).
+ */
+function checkPeering(hop: Hop, pcxId: string, selected: SelectedRoute, rtb: string, dst: IpRange, result: RangeResult): boolean {
+    const pcx = hop.docs.vpcPeeringConnections.find((p) => p.VpcPeeringConnectionId === pcxId);
+    if (!pcx) {
+        result.notes.push(peeringStopNote(rtb, dst, pcxId));
+        result.notes.push(`Peering connection ${pcxId} is not in describe-vpc-peering-connections: its state and the peer VPC's CIDR blocks were not checked.`);
+        // A blackhole route to it still drops the packets: the generic blackhole culprit follows.
+        return selected.route.State !== "blackhole";
+    }
+    const state = pcx.Status?.Code ?? "unknown";
+    const requester = pcx.RequesterVpcInfo;
+    const accepter = pcx.AccepterVpcInfo;
+    const peer: Ec2VpcPeeringConnectionVpcInfo | undefined =
+        hop.vpcId !== undefined && requester?.VpcId === hop.vpcId ? accepter : hop.vpcId !== undefined && accepter?.VpcId === hop.vpcId ? requester : undefined;
+    const peerCidrs = peer === undefined ? [] : peerCidrBlocks(peer, dst.version);
+    const peerName = peer?.VpcId ?? "the peer VPC";
+    const route = routeText(selected);
+    const rule = selected.route.State === "blackhole" ? `${route} (blackhole)` : route;
+    const inside = peerCidrs.some((c) => covers(c, dst));
+    const partly = !inside && peerCidrs.some((c) => overlapsRange(c, dst));
+    if (peerCidrs.length > 0 && !inside && !partly) {
+        const egress = ownEgress(hop, dst, selected, rtb);
+        result.culprits.push({
+            kind: "route-table",
+            id: rtb,
+            direction: "outbound",
+            rule,
+            reason:
+                `${rtb} sends ${dst.text} to peering connection ${pcxId}, but ${dst.text} is outside ${peerName} (${peerCidrs.map((c) => c.text).join(", ")}): ` +
+                `a peering connection carries only traffic to the peer VPC's own addresses; AWS does not route beyond it, so the peer's internet gateway, NAT device or gateway endpoint cannot be used (VPC peering guide, edge to edge routing). ${egress.says}`,
+            fix: egress.fix,
+            hint: egress.hint,
+            effect: "drops-request",
+            hop: "workload",
+        });
+        return true;
+    }
+    if (state === "active") {
+        result.notes.push(peeringStopNote(rtb, dst, pcxId));
+        if (partly) result.notes.push(`${dst.text} is only partly inside ${peerName} (${peerCidrs.map((c) => c.text).join(", ")}): peering carries only the part inside.`);
+        if (peer === undefined) result.notes.push(`Neither side of ${pcxId} is ${hop.vpcId ?? "the workload's VPC"}: its CIDR blocks were not compared with ${dst.text}.`);
+        return true;
+    }
+    const message = pcx.Status?.Message ? ` (${pcx.Status.Message})` : "";
+    const unknownCidrs = peerCidrs.length === 0 ? ` EC2 returns a peer's CIDR blocks only for an active connection, so whether ${dst.text} is in ${peerName} is not known.` : "";
+    const base = `${rtb} sends ${dst.text} to peering connection ${pcxId}, which is ${state}${message}: it carries no traffic.`;
+    let reason: string;
+    let fix: string;
+    let hint: string;
+    if (state === "pending-acceptance") {
+        reason = `${base} The owner of ${accepter?.VpcId ?? "the accepter VPC"}${accepter?.OwnerId ? ` (account ${accepter.OwnerId})` : ""} must accept it${accepter?.Region ? `, in ${accepter.Region}` : ""}.${unknownCidrs}`;
+        fix = `aws ec2 accept-vpc-peering-connection --vpc-peering-connection-id ${pcxId}`;
+        hint = "aws.ec2.VpcPeeringConnectionAccepter in the accepter's program (autoAccept: true)";
+    } else if (PEERING_WAIT_STATES.includes(state)) {
+        reason = `${base} It is on its way to active: wait and check again.${unknownCidrs}`;
+        fix = `aws ec2 describe-vpc-peering-connections --vpc-peering-connection-ids ${pcxId} --query 'VpcPeeringConnections[0].Status'`;
+        hint = "nothing to change while it is being set up";
+    } else {
+        const other = peer?.VpcId ?? (requester?.VpcId === hop.vpcId ? accepter?.VpcId : requester?.VpcId);
+        const gone = PEERING_GONE_STATES.includes(state) ? "it cannot be used again" : "it is not usable";
+        reason =
+            `${base} ${gone.charAt(0).toUpperCase() + gone.slice(1)}: create a new one first (aws ec2 create-vpc-peering-connection --vpc-id ${hop.vpcId ?? "<vpc-id>"} --peer-vpc-id ${other ?? "<peer-vpc-id>"}), ` +
+            `have it accepted, and point the route at it.${unknownCidrs}`;
+        fix = `aws ec2 replace-route --route-table-id ${rtb} ${destinationFlag(selected, dst)} --vpc-peering-connection-id <new-pcx-id>`;
+        hint = "aws.ec2.VpcPeeringConnection (and aws.ec2.VpcPeeringConnectionAccepter), then aws.ec2.Route to it";
+    }
+    result.culprits.push({ kind: "vpc-peering-connection", id: pcxId, direction: "outbound", rule, reason, fix, hint, effect: "drops-request", hop: "workload" });
+    return true;
+}
+
+function peerCidrBlocks(peer: Ec2VpcPeeringConnectionVpcInfo, version: 4 | 6): IpRange[] {
+    const texts =
+        version === 4
+            ? [peer.CidrBlock, ...(peer.CidrBlockSet ?? []).map((c) => c.CidrBlock)]
+            : (peer.Ipv6CidrBlockSet ?? []).map((c) => c.Ipv6CidrBlock);
+    const out: IpRange[] = [];
+    for (const t of texts) {
+        const r = cidrRange(t);
+        if (r && !out.some((o) => o.text === r.text)) out.push(r);
+    }
+    return out;
+}
+
+function overlapsRange(a: IpRange, b: IpRange): boolean {
+    return a.version === b.version && a.first <= b.last && b.first <= a.last;
+}
+
+/**
+ * How the workload's own VPC should reach a destination the peering route cannot: S3 through a
+ * gateway endpoint (the VPC's own, added to this table, or a new one), the internet through an
+ * available NAT gateway of the VPC (or a new one), IPv6 through an egress-only internet gateway.
+ */
+function ownEgress(hop: Hop, dst: IpRange, selected: SelectedRoute, rtb: string): { fix: string; hint: string; says: string } {
+    const docs = hop.docs;
+    const eniRegion = /^([a-z]{2}(-[a-z]+)+-\d+)[a-z]$/.exec(hop.eni.AvailabilityZone ?? "")?.[1];
+    const s3 = dst.version === 4 ? s3PrefixListFor(docs, dst) : undefined;
+    const s3Service = s3 ? prefixListName(docs, s3) : dst.version === 4 && hop.query.dstIsS3 ? `com.amazonaws.${eniRegion ?? "<region>"}.s3` : undefined;
+    if (s3Service !== undefined) {
+        const endpoint = docs.vpcEndpoints.find((e) => e.ServiceName === s3Service && (e.VpcEndpointType ?? "Gateway") === "Gateway" && (hop.vpcId === undefined || e.VpcId === hop.vpcId));
+        if (endpoint?.VpcEndpointId) {
+            return {
+                says: `Reach S3 through ${hop.vpcId ?? "the VPC"}'s own gateway endpoint ${endpoint.VpcEndpointId}: add ${rtb} to it.`,
+                fix: `aws ec2 modify-vpc-endpoint --vpc-endpoint-id ${endpoint.VpcEndpointId} --add-route-table-ids ${rtb}`,
+                hint: `add "${rtb}" to routeTableIds of the aws.ec2.VpcEndpoint`,
+            };
+        }
+        return {
+            says: `Reach S3 through a gateway endpoint of ${hop.vpcId ?? "the VPC"} itself (free); its prefix-list route is more specific than ${selected.destination}.`,
+            fix: `aws ec2 create-vpc-endpoint --vpc-id ${hop.vpcId ?? "<vpc-id>"} --vpc-endpoint-type Gateway --service-name ${s3Service} --route-table-ids ${rtb}`,
+            hint: `new aws.ec2.VpcEndpoint(..., { vpcId: "${hop.vpcId ?? "<vpc-id>"}", serviceName: "${s3Service}", vpcEndpointType: "Gateway", routeTableIds: ["${rtb}"] })`,
+        };
+    }
+    if (dst.version === 6) {
+        return {
+            says: `Route it through an egress-only internet gateway of ${hop.vpcId ?? "the VPC"} instead.`,
+            fix: `aws ec2 replace-route --route-table-id ${rtb} ${destinationFlag(selected, dst)} --egress-only-internet-gateway-id <eigw-id>`,
+            hint: "aws.ec2.EgressOnlyInternetGateway and aws.ec2.Route(..., { destinationIpv6CidrBlock, egressOnlyGatewayId })",
+        };
+    }
+    const replacement = natReplacement(hop, "");
+    return {
+        says: replacement.id ? `Route it through ${hop.vpcId ?? "the VPC"}'s own NAT gateway: ${replacement.says}` : `Route it through a NAT gateway of ${hop.vpcId ?? "the VPC"} itself. ${replacement.says}`,
+        fix: `aws ec2 replace-route --route-table-id ${rtb} ${destinationFlag(selected, dst)} --nat-gateway-id ${replacement.id ?? "<new-nat-gateway-id>"}`,
+        hint: "awsx.ec2.Vpc natGateways, or aws.ec2.NatGateway in a public subnet and aws.ec2.Route to it",
+    };
+}
+
+/**
+ * A blackhole route to an internet gateway: detached (attach it again), attached to another VPC (a
+ * gateway attaches to one VPC only), or gone. Returns false when the gateway is attached to this VPC
+ * after all (documents read while it changed): the generic blackhole culprit then says what it can.
+ */
+function checkBlackholeInternetGateway(hop: Hop, igwId: string, selected: SelectedRoute, rtb: string, dst: IpRange, result: RangeResult): boolean {
+    const igw = hop.docs.internetGateways.find((g) => g.InternetGatewayId === igwId);
+    if (igw) {
+        if (internetGatewayAttachedTo(igw, hop.vpcId)) return false;
+        checkPublicAddress(hop, selected.destination, igwId, dst, result);
+        checkInternetGateway(hop, igwId, hop.vpcId, "workload", rtb, result);
+        return true;
+    }
+    if ((hop.docs.unread ?? []).includes("internetGateways")) return false;
+    const other = hop.docs.internetGateways.find((g) => internetGatewayAttachedTo(g, hop.vpcId))?.InternetGatewayId;
+    const route = routeText(selected);
+    result.culprits.push({
+        kind: "route-table",
+        id: rtb,
+        direction: "outbound",
+        rule: `${route} (blackhole)`,
+        reason:
+            `The route ${hop.subnetId} uses for ${dst.text} is ${route}, and it is a blackhole: internet gateway ${igwId} no longer exists (describe-internet-gateways does not know it). ` +
+            (other
+                ? `${hop.vpcId ?? "The VPC"} has ${other} attached: point the route at it.`
+                : `Create and attach one first: aws ec2 create-internet-gateway, then aws ec2 attach-internet-gateway --internet-gateway-id <new-igw-id> --vpc-id ${hop.vpcId ?? "<vpc-id>"}.`),
+        fix: `aws ec2 replace-route --route-table-id ${rtb} ${destinationFlag(selected, dst)} --gateway-id ${other ?? "<new-igw-id>"}`,
+        hint: "aws.ec2.InternetGateway (with vpcId) and aws.ec2.Route to it",
+        effect: "drops-request",
+        hop: "workload",
+    });
+    return true;
+}
+
+function internetGatewayAttachedTo(igw: { readonly Attachments?: ReadonlyArray<{ readonly State?: string; readonly VpcId?: string }> }, vpcId: string | undefined): boolean {
+    // Real output says `available` for an attached gateway; the API model also lists `attached`.
+    return (igw.Attachments ?? []).some((a) => (vpcId === undefined || a.VpcId === vpcId) && (a.State === "available" || a.State === "attached"));
 }
 
 function availablePublicNat(docs: Ec2Documents, vpcId: string | undefined): string | undefined {
@@ -521,9 +717,26 @@ function checkInternetGateway(hop: Hop, igwId: string, vpcId: string | undefined
         result.notes.push(`Internet gateway ${igwId} is not in describe-internet-gateways: its attachment was not checked.`);
         return;
     }
-    // Real output says `available` for an attached gateway; the API model also lists `attached`.
-    const attached = (igw.Attachments ?? []).some((a) => (vpcId === undefined || a.VpcId === vpcId) && (a.State === "available" || a.State === "attached"));
-    if (attached) return;
+    if (internetGatewayAttachedTo(igw, vpcId)) return;
+    const elsewhere = (igw.Attachments ?? []).find((a) => a.VpcId !== undefined && a.VpcId !== vpcId && (a.State === "available" || a.State === "attached"))?.VpcId;
+    if (elsewhere !== undefined) {
+        // A gateway attaches to one VPC at a time: attaching it here would fail.
+        const own = hop.docs.internetGateways.find((g) => internetGatewayAttachedTo(g, vpcId))?.InternetGatewayId;
+        result.culprits.push({
+            kind: "internet-gateway",
+            id: igwId,
+            direction: "outbound",
+            rule: `route in ${rtb}`,
+            reason:
+                `Internet gateway ${igwId} is attached to ${elsewhere}, not to ${vpcId ?? "the VPC"}, and a gateway attaches to one VPC at a time: the route to it leads nowhere. ` +
+                (own ? `${vpcId ?? "The VPC"} has ${own} attached: point the route at it.` : `Create and attach one first: aws ec2 create-internet-gateway, then aws ec2 attach-internet-gateway --internet-gateway-id <new-igw-id> --vpc-id ${vpcId ?? "<vpc-id>"}.`),
+            fix: `aws ec2 replace-route --route-table-id ${rtb} --destination-cidr-block 0.0.0.0/0 --gateway-id ${own ?? "<new-igw-id>"}`,
+            hint: "aws.ec2.InternetGateway (with vpcId) and aws.ec2.Route to it",
+            effect: "drops-request",
+            hop: where,
+        });
+        return;
+    }
     result.culprits.push({
         kind: "internet-gateway",
         id: igwId,
@@ -537,18 +750,34 @@ function checkInternetGateway(hop: Hop, igwId: string, vpcId: string | undefined
     });
 }
 
-function checkNatGateway(hop: Hop, natId: string, rtb: string, route: string, dst: IpRange, result: RangeResult): void {
+function checkNatGateway(hop: Hop, natId: string, rtb: string, selected: SelectedRoute, dst: IpRange, result: RangeResult): void {
     const nat = hop.docs.natGateways.find((n) => n.NatGatewayId === natId);
+    const route = routeText(selected);
+    const blackhole = selected.route.State === "blackhole";
     if (!nat || nat.State !== "available") {
-        const state = nat ? `is ${nat.State ?? "in an unknown state"}` : "is not in describe-nat-gateways (deleted long ago, or another account's)";
-        const replacement = availablePublicNat(hop.docs, hop.vpcId);
+        const state = natStateText(nat);
+        if (nat?.State === "pending") {
+            result.culprits.push({
+                kind: "nat-gateway",
+                id: natId,
+                direction: "outbound",
+                rule: blackhole ? `${route} (blackhole)` : route,
+                reason: `${rtb} sends ${dst.text} to NAT gateway ${natId}, which ${state}: it forwards nothing until it is available. Wait a few minutes and check again.`,
+                fix: `aws ec2 describe-nat-gateways --nat-gateway-ids ${natId} --query 'NatGateways[0].[State,FailureCode,FailureMessage]'`,
+                hint: "nothing to change while it is pending; if it ends failed, recreate the aws.ec2.NatGateway",
+                effect: "drops-request",
+                hop: "workload",
+            });
+            return;
+        }
+        const replacement = natReplacement(hop, natId);
         result.culprits.push({
-            kind: "nat-gateway",
-            id: natId,
+            kind: blackhole ? "route-table" : "nat-gateway",
+            id: blackhole ? rtb : natId,
             direction: "outbound",
-            rule: route,
-            reason: `${rtb} sends ${dst.text} to NAT gateway ${natId}, which ${state}: it forwards nothing.${replacement ? "" : " Create one first: aws ec2 create-nat-gateway --subnet-id <public-subnet-id> --allocation-id <allocation-id>."}`,
-            fix: `aws ec2 replace-route --route-table-id ${rtb} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${replacement ?? "<new-nat-gateway-id>"}`,
+            rule: blackhole ? `${route} (blackhole)` : route,
+            reason: `${blackhole ? `The route ${hop.subnetId} uses for ${dst.text} is ${route}, and it is a blackhole: NAT gateway ${natId} ${state}` : `${rtb} sends ${dst.text} to NAT gateway ${natId}, which ${state}`}: it forwards nothing. ${replacement.says}`,
+            fix: `aws ec2 replace-route --route-table-id ${rtb} ${destinationFlag(selected, dst)} --nat-gateway-id ${replacement.id ?? "<new-nat-gateway-id>"}`,
             hint: "awsx.ec2.Vpc natGateways, or aws.ec2.NatGateway in a public subnet and aws.ec2.Route to it",
             effect: "drops-request",
             hop: "workload",
@@ -560,6 +789,45 @@ function checkNatGateway(hop: Hop, natId: string, rtb: string, route: string, ds
         return;
     }
     checkNatSubnet(hop, nat, dst, result);
+}
+
+/** The NAT gateway's state as EC2 gives it, with the failure AWS reports for a failed one. */
+function natStateText(nat: Ec2NatGateway | undefined): string {
+    if (!nat) return "is not in describe-nat-gateways (deleted long ago, or another account's)";
+    const failure = [nat.FailureCode, nat.FailureMessage].filter((x) => x !== undefined && x !== "").join(": ");
+    return `is ${nat.State ?? "in an unknown state"}${failure ? ` (${failure})` : ""}`;
+}
+
+/** An interface's Availability Zone, and the zone of each subnet an interface in the documents sits in. */
+function zoneOfSubnet(docs: Ec2Documents, subnetId: string | undefined): string | undefined {
+    if (subnetId === undefined) return undefined;
+    return docs.networkInterfaces.find((n) => n.SubnetId === subnetId && n.AvailabilityZone)?.AvailabilityZone;
+}
+
+/** A NAT gateway's zone: that of its own interface, or of its subnet, when the documents show either. */
+function natZone(docs: Ec2Documents, nat: Ec2NatGateway): string | undefined {
+    const enis = (nat.NatGatewayAddresses ?? []).map((a) => a.NetworkInterfaceId);
+    return docs.networkInterfaces.find((n) => enis.includes(n.NetworkInterfaceId) && n.AvailabilityZone)?.AvailabilityZone ?? zoneOfSubnet(docs, nat.SubnetId);
+}
+
+/**
+ * What replaces a NAT gateway that forwards nothing: an available one in the workload's zone (a
+ * NAT gateway serves its own zone; one in another zone costs cross-zone traffic and fails with that
+ * zone), else a new one there.
+ */
+function natReplacement(hop: Hop, brokenId: string): { id?: string; says: string } {
+    const zone = hop.eni.AvailabilityZone;
+    const candidates = hop.docs.natGateways
+        .filter((n) => n.NatGatewayId !== brokenId && (hop.vpcId === undefined || n.VpcId === hop.vpcId) && n.State === "available" && (n.ConnectivityType ?? "public") === "public")
+        .map((n) => ({ id: n.NatGatewayId as string, zone: natZone(hop.docs, n) }))
+        .sort((a, b) => a.id.localeCompare(b.id));
+    const same = zone === undefined ? undefined : candidates.find((c) => c.zone === zone);
+    if (same) return { id: same.id, says: `Route to ${same.id}, available in ${zone} like ${hop.eniId}.` };
+    const create = `Create one${zone ? ` in ${zone}` : ""} first: aws ec2 create-nat-gateway --subnet-id <public-subnet-id> --allocation-id <allocation-id>.`;
+    const others = candidates.map((c) => `${c.id} (${c.zone ?? "zone not in the documents"})`).join(", ");
+    return {
+        says: others ? `${create} Available in other zones, or zones the documents do not show: ${others}; usable now, at the cost of cross-zone traffic and that zone's failures.` : create,
+    };
 }
 
 function checkNatSubnet(hop: Hop, nat: Ec2NatGateway, dst: IpRange, result: RangeResult): void {

@@ -63,10 +63,14 @@ export async function readSnapshot(dir: string): Promise<Snapshot> {
     }
     const documents: Record<string, unknown> = {};
     const missing: string[] = [];
+    const unread: string[] = [];
     for (const spec of SNAPSHOT_FILES) {
         const command = spec.file.replace(/\.json$/, "");
         const doc = await readJson(dir, spec.file);
-        if (doc === undefined) missing.push(spec.file);
+        if (doc === undefined && !("optional" in spec)) {
+            missing.push(spec.file);
+            unread.push(spec.field);
+        }
         documents[spec.field] = doc === undefined ? [] : listIn(doc, spec.key, dir, spec.file, command);
     }
     const prefixListEntries: Record<string, Ec2PrefixListEntry[]> = {};
@@ -77,7 +81,8 @@ export async function readSnapshot(dir: string): Promise<Snapshot> {
         prefixListEntries[match[1]] = listIn(doc, "Entries", dir, name, `get-managed-prefix-list-entries --prefix-list-id ${match[1]}`) as Ec2PrefixListEntry[];
     }
     const info = ((await readJson(dir, SNAPSHOT_INFO_FILE)) ?? {}) as SnapshotInfo;
-    return { documents: { ...(documents as unknown as Omit<Ec2Documents, "prefixListEntries">), prefixListEntries }, info, missing };
+    const read = { ...(documents as unknown as Omit<Ec2Documents, "prefixListEntries" | "unread">), prefixListEntries };
+    return { documents: unread.length > 0 ? { ...read, unread } : read, info, missing };
 }
 
 /** Writes the documents as `aws ec2 ... --output json` would print them (4-space indent, as the CLI does). */

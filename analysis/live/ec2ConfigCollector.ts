@@ -1,7 +1,8 @@
 /**
  * Reads the EC2 configuration of one ENI's path for the configuration check: the ENI, then its
  * VPC's route tables, network ACLs, gateway endpoints and NAT gateways (one filtered call each),
- * its security groups, the internet gateways and prefix lists the routes and rules name, and each
+ * its security groups, the internet gateways, peering connections and prefix lists the routes and
+ * rules name, and each
  * prefix list's entries. Every call follows NextToken. A failing call is reported with the IAM
  * action it needed, so an AccessDenied names exactly what to grant.
  */
@@ -14,10 +15,11 @@ import {
     DescribeRouteTablesCommand,
     DescribeSecurityGroupsCommand,
     DescribeVpcEndpointsCommand,
+    DescribeVpcPeeringConnectionsCommand,
     EC2Client,
     GetManagedPrefixListEntriesCommand,
 } from "@aws-sdk/client-ec2";
-import { Ec2Documents, Ec2PrefixListEntry } from "../configCheck/ec2Documents";
+import { Ec2Documents, Ec2PrefixListEntry, Ec2VpcPeeringConnection } from "../configCheck/ec2Documents";
 
 /** Only the call the collector makes, so tests can hand in aws-sdk-client-mock's client. */
 export type Ec2ConfigClient = Pick<EC2Client, "send">;
@@ -118,6 +120,7 @@ export async function collectEc2Documents(ec2: Ec2ConfigClient, eniId: string): 
         }
         return { items: r.InternetGateways, next: r.NextToken };
     });
+    const vpcPeeringConnections = await collectPeeringConnections(ec2, routes.map((r) => r.VpcPeeringConnectionId));
     const prefixListIds = [
         ...new Set([
             ...routes.map((r) => r.DestinationPrefixListId),
@@ -140,5 +143,36 @@ export async function collectEc2Documents(ec2: Ec2ConfigClient, eniId: string): 
             return { items: r.Entries, next: r.NextToken };
         });
     }
-    return { networkInterfaces, routeTables, securityGroups, networkAcls, vpcEndpoints, natGateways, internetGateways, prefixLists, prefixListEntries };
+    return { networkInterfaces, routeTables, securityGroups, networkAcls, vpcEndpoints, natGateways, internetGateways, vpcPeeringConnections, prefixLists, prefixListEntries };
+}
+
+/**
+ * The peering connections the routes name. A deleted, rejected or expired connection stays visible
+ * for hours to days (VPC peering guide, "VPC peering connection lifecycle"), then EC2 answers
+ * InvalidVpcPeeringConnectionID.NotFound for it, which fails the whole call: then each id is asked
+ * alone, and one that is gone is left out for the evaluator to report.
+ */
+async function collectPeeringConnections(ec2: Ec2ConfigClient, named: ReadonlyArray<string | undefined>): Promise<Ec2VpcPeeringConnection[]> {
+    const ids = [...new Set(named.filter((id): id is string => id !== undefined))].sort();
+    if (ids.length === 0) return [];
+    const ask = (VpcPeeringConnectionIds: string[]) =>
+        allPages("ec2:DescribeVpcPeeringConnections", async (NextToken) => {
+            const r = await ec2.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds, NextToken }));
+            return { items: r.VpcPeeringConnections as Ec2VpcPeeringConnection[] | undefined, next: r.NextToken };
+        });
+    const notFound = (err: unknown) => err instanceof Ec2CollectionError && (err.cause as { name?: string }).name === "InvalidVpcPeeringConnectionID.NotFound";
+    try {
+        return await ask(ids);
+    } catch (err) {
+        if (!notFound(err)) throw err;
+    }
+    const found: Ec2VpcPeeringConnection[] = [];
+    for (const id of ids) {
+        try {
+            found.push(...(await ask([id])));
+        } catch (err) {
+            if (!notFound(err)) throw err;
+        }
+    }
+    return found;
 }
