@@ -12,6 +12,7 @@ import {
     DescribeRouteTablesCommand,
     DescribeSecurityGroupsCommand,
     DescribeVpcEndpointsCommand,
+    DescribeVpcPeeringConnectionsCommand,
     EC2Client,
     GetManagedPrefixListEntriesCommand,
 } from "@aws-sdk/client-ec2";
@@ -114,6 +115,32 @@ describe("configuration check: the EC2 collector", () => {
         expect(inputOf(DescribeInternetGatewaysCommand)).to.deep.equal([
             { InternetGatewayIds: named, NextToken: undefined },
             { Filters: [{ Name: "attachment.vpc-id", Values: [LAB_VPC] }], NextToken: undefined },
+        ]);
+    });
+
+    it("asks for the peering connections the routes name, and only those", async () => {
+        const { documents } = await readFixture("engine/peering-default-route");
+        answerFrom(documents);
+        ec2Mock.on(DescribeVpcPeeringConnectionsCommand).resolves({ VpcPeeringConnections: documents.vpcPeeringConnections as never });
+        const collected = await collectEc2Documents(ec2, "eni-0a1b2c3d4e5f60718");
+        expect(collected.vpcPeeringConnections).to.deep.equal(documents.vpcPeeringConnections);
+        expect(inputOf(DescribeVpcPeeringConnectionsCommand)).to.deep.equal([{ VpcPeeringConnectionIds: ["pcx-0a1b2c3d4e5f60789"], NextToken: undefined }]);
+    });
+
+    it("a peering connection EC2 no longer knows: asks for each id alone and leaves the gone one out", async () => {
+        const { documents } = await readFixture("engine/peering-default-route");
+        const gone = "pcx-0fedcba9876543210";
+        const routeTables = documents.routeTables.map((t, i) => (i === 0 ? { ...t, Routes: [...(t.Routes ?? []), { DestinationCidrBlock: "10.30.0.0/16", VpcPeeringConnectionId: gone, State: "blackhole" }] } : t));
+        answerFrom({ ...documents, routeTables });
+        const notFound = Object.assign(new Error(`The vpcPeeringConnection ID '${gone}' does not exist`), { name: "InvalidVpcPeeringConnectionID.NotFound" });
+        ec2Mock.on(DescribeVpcPeeringConnectionsCommand).rejects(notFound);
+        ec2Mock.on(DescribeVpcPeeringConnectionsCommand, { VpcPeeringConnectionIds: ["pcx-0a1b2c3d4e5f60789"] }).resolves({ VpcPeeringConnections: documents.vpcPeeringConnections as never });
+        const collected = await collectEc2Documents(ec2, "eni-0a1b2c3d4e5f60718");
+        expect(collected.vpcPeeringConnections).to.deep.equal(documents.vpcPeeringConnections);
+        expect(inputOf(DescribeVpcPeeringConnectionsCommand).map((i) => (i as { VpcPeeringConnectionIds: string[] }).VpcPeeringConnectionIds)).to.deep.equal([
+            ["pcx-0a1b2c3d4e5f60789", gone],
+            ["pcx-0a1b2c3d4e5f60789"],
+            [gone],
         ]);
     });
 

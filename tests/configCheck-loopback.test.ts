@@ -92,6 +92,37 @@ describe("vpc-flow-diagnose --check-config against a loopback EC2 endpoint", () 
         ]);
     });
 
+    it("reads a peering connection through the wire (vpcPeeringConnectionSet) and names the 0.0.0.0/0 -> pcx route", async () => {
+        const dir = fixtureDir("engine/peering-default-route");
+        const peering = (file: string) => JSON.parse(readFileSync(path.join(dir, file), "utf8"));
+        server = await startFakeEc2({
+            DescribeNetworkInterfaces: peering("describe-network-interfaces.json"),
+            DescribeRouteTables: peering("describe-route-tables.json"),
+            DescribeSecurityGroups: peering("describe-security-groups.json"),
+            DescribeNetworkAcls: peering("describe-network-acls.json"),
+            DescribeVpcEndpoints: peering("describe-vpc-endpoints.json"),
+            DescribeNatGateways: peering("describe-nat-gateways.json"),
+            DescribeInternetGateways: peering("describe-internet-gateways.json"),
+            DescribeVpcPeeringConnections: peering("describe-vpc-peering-connections.json"),
+        });
+        const r = await runCli(
+            ["--input", path.join(__dirname, "..", "..", "examples", "s3-timeout.log"), "--src", "10.0.1.25", "--dst", "52.219.204.42", "--check-config", "--region", "ap-northeast-2", "--output", "json"],
+            server.url,
+        );
+        expect([r.code, r.stderr], r.stderr).to.deep.equal([0, ""]);
+        const config = JSON.parse(r.stdout).config;
+        expect([config.path, config.verdict, config.agreement, config.eniBasis, config.culprits.map((c: { kind: string; id: string; rule: string }) => [c.kind, c.id, c.rule])]).to.deep.equal([
+            "peering",
+            "routing",
+            "agree",
+            "it holds 10.0.1.25",
+            [["route-table", "rtb-0aa11bb22cc33dd44", "0.0.0.0/0 -> pcx-0a1b2c3d4e5f60789"]],
+        ]);
+        expect(config.culprits[0].reason).to.contain("is outside vpc-0c2d4e6f8a0b2c4d6 (10.20.0.0/16, 100.64.0.0/20)");
+        const asked = server.requests.find((q) => q.action === "DescribeVpcPeeringConnections");
+        expect(asked?.params["VpcPeeringConnectionId.1"]).to.equal("pcx-0a1b2c3d4e5f60789");
+    });
+
     it("an UnauthorizedOperation from EC2: the verdict stands, the configuration is not checked, and the action is named", async () => {
         server = await startFakeEc2({
             DescribeNetworkInterfaces: { error: "UnauthorizedOperation", message: "You are not authorized to perform this operation." },

@@ -23,8 +23,8 @@ export const SNAPSHOT_OPTIONS = {
 export const SNAPSHOT_HELP = `Usage: ${PROGRAM} snapshot --eni <eni-id> --out <dir> [--region <region>]
 
 Saves the EC2 configuration of the ENI's path (the ENI, its VPC's route tables, network ACLs,
-gateway endpoints and NAT gateways, its security groups, the internet gateways and prefix lists
-they name) into <dir>, one file per call as 'aws ec2 <command> --output json' prints it. Check it
+gateway endpoints and NAT gateways, its security groups, the internet gateways, peering
+connections and prefix lists they name) into <dir>, one file per call as 'aws ec2 <command> --output json' prints it. Check it
 later, anywhere, without credentials: ${PROGRAM} --input <records> ... --config-snapshot <dir>
 
   --eni <eni-id>      The workload's network interface, e.g. eni-0a1b2c3d4e5f60718.
