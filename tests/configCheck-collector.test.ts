@@ -20,6 +20,8 @@ import { main } from "../analysis/cli";
 import { Ec2Documents } from "../analysis/configCheck/ec2Documents";
 import { readSnapshot } from "../analysis/configCheck/snapshotFiles";
 import { collectEc2Documents } from "../analysis/live/ec2ConfigCollector";
+import { evaluateConfiguration } from "../analysis/configCheck/evaluate";
+import { AddressSet } from "../analysis/ip";
 import { readFixture } from "./helpers/configFixtures";
 
 const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
@@ -142,6 +144,21 @@ describe("configuration check: the EC2 collector", () => {
             ["pcx-0a1b2c3d4e5f60789"],
             [gone],
         ]);
+    });
+
+    it("a route to a failed NAT gateway: also reads the available NAT gateways' interfaces, whose zones pick the replacement", async () => {
+        const { documents } = await readFixture("engine/nat-failed-blackhole");
+        answerFrom(documents);
+        const [workload, ...natEnis] = documents.networkInterfaces;
+        ec2Mock.on(DescribeNetworkInterfacesCommand, { NetworkInterfaceIds: ["eni-0a1b2c3d4e5f60718"] }).resolves({ NetworkInterfaces: [workload] as never });
+        ec2Mock.on(DescribeNetworkInterfacesCommand, { NetworkInterfaceIds: ["eni-0c1d2e3f4a5b6c7dc", "eni-0d2e3f4a5b6c7d8ea"] }).resolves({ NetworkInterfaces: natEnis as never });
+        const collected = await collectEc2Documents(ec2, "eni-0a1b2c3d4e5f60718");
+        expect(inputOf(DescribeNetworkInterfacesCommand).map((i) => (i as { NetworkInterfaceIds: string[] }).NetworkInterfaceIds)).to.deep.equal([
+            ["eni-0a1b2c3d4e5f60718"],
+            ["eni-0c1d2e3f4a5b6c7dc", "eni-0d2e3f4a5b6c7d8ea"],
+        ]);
+        const r = evaluateConfiguration(collected, "eni-0a1b2c3d4e5f60718", { dst: AddressSet.parse("52.219.204.42", "--dst"), port: 443, protocol: 6 });
+        expect(r.culprits[0].fix).to.equal("aws ec2 replace-route --route-table-id rtb-0aa11bb22cc33dd44 --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-0d4e5f6a7b8c9d0e2");
     });
 
     it("names the IAM action of the call that was denied", async () => {

@@ -83,6 +83,32 @@ describe("configuration check: a route to a VPC peering connection", () => {
         ]);
     });
 
+    it("an internet address from an ENI with a public IP: replace the route with the VPC's own attached internet gateway", async () => {
+        const { documents } = await readFixture("engine/peering-default-route");
+        const docs = {
+            ...documents,
+            networkInterfaces: documents.networkInterfaces.map((n) => ({ ...n, Association: { PublicIp: "3.38.11.25" } })),
+            internetGateways: [{ InternetGatewayId: IGW, Attachments: [{ State: "available", VpcId: VPC }] }],
+        };
+        const [c] = evaluate(docs, "203.0.113.10").culprits;
+        expect([c.kind, c.reason, c.fix]).to.deep.equal([
+            "route-table",
+            `${RTB} sends 203.0.113.10 to peering connection ${PCX}, but 203.0.113.10 is outside ${PEER_VPC} (10.20.0.0/16, 100.64.0.0/20): ${EDGE} ${WORKLOAD_ENI} has a public IPv4 address: route it through ${VPC}'s own internet gateway ${IGW}.`,
+            `aws ec2 replace-route --route-table-id ${RTB} --destination-cidr-block 0.0.0.0/0 --gateway-id ${IGW}`,
+        ]);
+    });
+
+    it("an internet address with an available NAT gateway in the workload's zone: route to it", async () => {
+        const { documents } = await readFixture("engine/peering-default-route");
+        const nat = await readFixture("engine/nat-failed-blackhole");
+        const docs = { ...documents, natGateways: nat.documents.natGateways, networkInterfaces: nat.documents.networkInterfaces };
+        const [c] = evaluate(docs, "203.0.113.10").culprits;
+        expect([c.reason.slice(c.reason.indexOf(EDGE) + EDGE.length), c.fix]).to.deep.equal([
+            ` Route it through ${VPC}'s own NAT gateway: Route to nat-0d4e5f6a7b8c9d0e2, available in ap-northeast-2a like ${WORKLOAD_ENI}.`,
+            `aws ec2 replace-route --route-table-id ${RTB} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-0d4e5f6a7b8c9d0e2`,
+        ]);
+    });
+
     it("a destination inside the peer VPC's CIDR blocks (its second block too): the check stops there, as before", async () => {
         const { documents } = await readFixture("engine/peering-default-route");
         for (const dst of ["10.20.3.4", "100.64.1.9"]) {
@@ -368,6 +394,15 @@ describe("configuration check: NAT gateway states", () => {
                 "workload",
             ]);
         }
+    });
+
+    it("a snapshot without describe-nat-gateways.json: the state is not known, and not called deleted", async () => {
+        const { documents } = await readFixture("engine/nat-failed-blackhole");
+        const [c] = evaluate({ ...documents, natGateways: [], unread: ["natGateways"] }, S3).culprits;
+        expect(c.reason).to.equal(
+            `The route subnet-0c1d2e3f4a5b6c7d8 uses for ${S3} is 0.0.0.0/0 -> ${NAT}, and it is a blackhole: NAT gateway ${NAT} is not in the snapshot (it has no describe-nat-gateways.json), so its state is not known: it forwards nothing. ` +
+                "Create one in ap-northeast-2a first: aws ec2 create-nat-gateway --subnet-id <public-subnet-id> --allocation-id <allocation-id>.",
+        );
     });
 
     it("pending: wait and check again, no route change", async () => {

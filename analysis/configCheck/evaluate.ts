@@ -553,6 +553,14 @@ function ownEgress(hop: Hop, dst: IpRange, selected: SelectedRoute, rtb: string)
             hint: "aws.ec2.EgressOnlyInternetGateway and aws.ec2.Route(..., { destinationIpv6CidrBlock, egressOnlyGatewayId })",
         };
     }
+    const igw = docs.internetGateways.find((g) => internetGatewayAttachedTo(g, hop.vpcId))?.InternetGatewayId;
+    if (igw !== undefined && publicIpv4(hop.eni) !== undefined) {
+        return {
+            says: `${hop.eniId} has a public IPv4 address: route it through ${hop.vpcId ?? "the VPC"}'s own internet gateway ${igw}.`,
+            fix: `aws ec2 replace-route --route-table-id ${rtb} ${destinationFlag(selected, dst)} --gateway-id ${igw}`,
+            hint: "aws.ec2.Route(..., { destinationCidrBlock: \"0.0.0.0/0\", gatewayId: <the VPC's internet gateway> })",
+        };
+    }
     const replacement = natReplacement(hop, "");
     return {
         says: replacement.id ? `Route it through ${hop.vpcId ?? "the VPC"}'s own NAT gateway: ${replacement.says}` : `Route it through a NAT gateway of ${hop.vpcId ?? "the VPC"} itself. ${replacement.says}`,
@@ -755,7 +763,7 @@ function checkNatGateway(hop: Hop, natId: string, rtb: string, selected: Selecte
     const route = routeText(selected);
     const blackhole = selected.route.State === "blackhole";
     if (!nat || nat.State !== "available") {
-        const state = natStateText(nat);
+        const state = natStateText(nat, (hop.docs.unread ?? []).includes("natGateways"));
         if (nat?.State === "pending") {
             result.culprits.push({
                 kind: "nat-gateway",
@@ -792,7 +800,8 @@ function checkNatGateway(hop: Hop, natId: string, rtb: string, selected: Selecte
 }
 
 /** The NAT gateway's state as EC2 gives it, with the failure AWS reports for a failed one. */
-function natStateText(nat: Ec2NatGateway | undefined): string {
+function natStateText(nat: Ec2NatGateway | undefined, unread: boolean): string {
+    if (!nat && unread) return "is not in the snapshot (it has no describe-nat-gateways.json), so its state is not known";
     if (!nat) return "is not in describe-nat-gateways (deleted long ago, or another account's)";
     const failure = [nat.FailureCode, nat.FailureMessage].filter((x) => x !== undefined && x !== "").join(": ");
     return `is ${nat.State ?? "in an unknown state"}${failure ? ` (${failure})` : ""}`;

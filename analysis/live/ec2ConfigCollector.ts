@@ -1,5 +1,6 @@
 /**
- * Reads the EC2 configuration of one ENI's path for the configuration check: the ENI, then its
+ * Reads the EC2 configuration of one ENI's path for the configuration check: the ENI (and, when a
+ * route's NAT gateway forwards nothing, the interfaces of the available ones, for their zones), then its
  * VPC's route tables, network ACLs, gateway endpoints and NAT gateways (one filtered call each),
  * its security groups, the internet gateways, peering connections and prefix lists the routes and
  * rules name, and each
@@ -99,6 +100,23 @@ export async function collectEc2Documents(ec2: Ec2ConfigClient, eniId: string): 
         return { items: r.NatGateways, next: r.NextToken };
     });
     const routes = routeTables.flatMap((t) => t.Routes ?? []);
+    // A route to a NAT gateway that forwards nothing is fixed with an available one in the
+    // workload's zone: their zones come from their own interfaces (a NAT gateway has no zone field).
+    const routedNats = [...new Set(routes.map((r) => r.NatGatewayId).filter((id): id is string => id !== undefined))];
+    const natBroken = routedNats.some((id) => natGateways.find((n) => n.NatGatewayId === id)?.State !== "available");
+    const natEniIds = natBroken
+        ? [...new Set(natGateways.filter((n) => n.State === "available").flatMap((n) => (n.NatGatewayAddresses ?? []).map((a) => a.NetworkInterfaceId)))]
+              .filter((id): id is string => id !== undefined)
+              .sort()
+        : [];
+    if (natEniIds.length > 0) {
+        networkInterfaces.push(
+            ...(await allPages("ec2:DescribeNetworkInterfaces", async (NextToken) => {
+                const r = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: natEniIds, NextToken }));
+                return { items: r.NetworkInterfaces, next: r.NextToken };
+            })),
+        );
+    }
     // The gateways the routes name (an unattached one is what the check must see), else the VPC's.
     const igwIds = [...new Set(routes.map((r) => r.GatewayId).filter((g): g is string => g?.startsWith("igw-") ?? false))].sort();
     let byIds = igwIds.length > 0;
