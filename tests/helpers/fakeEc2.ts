@@ -35,12 +35,8 @@ const WIRE_NAMES: Record<string, string> = {
     InternetGateways: "internetGatewaySet",
     Attachments: "attachmentSet",
     PrefixLists: "prefixListSet",
-    // DescribeVpcPeeringConnections (EC2 API reference, VpcPeeringConnection and VpcPeeringConnectionVpcInfo).
+    // DescribeVpcPeeringConnections; its accepterVpcInfo, cidrBlockSet, ipv6CidrBlockSet are plain lowerCamel.
     VpcPeeringConnections: "vpcPeeringConnectionSet",
-    AccepterVpcInfo: "accepterVpcInfo",
-    RequesterVpcInfo: "requesterVpcInfo",
-    CidrBlockSet: "cidrBlockSet",
-    Ipv6CidrBlockSet: "ipv6CidrBlockSet",
 };
 
 const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
