@@ -97,6 +97,11 @@ export const GUIDE_RULES = {
         rule: "Glue database and table names are lowercase letters, digits and '_' for Athena, unique per account and region",
         source: "https://docs.aws.amazon.com/athena/latest/ug/tables-databases-columns-names.html",
     },
+    /**
+     * KMS keys are regional and the key policy names the log group's regional principal
+     * (`logs.<region>.amazonaws.com`); neither page was found to say "same Region" in one sentence
+     * here, so these two rules rest on that reading, and both refuse only a key of another region.
+     */
     logsKmsKeyRegion: {
         rule: "the KMS key that encrypts a log group is in the log group's region",
         source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
