@@ -7,12 +7,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { buildAthenaRecordsQuery } from "./analysis/athena/athenaQuery";
 import { buildRecordsQuery } from "./analysis/insightsQuery";
 import { DEFAULTS, normalizeTrafficType, readIdList, readTags } from "./components/flowLogSettings";
-import { FlowLogLab } from "./components/lab";
+import { FlowLogLab, checkLabTags } from "./components/lab";
 import { checkLabFlowLogSettings, checkLabStandsAlone, resolveLabScenario } from "./components/labScenarios";
 import { athenaConsoleUrl as athenaUrl, cleanupInstruction, insightsConsoleUrl as consoleUrl, s3CleanupInstruction } from "./components/stackOutputs";
 import { glueDatabaseName } from "./components/s3Delivery";
 import { validateOrFail } from "./components/userErrors";
-import { VpcFlowLogs } from "./components/vpcFlowLogs";
+import { VpcFlowLogs, VpcFlowLogsArgs, validateFlowLogsArgs } from "./components/vpcFlowLogs";
 
 const config = new pulumi.Config("vpc-flow-logs");
 const stack = pulumi.getStack();
@@ -33,6 +33,7 @@ const maxAggregationIntervalValue = config.getNumber("maxAggregationInterval");
 if (labValue !== undefined) {
     validateOrFail(() => {
         resolveLabScenario(labValue);
+        checkLabTags(tags);
         checkLabStandsAlone(labValue, { vpcId: vpcIdValue, subnetIds, eniIds });
         checkLabFlowLogSettings(
             labValue,
@@ -41,10 +42,10 @@ if (labValue !== undefined) {
         );
     });
 }
-const lab = labValue === undefined ? undefined : new FlowLogLab("lab", { scenario: labValue, tags });
-
-const flowLogs = new VpcFlowLogs("flow-logs", {
-    vpcId: lab?.vpcId ?? vpcIdValue,
+// Every value the flow logs will send is checked before anything is registered, the lab
+// included: the lab's VPC id is not known yet, and is trusted as another resource's output is.
+const flowLogArgs = (vpcId: pulumi.Input<string> | undefined): VpcFlowLogsArgs => ({
+    vpcId,
     subnetIds,
     eniIds,
     trafficType: trafficTypeValue,
@@ -54,7 +55,7 @@ const flowLogs = new VpcFlowLogs("flow-logs", {
     maxAggregationInterval: maxAggregationIntervalValue,
     // The lab is there to check the diagnosis, which reads tcp-flags and flow-direction best.
     // (Pulumi.yaml declares no default for logFormat: a declared one would hide "not set".)
-    logFormat: config.get("logFormat") ?? (lab !== undefined ? "diagnostic" : undefined),
+    logFormat: config.get("logFormat") ?? (labValue !== undefined ? "diagnostic" : undefined),
     logGroupName: config.get("logGroupName") ?? `/vpc-flow-logs/${stack}`,
     retentionInDays: config.getNumber("retentionInDays"),
     kmsKeyArn: config.get("kmsKeyArn"),
@@ -71,6 +72,10 @@ const flowLogs = new VpcFlowLogs("flow-logs", {
     athenaDatabaseName: glueDatabaseName(stack),
     athenaWorkgroupName: `vpc-flow-logs-${stack}`,
 });
+validateOrFail(() => validateFlowLogsArgs("flow-logs", flowLogArgs(labValue === undefined ? vpcIdValue : pulumi.output("vpc id of the lab, known after deployment"))));
+const lab = labValue === undefined ? undefined : new FlowLogLab("lab", { scenario: labValue, tags });
+
+const flowLogs = new VpcFlowLogs("flow-logs", flowLogArgs(lab?.vpcId ?? vpcIdValue));
 
 export const destination = flowLogs.destination;
 export const flowLogIds = flowLogs.flowLogIds;

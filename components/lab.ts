@@ -12,6 +12,13 @@ import {
     s3ServiceName,
 } from "./labScenarios";
 import { validateOrFail } from "./userErrors";
+import { TAG_RULES } from "./awsConstraints";
+import { checkTags } from "./preflight";
+
+/** The lab's EC2 resources carry the stack's tags and a `Name` of their own. */
+export function checkLabTags(tags: Readonly<Record<string, string>>): void {
+    checkTags(tags, [{ rules: TAG_RULES.ec2, extraKeys: ["Name"] }]);
+}
 
 /** Arguments of {@link FlowLogLab}. */
 export interface FlowLogLabArgs {
@@ -43,7 +50,11 @@ export class FlowLogLab extends pulumi.ComponentResource {
 
     constructor(name: string, args: FlowLogLabArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super() registers the component, so a bad value leaves nothing behind.
-        const scenario = validateOrFail(() => resolveLabScenario(args.scenario));
+        const scenario = validateOrFail(() => {
+            const resolved = resolveLabScenario(args.scenario);
+            checkLabTags(args.tags ?? {});
+            return resolved;
+        });
         super("vpc-flow-logs:lab:FlowLogLab", name, {}, opts);
 
         const tags = args.tags ?? {};

@@ -15,6 +15,7 @@
  */
 import { UserInputError, quote } from "../analysis/errors";
 import { PolicyDocument } from "./policies";
+import { foldedStackName } from "./preflight";
 
 export const DESTINATIONS = ["cloudwatch", "s3"] as const;
 export type Destination = (typeof DESTINATIONS)[number];
@@ -179,10 +180,13 @@ export function athenaResultsLifecycleRules() {
     return [{ id: "expire-athena-results", status: "Enabled", filter: { prefix: ATHENA_RESULTS_PREFIX }, expiration: { days: ATHENA_RESULTS_DAYS } }];
 }
 
-/** Glue database names: lowercase letters, digits and '_' (Athena reads them so), at most 255. */
+/**
+ * Glue database names: lowercase letters, digits and '_' (Athena reads them so), at most 255, one
+ * per account and region. A name that lowercasing or folding changed gets a suffix of its own
+ * (preflight.ts foldedStackName), so `team-a` and `team_a` get two databases.
+ */
 export function glueDatabaseName(stackOrName: string): string {
-    const cleaned = stackOrName.toLowerCase().replace(/[^a-z0-9_]/g, "_");
-    return `vpc_flow_logs_${cleaned}`.slice(0, 255);
+    return `vpc_flow_logs_${foldedStackName(stackOrName, (s) => s.toLowerCase().replace(/[^a-z0-9_]/g, "_"))}`.slice(0, 255);
 }
 
 export interface DestinationInput {

@@ -26,7 +26,10 @@ export interface S3DeliveryInputs {
     readonly format: LogFormat;
     readonly retentionInDays: number;
     readonly retainLogsOnDestroy: boolean;
-    readonly kmsKeyArn?: string;
+    /** Checked against the provider's region (preflight.ts) before a resource uses it. */
+    readonly kmsKeyArn?: pulumi.Input<string>;
+    /** The user's bucket's ARN, checked against the provider's partition; absent when the stack creates the bucket. */
+    readonly existingBucketArn?: pulumi.Input<string>;
     readonly tags: Record<string, string>;
     readonly athenaDatabaseName: string;
     readonly athenaWorkgroupName: string;
@@ -70,7 +73,8 @@ export function createS3Delivery(name: string, inputs: S3DeliveryInputs, parent:
         // Not ours to change: its policy, lifecycle and encryption stay the owner's. The policy it
         // needs is an output, for the owner to add (AWS would otherwise overwrite the bucket's policy
         // with its own when the stack's principal owns the bucket and may put policies).
-        bucketName = pulumi.output(settings.existingBucket.bucketName);
+        const existing = settings.existingBucket;
+        bucketName = pulumi.output(inputs.existingBucketArn ?? existing.arn).apply(() => existing.bucketName);
         requiredBucketPolicy = policyFor(settings.existingBucket.bucketName);
     } else {
         const keep = { parent, retainOnDelete: inputs.retainLogsOnDestroy };
@@ -186,7 +190,7 @@ export function createS3Delivery(name: string, inputs: S3DeliveryInputs, parent:
 }
 
 /** SSE-KMS with the stack's key (and an S3 Bucket Key, fewer KMS calls), else SSE-S3. */
-function encryptionRule(kmsKeyArn?: string) {
+function encryptionRule(kmsKeyArn?: pulumi.Input<string>) {
     return kmsKeyArn === undefined
         ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
         : { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true };

@@ -5,6 +5,9 @@ import { flowLogsDeliveryPolicy, flowLogsTrustPolicy } from "./policies";
 import { savedQueries } from "./savedQueries";
 import { PENDING_ID, TargetId, TrafficType, resolveFlowLogSettings, validateLogGroupName, validateTargets } from "./flowLogSettings";
 import { validateOrFail } from "./userErrors";
+import { UserInputError, quote } from "../analysis/errors";
+import { GUIDE_RULES, GuideRule, TAG_RULES } from "./awsConstraints";
+import { ProviderPlace, checkArnPlace, checkModel, checkTags } from "./preflight";
 import { DestinationSettings, glueDatabaseName, resolveDestination } from "./s3Delivery";
 import { S3Delivery, createS3Delivery } from "./s3Resources";
 
@@ -104,29 +107,21 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
     constructor(name: string, args: VpcFlowLogsArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super() registers the component, so a bad value leaves nothing behind.
         const targets = flowLogTargets(args);
-        const { settings, logGroupName, destination } = validateOrFail(() => {
-            validateTargets({
-                vpcId: targets.find((t) => t.kind === "vpc")?.id,
-                subnetIds: targets.filter((t) => t.kind === "subnet").map((t) => t.id),
-                eniIds: targets.filter((t) => t.kind === "eni").map((t) => t.id),
-            });
-            const destination: DestinationSettings = resolveDestination(args);
-            return {
-                destination,
-                settings: resolveFlowLogSettings({ ...args, destination: destination.destination }),
-                logGroupName: validateLogGroupName(args.logGroupName ?? `/vpc-flow-logs/${name}`),
-            };
-        });
-        // Saved queries are Logs Insights queries on the log group: S3 stacks query with Athena.
-        const queries = validateOrFail(() =>
-            args.savedQueries === false || destination.destination === "s3" ? [] : savedQueries(settings.logFormat, args.savedQueryFolder ?? `vpc-flow-logs/${name}`),
-        );
+        const { settings, logGroupName, destination, queries } = validateOrFail(() => validateFlowLogsArgs(name, args));
         super("vpc-flow-logs:network:VpcFlowLogs", name, {}, opts);
 
         const tags = settings.tags;
         const account = aws.getCallerIdentityOutput({}, { parent: this });
         const region = aws.getRegionOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this });
+        // ARNs from config must be of the provider's partition, and a KMS key of its region: checked
+        // against what the provider answers, and the resource that would send them waits for it.
+        const place = pulumi
+            .all([region.region, partition.partition, account.accountId])
+            .apply(([r, p, a]): ProviderPlace => ({ region: r, partition: p, accountId: a }));
+        const placed = (key: string, arn: string | undefined, sameRegion?: GuideRule) =>
+            arn === undefined ? undefined : place.apply((where) => validateOrFail(() => checkArnPlace(key, arn, where, sameRegion)));
+        const kmsKeyArn = placed("kmsKeyArn", settings.kmsKeyArn, destination.destination === "s3" ? GUIDE_RULES.s3KmsKeyRegion : GUIDE_RULES.logsKmsKeyRegion);
 
         let logGroup: aws.cloudwatch.LogGroup | undefined;
         let roleArn: pulumi.Output<string> | undefined;
@@ -140,7 +135,8 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
                     format: settings.logFormat,
                     retentionInDays: settings.retentionInDays,
                     retainLogsOnDestroy: settings.retainLogsOnDestroy,
-                    kmsKeyArn: settings.kmsKeyArn,
+                    kmsKeyArn,
+                    existingBucketArn: destination.existingBucket === undefined ? undefined : placed("existingBucketArn", destination.existingBucket.arn),
                     tags,
                     athenaDatabaseName: args.athenaDatabaseName ?? glueDatabaseName(name),
                     athenaWorkgroupName: args.athenaWorkgroupName ?? `vpc-flow-logs-${name}`,
@@ -157,19 +153,19 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
                 {
                     name: logGroupName,
                     retentionInDays: settings.retentionInDays,
-                    kmsKeyId: settings.kmsKeyArn,
+                    kmsKeyId: kmsKeyArn,
                     tags,
                 },
                 { parent: this, retainOnDelete: settings.retainLogsOnDestroy },
             );
 
             if (settings.existingRoleArn !== undefined) {
-                roleArn = pulumi.output(settings.existingRoleArn);
+                roleArn = placed("existingRoleArn", settings.existingRoleArn) as pulumi.Output<string>;
             } else {
                 const role = new aws.iam.Role(
                     `${name}-role`,
                     {
-                        description: `Lets VPC Flow Logs deliver records to ${logGroupName}`,
+                        description: roleDescription(logGroupName),
                         assumeRolePolicy: pulumi
                             .all([account.accountId, region.region, partition.partition])
                             .apply(([accountId, regionName, partitionName]) =>
@@ -182,7 +178,7 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
                 const policy = new aws.iam.Policy(
                     `${name}-policy`,
                     {
-                        description: `Delivery of VPC Flow Logs to ${logGroupName} only`,
+                        description: policyDescription(logGroupName),
                         policy: logGroup.arn.apply((arn) => JSON.stringify(flowLogsDeliveryPolicy(arn))),
                         tags,
                     },
@@ -277,6 +273,62 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
         });
     }
 }
+
+/**
+ * Everything {@link VpcFlowLogs} checks before it registers anything: the settings, and every value
+ * it will send checked against AWS's constraints (preflight.ts). Pure; throws UserInputError.
+ * index.ts runs it before the lab too, so a refused stack registers no resource at all.
+ */
+export function validateFlowLogsArgs(name: string, args: VpcFlowLogsArgs) {
+    const targets = flowLogTargets(args);
+    validateTargets({
+        vpcId: targets.find((t) => t.kind === "vpc")?.id,
+        subnetIds: targets.filter((t) => t.kind === "subnet").map((t) => t.id),
+        eniIds: targets.filter((t) => t.kind === "eni").map((t) => t.id),
+    });
+    const destination: DestinationSettings = resolveDestination(args);
+    const settings = resolveFlowLogSettings({ ...args, destination: destination.destination });
+    const logGroupName = validateLogGroupName(args.logGroupName ?? `/vpc-flow-logs/${name}`);
+    // Saved queries are Logs Insights queries on the log group: S3 stacks query with Athena.
+    const queries =
+        args.savedQueries === false || destination.destination === "s3" ? [] : savedQueries(settings.logFormat, args.savedQueryFolder ?? `vpc-flow-logs/${name}`);
+
+    checkModel("trafficType", settings.trafficType, "ec2.flowLogTrafficType");
+    if (settings.kmsKeyArn !== undefined) checkModel("kmsKeyArn", settings.kmsKeyArn, "logs.kmsKeyId");
+    if (destination.destination === "s3") {
+        checkModel("fileFormat", destination.fileFormat, "ec2.flowLogFileFormat");
+        checkModel("athenaBytesScannedCutoffMb", destination.scanCutoffMb * 1_000_000, "athena.bytesScannedCutoffPerQuery");
+        const database = args.athenaDatabaseName ?? glueDatabaseName(name);
+        checkModel("athenaDatabaseName", database, "glue.databaseName");
+        if (!/^[a-z0-9_]+$/.test(database)) {
+            throw new UserInputError(
+                `Invalid athenaDatabaseName ${quote(database)}. Allowed: lowercase letters, digits and '_' (${GUIDE_RULES.glueNamesLowercase.source}).`,
+            );
+        }
+        checkModel("athenaWorkgroupName", args.athenaWorkgroupName ?? `vpc-flow-logs-${name}`, "athena.workGroupName");
+        checkTags(settings.tags, [{ rules: TAG_RULES.s3Bucket }, { rules: TAG_RULES.athenaWorkgroup }, { rules: TAG_RULES.ec2 }]);
+    } else {
+        checkModel("logGroupName", logGroupName, "logs.logGroupName");
+        const createsRole = settings.existingRoleArn === undefined;
+        if (createsRole) {
+            checkModel("logGroupName", roleDescription(logGroupName), "iam.roleDescription");
+            checkModel("logGroupName", policyDescription(logGroupName), "iam.policyDescription");
+        }
+        for (const query of queries) {
+            checkModel("savedQueryFolder", query.name, "logs.queryDefinitionName");
+            checkModel("logFormat", query.queryString, "logs.queryDefinitionString");
+        }
+        checkTags(settings.tags, [
+            { rules: TAG_RULES.logGroup },
+            ...(createsRole ? [{ rules: TAG_RULES.iamRole }, { rules: TAG_RULES.iamPolicy }] : []),
+            { rules: TAG_RULES.ec2 },
+        ]);
+    }
+    return { destination, settings, logGroupName, queries };
+}
+
+const roleDescription = (logGroupName: string) => `Lets VPC Flow Logs deliver records to ${logGroupName}`;
+const policyDescription = (logGroupName: string) => `Delivery of VPC Flow Logs to ${logGroupName} only`;
 
 interface FlowLogTarget {
     readonly kind: "vpc" | "subnet" | "eni";

@@ -80,7 +80,7 @@ describe("S3 delivery (pure)", () => {
 
     it("names the Glue database after the stack in Athena's characters", () => {
         expect(glueDatabaseName("dev")).to.equal("vpc_flow_logs_dev");
-        expect(glueDatabaseName("Team-A.prod")).to.equal("vpc_flow_logs_team_a_prod");
+        expect(glueDatabaseName("Team-A.prod")).to.equal("vpc_flow_logs_team_a_prod_6e425b39");
     });
 
     it("resolves the destination with its defaults", () => {
