@@ -42,6 +42,7 @@ const SUBNET_TABLE = "rtb-0bb22cc33dd44ee55";
 const IGW = "igw-0b1c2d3e4f5a6b7c8";
 const VGW = "vgw-0c1d2e3f4a5b6c7d8";
 const FINAL_RULE = 32767;
+const SG_PREFIX_LIST = "pl-000000000000000b0";
 
 // ---------------------------------------------------------------- the reference model (AWS's rules)
 
@@ -99,12 +100,14 @@ function ruleProtocolMatches(ruleProtocol: string, protocol: number): boolean {
     return (byName[ruleProtocol] ?? Number(ruleProtocol)) === protocol;
 }
 
-function securityGroupsAllow(groups: readonly Ec2SecurityGroup[], protocol: number, port: number, dst: string): boolean {
+function securityGroupsAllow(groups: readonly Ec2SecurityGroup[], prefixListEntries: readonly string[], protocol: number, port: number, dst: string): boolean {
     return groups.some((g) =>
         (g.IpPermissionsEgress ?? []).some((rule) => {
             if (!ruleProtocolMatches(rule.IpProtocol as string, protocol)) return false;
             if (rule.IpProtocol !== "-1" && !(port >= (rule.FromPort as number) && port <= (rule.ToPort as number))) return false;
-            return (rule.IpRanges ?? []).some((r) => inCidr(r.CidrIp as string, dst));
+            // A rule that names a prefix list stands for each of its CIDRs.
+            const cidrs = [...(rule.IpRanges ?? []).map((r) => r.CidrIp as string), ...((rule.PrefixListIds ?? []).length > 0 ? prefixListEntries : [])];
+            return cidrs.some((cidr) => inCidr(cidr, dst));
         }),
     );
 }
@@ -140,12 +143,14 @@ interface Case {
     /** Routes of a table associated with the subnet itself, when there is one. */
     readonly subnetRoutes?: readonly ModelRoute[];
     readonly groups: readonly Ec2SecurityGroup[];
+    /** The entries of the customer-managed prefix list that security group rules may name. */
+    readonly sgPrefixListEntries: readonly string[];
     readonly aclEntries: readonly Ec2NetworkAclEntry[];
 }
 
 function model(c: Case): ModelAnswer | "ambiguous" {
     const culprits: string[] = [];
-    const sgBlocks = !securityGroupsAllow(c.groups, c.protocol, c.port, c.dst);
+    const sgBlocks = !securityGroupsAllow(c.groups, c.sgPrefixListEntries, c.protocol, c.port, c.dst);
     if (sgBlocks) culprits.push("security-group outbound <one of the interface's groups> (none)");
     const out = aclDecision(c.aclEntries, true, c.protocol, c.port, c.dst);
     const outBlocks = out.RuleAction === "deny";
@@ -255,8 +260,14 @@ function documents(c: Case): Ec2Documents {
         vpcEndpoints: [],
         natGateways: [],
         internetGateways: [{ InternetGatewayId: IGW, Attachments: [{ State: "available", VpcId: VPC }] }],
-        prefixLists: prefixLists.map((r) => ({ PrefixListId: r.destination, PrefixListName: `corp-ranges-${r.destination.slice(-2)}`, AddressFamily: "IPv4", OwnerId: "123456789012" })),
-        prefixListEntries: Object.fromEntries(prefixLists.map((r) => [r.destination, r.cidrs.map((Cidr) => ({ Cidr }))])),
+        prefixLists: [
+            ...prefixLists.map((r) => ({ PrefixListId: r.destination, PrefixListName: `corp-ranges-${r.destination.slice(-2)}`, AddressFamily: "IPv4", OwnerId: "123456789012" })),
+            { PrefixListId: SG_PREFIX_LIST, PrefixListName: "partner-ranges", AddressFamily: "IPv4", OwnerId: "123456789012" },
+        ],
+        prefixListEntries: {
+            ...Object.fromEntries(prefixLists.map((r) => [r.destination, r.cidrs.map((Cidr) => ({ Cidr }))])),
+            [SG_PREFIX_LIST]: c.sgPrefixListEntries.map((Cidr) => ({ Cidr })),
+        },
     };
 }
 
@@ -311,13 +322,14 @@ const routesArb: fc.Arbitrary<ModelRoute[]> = fc
     });
 
 const sgRuleArb: fc.Arbitrary<Ec2IpPermission> = fc
-    .record({ protocol: fc.constantFrom("-1", "tcp", "udp", "icmp"), ports: portRangeArb, cidrs: fc.uniqueArray(cidrArb, { minLength: 1, maxLength: 2 }) })
-    .map(({ protocol, ports, cidrs }) => ({
+    .record({ protocol: fc.constantFrom("-1", "tcp", "udp", "icmp"), ports: portRangeArb, cidrs: fc.uniqueArray(cidrArb, { maxLength: 2 }), prefixList: fc.boolean() })
+    .filter(({ cidrs, prefixList }) => cidrs.length > 0 || prefixList)
+    .map(({ protocol, ports, cidrs, prefixList }) => ({
         IpProtocol: protocol,
         ...(protocol === "-1" ? {} : protocol === "icmp" ? { FromPort: -1, ToPort: -1 } : { FromPort: ports[0], ToPort: ports[1] }),
         IpRanges: cidrs.map((CidrIp) => ({ CidrIp })),
         Ipv6Ranges: [],
-        PrefixListIds: [],
+        PrefixListIds: prefixList ? [{ PrefixListId: SG_PREFIX_LIST }] : [],
         UserIdGroupPairs: [],
     }));
 const groupsArb: fc.Arbitrary<Ec2SecurityGroup[]> = fc
@@ -326,7 +338,7 @@ const groupsArb: fc.Arbitrary<Ec2SecurityGroup[]> = fc
 
 const aclRuleArb = fc.record({
     number: fc.integer({ min: 1, max: 200 }),
-    protocol: fc.constantFrom("-1", "6", "17"),
+    protocol: fc.constantFrom("-1", "6", "17", "1"),
     ports: portRangeArb,
     cidr: cidrArb,
     action: fc.constantFrom("allow", "deny"),
@@ -339,7 +351,8 @@ const aclSideArb = (egress: boolean) =>
             RuleAction: r.action,
             Egress: egress,
             CidrBlock: r.cidr,
-            ...(r.protocol === "-1" ? {} : { PortRange: { From: r.ports[0], To: r.ports[1] } }),
+            // ICMP entries carry an IcmpTypeCode instead (not read by the check), all protocols nothing.
+            ...(r.protocol === "-1" || r.protocol === "1" ? {} : { PortRange: { From: r.ports[0], To: r.ports[1] } }),
         })),
     );
 const finalRule = (egress: boolean): Ec2NetworkAclEntry => ({ RuleNumber: FINAL_RULE, Protocol: "-1", RuleAction: "deny", Egress: egress, CidrBlock: "0.0.0.0/0" });
@@ -357,6 +370,7 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
     mainRoutes: routesArb,
     subnetRoutes: fc.option(routesArb, { nil: undefined }),
     groups: groupsArb,
+    sgPrefixListEntries: fc.uniqueArray(cidrArb, { minLength: 1, maxLength: 3 }),
     aclEntries: aclEntriesArb,
 });
 
@@ -382,6 +396,7 @@ const routeSelectionCaseArb: fc.Arbitrary<Case> = fc
             publicIp: true,
             mainRoutes: routes,
             groups: [{ GroupId: hexId("sg", 0x51), GroupName: "workload", VpcId: VPC, IpPermissionsEgress: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }] }],
+            sgPrefixListEntries: [],
             aclEntries: [allowAll(true), allowAll(false), finalRule(true), finalRule(false)],
         };
     });
