@@ -260,6 +260,7 @@ function documents(c: Case): Ec2Documents {
         vpcEndpoints: [],
         natGateways: [],
         internetGateways: [{ InternetGatewayId: IGW, Attachments: [{ State: "available", VpcId: VPC }] }],
+        vpcPeeringConnections: [],
         prefixLists: [
             ...prefixLists.map((r) => ({ PrefixListId: r.destination, PrefixListName: `corp-ranges-${r.destination.slice(-2)}`, AddressFamily: "IPv4", OwnerId: "123456789012" })),
             { PrefixListId: SG_PREFIX_LIST, PrefixListName: "partner-ranges", AddressFamily: "IPv4", OwnerId: "123456789012" },
