@@ -127,6 +127,18 @@ describe("address families: live (Logs Insights and ECS mocked)", () => {
         expect(w.logs.commandCalls(StartQueryCommand)).to.have.length(0);
     });
 
+    it("a mixed --src list: the sources and the query keep the --dst's family", async () => {
+        const w = world();
+        const r = await w.run(["--log-group", GROUP, "--region", REGION, "--src", "10.0.1.25,2600:1f18::5", "--dst", "52.219.204.42", "--since", "1h", "--output", "json"]);
+        const out = JSON.parse(r.stdout);
+        expect([r.code, out.sources.src, out.conversation.src, out.warnings[0]]).to.deep.equal([
+            0,
+            { value: ["10.0.1.25"], from: "--src" },
+            ["10.0.1.25"],
+            "2600:1f18::5 in --src 10.0.1.25,2600:1f18::5 is IPv6 and --dst 52.219.204.42 is IPv4 only: a flow never changes address family, so it can never match; left out.",
+        ]);
+    });
+
     it("--ecs-task: the task's IPv4 address with an IPv6 --dst is refused, naming the task's address", async () => {
         const w = world();
         w.ecs.on(DescribeTasksCommand).resolves({ tasks: [sdkTask(stoppedTaskWire())], failures: [] });

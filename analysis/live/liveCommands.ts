@@ -199,7 +199,7 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         };
         const eniId = flags.eni ?? task?.eniId;
         const sources: InputSources = {
-            src,
+            src: { ...src, value: families.src.toStrings() },
             dst,
             port,
             window: { value: { start: iso(window.start), end: iso(window.end) }, from: taskTimes?.from ?? "--since/--start/--end" },
