@@ -6,9 +6,9 @@
  * 1 anything else (a bug or an outage: the stack is printed).
  */
 import { UserInputError, quote } from "./errors";
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROGRAM, parseOptions } from "./cliOptions";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, OptionTable, PROGRAM, parseOptions, repeatHelp } from "./cliOptions";
 import type { RawScanSettings } from "./rawFile/plainFile";
-import { LIVE_OPTIONS, STATUS_HELP } from "./live/liveOptions";
+import { LIVE_OPTIONS, SNAPSHOT_OPTIONS, STATUS_HELP, STATUS_OPTIONS } from "./live/liveOptions";
 // Types only: the diagnosis (diagnoseCommand.ts) and the live commands (with the AWS SDK behind
 // them) load when one runs, so --help and a bad flag answer before any of it is read.
 import type { LiveIo } from "./live/liveCommands";
@@ -25,25 +25,29 @@ export interface CliIo extends LiveIo {
 
 export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROGRAM } from "./cliOptions";
 
-/** The `diagnose` options, in node:util parseArgs form; extend this table to add flags. */
+/**
+ * The `diagnose` options, in node:util parseArgs form plus what repeating each means (`repeat`, see
+ * cliOptions.ts); extend this table to add flags. --port is `once`: a diagnosis is of one
+ * conversation, to one destination port, and the evidence, advice and configuration check are too.
+ */
 export const DIAGNOSE_OPTIONS = {
-    input: { type: "string", multiple: true },
-    src: { type: "string" },
-    dst: { type: "string" },
+    input: { type: "string", multiple: true, repeat: "union" },
+    src: { type: "string", repeat: "union", list: "," },
+    dst: { type: "string", repeat: "union", list: "," },
     // No default here: with --ecs-task, a port named in the task's stop reason applies unless this is given.
-    port: { type: "string" },
-    protocol: { type: "string", default: "tcp" },
-    format: { type: "string" },
+    port: { type: "string", repeat: "once" },
+    protocol: { type: "string", default: "tcp", repeat: "once" },
+    format: { type: "string", repeat: "once" },
     // No default here: in live mode the stack's own filter applies unless this is given.
-    "traffic-type": { type: "string" },
-    start: { type: "string" },
-    end: { type: "string" },
-    output: { type: "string", default: "text" },
-    "ip-ranges": { type: "string" },
-    help: { type: "boolean", short: "h" },
+    "traffic-type": { type: "string", repeat: "once" },
+    start: { type: "string", repeat: "once" },
+    end: { type: "string", repeat: "once" },
+    output: { type: "string", default: "text", repeat: "once" },
+    "ip-ranges": { type: "string", repeat: "once" },
+    help: { type: "boolean", short: "h", repeat: "union" },
     ...LIVE_OPTIONS,
     ...CONFIG_OPTIONS,
-} as const;
+} as const satisfies OptionTable;
 
 export const DIAGNOSE_HELP = `Usage: ${PROGRAM} --input <file> --src <ip|cidr> --dst <ip|cidr>[,...] [options]
        ${PROGRAM} --stack <name> --src <ip|cidr> --dst <ip|cidr>[,...] --since 30m [options]
@@ -56,7 +60,7 @@ Input:
   --input <file>          Flow-log records: raw lines (optionally .gz; an S3-style header line sets
                           the format), a Parquet file from S3, or the JSON of 'aws logs
                           get-query-results' or 'aws logs filter-log-events'. The kind is detected.
-                          Repeat for several files.
+                          Repeat for several files (a file named twice is read once).
   --format <format>       Field order of headerless raw lines and @message rows: default, diagnostic,
                           ecs, or a custom '\${version} \${srcaddr} ...' string. Default: default
                           (live: the stack's).
@@ -64,12 +68,17 @@ Input:
                           Rejected). Default: ALL (live: the stack's).
 
 Conversation:
-  --src <ip|cidr>         The workload (e.g. the ECS task's IP). A comma list is allowed.
+  --src <ip|cidr>         The workload (e.g. the ECS task's IP). A comma list is allowed; repeated,
+                          the addresses add up.
   --dst <ip|cidr>[,...]   The destination (e.g. 52.219.204.42, or 52.219.204.0/22), or s3 / s3:<region>
                           for every S3 range of the region (live: the managed prefix list
-                          com.amazonaws.<region>.s3; with --input: needs --ip-ranges).
+                          com.amazonaws.<region>.s3; with --input: needs --ip-ranges). Repeated, the
+                          addresses add up. A flow never changes address family: an IPv6 --dst with
+                          an IPv4 --src (or the reverse) is refused; in a mixed list the entries of
+                          the other family are left out with a warning (S3's own ranges, silently).
   --ip-ranges <file>      AWS's ip-ranges.json, downloaded, for --dst s3 (instead of the prefix list).
-  --port <n>              Destination port. Default: 443.
+  --port <n>              Destination port, one: a diagnosis is of one conversation, so a second
+                          --port is refused. Default: 443.
   --protocol <p>          tcp, udp, icmp, icmpv6 or a protocol number. Default: tcp.
   --start <time>          Ignore records before this: ISO 8601 (2026-11-26T14:00:00Z) or relative (30m, 2h, 1d).
   --end <time>            Ignore records after this. Same forms as --start.
@@ -98,6 +107,7 @@ Output:
   --output <format>       text, json or markdown. Default: text. Warnings go to stderr.
   -h, --help              Show this help.
 
+${repeatHelp(DIAGNOSE_OPTIONS)}
 Verdicts: security-group-or-nacl, nacl-return-path, routing, network-ok, mixed, no-traffic, inconclusive.
 Exit codes: 0 a diagnosis was made (any verdict), 2 bad usage or unreadable input, 1 other failures.
 
@@ -121,6 +131,13 @@ export const COMMANDS: Record<string, Command> = {
     snapshot: async (argv, io) => (await import("./live/snapshotCommand")).runSnapshot(argv, io),
 };
 const DEFAULT_COMMAND = "diagnose";
+
+/** Each command's option table, for the tests that walk every flag (and kept beside COMMANDS). */
+export const COMMAND_OPTIONS: Readonly<Record<keyof typeof COMMANDS, OptionTable>> = {
+    diagnose: DIAGNOSE_OPTIONS,
+    status: STATUS_OPTIONS,
+    snapshot: SNAPSHOT_OPTIONS,
+};
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
     try {

@@ -5,6 +5,7 @@
  */
 import { UserInputError, quote } from "./errors";
 import { AddressSet } from "./ip";
+import { matchAddressFamilies } from "./addressFamilies";
 import { LogFormat, resolveLogFormat, unknownFields, unknownFieldsWarning } from "./logFormat";
 import { carriesAwsServices } from "./rawLines";
 import { Conversation, ConversationQuery } from "./conversation";
@@ -64,12 +65,24 @@ export async function diagnoseCommand(values: ParsedValues, io: CliIo): Promise<
     }
     const parsed = toDiagnoseArgs(await withS3RangesFromFile(values), now);
     const dstIsS3 = parseS3Destination(values.dst as string | undefined) !== undefined;
-    const args = { ...parsed, query: { ...parsed.query, dstIsS3, matchS3Service: dstIsS3 && carriesAwsServices(parsed.format) } };
+    const families = matchAddressFamilies(
+        { addresses: parsed.query.src, described: `--src ${values.src as string}` },
+        {
+            addresses: parsed.query.dst,
+            described: dstIsS3 ? `--dst ${values.dst as string} (S3's ranges in ${values["ip-ranges"] as string})` : `--dst ${values.dst as string}`,
+            expanded: dstIsS3,
+        },
+    );
+    const args = {
+        ...parsed,
+        query: { ...parsed.query, src: families.src, dst: families.dst, dstIsS3, matchS3Service: dstIsS3 && carriesAwsServices(parsed.format) },
+    };
     const warnings: string[] = [];
     const warn = (message: string) => {
         warnings.push(message);
         io.stderr(`warning: ${message}\n`);
     };
+    for (const message of families.warnings) warn(message);
     const formatWarning = unknownFieldsWarning(unknownFields(args.format), "--format");
     if (formatWarning !== undefined) warn(formatWarning);
     const conversation = new Conversation(args.query);

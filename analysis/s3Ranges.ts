@@ -19,6 +19,13 @@ export interface S3Destination {
 export function parseS3Destination(value: string | undefined): S3Destination | undefined {
     if (value === undefined) return undefined;
     const text = value.trim().toLowerCase();
+    const entries = text.split(",").map((entry) => entry.trim());
+    if (entries.length > 1 && entries.some((entry) => entry === "s3" || entry.startsWith("s3:"))) {
+        // Repeated --dst flags arrive as one comma list (cliOptions.ts), so this is also `--dst s3 --dst <ip>`.
+        throw new UserInputError(
+            `Invalid --dst ${quote(value)}: s3 and s3:<region> stand for every S3 range of one region and are given alone, not with other --dst values.`,
+        );
+    }
     if (text === "s3") return {};
     if (!text.startsWith("s3:")) return undefined;
     const region = text.slice(3);

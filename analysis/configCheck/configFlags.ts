@@ -2,15 +2,16 @@
  * The configuration check's flags, their help and their checks: what every run of the CLI reads,
  * kept apart from the evaluator, which loads only when a check is asked for.
  */
-import { ParsedValues } from "../cliOptions";
+import { OptionTable, ParsedValues } from "../cliOptions";
 import { UserInputError, quote } from "../errors";
 
 /** The diagnose flags of the configuration check (kept apart so other flags can grow beside them). */
 export const CONFIG_OPTIONS = {
-    "config-snapshot": { type: "string" },
-    "check-config": { type: "boolean" },
-    eni: { type: "string" },
-} as const;
+    "config-snapshot": { type: "string", repeat: "once" },
+    "check-config": { type: "boolean", repeat: "union" },
+    // One interface: the check follows one ENI's route table, security groups and network ACL.
+    eni: { type: "string", repeat: "once" },
+} as const satisfies OptionTable;
 
 export const CONFIG_HELP = `Configuration check (names the route table, security group or network ACL at fault):
   --config-snapshot <dir> Check the EC2 configuration saved in <dir> ('${"vpc-flow-diagnose"} snapshot').

@@ -13,6 +13,7 @@ import { EXIT_FAILURE, EXIT_OK, ParsedValues, oneOf, parseOptions, required } fr
 import { LiveConversationFlags } from "./liveFlags";
 import { STATUS_OPTIONS, liveFlagsGiven } from "./liveOptions";
 import { AddressSet } from "../ip";
+import { matchAddressFamilies } from "../addressFamilies";
 import { render, renderJson } from "../render";
 import { TimeWindow, resolveLiveWindow } from "../timeWindow";
 import { ResolvedRanges, S3Destination } from "../s3Ranges";
@@ -181,9 +182,16 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         }
         port ??= { value: 443, from: "default" };
 
+        // Kept to the address families both sides have (a flow never changes family): refused when none.
+        const families = matchAddressFamilies(
+            { addresses: AddressSet.parse(src.value.join(","), "--src"), described: describeSide(src, "--src") },
+            { addresses: AddressSet.parse(dst.value.join(","), "--dst"), described: describeSide(dst, "--dst"), expanded: dstIsS3 },
+        );
+        for (const message of families.warnings) warn(message);
+        dst = { ...dst, value: families.dst.toStrings() };
         const conversation = {
-            src: AddressSet.parse(src.value.join(","), "--src"),
-            dst: AddressSet.parse(dst.value.join(","), "--dst"),
+            src: families.src,
+            dst: families.dst,
             port: port.value,
             protocol: flags.protocol,
             dstIsS3,
@@ -191,7 +199,7 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         };
         const eniId = flags.eni ?? task?.eniId;
         const sources: InputSources = {
-            src,
+            src: { ...src, value: families.src.toStrings() },
             dst,
             port,
             window: { value: { start: iso(window.start), end: iso(window.end) }, from: taskTimes?.from ?? "--since/--start/--end" },
@@ -234,6 +242,7 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         const config = await checkConfiguration({ ...values, eni: eniId }, diagnosis, conversation, io, now, settings.region);
         const full = {
             ...diagnosis,
+            warnings: [...families.warnings, ...diagnosis.warnings],
             nextSteps: task ? [...taskNextSteps(reasons, settings.region), ...diagnosis.nextSteps] : diagnosis.nextSteps,
             ...(config ? { config } : {}),
             ...(ecsTask ? { ecsTask } : {}),
@@ -274,6 +283,13 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         );
         return EXIT_FAILURE;
     }
+}
+
+/** A side of the conversation for messages: the flag and its value, or the values and where they came from. */
+function describeSide(side: Sourced<string[]>, flag: string): string {
+    if (side.from === flag) return `${flag} ${side.value.join(",")}`;
+    const shown = side.value.length > 3 ? `${side.value.slice(0, 3).join(",")} and ${side.value.length - 3} more` : side.value.join(",");
+    return `${shown} (${side.from})`;
 }
 
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace(".000Z", "Z");

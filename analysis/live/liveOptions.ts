@@ -2,27 +2,27 @@
  * The live commands' options and the status help: plain tables the CLI reads on every run, even
  * for --help, so this module imports nothing but the option helpers.
  */
-import { PROGRAM, ParsedValues } from "../cliOptions";
+import { OptionTable, PROGRAM, ParsedValues, repeatHelp } from "../cliOptions";
 
 export const LIVE_SOURCE_OPTIONS = {
-    stack: { type: "string" },
-    "outputs-file": { type: "string" },
-    "log-group": { type: "string" },
-    region: { type: "string" },
-} as const;
+    stack: { type: "string", repeat: "once" },
+    "outputs-file": { type: "string", repeat: "once" },
+    "log-group": { type: "string", repeat: "once" },
+    region: { type: "string", repeat: "once" },
+} as const satisfies OptionTable;
 
 export const LIVE_OPTIONS = {
     ...LIVE_SOURCE_OPTIONS,
-    since: { type: "string" },
-    timeout: { type: "string" },
-    "allow-wide-window": { type: "boolean" },
-    "ecs-task": { type: "string" },
-    cluster: { type: "string" },
-    eni: { type: "string" },
+    since: { type: "string", repeat: "once" },
+    timeout: { type: "string", repeat: "once" },
+    "allow-wide-window": { type: "boolean", repeat: "union" },
+    "ecs-task": { type: "string", repeat: "once" },
+    cluster: { type: "string", repeat: "once" },
+    eni: { type: "string", repeat: "once" },
     // Flow logs in S3, queried through Athena without a stack: the table and its workgroup.
-    "athena-table": { type: "string" },
-    workgroup: { type: "string" },
-} as const;
+    "athena-table": { type: "string", repeat: "once" },
+    workgroup: { type: "string", repeat: "once" },
+} as const satisfies OptionTable;
 
 const SOURCE_FLAGS = ["stack", "outputs-file", "log-group", "athena-table"] as const;
 const LIVE_ONLY_FLAGS = ["region", "since", "timeout", "allow-wide-window", "ecs-task", "cluster", "eni", "workgroup"] as const;
@@ -35,9 +35,9 @@ export function liveFlagsGiven(values: ParsedValues): { source: string[]; liveOn
 
 export const STATUS_OPTIONS = {
     ...LIVE_SOURCE_OPTIONS,
-    output: { type: "string", default: "text" },
-    help: { type: "boolean", short: "h" },
-} as const;
+    output: { type: "string", default: "text", repeat: "once" },
+    help: { type: "boolean", short: "h", repeat: "union" },
+} as const satisfies OptionTable;
 
 export const STATUS_HELP = `Usage: ${PROGRAM} status --stack <name> | --outputs-file <file> | --log-group <name> --region <region>
 
@@ -51,4 +51,13 @@ newest object under the records' prefix and its age instead of the log group.
   --log-group <name>      Or name the log group (flow logs are found by their destination).
   --region <region>       AWS region (default: the stack's, then AWS_REGION).
   --output <format>       text or json. Default: text.
-`;
+
+${repeatHelp(STATUS_OPTIONS)}`;
+
+/** The `snapshot` options (its help is with the command, beside the IAM actions it lists). */
+export const SNAPSHOT_OPTIONS = {
+    eni: { type: "string", repeat: "once" },
+    out: { type: "string", repeat: "once" },
+    region: { type: "string", repeat: "once" },
+    help: { type: "boolean", short: "h", repeat: "union" },
+} as const satisfies OptionTable;

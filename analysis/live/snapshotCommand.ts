@@ -5,20 +5,14 @@
  */
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { AWS_REGION_NAME } from "../awsNames";
-import { EXIT_FAILURE, EXIT_OK, PROGRAM, parseOptions, required } from "../cliOptions";
+import { EXIT_FAILURE, EXIT_OK, PROGRAM, parseOptions, repeatHelp, required } from "../cliOptions";
+import { SNAPSHOT_OPTIONS } from "./liveOptions";
 import { isNetworkInterfaceId } from "../configCheck/configFlags";
 import { CONFIG_CHECK_IAM_ACTIONS } from "../configCheck/ec2Documents";
 import { writeSnapshot } from "../configCheck/snapshotFiles";
 import { UserInputError, quote } from "../errors";
 import { explainAwsError } from "./awsErrors";
 import { Ec2CollectionError, Ec2ConfigClient, collectEc2Documents, isAccessDenied } from "./ec2ConfigCollector";
-
-export const SNAPSHOT_OPTIONS = {
-    eni: { type: "string" },
-    out: { type: "string" },
-    region: { type: "string" },
-    help: { type: "boolean", short: "h" },
-} as const;
 
 export const SNAPSHOT_HELP = `Usage: ${PROGRAM} snapshot --eni <eni-id> --out <dir> [--region <region>]
 
@@ -31,6 +25,7 @@ later, anywhere, without credentials: ${PROGRAM} --input <records> ... --config-
   --out <dir>         Folder to write (created if needed; files of the same names are replaced).
   --region <region>   AWS region (default: AWS_REGION).
 
+${repeatHelp(SNAPSHOT_OPTIONS)}
 IAM actions: ${CONFIG_CHECK_IAM_ACTIONS.join(", ")}.
 `;
 
