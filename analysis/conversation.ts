@@ -18,7 +18,7 @@
  */
 import { AddressSet, isPrivateIpv4 } from "./ip";
 import { Action, AggregateRow, FlowRecord, protocolHasPorts } from "./records";
-import { ANY_RECORD, UnreadableReading, readUnreadableLine, readingKey } from "./unreadableLines";
+import { ANY_RECORD, LineQuery, UnreadableReading, readUnreadableLine, readingKey } from "./unreadableLines";
 
 export type Direction = "outbound" | "inbound";
 /** Which end of the conversation an ENI belongs to, or that it is a hop between them. */
@@ -280,11 +280,13 @@ export class Conversation {
     private readonly malformedSamples: string[] = [];
     private readonly unreadable = new Map<string, UnreadableGroup>();
     private readonly portsApply: boolean;
+    private readonly lineQuery: LineQuery;
     private readonly seen = new Set<string>();
 
     constructor(query: ConversationQuery) {
         this.query = query;
         this.portsApply = protocolHasPorts(query.protocol);
+        this.lineQuery = { ...query, portsApply: this.portsApply };
     }
 
     /**
@@ -299,7 +301,7 @@ export class Conversation {
         const reading =
             line.reading ??
             (line.tokens !== undefined && line.fields !== undefined
-                ? readUnreadableLine(line.tokens, line.fields, { ...this.query, portsApply: this.portsApply })
+                ? readUnreadableLine(line.tokens, line.fields, this.lineQuery, related)
                 : related
                   ? ANY_RECORD
                   : { fit: "unrelated" as const, reason: "no-conversation-address" as const });

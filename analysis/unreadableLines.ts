@@ -51,10 +51,16 @@ type AddressSide = "src" | "dst" | "both" | "other" | "unknown";
  * Reads what can be read of a line (its whitespace-separated `tokens`) in a format with `fields`.
  * A field is read by its position only when the line has no more tokens than the format has
  * fields (a truncated line keeps its positions; an extra token shifts them) and its value is valid
- * for the field. `mentions` says whether any token is an address of the conversation: a line that
+ * for the field. `mentions` says whether the line names an address of the conversation anywhere (the
+ * scanner has found it out already; the tokens are searched when it is not given): a line that
  * names none is not a record of it, whatever its shape.
  */
-export function readUnreadableLine(tokens: readonly string[], fields: readonly string[], query: LineQuery): UnreadableReading {
+export function readUnreadableLine(
+    tokens: readonly string[],
+    fields: readonly string[],
+    query: LineQuery,
+    mentions = tokens.some((t) => query.src.contains(t) || query.dst.contains(t)),
+): UnreadableReading {
     const positional = tokens.length <= fields.length;
     const value = (name: string): string | undefined => {
         const p = fields.indexOf(name);
@@ -62,7 +68,6 @@ export function readUnreadableLine(tokens: readonly string[], fields: readonly s
         const parse = RECORD_FIELDS.get(name)?.parse;
         return parse !== undefined && parse(tokens[p]) !== undefined ? tokens[p] : undefined;
     };
-    const mentions = tokens.some((t) => query.src.contains(t) || query.dst.contains(t));
     if (!mentions) {
         const addressRead = ["srcaddr", "dstaddr", "pkt-srcaddr", "pkt-dstaddr"].some((name) => value(name) !== undefined);
         return { fit: "unrelated", reason: addressRead ? "other-addresses" : "no-conversation-address" };
