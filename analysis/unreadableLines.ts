@@ -36,6 +36,8 @@ export interface LineQuery {
     readonly port: number;
     /** False for protocols without ports (ICMP): ports are then not compared. */
     readonly portsApply: boolean;
+    /** `--dst s3` with pkt-*-aws-service fields: the far end may be any address AWS marks as S3 (ConversationQuery.matchS3Service). */
+    readonly matchS3Service?: boolean;
 }
 
 const BOTH_DIRECTIONS: readonly LineDirection[] = ["outbound", "inbound"];
@@ -96,9 +98,15 @@ export function readUnreadableLine(
         const port = value(name);
         return port === undefined || Number(port) === query.port;
     };
+    // As Conversation.viaAwsService: the workload's packet with S3 named as its far end, unless the field says otherwise.
+    const mayNameS3 = (name: string) => {
+        const p = fields.indexOf(name);
+        return p >= 0 && (!positional || p >= tokens.length || tokens[p] === "S3");
+    };
+    const s3 = query.matchS3Service === true;
     const addressFits: Record<LineDirection, boolean> = {
-        outbound: pairs.some(([from, to]) => can(from, "src") && can(to, "dst")),
-        inbound: pairs.some(([from, to]) => can(from, "dst") && can(to, "src")),
+        outbound: pairs.some(([from, to]) => can(from, "src") && can(to, "dst")) || (s3 && can(pairs[1][0], "src") && mayNameS3("pkt-dst-aws-service")),
+        inbound: pairs.some(([from, to]) => can(from, "dst") && can(to, "src")) || (s3 && can(pairs[1][1], "src") && mayNameS3("pkt-src-aws-service")),
     };
     if (!addressFits.outbound && !addressFits.inbound) return { fit: "unrelated", reason: "other-addresses" };
     const directions = BOTH_DIRECTIONS.filter((d) => addressFits[d] && portFits(d === "outbound" ? "dstport" : "srcport"));

@@ -63,6 +63,27 @@ describe("unreadable lines: what can be read of them", () => {
     }
 });
 
+describe("unreadable lines with --dst s3 and pkt-*-aws-service fields: an address outside the ranges that AWS marks as S3", () => {
+    const fields = [...DEFAULT_FIELDS, "pkt-srcaddr", "pkt-dstaddr", "pkt-src-aws-service", "pkt-dst-aws-service"];
+    const s3Query: LineQuery = { ...QUERY, matchS3Service: true };
+    const line = (service: string, action = "x") => `2 123456789012 ${ENI} 10.0.1.25 3.5.140.2 43310 443 6 3 180 1795701727 1795701785 ${action} OK 10.0.1.25 3.5.140.2 - ${service}`.split(" ");
+    it("S3, or a field that cannot be read, may be the conversation; another service or '-' is not", () => {
+        expect([
+            readUnreadableLine(line("S3"), fields, s3Query),
+            readUnreadableLine(line("S3").slice(0, 10), fields, s3Query),
+            readUnreadableLine(line("EC2"), fields, s3Query),
+            readUnreadableLine(line("-"), fields, s3Query),
+            readUnreadableLine(line("S3"), fields, QUERY),
+        ]).to.deep.equal([
+            { fit: "possible", directions: ["outbound"], actions: ["ACCEPT", "REJECT"] },
+            { fit: "possible", directions: ["outbound"], actions: ["ACCEPT", "REJECT"] },
+            { fit: "unrelated", reason: "other-addresses" },
+            { fit: "unrelated", reason: "other-addresses" },
+            { fit: "unrelated", reason: "other-addresses" },
+        ]);
+    });
+});
+
 describe("unreadable lines: the rule (could one record it could be change the verdict?)", () => {
     const routing = { outAcc: 12, outRej: 0, inAcc: 0, inRej: 0 };
     const possible = (directions: Array<"outbound" | "inbound">, actions: Array<"ACCEPT" | "REJECT">): UnreadableReading => ({ fit: "possible", directions, actions });
