@@ -14,6 +14,7 @@ import { TRAFFIC_PATHS, protocolName, protocolHasPorts } from "./records";
 import { bracketIpv6 } from "./ip";
 import { adviceDestination, destinationKind } from "./destination";
 import { AdviceReason, Location, nextSteps } from "./advice";
+import { UnreadableReading, UnrelatedReason, VerdictCounts, couldChangeVerdict, readingFromKey } from "./unreadableLines";
 
 export const VERDICTS = [
     "security-group-or-nacl",
@@ -98,9 +99,20 @@ export interface Diagnosis {
     evidence: string[];
     nextSteps: NextStep[];
     skipped: { malformed: number; nodata: number; skipdata: number };
+    /** The malformed lines and rows, set aside, by why: whether they could change the verdict, or are not about it. Absent when none. */
+    setAside?: { total: number; reasons: SetAsideReason[] };
     input: { records: number; matched: number; outsideWindow: number; duplicates: number };
     timeline: TimelineEntry[];
     warnings: string[];
+}
+
+export type SetAsideWhy = "could-change-verdict" | "repeats-known" | UnrelatedReason;
+
+export interface SetAsideReason {
+    reason: SetAsideWhy;
+    count: number;
+    /** The first few places, `flows.log:43` (none for rows without a place). */
+    locations: string[];
 }
 
 export interface DiagnoseOptions {
@@ -267,17 +279,7 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
     };
 
     let f: Finding;
-    const malformedDominates = e.malformedRelated > 0 && e.malformedRelated >= e.input.matched;
-    if (malformedDominates) {
-        const sample = e.malformedSamples.length > 0 ? ` (e.g. '${e.malformedSamples[0]}')` : "";
-        f = {
-            verdict: "inconclusive",
-            summary: `${plural(e.malformedRelated, "line or row", "lines or rows")} that mention the conversation's addresses could not be read${sample}, against ${plural(e.input.matched, "readable record")}: no verdict from evidence that was mostly skipped.`,
-            confidence: "low",
-            reason: "most of the input about this conversation is malformed",
-            adviceReason: "malformed",
-        };
-    } else if (outAcc + view.outbound.reject.records + inAcc + view.inbound.reject.records === 0 && noAction > 0) {
+    if (outAcc + view.outbound.reject.records + inAcc + view.inbound.reject.records === 0 && noAction > 0) {
         const all = e.noAction.endpoint + e.noAction.intermediate;
         const hopsOnly = all - noAction;
         const split =
@@ -383,8 +385,28 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
         };
     }
 
+    // Unreadable lines that could be records which change the verdict (unreadableLines.ts): as many
+    // as the readable records, and there is no verdict; fewer, and the confidence goes down.
+    const setAside = setAsideReasons(e, { outAcc, outRej, inAcc, inRej }, trafficType);
+    const changing = setAside.find((r) => r.reason === "could-change-verdict");
+    const lowered = changing !== undefined && f.verdict !== "inconclusive";
+    if (lowered && changing.count >= e.input.matched) {
+        const sample = e.malformedSamples.length > 0 ? ` (e.g. '${e.malformedSamples[0]}')` : "";
+        f = {
+            verdict: "inconclusive",
+            summary: `${plural(changing.count, "line or row", "lines or rows")} that mention the conversation's addresses could not be read${sample}, against ${plural(e.input.matched, "readable record")}: no verdict from evidence that was mostly skipped.`,
+            confidence: "low",
+            reason: "most of the input about this conversation is malformed",
+            adviceReason: "malformed",
+        };
+    }
+
     const reasons = [f.reason];
     let confidence = f.confidence;
+    if (lowered && f.verdict !== "inconclusive") {
+        confidence = downgrade(confidence);
+        reasons.push(`${plural(changing.count, "unreadable line or row", "unreadable lines or rows")} could be ${changing.count === 1 ? "a record" : "records"} of the conversation that would change the verdict`);
+    }
     // With no ENI tied to the conversation, any ENI's SKIPDATA may have swallowed its records, but a
     // NODATA elsewhere (every idle ENI logs them) says nothing about it.
     const skipdata = enis.length > 0 ? sum(enis.map((i) => i.skipdata)) : e.skipped.skipdata;
@@ -400,6 +422,8 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
     if (f.verdict === "routing" && trafficType === "ACCEPT") confidence = lower(confidence, "medium");
 
     const warnings = [...(options.warnings ?? [])];
+    const setAsideNote = setAsideText(setAside, lowered ? (f.verdict === "inconclusive" ? "no-verdict" : "lowered") : "kept");
+    if (setAsideNote !== undefined) warnings.push(setAsideNote);
     const contradiction = trafficTypeContradiction(view, trafficType);
     if (contradiction) warnings.push(contradiction);
 
@@ -424,9 +448,10 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
         firstSeen: isoTime(e.firstSeen),
         lastSeen: isoTime(e.lastSeen),
         interfaces: e.interfaces.map(summarizeInterface),
-        evidence: evidenceNotes(e, late, useIntermediate),
+        evidence: setAsideNote === undefined ? evidenceNotes(e, late, useIntermediate) : [...evidenceNotes(e, late, useIntermediate), setAsideNote],
         nextSteps: nextSteps({ verdict: f.verdict, e, trafficType, location: f.location, reason: f.adviceReason }),
         skipped: { ...e.skipped },
+        ...(setAside.length > 0 ? { setAside: { total: sum(setAside.map((r) => r.count)), reasons: setAside } } : {}),
         input: { ...e.input },
         timeline: e.timeline.map((m) => ({ minute: isoTime(m.minute) as string, packets: counts(m.packets, (t) => t.packets) })),
         warnings,
@@ -668,4 +693,77 @@ function evidenceNotes(e: ConversationEvidence, late: { outbound: number; inboun
         notes.push(`${plural(e.input.outsideWindow, "record")} fell outside --start/--end and ${e.input.outsideWindow === 1 ? "was" : "were"} left out.`);
     }
     return notes;
+}
+
+/** The order reasons are told in: what lowers the verdict first. */
+const SET_ASIDE_ORDER: readonly SetAsideWhy[] = [
+    "could-change-verdict",
+    "repeats-known",
+    "other-addresses",
+    "other-protocol",
+    "other-port",
+    "no-conversation-address",
+    "broken-header",
+    "too-long",
+];
+
+const SET_ASIDE_WORDS: Record<SetAsideWhy, [string, string]> = {
+    "could-change-verdict": ["could be a record of the conversation that would change the verdict", "could be records of the conversation that would change the verdict"],
+    "repeats-known": ["could only repeat what the readable records show", "could only repeat what the readable records show"],
+    "other-addresses": ["names addresses of another conversation", "name addresses of other conversations"],
+    "other-protocol": ["is of another protocol", "are of other protocols"],
+    "other-port": ["is of another port", "are of other ports"],
+    "no-conversation-address": ["names no address of the conversation", "name no address of the conversation"],
+    "broken-header": ["is a header line without srcaddr and dstaddr", "are header lines without srcaddr and dstaddr"],
+    "too-long": ["is too long to be a record", "are too long to be records"],
+};
+
+/**
+ * The malformed lines by why they were set aside. Those that could be records of the conversation
+ * are judged against the counts the verdict rests on (couldChangeVerdict).
+ */
+function setAsideReasons(e: ConversationEvidence, counts: VerdictCounts, trafficType: TrafficType): SetAsideReason[] {
+    const byWhy = new Map<SetAsideWhy, SetAsideReason>();
+    const places: Array<{ why: SetAsideWhy; where: string; order: number }> = [];
+    for (const group of e.unreadable) {
+        const reading: UnreadableReading = readingFromKey(group.key);
+        const why: SetAsideWhy = reading.fit === "unrelated" ? reading.reason : couldChangeVerdict(reading, counts, trafficType) ? "could-change-verdict" : "repeats-known";
+        let reason = byWhy.get(why);
+        if (reason === undefined) byWhy.set(why, (reason = { reason: why, count: 0, locations: [] }));
+        reason.count += group.count;
+        group.locations.forEach((where, i) => places.push({ why, where, order: group.order[i] }));
+    }
+    // In input order, the first few of each reason.
+    places.sort((a, b) => a.order - b.order);
+    for (const { why, where } of places) {
+        const reason = byWhy.get(why) as SetAsideReason;
+        if (reason.locations.length < MAX_SET_ASIDE_LOCATIONS) reason.locations.push(where);
+    }
+    return SET_ASIDE_ORDER.filter((why) => byWhy.has(why)).map((why) => byWhy.get(why) as SetAsideReason);
+}
+
+const MAX_SET_ASIDE_LOCATIONS = 5;
+
+/**
+ * `Set aside 8 unreadable lines or rows: 4 could be records ... (m.log:43, m.log:44); 1 ...`, and
+ * what became of the verdict, or undefined when none.
+ */
+export function setAsideText(reasons: readonly SetAsideReason[], outcome: "lowered" | "no-verdict" | "kept"): string | undefined {
+    const total = sum(reasons.map((r) => r.count));
+    if (total === 0) return undefined;
+    const parts = reasons.map((r) => {
+        const [one, many] = SET_ASIDE_WORDS[r.reason];
+        const where = r.locations.length === 0 ? "" : ` (${r.locations.join(", ")}${r.count > r.locations.length ? ", ..." : ""})`;
+        return `${r.count} ${r.count === 1 ? one : many}${where}`;
+    });
+    const changing = reasons.some((r) => r.reason === "could-change-verdict");
+    const outcomeText =
+        outcome === "lowered"
+            ? " The verdict rests on the readable records, with lower confidence."
+            : outcome === "no-verdict"
+              ? " No verdict: they are as many as the readable records."
+              : changing
+                ? ""
+                : " None of them could change the verdict.";
+    return `Set aside ${plural(total, "unreadable line or row", "unreadable lines or rows")}: ${parts.join("; ")}.${outcomeText}`;
 }

@@ -18,6 +18,7 @@
  */
 import { AddressSet, isPrivateIpv4 } from "./ip";
 import { Action, AggregateRow, FlowRecord, protocolHasPorts } from "./records";
+import { ANY_RECORD, LineQuery, UnreadableReading, readUnreadableLine, readingKey } from "./unreadableLines";
 
 export type Direction = "outbound" | "inbound";
 /** Which end of the conversation an ENI belongs to, or that it is a hop between them. */
@@ -173,12 +174,35 @@ export interface ConversationEvidence {
     };
     /** Examples of malformed input, for the user to see what was skipped. */
     malformedSamples: string[];
+    /**
+     * The malformed lines and rows by what could be read of them (unreadableLines.ts readingKey),
+     * sorted by key, with the first few places (`flows.log:43`) of each.
+     */
+    unreadable: UnreadableGroup[];
+}
+
+export interface UnreadableGroup {
+    key: string;
+    count: number;
+    locations: string[];
+    /** For each location, how many malformed lines came before it: the input order across groups. */
+    order: number[];
+}
+
+/** What a scanner knows of a line it could not read: its tokens in the format, or a reading of its own, and where it is. */
+export interface UnreadableLine {
+    readonly tokens?: readonly string[];
+    readonly fields?: readonly string[];
+    readonly reading?: UnreadableReading;
+    readonly location?: string;
 }
 
 export type Disposition = "outbound" | "inbound" | "unrelated" | "outside-window" | "nodata" | "skipdata" | "duplicate";
 
 const MAX_REJECT_CANDIDATES = 1000;
 const MAX_MALFORMED_SAMPLES = 3;
+/** Places kept per kind of unreadable line: enough to find them, bounded for a file of garbage. */
+const MAX_UNREADABLE_LOCATIONS = 5;
 /** Duplicate detection keeps the keys of matched records; past this many it stops (and says nothing more). */
 const MAX_DEDUPLICATED = 500_000;
 /** Distinct destination addresses kept for the advice: enough to name the usual few, bounded for wide --dst ranges. */
@@ -254,22 +278,41 @@ export class Conversation {
     private readonly missing = { protocol: 0, ports: 0, interfaceId: 0, times: 0 };
     private readonly destinations = new Map<string, number>();
     private readonly malformedSamples: string[] = [];
+    private readonly unreadable = new Map<string, UnreadableGroup>();
     private readonly portsApply: boolean;
+    private readonly lineQuery: LineQuery;
     private readonly seen = new Set<string>();
 
     constructor(query: ConversationQuery) {
         this.query = query;
         this.portsApply = protocolHasPorts(query.protocol);
+        this.lineQuery = { ...query, portsApply: this.portsApply };
     }
 
     /**
      * Counts a line or row that could not be read; `sample` is kept (a few) to show the user.
      * `related` marks one that mentions an address of the conversation: many of those mean the
-     * evidence itself went unread.
+     * evidence itself went unread. `line` says what can be read of it (by the format's field
+     * positions) and where it is; without it, a related line could be any record of the conversation.
      */
-    addMalformed(count = 1, sample?: string, related = false): void {
+    addMalformed(count = 1, sample?: string, related = false, line: UnreadableLine = {}): void {
         this.skipped.malformed += count;
         if (related) this.malformedRelated += count;
+        const reading =
+            line.reading ??
+            (line.tokens !== undefined && line.fields !== undefined
+                ? readUnreadableLine(line.tokens, line.fields, this.lineQuery, related)
+                : related
+                  ? ANY_RECORD
+                  : { fit: "unrelated" as const, reason: "no-conversation-address" as const });
+        const key = readingKey(reading);
+        let group = this.unreadable.get(key);
+        if (group === undefined) this.unreadable.set(key, (group = { key, count: 0, locations: [], order: [] }));
+        if (line.location !== undefined && group.locations.length < MAX_UNREADABLE_LOCATIONS) {
+            group.locations.push(line.location);
+            group.order.push(this.skipped.malformed - count);
+        }
+        group.count += count;
         if (sample !== undefined && this.malformedSamples.length < MAX_MALFORMED_SAMPLES) {
             this.malformedSamples.push(sample.length > 200 ? sample.slice(0, 200) + "..." : sample);
         }
@@ -621,6 +664,7 @@ export class Conversation {
             malformedRelated: this.malformedRelated,
             input: { ...this.input },
             malformedSamples: [...this.malformedSamples],
+            unreadable: [...this.unreadable.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((g) => ({ ...g, locations: [...g.locations], order: [...g.order] })),
         };
     }
 

@@ -70,6 +70,7 @@ export async function readInput(options: ReadInputOptions): Promise<InputSummary
     const scanner = new RawLineScanner(options.conversation, options.src, options.dst, options.format, {
         formatChosen: options.formatChosen,
         warn: options.warn,
+        source: path,
     });
     const requested = options.rawScan ?? {};
     // Said once the input turns out to be raw lines: JSON never needs the scanner.
@@ -96,9 +97,9 @@ export async function readInput(options: ReadInputOptions): Promise<InputSummary
     const splitter = rawScan.fullParser
         ? new LineSplitter(
               (buf, start, end) => scanner.scan(buf, start, end),
-              (sample) => options.conversation.addMalformed(1, sample),
+              (sample) => scanner.overlong(sample),
           )
-        : new FusedStreamScan(scanner, options.conversation, options.src, options.dst, rawScan.lineScanWasm);
+        : new FusedStreamScan(scanner, options.src, options.dst, rawScan.lineScanWasm);
     let kind: InputKind | undefined;
     const jsonChunks: Buffer[] = [];
     let jsonBytes = 0;
@@ -194,11 +195,11 @@ function feedJson(text: string, scanner: RawLineScanner, options: ReadInputOptio
         return { path, kind: "insights-results", gzip, lines: stats.rows, records: stats.rows - malformed };
     }
     if (Array.isArray(events)) {
-        for (const event of events) {
+        events.forEach((event: unknown, i) => {
             const message = typeof event === "object" && event !== null ? (event as { message?: unknown }).message : undefined;
-            if (typeof message === "string") scanner.scanText(message);
-            else conversation.addMalformed(1, "an event without a message");
-        }
+            if (typeof message === "string") scanner.scanText(message, `event ${i + 1}`);
+            else conversation.addMalformed(1, "an event without a message", false, { location: `${path} event ${i + 1}` });
+        });
         scanner.flush();
         const { recordLines } = scanner.stats;
         if (events.length > 0 && recordLines === 0) {

@@ -164,11 +164,11 @@ export function feedInsightsResults(
                 break;
             case "message":
                 stats.messages++;
-                messages.scanText(parsed.message);
+                messages.scanText(parsed.message, `row ${stats.rows}`);
                 break;
             case "malformed":
                 stats.malformed++;
-                conversation.addMalformed(1, `row ${stats.rows}: ${parsed.reason}`);
+                conversation.addMalformed(1, `row ${stats.rows}: ${parsed.reason}`, false, { location: `row ${stats.rows}` });
                 break;
         }
     }

@@ -147,7 +147,7 @@ export async function readParquetInput(options: ReadInputOptions): Promise<Input
         warnUnknown(columns.unknown, options);
 
         const format: LogFormat = { kind: "custom", fields: columns.fields, formatString: toFormatString(columns.fields) };
-        const scanner = new RawLineScanner(conversation, options.src, options.dst, format, { warn: options.warn });
+        const scanner = new RawLineScanner(conversation, options.src, options.dst, format, { warn: options.warn, source: path });
         let rows = 0;
         let groupStart = 0;
         for (const group of metadata.row_groups) {
@@ -192,12 +192,18 @@ function feedRow(row: readonly unknown[], rowNumber: number, columns: ParquetCol
         const text = parquetValueText(row[i]);
         if (text === undefined) {
             const related = row.some((v) => typeof v === "string" && (options.src.contains(v) || options.dst.contains(v)));
-            options.conversation.addMalformed(1, `row ${rowNumber}: ${columns.names[i]} is ${describe(row[i])}`, related);
+            // The other columns are read as the record's fields; the one no field can hold is unknown.
+            const tokens = row.map((v) => parquetValueText(v) ?? "?");
+            options.conversation.addMalformed(1, `row ${rowNumber}: ${columns.names[i]} is ${describe(row[i])}`, related, {
+                tokens,
+                fields: columns.fields,
+                location: `${options.path} row ${rowNumber}`,
+            });
             return;
         }
         texts[i] = text;
     }
-    scanner.scanText(texts.join(" "));
+    scanner.scanText(texts.join(" "), `row ${rowNumber}`);
 }
 
 function describe(value: unknown): string {

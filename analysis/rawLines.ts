@@ -64,6 +64,8 @@ export interface RawLineScannerOptions {
      * whose records nobody reads. Counts and format changes are those of a full scan.
      */
     readonly formatOnly?: boolean;
+    /** The input's name (its path), for the locations of unreadable lines: `flows.log:43`. */
+    readonly source?: string;
 }
 
 /** What the scanner feeds: the conversation, or a stand-in that only lets the scanner follow the format. */
@@ -93,6 +95,10 @@ export class RawLineScanner {
     private loose = false;
     private warnedFormatOverride = false;
     private readonly warnedUnknown = new Set<string>();
+    /** Lines of the input so far, blank and unrelated ones included: the number of the line being read. */
+    private lineNumber = 0;
+    /** Where the line being read is, for an unreadable line; undefined when the input has no lines (JSON messages without a place). */
+    private location: string | undefined;
     readonly stats: ScanStats = { lines: 0, recordLines: 0, headers: 0, slowSplits: 0, eventsLines: 0 };
 
     constructor(conversation: ScanSink, src: AddressSet, dst: AddressSet, format: LogFormat, options: RawLineScannerOptions = {}) {
@@ -138,8 +144,28 @@ export class RawLineScanner {
         return this.loose;
     }
 
-    /** Scans the line in `buf[start, end)`, without its newline. */
+    /** Scans the next line of the input, in `buf[start, end)` without its newline. */
     scan(buf: Buffer, start: number, end: number): void {
+        this.lineNumber++;
+        this.location = this.lineLocation();
+        this.scanLine(buf, start, end);
+    }
+
+    /**
+     * A line of the input too long to be a record (LineSplitter, the fused scan): only its sample
+     * is kept, and it is counted as a line all the same, so the numbers of the lines after it hold.
+     */
+    overlong(sample: string): void {
+        this.lineNumber++;
+        this.conversation.addMalformed(1, sample, false, { reading: { fit: "unrelated", reason: "too-long" }, location: this.lineLocation() });
+    }
+
+    /** `flows.log:43`, or `line 43` for an input without a name. */
+    private lineLocation(): string {
+        return this.options.source === undefined ? `line ${this.lineNumber}` : `${this.options.source}:${this.lineNumber}`;
+    }
+
+    private scanLine(buf: Buffer, start: number, end: number): void {
         while (end > start && (buf[end - 1] === CR || buf[end - 1] === SPACE || buf[end - 1] === TAB)) end--;
         while (start < end && (buf[start] === SPACE || buf[start] === TAB)) start++;
         if (start === end) return;
@@ -267,14 +293,23 @@ export class RawLineScanner {
             this.notARecord(buf.toString("utf8", start, end));
             return true;
         }
-        this.scanText(columns[4]);
+        this.scanPart(columns[4]);
         return true;
     }
 
-    /** Scans one line given as text (a Logs Insights `@message`, a filter-log-events message). */
-    scanText(line: string): void {
+    /**
+     * Scans one message given as text (a Logs Insights `@message`, a filter-log-events message, a
+     * Parquet row); `where` places it in the input (`event 3`, `row 12`) for an unreadable one.
+     */
+    scanText(line: string, where?: string): void {
+        this.location = where === undefined ? undefined : this.options.source === undefined ? where : `${this.options.source} ${where}`;
+        this.scanPart(line);
+    }
+
+    /** A message within the line or message being read (an EVENTS line's, one of tab-joined messages). */
+    private scanPart(line: string): void {
         const buf = Buffer.from(line, "utf8");
-        this.scan(buf, 0, buf.length);
+        this.scanLine(buf, 0, buf.length);
     }
 
     /**
@@ -282,6 +317,7 @@ export class RawLineScanner {
      * `scan` would have counted them.
      */
     countUnrelated(count: number): void {
+        this.lineNumber += count;
         this.stats.lines += count;
         this.stats.recordLines += count;
         this.pendingUnrelated += count;
@@ -324,7 +360,7 @@ export class RawLineScanner {
         if (isInvalid(record)) {
             this.stats.recordLines--;
             const text = buf.toString("utf8", start, end);
-            this.conversation.addMalformed(1, text, this.mentionsConversation(text));
+            this.conversation.addMalformed(1, text, this.mentionsConversation(text), { tokens: texts, fields: this.currentFormat.fields, location: this.location });
             return;
         }
         this.conversation.addRecord(record);
@@ -339,7 +375,7 @@ export class RawLineScanner {
         if (text.includes("\t")) {
             // Messages joined by tabs: 'filter-log-events --query events[].message --output text'.
             this.stats.lines--;
-            for (const part of text.split("\t")) this.scanText(part);
+            for (const part of text.split("\t")) this.scanPart(part);
             return;
         }
         this.notARecord(text);
@@ -348,12 +384,16 @@ export class RawLineScanner {
     private notARecord(text: string): void {
         const header = formatFromHeader(text);
         if (header === undefined) {
-            this.conversation.addMalformed(1, text, this.mentionsConversation(text));
+            const tokens = text.trim().split(/\s+/);
+            this.conversation.addMalformed(1, text, this.mentionsConversation(text), { tokens, fields: this.currentFormat.fields, location: this.location });
             return;
         }
         if (!hasAddressFields(header)) {
             // A truncated or unusable header: the records that follow keep the current format.
-            this.conversation.addMalformed(1, `a header line without srcaddr and dstaddr: ${text}`);
+            this.conversation.addMalformed(1, `a header line without srcaddr and dstaddr: ${text}`, false, {
+                reading: { fit: "unrelated", reason: "broken-header" },
+                location: this.location,
+            });
             return;
         }
         this.stats.headers++;

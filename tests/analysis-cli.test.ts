@@ -243,8 +243,12 @@ describe("vpc-flow-diagnose: options", () => {
 
     it("skips and counts malformed lines in a good file, and exits 0", async () => {
         const path = file("some-bad.log", ["garbage here", lines, "2 123456789012 eni-x 10.0.1.25"].join("\n"));
-        const d = await runJson("--input", path, ...CONVERSATION);
-        expect([d.verdict, d.skipped]).to.deep.equal(["network-ok", { malformed: 2, nodata: 0, skipdata: 0 }]);
+        const r = await run("--input", path, ...CONVERSATION, "--output", "json");
+        // The truncated last line is the workload's, to an unread address with an unread action: an outbound REJECT would make it mixed.
+        const warning = `Set aside 2 unreadable lines or rows: 1 could be a record of the conversation that would change the verdict (${path}:6); 1 names no address of the conversation (${path}:1). The verdict rests on the readable records, with lower confidence.`;
+        expect([r.code, r.stderr]).to.deep.equal([0, `warning: ${warning}\n`]);
+        const d = JSON.parse(r.stdout);
+        expect([d.verdict, d.confidence, d.skipped, d.warnings]).to.deep.equal(["network-ok", "medium", { malformed: 2, nodata: 0, skipdata: 0 }, [warning]]);
         expect(d.evidence).to.include("Skipped 2 malformed lines or rows (1 of them mentions the conversation's addresses), e.g. 'garbage here'.");
     });
 

@@ -81,7 +81,9 @@ function countsOf(e: ConversationEvidence): ExpectedCounts {
 /** Everything but how the file was read. */
 function comparable(r: PathResult): unknown {
     const { scan: _scan, ...summary } = r.summary;
-    return { evidence: r.evidence, summary, warnings: r.warnings };
+    // Unreadable lines are placed by file name and line number: a .gz twin has them at the same lines.
+    const unreadable = r.evidence.unreadable.map((g) => ({ ...g, locations: g.locations.map((l) => l.replace(r.summary.path, "<input>")) }));
+    return { evidence: { ...r.evidence, unreadable }, summary, warnings: r.warnings };
 }
 
 const FILES = [

@@ -17,7 +17,7 @@
 import { readSync } from "node:fs";
 import { AddressSet } from "../ip";
 import { LogFormat } from "../logFormat";
-import { MAX_LINE_BYTES, OVERLONG_SAMPLE_BYTES, RawLineScanner, ScanSink } from "../rawLines";
+import { MAX_LINE_BYTES, OVERLONG_SAMPLE_BYTES, RawLineScanner } from "../rawLines";
 import { BLOCK_BYTES, LineScanKernel, StopReason } from "./lineScanKernel";
 
 const NEWLINE = 10;
@@ -218,12 +218,38 @@ export class BlockScanner {
     }
 }
 
-/** The sink of a scan in input order: the full parser and the conversation themselves. */
-export function directSink(scanner: RawLineScanner, conversation: ScanSink): FusedScanSink {
-    return {
-        slowLine: (buf, start, end) => scanner.scan(buf, start, end),
-        overlong: (sample) => conversation.addMalformed(1, sample),
-    };
+/**
+ * The sink of a scan in input order: the full parser itself. The lines proved unrelated before a
+ * line are counted before it, so the parser knows the line's number (for an unreadable one).
+ */
+export class DirectSink implements FusedScanSink {
+    fused!: FusedLineScan;
+
+    constructor(private readonly scanner: RawLineScanner) {}
+
+    slowLine(buf: Buffer, start: number, end: number): void {
+        this.countUnrelated();
+        this.scanner.scan(buf, start, end);
+    }
+
+    overlong(sample: string): void {
+        this.countUnrelated();
+        this.scanner.overlong(sample);
+    }
+
+    /** Hands the lines proved unrelated so far to the parser. */
+    countUnrelated(): void {
+        this.scanner.countUnrelated(this.fused.unrelated);
+        this.fused.unrelated = 0;
+    }
+}
+
+/** A fused scan straight into the full parser, in input order. */
+export function directScan(scanner: RawLineScanner, src: AddressSet, dst: AddressSet, kernel: LineScanKernel): { fused: FusedLineScan; sink: DirectSink } {
+    const sink = new DirectSink(scanner);
+    const fused = new FusedLineScan(scanner, src, dst, sink, kernel);
+    sink.fused = fused;
+    return { fused, sink };
 }
 
 /**
@@ -244,18 +270,13 @@ export function readRange(fd: number, block: BlockScanner, start: number, limit:
 
 /** The fused scan of a stream (gunzip's output) in input order, with LineSplitter's push/end. */
 export class FusedStreamScan {
-    private readonly fused: FusedLineScan;
+    private readonly sink: DirectSink;
     private readonly block: BlockScanner;
 
-    constructor(
-        private readonly scanner: RawLineScanner,
-        conversation: ScanSink,
-        src: AddressSet,
-        dst: AddressSet,
-        lineScanWasm?: string,
-    ) {
-        this.fused = new FusedLineScan(scanner, src, dst, directSink(scanner, conversation), new LineScanKernel(lineScanWasm));
-        this.block = new BlockScanner(this.fused);
+    constructor(scanner: RawLineScanner, src: AddressSet, dst: AddressSet, lineScanWasm?: string) {
+        const { fused, sink } = directScan(scanner, src, dst, new LineScanKernel(lineScanWasm));
+        this.sink = sink;
+        this.block = new BlockScanner(fused);
         this.block.reset(0, Infinity, false);
     }
 
@@ -265,7 +286,6 @@ export class FusedStreamScan {
 
     end(): void {
         this.block.finish();
-        this.scanner.countUnrelated(this.fused.unrelated);
-        this.fused.unrelated = 0;
+        this.sink.countUnrelated();
     }
 }

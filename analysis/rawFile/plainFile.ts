@@ -13,7 +13,7 @@ import { UserInputError, quote } from "../errors";
 import { AddressSet } from "../ip";
 import { LogFormat, formatFromHeader } from "../logFormat";
 import { RawLineScanner, ScanSink, hasAddressFields } from "../rawLines";
-import { BlockScanner, FusedLineScan, directSink, readRange } from "./fusedScan";
+import { BlockScanner, DirectSink, directScan, readRange } from "./fusedScan";
 import { LineScanKernel } from "./lineScanKernel";
 import { CollectOptions, DEFAULT_KEPT_BUDGET, EntryKind, RangeJob, RangeResult, collectRange } from "./rangeCollect";
 import type { RangeWorkerInput, RangeWorkerMessage } from "./rangeWorker";
@@ -145,29 +145,29 @@ function firstNonBlank(buf: Buffer, length: number): number {
 /** The main thread's scan in file order, straight into the real parser. */
 class DirectScan {
     readonly plan: PlainScanPlan = { threads: 1, ranges: 1, rescanned: 0, finishedByMain: 0 };
-    private readonly fused: FusedLineScan;
+    private readonly sink: DirectSink;
     private readonly block: BlockScanner;
 
     constructor(
         private readonly fd: number,
         private readonly input: PlainFileInput,
     ) {
-        const sink = directSink(input.scanner, input.conversation);
-        this.fused = new FusedLineScan(input.scanner, input.src, input.dst, sink, new LineScanKernel(input.settings.lineScanWasm));
-        this.block = new BlockScanner(this.fused);
+        const { fused, sink } = directScan(input.scanner, input.src, input.dst, new LineScanKernel(input.settings.lineScanWasm));
+        this.sink = sink;
+        this.block = new BlockScanner(fused);
     }
 
     scan(job: RangeJob): void {
         readRange(this.fd, this.block, job.start, job.limit);
-        this.input.scanner.countUnrelated(this.fused.unrelated);
-        this.fused.unrelated = 0;
+        this.sink.countUnrelated();
     }
 
     /** Hands a range scanned out of order to the real parser, rescanning what assumed the wrong format. */
     apply(job: RangeJob, result: RangeResult, assumed: LogFormat): void {
-        const { scanner, conversation } = this.input;
+        const { scanner } = this.input;
         let from = 0;
-        let unrelated = result.unrelated;
+        // Unrelated lines of the range counted so far: each entry gets those before it first, so line numbers hold.
+        let counted = 0;
         if (scanner.format.formatString !== assumed.formatString) {
             this.plan.rescanned++;
             if (result.firstHeader === -1) {
@@ -177,15 +177,17 @@ class DirectScan {
             // From its first header on, the range read its lines in the right format.
             this.scan({ start: job.start, limit: result.headerLineEnd });
             from = result.firstHeader + 1;
-            unrelated -= result.unrelatedBeforeHeader;
+            counted = result.unrelatedBeforeHeader;
         }
         const bytes = Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength);
         for (let i = from; i < result.ends.length; i++) {
             const start = i === 0 ? 0 : result.ends[i - 1];
+            scanner.countUnrelated(result.unrelatedBefore[i] - counted);
+            counted = result.unrelatedBefore[i];
             if (result.kinds[i] === EntryKind.Line) scanner.scan(bytes, start, result.ends[i]);
-            else conversation.addMalformed(1, bytes.toString("utf8", start, result.ends[i]));
+            else scanner.overlong(bytes.toString("utf8", start, result.ends[i]));
         }
-        scanner.countUnrelated(unrelated);
+        scanner.countUnrelated(result.unrelated - counted);
         if (result.stoppedAt !== -1) this.plan.finishedByMain++;
         if (result.stoppedAt !== -1) this.scan({ start: result.stoppedAt, limit: job.limit });
     }

@@ -33,6 +33,8 @@ export interface RangeResult {
     bytes: Uint8Array;
     ends: number[];
     kinds: EntryKind[];
+    /** Lines proved unrelated before entry i in the range: the main thread numbers the lines with them. */
+    unrelatedBefore: number[];
     /** Entry index of the first line that held a header, or -1. */
     firstHeader: number;
     /** Input offset just past the first header line (the next line's start). */
@@ -59,6 +61,7 @@ class RangeCollector implements FusedScanSink {
     private used = 0;
     readonly ends: number[] = [];
     readonly kinds: EntryKind[] = [];
+    readonly unrelatedBefore: number[] = [];
     firstHeader = -1;
     headerLineEnd = -1;
     unrelatedBeforeHeader = 0;
@@ -102,6 +105,7 @@ class RangeCollector implements FusedScanSink {
         this.used += length;
         this.ends.push(this.used);
         this.kinds.push(kind);
+        this.unrelatedBefore.push(this.fused.unrelated);
     }
 
     result(): RangeResult {
@@ -109,6 +113,7 @@ class RangeCollector implements FusedScanSink {
             bytes: Uint8Array.prototype.slice.call(this.bytes, 0, this.used),
             ends: this.ends,
             kinds: this.kinds,
+            unrelatedBefore: this.unrelatedBefore,
             firstHeader: this.firstHeader,
             headerLineEnd: this.headerLineEnd,
             unrelated: this.fused.unrelated,
