@@ -13,7 +13,7 @@ import { ConversationEvidence, Direction, FlowTally, InterfaceEvidence, Side, Ta
 import { TRAFFIC_PATHS, protocolName, protocolHasPorts } from "./records";
 import { bracketIpv6 } from "./ip";
 import { adviceDestination, destinationKind } from "./destination";
-import { AdviceReason, Location, nextSteps } from "./advice";
+import { AdviceReason, KnownIds, Location, nextSteps } from "./advice";
 
 export const VERDICTS = [
     "security-group-or-nacl",
@@ -108,6 +108,8 @@ export interface DiagnoseOptions {
     readonly trafficType?: TrafficType;
     /** Problems met while reading the input, carried into the JSON output. */
     readonly warnings?: readonly string[];
+    /** Ids the configuration check found for the workload's interface: the next steps use them. */
+    readonly known?: KnownIds;
 }
 
 const LEVELS: readonly Confidence[] = ["high", "medium", "low"];
@@ -425,7 +427,7 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
         lastSeen: isoTime(e.lastSeen),
         interfaces: e.interfaces.map(summarizeInterface),
         evidence: evidenceNotes(e, late, useIntermediate),
-        nextSteps: nextSteps({ verdict: f.verdict, e, trafficType, location: f.location, reason: f.adviceReason }),
+        nextSteps: nextSteps({ verdict: f.verdict, e, trafficType, location: f.location, reason: f.adviceReason, known: options.known }),
         skipped: { ...e.skipped },
         input: { ...e.input },
         timeline: e.timeline.map((m) => ({ minute: isoTime(m.minute) as string, packets: counts(m.packets, (t) => t.packets) })),

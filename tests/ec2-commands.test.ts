@@ -16,7 +16,7 @@ import { readSnapshot } from "../analysis/configCheck/snapshotFiles";
 import { ConfigCheckError, ConfigQuery, evaluateConfiguration } from "../analysis/configCheck/evaluate";
 import { Ec2Documents, SNAPSHOT_FILES } from "../analysis/configCheck/ec2Documents";
 import { AddressSet } from "../analysis/ip";
-import { nextSteps, AdviceReason, Location } from "../analysis/advice";
+import { nextSteps, AdviceReason, KnownIds, Location } from "../analysis/advice";
 import { VERDICTS } from "../analysis/classify";
 import { InterfaceEvidence, Side } from "../analysis/conversation";
 import { taskNextSteps, requireTaskEni } from "../analysis/ecs/ecsTask";
@@ -167,6 +167,9 @@ const MUTATIONS: ReadonlyArray<{ name: string; apply: Mutation }> = [
     { name: "ACLs deny all", apply: (d) => ({ ...d, networkAcls: d.networkAcls.map((a) => ({ ...a, Entries: (a.Entries ?? []).filter((e) => e.RuleNumber === 32767 || e.RuleNumber === 32768) })) }) },
 ];
 
+/** What a configuration check found, for the next steps that use it. */
+const KNOWN: KnownIds = { eniId: TASK_ENI, subnetId: "subnet-0c1d2e3f4a5b6c7d8", routeTableId: "rtb-0aa11bb22cc33dd44", networkAclId: "acl-0d1e2f3a4b5c6d7e8", securityGroupIds: ["sg-0123456789abcdef0"] };
+
 const SIDES: readonly Side[] = ["source", "destination", "intermediate", "unknown"];
 const REASONS: ReadonlyArray<AdviceReason | undefined> = [undefined, "traffic-type", "missing-action", "unknown-side", "malformed", "bpa"];
 
@@ -228,7 +231,9 @@ describe("aws ec2 commands: everything the code produces", function () {
                     for (const verdict of VERDICTS) {
                         for (const reason of REASONS) {
                             for (const location of locations) {
-                                collect(`next steps ${verdict} ${reason} ${location?.side}`, nextSteps({ verdict, e, trafficType: "ALL", location, reason }));
+                                for (const known of [undefined, KNOWN]) {
+                                    collect(`next steps ${verdict} ${reason} ${location?.side}${known ? " with known ids" : ""}`, nextSteps({ verdict, e, trafficType: "ALL", location, reason, known }));
+                                }
                             }
                         }
                     }

@@ -10,11 +10,12 @@ import { inKnownS3Range } from "../destination";
 import { AddressSet } from "../ip";
 import { ParsedValues } from "../cliOptions";
 import { CONFIG_CHECK_IAM_ACTIONS } from "./ec2Documents";
-import { ConfigCheckError, evaluateConfiguration } from "./evaluate";
+import { ConfigCheckError, ConfigEvaluation, evaluateConfiguration } from "./evaluate";
 import { configRequested, isNetworkInterfaceId } from "./configFlags";
 import { ConfigReport, checkedReport, notCheckedReport } from "./report";
 import { readSnapshot } from "./snapshotFiles";
 import type { Ec2ConfigClient } from "../live/ec2ConfigCollector";
+import type { KnownIds } from "../advice";
 
 export interface ConfigIo {
     readonly stderr: (text: string) => void;
@@ -28,6 +29,18 @@ export interface ConfigConversation {
     readonly protocol: number;
     /** `--dst s3`: the destination is S3's published ranges. */
     readonly dstIsS3?: boolean;
+}
+
+/** The `config` object of the output, and the ids the check found, for the next steps. */
+export interface ConfigCheckOutcome {
+    readonly report: ConfigReport;
+    /** Only when the interface was evaluated. */
+    readonly known?: KnownIds;
+}
+
+function checked(evaluation: ConfigEvaluation, report: ConfigReport): ConfigCheckOutcome {
+    const { eniId, subnetId, routeTableId, networkAclId, securityGroupIds } = evaluation;
+    return { report, known: { eniId, subnetId, routeTableId, networkAclId, securityGroupIds } };
 }
 
 /** The evaluator's question: S3 also when --dst lies in a range known to be S3's. */
@@ -48,13 +61,13 @@ export async function checkConfiguration(
     io: ConfigIo,
     now: Date,
     liveRegion?: string,
-): Promise<ConfigReport | undefined> {
+): Promise<ConfigCheckOutcome | undefined> {
     if (!configRequested(values)) return undefined;
     const named = values.eni as string | undefined;
     const snapshotDir = values["config-snapshot"] as string | undefined;
-    const warn = (report: ConfigReport) => {
+    const warn = (report: ConfigReport): ConfigCheckOutcome => {
         io.stderr(`warning: configuration not checked: ${report.agreementReason}\n`);
-        return report;
+        return { report };
     };
     if (snapshotDir !== undefined) {
         const snapshot = await readSnapshot(snapshotDir);
@@ -63,7 +76,7 @@ export async function checkConfiguration(
         const notes = snapshot.missing.map((f) => `The snapshot has no ${f}: that part of the path was not checked.`);
         try {
             const evaluation = evaluateConfiguration(snapshot.documents, eniId, configQuery(conversation));
-            return checkedReport(evaluation, diagnosis.verdict, "snapshot", snapshot.info.TakenAt ?? null, notes);
+            return checked(evaluation, checkedReport(evaluation, diagnosis.verdict, "snapshot", snapshot.info.TakenAt ?? null, notes));
         } catch (err) {
             if (err instanceof ConfigCheckError) return warn(notCheckedReport(`In --config-snapshot ${snapshotDir}: ${err.message}.`, "snapshot", eniId ?? null));
             throw err;
@@ -89,7 +102,8 @@ export async function checkConfiguration(
     const checkedAt = now.toISOString().replace(".000Z", "Z");
     try {
         const documents = await collectEc2Documents(ec2, eniId);
-        return checkedReport(evaluateConfiguration(documents, eniId, configQuery(conversation)), diagnosis.verdict, "live", checkedAt);
+        const evaluation = evaluateConfiguration(documents, eniId, configQuery(conversation));
+        return checked(evaluation, checkedReport(evaluation, diagnosis.verdict, "live", checkedAt));
     } catch (err) {
         if (err instanceof Ec2CollectionError) {
             const reason = isAccessDenied(err.cause)

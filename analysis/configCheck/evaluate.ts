@@ -51,6 +51,8 @@ export interface ConfigEvaluation {
     readonly vpcId?: string;
     readonly routeTableId?: string;
     readonly networkAclId?: string;
+    /** The ENI's security groups, as describe-network-interfaces lists them. */
+    readonly securityGroupIds: readonly string[];
     readonly path: ConfigPath;
     readonly verdict: ConfigVerdict;
     readonly culprits: readonly Culprit[];
@@ -174,6 +176,7 @@ export function evaluateConfiguration(docs: Ec2Documents, eniId: string | undefi
         vpcId: eni.VpcId,
         routeTableId: table?.RouteTableId,
         networkAclId: acl?.NetworkAclId,
+        securityGroupIds: groupIds.filter((g): g is string => g !== undefined),
         path,
         verdict,
         culprits,
