@@ -10,6 +10,11 @@ import { fixtureDir } from "./helpers/configFixtures";
 import { runJson, run } from "./helpers/cliInProcess";
 import { outbound, query, scanLines, toLine } from "./analysis-helpers";
 import { LogFormat, resolveLogFormat } from "../analysis/logFormat";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { runCliProcess } from "./helpers/cliProcess";
+import { FakeEc2, startFakeEc2 } from "./helpers/fakeEc2";
 
 const S3_TIMEOUT = ["--input", "examples/s3-timeout.log", "--src", "10.0.1.25", "--dst", "52.219.204.42"];
 const SG_REJECT = ["--input", "examples/sg-reject.log", "--src", "10.0.1.25", "--dst", "52.219.204.42"];
@@ -135,5 +140,52 @@ describe("next steps with the ids the configuration check found", () => {
                 },
             ]);
         });
+    });
+});
+
+describe("next steps with the ids --check-config found (loopback EC2)", () => {
+    let server: FakeEc2 | undefined;
+    const dir = mkdtempSync(path.join(tmpdir(), "vpc-flow-next-steps-"));
+    after(async () => {
+        await server?.close();
+        rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("names the lab generator's subnet and network ACL in the return-path step", async () => {
+        const lab = fixtureDir("lab/nacl-return-deny");
+        const doc = (file: string) => JSON.parse(readFileSync(path.join(lab, file), "utf8"));
+        server = await startFakeEc2({
+            DescribeNetworkInterfaces: doc("describe-network-interfaces.json"),
+            DescribeRouteTables: doc("describe-route-tables.json"),
+            DescribeSecurityGroups: doc("describe-security-groups.json"),
+            DescribeNetworkAcls: doc("describe-network-acls.json"),
+            DescribeVpcEndpoints: doc("describe-vpc-endpoints.json"),
+            DescribeNatGateways: doc("describe-nat-gateways.json"),
+            DescribeInternetGateways: doc("describe-internet-gateways.json"),
+            DescribeManagedPrefixLists: doc("describe-managed-prefix-lists.json"),
+            GetManagedPrefixListEntries: doc("get-managed-prefix-list-entries-pl-78a54011.json"),
+        });
+        const eni = "eni-0e2f4a6b8c0d2e4f6";
+        const records = path.join(dir, "generator.log");
+        writeFileSync(
+            records,
+            [
+                `2 111122223333 ${eni} 10.42.0.12 52.219.204.42 43310 443 6 3 180 1795701725 1795701780 ACCEPT OK`,
+                `2 111122223333 ${eni} 52.219.204.42 10.42.0.12 443 43310 6 3 180 1795701725 1795701780 REJECT OK`,
+            ].join("\n") + "\n",
+        );
+        const r = await runCliProcess(["--input", records, "--src", "10.42.0.12", "--dst", "52.219.204.42", "--check-config", "--region", "ap-northeast-2", "--output", "json"], {
+            AWS_ENDPOINT_URL_EC2: server.url,
+            NODE_NO_WARNINGS: "1",
+        });
+        expect([r.code, r.stderr]).to.deep.equal([0, ""]);
+        const out = JSON.parse(r.stdout);
+        expect([out.verdict, out.config.eniId]).to.deep.equal(["nacl-return-path", eni]);
+        expect(out.nextSteps).to.deep.equal([
+            {
+                step: "Check the inbound rules of the network ACL of subnet-0a2b4c6d8e0f1a3b5 (acl-0b9c1d3e5f7a9b1c3): they must allow tcp from 52.219.204.42 port 443 to the ephemeral ports 1024-65535. Network ACLs are stateless; security groups are stateful and are not the cause.",
+                commands: ["aws ec2 describe-network-acls --network-acl-ids acl-0b9c1d3e5f7a9b1c3 --query 'NetworkAcls[].Entries'"],
+            },
+        ]);
     });
 });
