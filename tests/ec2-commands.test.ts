@@ -86,11 +86,21 @@ describe("aws ec2 commands: the checker", () => {
         ]);
         expect(ec2CommandProblems("aws ec2 create-network-acl-entry --network-acl-id acl-1 --no-egress --rule-number 90 --protocol 6 --cidr-block 0.0.0.0/0 --rule-action allow")).to.deep.equal([
             "create-network-acl-entry: --no-egress is not a parameter of CreateNetworkAclEntry",
+            "create-network-acl-entry: --protocol 6 needs --port-range",
             "create-network-acl-entry: the required --egress is missing",
         ]);
         expect(ec2CommandProblems("aws ec2 authorize-security-group-egress --group-id sg-1 --ip-permissions IpProtocol=tcp,IpRanges=[{CidrIP=0.0.0.0/0}] --port 443")).to.deep.equal([
             "authorize-security-group-egress: --ip-permissions shorthand names CidrIP, which is not a member of IpPermissions (members: CidrIp, CidrIpv6, Description, FromPort, GroupId, GroupName, IpProtocol, IpRanges, Ipv6Ranges, PeeringStatus, PrefixListId, PrefixListIds, ToPort, UserId, UserIdGroupPairs, VpcId, VpcPeeringConnectionId)",
             "authorize-security-group-egress: --port cannot be used with --ip-permissions",
+        ]);
+        expect(ec2CommandProblems("aws ec2 create-network-acl-entry --network-acl-id acl-1 --egress --rule-number 90 --protocol icmp --cidr-block 0.0.0.0/0 --rule-action allow")).to.deep.equal([
+            "create-network-acl-entry: --protocol icmp needs --icmp-type-code",
+        ]);
+        expect(ec2CommandProblems("aws ec2 create-network-acl-entry --network-acl-id acl-1 --egress --rule-number 90 --protocol 58 --ipv6-cidr-block ::/0 --rule-action allow")).to.deep.equal([
+            "create-network-acl-entry: --protocol 58 with --ipv6-cidr-block needs --icmp-type-code",
+        ]);
+        expect(ec2CommandProblems("aws ec2 create-network-acl-entry --network-acl-id acl-1 --egress --rule-number 90 --protocol udp --cidr-block 0.0.0.0/0 --rule-action allow")).to.deep.equal([
+            "create-network-acl-entry: --protocol udp needs --port-range",
         ]);
         expect(ec2CommandProblems("aws ec2 delete-route --route-table-id rtb-1 --route-table-id rtb-2 --destination-cidr-block")).to.deep.equal([
             "delete-route: --route-table-id is given twice",
@@ -138,6 +148,7 @@ const QUERIES: ReadonlyArray<{ name: string; query: ConfigQuery }> = [
     { name: "two S3 ranges", query: { dst: AddressSet.parse("52.219.204.0/22,3.5.140.0/22", "--dst"), port: 443, protocol: 6, dstIsS3: true } },
     { name: "internet udp 53", query: { dst: AddressSet.parse("8.8.8.8", "--dst"), port: 53, protocol: 17 } },
     { name: "icmp", query: { dst: AddressSet.parse("52.219.204.42", "--dst"), port: 0, protocol: 1 } },
+    { name: "IPv6 icmpv6", query: { dst: AddressSet.parse("2600:1f18::1", "--dst"), port: 0, protocol: 58 } },
     { name: "IPv6 tcp 443", query: { dst: AddressSet.parse("2600:1f18::1", "--dst"), port: 443, protocol: 6 } },
     { name: "private tcp 5432", query: { dst: AddressSet.parse("10.9.9.9", "--dst"), port: 5432, protocol: 6 } },
 ];

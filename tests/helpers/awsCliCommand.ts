@@ -25,6 +25,7 @@ interface Customizations {
     argumentRenames: { renames: Record<string, string> };
     securityGroupShorthand: { operations: string[]; params: Record<string, string>; notWith: string };
     protocolNames: { operations: string[]; values: Record<string, string> };
+    documentedRequirements: { rules: Array<{ operations: string[]; when: { protocol: string[]; given?: string }; requires: string }> };
 }
 
 let cache: { operations: Record<string, OperationModel>; byCliName: Map<string, string>; custom: Customizations } | undefined;
@@ -176,6 +177,14 @@ export function ec2CommandProblems(command: string): string[] {
         for (const name of Object.keys(custom.securityGroupShorthand.params)) {
             if (given.has(name)) problems.push(`${cliOp}: --${name} cannot be used with --${custom.securityGroupShorthand.notWith}`);
         }
+    }
+    // Members the documentation requires for some values of --protocol (network ACL entries).
+    const protocol = given.get("protocol")?.[0];
+    const protocolNumber = protocol === undefined ? undefined : (custom.protocolNames.values[protocol] ?? protocol);
+    for (const rule of custom.documentedRequirements.rules) {
+        if (!rule.operations.includes(cliOp) || protocolNumber === undefined || !rule.when.protocol.includes(protocolNumber)) continue;
+        if (rule.when.given !== undefined && !given.has(rule.when.given)) continue;
+        if (!given.has(rule.requires)) problems.push(`${cliOp}: --protocol ${protocol}${rule.when.given ? ` with --${rule.when.given}` : ""} needs --${rule.requires}`);
     }
     const tokens = op.idempotencyTokens ?? [];
     for (const member of op.required) {
