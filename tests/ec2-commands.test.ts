@@ -352,3 +352,27 @@ function sourceTemplates(): Array<{ operation: string; params: string[]; file: s
     }
     return out;
 }
+
+describe("network ACL fixes for ICMP and ICMPv6", () => {
+    it("name the ICMP type and code (all), and ICMPv6 by its number, as EC2 requires", async () => {
+        const snapshot = await readSnapshot(fixtureDir("engine/nacl-inbound-1024-65535"));
+        const fixes = (dst: string, protocol: number) =>
+            evaluateConfiguration(snapshot.documents, snapshot.info.NetworkInterfaceId, { dst: AddressSet.parse(dst, "--dst"), port: 0, protocol })
+                .culprits.filter((c) => c.kind === "network-acl")
+                .map((c) => [c.fix, c.hint]);
+        expect(fixes("52.219.204.42", 1)).to.deep.equal([
+            [
+                "aws ec2 create-network-acl-entry --network-acl-id acl-0c0ffee0c0ffee012 --egress --rule-number 110 --protocol icmp --icmp-type-code Type=-1,Code=-1 --cidr-block 52.219.204.42/32 --rule-action allow",
+                'new aws.ec2.NetworkAclRule(..., { networkAclId: "acl-0c0ffee0c0ffee012", ruleNumber: 110, egress: true, protocol: "icmp", ruleAction: "allow", cidrBlock: "52.219.204.42/32", icmpType: -1, icmpCode: -1 })',
+            ],
+            [
+                "aws ec2 create-network-acl-entry --network-acl-id acl-0c0ffee0c0ffee012 --ingress --rule-number 110 --protocol icmp --icmp-type-code Type=-1,Code=-1 --cidr-block 52.219.204.42/32 --rule-action allow",
+                'new aws.ec2.NetworkAclRule(..., { networkAclId: "acl-0c0ffee0c0ffee012", ruleNumber: 110, egress: false, protocol: "icmp", ruleAction: "allow", cidrBlock: "52.219.204.42/32", icmpType: -1, icmpCode: -1 })',
+            ],
+        ]);
+        expect(fixes("2600:1f18::1", 58).map(([fix]) => fix)).to.deep.equal([
+            "aws ec2 create-network-acl-entry --network-acl-id acl-0c0ffee0c0ffee012 --egress --rule-number 110 --protocol 58 --icmp-type-code Type=-1,Code=-1 --ipv6-cidr-block 2600:1f18::1/128 --rule-action allow",
+            "aws ec2 create-network-acl-entry --network-acl-id acl-0c0ffee0c0ffee012 --ingress --rule-number 110 --protocol 58 --icmp-type-code Type=-1,Code=-1 --ipv6-cidr-block 2600:1f18::1/128 --rule-action allow",
+        ]);
+    });
+});
