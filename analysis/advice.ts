@@ -5,7 +5,8 @@
  *
  * Commands are meant to be pasted: they never contain a placeholder the user cannot recognise
  * (`<eni-id>`, `<sg-id>` and `<subnet-id>` are written as such), and Reachability Analyzer is
- * suggested only where it applies (TCP or UDP to one IPv4 address).
+ * suggested only where it applies (TCP or UDP to one IPv4 address). When the configuration check
+ * evaluated the workload's interface, the ids it found replace the placeholders of that interface.
  */
 import { ConversationEvidence, InterfaceEvidence, Side } from "./conversation";
 import type { NextStep, TrafficType, Verdict } from "./classify";
@@ -21,12 +22,25 @@ export interface Location {
 /** Why the verdict came out as it did, where the advice depends on it. */
 export type AdviceReason = "traffic-type" | "missing-action" | "unknown-side" | "malformed" | "bpa";
 
+/**
+ * What the configuration check found for the interface it evaluated (the workload's, the one that
+ * holds --src): its ENI, subnet, the route table and network ACL that subnet uses, its security groups.
+ */
+export interface KnownIds {
+    readonly eniId: string;
+    readonly subnetId: string;
+    readonly routeTableId?: string;
+    readonly networkAclId?: string;
+    readonly securityGroupIds: readonly string[];
+}
+
 export interface AdviceInput {
     verdict: Verdict;
     e: ConversationEvidence;
     trafficType: TrafficType;
     location?: Location;
     reason?: AdviceReason;
+    known?: KnownIds;
 }
 
 /** "Check ..." on its own, "If it is ...: check ..." after a condition. */
@@ -43,7 +57,7 @@ function hostText(range: { text: string } | undefined, fallback: string): string
 }
 
 export function nextSteps(input: AdviceInput): NextStep[] {
-    const { verdict, e, trafficType, location, reason } = input;
+    const { verdict, e, trafficType, location, reason, known } = input;
     const q = e.query;
     const kind = destinationKind(e);
     const s3 = kind === "s3";
@@ -58,9 +72,18 @@ export function nextSteps(input: AdviceInput): NextStep[] {
     const sourceEni = ends.find((i) => i.side === "source");
     const steps: NextStep[] = [];
     const step = (text: string, ...commands: string[]) => steps.push({ step: text, commands });
-    const subnetOf = (i: InterfaceEvidence | undefined) => i?.subnetIds[0] ?? "<subnet-id>";
-    const findEni = (i: InterfaceEvidence | undefined, placeholder: string) => {
-        if (i?.subnetIds[0] !== undefined) return;
+    // The evaluated interface's ids apply to `i` when it is that interface, or when `i` stands for
+    // the workload's interface without naming one (the records carry no interface-id).
+    const knownFor = (i: InterfaceEvidence | undefined, workloadSlot: boolean): KnownIds | undefined =>
+        known !== undefined && (i?.named ? i.interfaceId === known.eniId : workloadSlot) ? known : undefined;
+    const workloadEni = (i: InterfaceEvidence | undefined, placeholder: string) => knownFor(i, true)?.eniId ?? eniId(i, placeholder);
+    const subnetOf = (i: InterfaceEvidence | undefined, workloadSlot = false) => i?.subnetIds[0] ?? knownFor(i, workloadSlot)?.subnetId ?? "<subnet-id>";
+    const groupsOf = (i: InterfaceEvidence | undefined, workloadSlot: boolean) => {
+        const ids = knownFor(i, workloadSlot)?.securityGroupIds ?? [];
+        return ids.length > 0 ? ids.join(" ") : "<sg-id>";
+    };
+    const findEni = (i: InterfaceEvidence | undefined, placeholder: string, workloadSlot = false) => {
+        if (subnetOf(i, workloadSlot) !== "<subnet-id>") return;
         const id = eniId(i, placeholder);
         step(
             `Find the subnet and security groups of ${id}.`,
@@ -68,35 +91,45 @@ export function nextSteps(input: AdviceInput): NextStep[] {
         );
     };
     const nacl = (s: string) => `aws ec2 describe-network-acls --filters Name=association.subnet-id,Values=${s} --query 'NetworkAcls[].Entries'`;
+    /** The check's network ACL of the workload's subnet: "<subnet>" in a sentence, and the command that reads it. */
+    const workloadNacl = (i: InterfaceEvidence | undefined, workloadSlot: boolean): { where: string; command: string } => {
+        const subnet = subnetOf(i, workloadSlot);
+        const acl = subnet === known?.subnetId ? knownFor(i, workloadSlot)?.networkAclId : undefined;
+        return acl === undefined
+            ? { where: subnet, command: nacl(subnet) }
+            : { where: `${subnet} (${acl})`, command: `aws ec2 describe-network-acls --network-acl-ids ${acl} --query 'NetworkAcls[].Entries'` };
+    };
     const reachability = () => {
         const single = q.dst.ranges.length === 1 && q.dst.ranges[0].version === 4 && q.dst.ranges[0].first === q.dst.ranges[0].last;
         if (!ports || !single) return;
         step(
             "Cross-check with Reachability Analyzer, which names the blocking component (route table, security group, network ACL) from the configuration.",
-            `aws ec2 create-network-insights-path --source ${eniId(sourceEni, "<source-eni-id>")} --destination-ip ${dst} --destination-port ${q.port} --protocol ${proto}`,
+            `aws ec2 create-network-insights-path --source ${workloadEni(sourceEni, "<source-eni-id>")} --destination-ip ${dst} --destination-port ${q.port} --protocol ${proto}`,
             "aws ec2 start-network-insights-analysis --network-insights-path-id <path-id>",
         );
     };
     const sourceEgress = (i: InterfaceEvidence | undefined, prefix = "") => {
-        const id = eniId(i, "<source-eni-id>");
+        const id = workloadEni(i, "<source-eni-id>");
+        const acl = workloadNacl(i, true);
         step(
             `${lead(prefix)}heck the security groups of ${id}: an egress rule must allow ${rule} to ${dst}${s3 ? " (or to the S3 prefix list)" : ""}.`,
-            "aws ec2 describe-security-groups --group-ids <sg-id> --query 'SecurityGroups[].IpPermissionsEgress'",
+            `aws ec2 describe-security-groups --group-ids ${groupsOf(i, true)} --query 'SecurityGroups[].IpPermissionsEgress'`,
         );
         step(
-            `${lead(prefix)}heck the network ACL of ${subnetOf(i)}: an outbound rule allowing ${rule} to ${dst} must have a lower rule number than any DENY that matches${s3 ? " (network ACLs cannot use prefix lists)" : ""}.`,
-            nacl(subnetOf(i)),
+            `${lead(prefix)}heck the network ACL of ${acl.where}: an outbound rule allowing ${rule} to ${dst} must have a lower rule number than any DENY that matches${s3 ? " (network ACLs cannot use prefix lists)" : ""}.`,
+            acl.command,
         );
     };
     const destinationIngress = (i: InterfaceEvidence | undefined, prefix = "") => {
         const id = eniId(i, "<destination-eni-id>");
         step(
             `${lead(prefix)}heck the security groups of ${id}: an inbound rule must allow ${rule} from ${src}.`,
-            "aws ec2 describe-security-groups --group-ids <sg-id> --query 'SecurityGroups[].IpPermissions'",
+            `aws ec2 describe-security-groups --group-ids ${groupsOf(i, false)} --query 'SecurityGroups[].IpPermissions'`,
         );
+        const acl = workloadNacl(i, false);
         step(
-            `${lead(prefix)}heck the network ACL of ${subnetOf(i)}: an inbound rule allowing ${rule} from ${src} must have a lower rule number than any DENY that matches.`,
-            nacl(subnetOf(i)),
+            `${lead(prefix)}heck the network ACL of ${acl.where}: an inbound rule allowing ${rule} from ${src} must have a lower rule number than any DENY that matches.`,
+            acl.command,
         );
     };
     const whichEnd = (i: InterfaceEvidence | undefined) => {
@@ -134,7 +167,7 @@ export function nextSteps(input: AdviceInput): NextStep[] {
                 findEni(location.enis[0], "<destination-eni-id>");
                 destinationIngress(location.enis[0]);
             } else if (location?.side === "source") {
-                findEni(location.enis[0], "<source-eni-id>");
+                findEni(location.enis[0], "<source-eni-id>", true);
                 sourceEgress(location.enis[0]);
             } else {
                 whichEnd(location?.enis[0]);
@@ -150,21 +183,25 @@ export function nextSteps(input: AdviceInput): NextStep[] {
                 );
                 break;
             }
-            const sourceInbound = (i: InterfaceEvidence | undefined, prefix = "") =>
+            const sourceInbound = (i: InterfaceEvidence | undefined, prefix = "") => {
+                const acl = workloadNacl(i, true);
                 step(
-                    `${lead(prefix)}heck the inbound rules of the network ACL of ${subnetOf(i)}: they must allow ${proto} from ${dst}${ports ? ` port ${q.port} to the ephemeral ports 1024-65535` : ""}. Network ACLs are stateless; security groups are stateful and are not the cause.`,
-                    nacl(subnetOf(i)),
+                    `${lead(prefix)}heck the inbound rules of the network ACL of ${acl.where}: they must allow ${proto} from ${dst}${ports ? ` port ${q.port} to the ephemeral ports 1024-65535` : ""}. Network ACLs are stateless; security groups are stateful and are not the cause.`,
+                    acl.command,
                 );
-            const destinationOutbound = (i: InterfaceEvidence | undefined, prefix = "") =>
+            };
+            const destinationOutbound = (i: InterfaceEvidence | undefined, prefix = "") => {
+                const acl = workloadNacl(i, false);
                 step(
-                    `${lead(prefix)}heck the outbound rules of the network ACL of ${subnetOf(i)}: they must allow ${proto} to ${src}${ports ? " on the ephemeral ports 1024-65535" : ""}. Network ACLs are stateless; security groups are stateful and are not the cause.`,
-                    nacl(subnetOf(i)),
+                    `${lead(prefix)}heck the outbound rules of the network ACL of ${acl.where}: they must allow ${proto} to ${src}${ports ? " on the ephemeral ports 1024-65535" : ""}. Network ACLs are stateless; security groups are stateful and are not the cause.`,
+                    acl.command,
                 );
+            };
             if (location?.side === "destination") {
                 findEni(location.enis[0], "<destination-eni-id>");
                 destinationOutbound(location.enis[0]);
             } else if (location?.side === "source") {
-                findEni(location.enis[0], "<source-eni-id>");
+                findEni(location.enis[0], "<source-eni-id>", true);
                 sourceInbound(location.enis[0]);
             } else {
                 whichEnd(location?.enis[0]);
@@ -175,8 +212,9 @@ export function nextSteps(input: AdviceInput): NextStep[] {
         }
         case "routing": {
             const i = location?.enis.find((x) => x.side === "source") ?? sourceEni;
-            findEni(i, "<source-eni-id>");
-            routingSteps(step, subnetOf(i), dst, src, kind, ipv6, e);
+            findEni(i, "<source-eni-id>", true);
+            const subnet = subnetOf(i, true);
+            routingSteps(step, subnet, subnet === known?.subnetId ? knownFor(i, true)?.routeTableId : undefined, dst, src, kind, ipv6, e);
             const nat = e.interfaces.find((x) => x.side === "intermediate" && x.hop === "nat-gateway");
             if (!ipv6 && kind !== "private") {
                 step(
@@ -256,33 +294,43 @@ export function nextSteps(input: AdviceInput): NextStep[] {
 
 function routingSteps(
     step: (text: string, ...commands: string[]) => void,
-    subnet: string,
+    subnetId: string,
+    routeTableId: string | undefined,
     dst: string,
     src: string,
     kind: DestinationKind,
     ipv6: boolean,
     e: ConversationEvidence,
 ): void {
-    const routes = `aws ec2 describe-route-tables --filters Name=association.subnet-id,Values=${subnet} --query 'RouteTables[].Routes'`;
-    const mainTable = "No result means the subnet uses the VPC's main route table (filter on association.main=true).";
+    // With the table the configuration check found (the subnet's own or the VPC's main one), ask
+    // for it by id; a filter on the subnet finds no main table.
+    const subnet = routeTableId === undefined ? subnetId : `${subnetId} (${routeTableId})`;
+    const routes =
+        routeTableId === undefined
+            ? `aws ec2 describe-route-tables --filters Name=association.subnet-id,Values=${subnetId} --query 'RouteTables[].Routes'`
+            : `aws ec2 describe-route-tables --route-table-ids ${routeTableId} --query 'RouteTables[].Routes'`;
+    const mainTable =
+        routeTableId === undefined
+            ? " No result means the subnet uses the VPC's main route table (filter on association.main=true)."
+            : "";
     if (ipv6) {
         step(
-            `Check the route table of ${subnet}: a route must cover ${dst} (::/0 to an internet gateway, or to an egress-only internet gateway for outbound-only traffic; IPv6 has no NAT, so a NAT gateway route does not help). ${mainTable}`,
+            `Check the route table of ${subnet}: a route must cover ${dst} (::/0 to an internet gateway, or to an egress-only internet gateway for outbound-only traffic; IPv6 has no NAT, so a NAT gateway route does not help).${mainTable}`,
             routes,
         );
         return;
     }
     if (kind === "private") {
         step(
-            `Check the route table of ${subnet}: a route must cover ${dst}: the local route when it is in the same VPC, otherwise a VPC peering connection or a transit gateway route; and the destination's subnet needs a route back to ${src}. ${mainTable}`,
+            `Check the route table of ${subnet}: a route must cover ${dst}: the local route when it is in the same VPC, otherwise a VPC peering connection or a transit gateway route; and the destination's subnet needs a route back to ${src}.${mainTable}`,
             routes,
         );
         return;
     }
     step(
         kind === "s3"
-            ? `Check the route table of ${subnet}: a route must cover ${dst} (0.0.0.0/0 to a NAT gateway or an internet gateway, or the S3 prefix list to a gateway endpoint). ${mainTable}`
-            : `Check the route table of ${subnet}: a route must cover ${dst} (0.0.0.0/0 to a NAT gateway or an internet gateway). ${mainTable}`,
+            ? `Check the route table of ${subnet}: a route must cover ${dst} (0.0.0.0/0 to a NAT gateway or an internet gateway, or the S3 prefix list to a gateway endpoint).${mainTable}`
+            : `Check the route table of ${subnet}: a route must cover ${dst} (0.0.0.0/0 to a NAT gateway or an internet gateway).${mainTable}`,
         routes,
     );
     step("If the route is to an internet gateway, the task needs a public IP (awsvpc assignPublicIp=ENABLED); a private subnet needs a NAT gateway or a VPC endpoint instead.");

@@ -13,7 +13,7 @@ import { ConversationEvidence, Direction, FlowTally, InterfaceEvidence, Side, Ta
 import { TRAFFIC_PATHS, protocolName, protocolHasPorts } from "./records";
 import { bracketIpv6 } from "./ip";
 import { adviceDestination, destinationKind } from "./destination";
-import { AdviceReason, Location, nextSteps } from "./advice";
+import { AdviceReason, KnownIds, Location, nextSteps } from "./advice";
 import { UnreadableReading, UnrelatedReason, VerdictCounts, couldChangeVerdict, readingFromKey } from "./unreadableLines";
 
 export const VERDICTS = [
@@ -120,6 +120,8 @@ export interface DiagnoseOptions {
     readonly trafficType?: TrafficType;
     /** Problems met while reading the input, carried into the JSON output. */
     readonly warnings?: readonly string[];
+    /** Ids the configuration check found for the workload's interface: the next steps use them. */
+    readonly known?: KnownIds;
 }
 
 const LEVELS: readonly Confidence[] = ["high", "medium", "low"];
@@ -449,7 +451,7 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
         lastSeen: isoTime(e.lastSeen),
         interfaces: e.interfaces.map(summarizeInterface),
         evidence: setAsideNote === undefined ? evidenceNotes(e, late, useIntermediate) : [...evidenceNotes(e, late, useIntermediate), setAsideNote],
-        nextSteps: nextSteps({ verdict: f.verdict, e, trafficType, location: f.location, reason: f.adviceReason }),
+        nextSteps: nextSteps({ verdict: f.verdict, e, trafficType, location: f.location, reason: f.adviceReason, known: options.known }),
         skipped: { ...e.skipped },
         ...(setAside.length > 0 ? { setAside: { total: sum(setAside.map((r) => r.count)), reasons: setAside } } : {}),
         input: { ...e.input },

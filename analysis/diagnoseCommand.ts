@@ -98,12 +98,15 @@ export async function diagnoseCommand(values: ParsedValues, io: CliIo): Promise<
             rawScan: io.rawScan,
         });
     }
-    const diagnosis = diagnose(conversation.evidence(), { trafficType: args.trafficType, warnings });
+    const evidence = conversation.evidence();
+    const diagnosis = diagnose(evidence, { trafficType: args.trafficType, warnings });
     // Warnings about the evidence itself (a --traffic-type the records contradict) arise only now.
     for (const message of diagnosis.warnings.slice(warnings.length)) io.stderr(`warning: ${message}\n`);
     // The evaluator loads only when a check was asked for.
-    const config = configRequested(values) ? await (await import("./configCheck/configStep")).checkConfiguration(values, diagnosis, args.query, io, now) : undefined;
-    io.stdout(render(config ? { ...diagnosis, config } : diagnosis, args.output));
+    const checked = configRequested(values) ? await (await import("./configCheck/configStep")).checkConfiguration(values, diagnosis, args.query, io, now) : undefined;
+    // The next steps again, now with the ids the check found instead of their placeholders.
+    const nextSteps = checked?.known ? diagnose(evidence, { trafficType: args.trafficType, warnings, known: checked.known }).nextSteps : diagnosis.nextSteps;
+    io.stdout(render(checked ? { ...diagnosis, nextSteps, config: checked.report } : diagnosis, args.output));
     return EXIT_OK;
 }
 

@@ -10,12 +10,13 @@ import { inKnownS3Range } from "../destination";
 import { AddressSet } from "../ip";
 import { ParsedValues } from "../cliOptions";
 import { CONFIG_CHECK_IAM_ACTIONS } from "./ec2Documents";
-import { ConfigCheckError, evaluateConfiguration } from "./evaluate";
+import { ConfigCheckError, ConfigEvaluation, evaluateConfiguration } from "./evaluate";
 import { configRequested, isNetworkInterfaceId } from "./configFlags";
 import { ConfigReport, checkedReport, notCheckedReport } from "./report";
 import { chooseInterface } from "./scope";
 import { readSnapshot } from "./snapshotFiles";
 import type { Ec2ConfigClient } from "../live/ec2ConfigCollector";
+import type { KnownIds } from "../advice";
 
 export interface ConfigIo {
     readonly stderr: (text: string) => void;
@@ -31,6 +32,18 @@ export interface ConfigConversation {
     readonly protocol: number;
     /** `--dst s3`: the destination is S3's published ranges. */
     readonly dstIsS3?: boolean;
+}
+
+/** The `config` object of the output, and the ids the check found, for the next steps. */
+export interface ConfigCheckOutcome {
+    readonly report: ConfigReport;
+    /** Only when the interface was evaluated. */
+    readonly known?: KnownIds;
+}
+
+function checked(evaluation: ConfigEvaluation, report: ConfigReport): ConfigCheckOutcome {
+    const { eniId, subnetId, routeTableId, networkAclId, securityGroupIds } = evaluation;
+    return { report, known: { eniId, subnetId, routeTableId, networkAclId, securityGroupIds } };
 }
 
 /** The evaluator's question: S3 also when --dst lies in a range known to be S3's. */
@@ -60,16 +73,16 @@ export async function checkConfiguration(
     io: ConfigIo,
     now: Date,
     liveRegion?: string,
-): Promise<ConfigReport | undefined> {
+): Promise<ConfigCheckOutcome | undefined> {
     if (!configRequested(values)) return undefined;
     const named = values.eni as string | undefined;
     const snapshotDir = values["config-snapshot"] as string | undefined;
-    const warn = (report: ConfigReport) => {
+    const warn = (report: ConfigReport): ConfigCheckOutcome => {
         const message = `configuration not checked: ${report.agreementReason}`;
         io.stderr(`warning: ${message}\n`);
         // Our warnings also go into the JSON output's `warnings`.
         diagnosis.warnings.push(message);
-        return report;
+        return { report };
     };
     if (snapshotDir !== undefined) {
         const snapshot = await readSnapshot(snapshotDir);
@@ -84,7 +97,7 @@ export async function checkConfiguration(
         const notes = snapshot.missing.map((f) => `The snapshot has no ${f}: that part of the path was not checked.`);
         try {
             const evaluation = evaluateConfiguration(snapshot.documents, scope.eniId, configQuery(conversation));
-            return checkedReport(evaluation, diagnosis.verdict, "snapshot", snapshot.info.TakenAt ?? null, notes, scope.basis);
+            return checked(evaluation, checkedReport(evaluation, diagnosis.verdict, "snapshot", snapshot.info.TakenAt ?? null, notes, scope.basis));
         } catch (err) {
             if (err instanceof ConfigCheckError) return warn(notCheckedReport(`In --config-snapshot ${snapshotDir}: ${err.message}.`, "snapshot", scope.eniId));
             throw err;
@@ -112,7 +125,8 @@ export async function checkConfiguration(
         const documents = await collectEc2Documents(ec2, eniId);
         const scope = chooseInterface(documents, { src: conversation.src, named, recordsEnis: sourceEnis(diagnosis), recordsSubnets: sourceSubnets(diagnosis) });
         if (!scope.checked) return warn(notCheckedReport(`In what EC2 returned for ${eniId}: ${scope.reason}.`, "live", eniId, checkedAt));
-        return checkedReport(evaluateConfiguration(documents, scope.eniId, configQuery(conversation)), diagnosis.verdict, "live", checkedAt, [], scope.basis);
+        const evaluation = evaluateConfiguration(documents, scope.eniId, configQuery(conversation));
+        return checked(evaluation, checkedReport(evaluation, diagnosis.verdict, "live", checkedAt, [], scope.basis));
     } catch (err) {
         if (err instanceof Ec2CollectionError) {
             const reason = isAccessDenied(err.cause)

@@ -52,6 +52,8 @@ export interface ConfigEvaluation {
     readonly vpcId?: string;
     readonly routeTableId?: string;
     readonly networkAclId?: string;
+    /** The ENI's security groups, as describe-network-interfaces lists them. */
+    readonly securityGroupIds: readonly string[];
     readonly path: ConfigPath;
     readonly verdict: ConfigVerdict;
     readonly culprits: readonly Culprit[];
@@ -175,6 +177,7 @@ export function evaluateConfiguration(docs: Ec2Documents, eniId: string | undefi
         vpcId: eni.VpcId,
         routeTableId: table?.RouteTableId,
         networkAclId: acl?.NetworkAclId,
+        securityGroupIds: groupIds.filter((g): g is string => g !== undefined),
         path,
         verdict,
         culprits,
@@ -292,8 +295,13 @@ function checkAclLegs(acl: Ec2NetworkAcl, where: Culprit["hop"], legs: readonly 
                     : `No ${dir} rule of ${acl.NetworkAclId} allows ${leg.what}: they meet the final * deny.`
                 : `${dir === "outbound" ? "Outbound" : "Inbound"} rule ${verdict.ruleText} of ${acl.NetworkAclId} drops ${leg.what}${dropped}.`;
         const ruleNumber = freeRuleNumber(acl, p.egress, verdict.rule ?? "*");
-        const proto = protocolName(p.protocol);
+        // The CLI turns only tcp, udp, icmp and all into numbers for a network ACL entry
+        // (awscli/customizations/ec2/protocolarg.py); EC2 wants the number for any other.
+        const proto = p.protocol === 6 || p.protocol === 17 || p.protocol === 1 ? protocolName(p.protocol) : String(p.protocol);
         const portArg = ported ? ` --port-range From=${p.ports[0]},To=${p.ports[1]}` : "";
+        // CreateNetworkAclEntry requires IcmpTypeCode for ICMP, and for ICMPv6 with an IPv6 CIDR (EC2 API reference).
+        const icmp = p.protocol === 1 || p.protocol === 58;
+        const icmpArg = icmp ? " --icmp-type-code Type=-1,Code=-1" : "";
         const cidrArg = p.peer.version === 4 ? `--cidr-block ${leg.cidr}` : `--ipv6-cidr-block ${leg.cidr}`;
         result.culprits.push({
             kind: "network-acl",
@@ -301,8 +309,8 @@ function checkAclLegs(acl: Ec2NetworkAcl, where: Culprit["hop"], legs: readonly 
             direction: dir,
             rule: verdict.rule ?? "*",
             reason,
-            fix: `aws ec2 create-network-acl-entry --network-acl-id ${acl.NetworkAclId} ${p.egress ? "--egress" : "--ingress"} --rule-number ${ruleNumber} --protocol ${proto}${portArg} ${cidrArg} --rule-action allow`,
-            hint: `new aws.ec2.NetworkAclRule(..., { networkAclId: "${acl.NetworkAclId}", ruleNumber: ${ruleNumber}, egress: ${p.egress}, protocol: "${proto}", ruleAction: "allow", ${p.peer.version === 4 ? "cidrBlock" : "ipv6CidrBlock"}: "${leg.cidr}"${ported ? `, fromPort: ${p.ports[0]}, toPort: ${p.ports[1]}` : ""} })`,
+            fix: `aws ec2 create-network-acl-entry --network-acl-id ${acl.NetworkAclId} ${p.egress ? "--egress" : "--ingress"} --rule-number ${ruleNumber} --protocol ${proto}${portArg}${icmpArg} ${cidrArg} --rule-action allow`,
+            hint: `new aws.ec2.NetworkAclRule(..., { networkAclId: "${acl.NetworkAclId}", ruleNumber: ${ruleNumber}, egress: ${p.egress}, protocol: "${proto}", ruleAction: "allow", ${p.peer.version === 4 ? "cidrBlock" : "ipv6CidrBlock"}: "${leg.cidr}"${ported ? `, fromPort: ${p.ports[0]}, toPort: ${p.ports[1]}` : ""}${icmp ? ", icmpType: -1, icmpCode: -1" : ""} })`,
             effect: leg.effect,
             hop: where,
         });

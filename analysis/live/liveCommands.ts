@@ -239,7 +239,7 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         const link = task && settings.format.fields.includes("ecs-task-id") ? linkRecordsToTask(rows, task.taskId) : undefined;
         const ecsTask = task ? ecsTaskReport(task, reasons, link) : undefined;
         // The interface to check is the one named or the task's; otherwise the records' own.
-        const config = await checkConfiguration({ ...values, eni: eniId }, diagnosis, conversation, io, now, settings.region);
+        const config = (await checkConfiguration({ ...values, eni: eniId }, diagnosis, conversation, io, now, settings.region))?.report;
         const full = {
             ...diagnosis,
             warnings: [...families.warnings, ...diagnosis.warnings],
