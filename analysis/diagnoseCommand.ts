@@ -89,8 +89,18 @@ export async function diagnoseCommand(values: ParsedValues, io: CliIo): Promise<
     // Warnings about the evidence itself (a --traffic-type the records contradict) arise only now.
     for (const message of diagnosis.warnings.slice(warnings.length)) io.stderr(`warning: ${message}\n`);
     // The evaluator loads only when a check was asked for.
-    const config = configRequested(values) ? await (await import("./configCheck/configStep")).checkConfiguration(values, diagnosis, args.query, io, now) : undefined;
-    io.stdout(render(config ? { ...diagnosis, config } : diagnosis, args.output));
+    // A check that could not run says why on stderr and in the JSON `warnings`.
+    const configWarnings: string[] = [];
+    const configIo = {
+        ...io,
+        warn: (message: string) => {
+            configWarnings.push(message);
+            io.stderr(`warning: ${message}\n`);
+        },
+    };
+    const config = configRequested(values) ? await (await import("./configCheck/configStep")).checkConfiguration(values, diagnosis, args.query, configIo, now) : undefined;
+    const warned = configWarnings.length > 0 ? { ...diagnosis, warnings: [...diagnosis.warnings, ...configWarnings] } : diagnosis;
+    io.stdout(render(config ? { ...warned, config } : warned, args.output));
     return EXIT_OK;
 }
 

@@ -5,7 +5,8 @@
  * gone) never stops the diagnosis: it says why on stderr and in `config`, as `not-checked`.
  */
 import { Diagnosis } from "../classify";
-import { UserInputError } from "../errors";
+import { UserInputError, quote } from "../errors";
+import { AWS_REGION_NAME } from "../awsNames";
 import { inKnownS3Range } from "../destination";
 import { AddressSet } from "../ip";
 import { ParsedValues } from "../cliOptions";
@@ -18,6 +19,8 @@ import type { Ec2ConfigClient } from "../live/ec2ConfigCollector";
 
 export interface ConfigIo {
     readonly stderr: (text: string) => void;
+    /** Where the check's warnings go: stderr and the output's `warnings` (the caller's); without it, stderr only. */
+    readonly warn?: (message: string) => void;
     readonly env?: NodeJS.ProcessEnv;
     readonly ec2Client?: (region: string) => Ec2ConfigClient;
 }
@@ -53,7 +56,9 @@ export async function checkConfiguration(
     const named = values.eni as string | undefined;
     const snapshotDir = values["config-snapshot"] as string | undefined;
     const warn = (report: ConfigReport) => {
-        io.stderr(`warning: configuration not checked: ${report.agreementReason}\n`);
+        const message = `configuration not checked: ${report.agreementReason}`;
+        if (io.warn) io.warn(message);
+        else io.stderr(`warning: ${message}\n`);
         return report;
     };
     if (snapshotDir !== undefined) {
@@ -83,7 +88,12 @@ export async function checkConfiguration(
     if (!region) {
         throw new UserInputError("--check-config needs a region: pass --region, or set AWS_REGION.");
     }
-    const { collectEc2Documents, Ec2CollectionError, isAccessDenied } = await import("../live/ec2ConfigCollector");
+    if (!AWS_REGION_NAME.test(region)) {
+        const origin = liveRegion !== undefined || values.region !== undefined ? "--region" : env.AWS_REGION !== undefined ? "AWS_REGION" : "AWS_DEFAULT_REGION";
+        throw new UserInputError(`Invalid ${origin} ${quote(region)}. Allowed: an AWS region name such as ap-northeast-2 or us-east-1.`);
+    }
+    const { collectEc2Documents, Ec2CollectionError } = await import("../live/ec2ConfigCollector");
+    const { explainCallerAwsError } = await import("../live/awsErrors");
     // Loaded here, not at the top: reading a snapshot or a file needs no AWS SDK.
     const ec2 = io.ec2Client ? io.ec2Client(region) : new (await import("@aws-sdk/client-ec2")).EC2Client({ region });
     const checkedAt = now.toISOString().replace(".000Z", "Z");
@@ -92,8 +102,10 @@ export async function checkConfiguration(
         return checkedReport(evaluateConfiguration(documents, eniId, configQuery(conversation)), diagnosis.verdict, "live", checkedAt);
     } catch (err) {
         if (err instanceof Ec2CollectionError) {
-            const reason = isAccessDenied(err.cause)
-                ? `AWS denied ${err.action} in ${region} (${(err.cause as Error).message}). The configuration check needs ${CONFIG_CHECK_IAM_ACTIONS.join(", ")}; the verdict above is the flow logs' alone.`
+            // Credentials, permission, region and network: the message every live command gives, on one line.
+            const plain = explainCallerAwsError(err.cause, { region, action: err.action, needs: { who: "The configuration check", actions: CONFIG_CHECK_IAM_ACTIONS } });
+            const reason = plain !== undefined
+                ? `${plain.replace(/\n/g, " ")} The verdict above is the flow logs' alone.`
                 : (err.cause as { name?: string }).name === "InvalidNetworkInterfaceID.NotFound"
                   ? `${eniId} does not exist in ${region} (a stopped task's ENI is deleted): check a snapshot taken while it existed, with --config-snapshot.`
                   : `${err.message}; the verdict above is the flow logs' alone.`;

@@ -231,9 +231,18 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         const link = task && settings.format.fields.includes("ecs-task-id") ? linkRecordsToTask(rows, task.taskId) : undefined;
         const ecsTask = task ? ecsTaskReport(task, reasons, link) : undefined;
         // The interface to check is the one named or the task's; otherwise the records' own.
-        const config = await checkConfiguration({ ...values, eni: eniId }, diagnosis, conversation, io, now, settings.region);
+        const configWarnings: string[] = [];
+        const configIo = {
+            ...io,
+            warn: (message: string) => {
+                configWarnings.push(message);
+                warn(message);
+            },
+        };
+        const config = await checkConfiguration({ ...values, eni: eniId }, diagnosis, conversation, configIo, now, settings.region);
         const full = {
             ...diagnosis,
+            warnings: [...diagnosis.warnings, ...configWarnings],
             nextSteps: task ? [...taskNextSteps(reasons, settings.region), ...diagnosis.nextSteps] : diagnosis.nextSteps,
             ...(config ? { config } : {}),
             ...(ecsTask ? { ecsTask } : {}),
