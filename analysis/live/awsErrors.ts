@@ -12,6 +12,8 @@ export const CLI_IAM_ACTIONS: readonly string[] = [
     "logs:StopQuery",
     "logs:DescribeLogGroups",
     "logs:DescribeLogStreams",
+    // status reads the newest record itself: a stream's lastEventTimestamp is eventually consistent.
+    "logs:FilterLogEvents",
     "ec2:DescribeFlowLogs",
     "ecs:DescribeTasks",
     "ec2:DescribeManagedPrefixLists",
