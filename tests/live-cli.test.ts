@@ -9,7 +9,7 @@ import {
     GetQueryResultsCommand,
     StartQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeFlowLogsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeFlowLogsCommand, DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { main } from "../analysis/cli";
 import { CommandRunner } from "../analysis/live/stackSource";
 
@@ -305,6 +305,28 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
         });
         expect(missing.code).to.equal(2);
         expect(missing.stderr).to.match(/^The 'pulumi' command was not found on PATH\./);
+    });
+
+    it("--check-config on a live diagnosis: EC2's AccessDenied is a warning on stderr and in the JSON warnings, the verdict stays", async () => {
+        healthyGroup();
+        queryAnswers([statsRow("14:20", "out", "ACCEPT", 3), statsRow("14:21", "out", "ACCEPT", 3)]);
+        ec2.on(DescribeNetworkInterfacesCommand).rejects(Object.assign(new Error("You are not authorized to perform this operation."), { name: "UnauthorizedOperation" }));
+        const r = await run(["--log-group", GROUP, "--region", "eu-west-1", ...CONVERSATION, "--since", "1h", "--check-config", "--eni", ENI, "--output", "json"]);
+        const reason =
+            "AWS denied ec2:DescribeNetworkInterfaces in eu-west-1: You are not authorized to perform this operation. The configuration check needs these IAM actions: " +
+            "ec2:DescribeNetworkInterfaces, ec2:DescribeRouteTables, ec2:DescribeSecurityGroups, ec2:DescribeNetworkAcls, ec2:DescribeVpcEndpoints, ec2:DescribeNatGateways, " +
+            "ec2:DescribeInternetGateways, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see the README for a policy). The verdict above is the flow logs' alone.";
+        // The diagnosis's own warning (the window's end is not delivered yet) comes first, the check's after it.
+        const UNDELIVERED =
+            "The window's last 10 min (from 2026-11-26T14:50:00Z) may not be delivered yet: flow logs reach CloudWatch Logs 5-10 minutes late, so replies in that stretch may still be missing.";
+        const out = JSON.parse(r.stdout);
+        expect([r.code, r.stderr.split("\n").filter((l) => l.startsWith("warning: ")), out.verdict, out.warnings, out.config.agreement]).to.deep.equal([
+            0,
+            [`warning: ${UNDELIVERED}`, `warning: configuration not checked: ${reason}`],
+            "routing",
+            [UNDELIVERED, `configuration not checked: ${reason}`],
+            "not-checked",
+        ]);
     });
 
     it("status: reports the stack's flow logs and log group", async () => {
