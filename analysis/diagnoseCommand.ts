@@ -106,7 +106,9 @@ export async function diagnoseCommand(values: ParsedValues, io: CliIo): Promise<
     const checked = configRequested(values) ? await (await import("./configCheck/configStep")).checkConfiguration(values, diagnosis, args.query, io, now) : undefined;
     // The next steps again, now with the ids the check found instead of their placeholders.
     const nextSteps = checked?.known ? diagnose(evidence, { trafficType: args.trafficType, warnings, known: checked.known }).nextSteps : diagnosis.nextSteps;
-    io.stdout(render(checked ? { ...diagnosis, nextSteps, config: checked.report } : diagnosis, args.output));
+    // A check that could not run has said why on stderr; the JSON `warnings` say it too.
+    const configWarnings = checked?.warnings ?? [];
+    io.stdout(render(checked ? { ...diagnosis, warnings: [...diagnosis.warnings, ...configWarnings], nextSteps, config: checked.report } : diagnosis, args.output));
     return EXIT_OK;
 }
 

@@ -221,13 +221,83 @@ describe("configuration check: live, through the CLI", () => {
         answerFrom(documents);
         ec2Mock.on(DescribeRouteTablesCommand).rejects(Object.assign(new Error("You are not authorized to perform this operation."), { name: "UnauthorizedOperation" }));
         const r = await run("--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--check-config", "--region", "ap-northeast-2", "--output", "json");
+        // The same words as any live command's AccessDenied, on one line, naming the check's own actions.
         const reason =
-            "AWS denied ec2:DescribeRouteTables in ap-northeast-2 (You are not authorized to perform this operation.). The configuration check needs " +
+            "AWS denied ec2:DescribeRouteTables in ap-northeast-2: You are not authorized to perform this operation. The configuration check needs these IAM actions: " +
             "ec2:DescribeNetworkInterfaces, ec2:DescribeRouteTables, ec2:DescribeSecurityGroups, ec2:DescribeNetworkAcls, ec2:DescribeVpcEndpoints, ec2:DescribeNatGateways, " +
-            "ec2:DescribeInternetGateways, ec2:DescribeVpcPeeringConnections, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries; the verdict above is the flow logs' alone.";
+            "ec2:DescribeInternetGateways, ec2:DescribeVpcPeeringConnections, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see the README for a policy). The verdict above is the flow logs' alone.";
         expect([r.code, r.stderr]).to.deep.equal([0, `warning: configuration not checked: ${reason}\n`]);
         const out = JSON.parse(r.stdout);
-        expect([out.verdict, out.config.checked, out.config.agreement, out.config.agreementReason]).to.deep.equal(["routing", false, "not-checked", reason]);
+        expect([out.verdict, out.config.checked, out.config.agreement, out.config.agreementReason, out.warnings]).to.deep.equal([
+            "routing",
+            false,
+            "not-checked",
+            reason,
+            [`configuration not checked: ${reason}`],
+        ]);
+    });
+
+    /** The issue's command, in a region of the test's choosing. */
+    const exampleCheck = (region: string) =>
+        ["--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--check-config", "--eni", "eni-0a1b2c3d4e5f60718", "--region", region, "--output", "json"] as const;
+    const reasonAndWarnings = (r: { code: number; stdout: string; stderr: string }) => {
+        const out = JSON.parse(r.stdout);
+        return [r.code, r.stderr, out.verdict, out.warnings, out.config.agreement, out.config.agreementReason];
+    };
+
+    it("a region whose endpoint does not resolve (ENOTFOUND): 'Could not reach AWS' naming the region, exit 0, in warnings", async () => {
+        ec2Mock.on(DescribeNetworkInterfacesCommand).rejects(Object.assign(new Error("getaddrinfo ENOTFOUND ec2.eu-west-9.amazonaws.com"), { code: "ENOTFOUND" }));
+        const reason = "Could not reach AWS in eu-west-9 (ENOTFOUND). Check the region name, your network or proxy, and AWS_ENDPOINT_URL if you set it. The verdict above is the flow logs' alone.";
+        expect(reasonAndWarnings(await run(...exampleCheck("eu-west-9")))).to.deep.equal([
+            0,
+            `warning: configuration not checked: ${reason}\n`,
+            "routing",
+            [`configuration not checked: ${reason}`],
+            "not-checked",
+            reason,
+        ]);
+    });
+
+    it("a timeout (the SDK's TimeoutError, no code): 'Could not reach AWS ... (timed out)'", async () => {
+        ec2Mock
+            .on(DescribeNetworkInterfacesCommand)
+            .rejects(Object.assign(new Error("@smithy/node-http-handler - the request socket timed out after 3000 ms of inactivity (configured by client requestHandler)."), { name: "TimeoutError" }));
+        const reason = "Could not reach AWS in eu-west-1 (timed out). Check the region name, your network or proxy, and AWS_ENDPOINT_URL if you set it. The verdict above is the flow logs' alone.";
+        expect(reasonAndWarnings(await run(...exampleCheck("eu-west-1")))).to.deep.equal([
+            0,
+            `warning: configuration not checked: ${reason}\n`,
+            "routing",
+            [`configuration not checked: ${reason}`],
+            "not-checked",
+            reason,
+        ]);
+    });
+
+    it("an error of EC2's own keeps AWS's words and the action that failed", async () => {
+        ec2Mock.on(DescribeNetworkInterfacesCommand).rejects(Object.assign(new Error("Request limit exceeded."), { name: "RequestLimitExceeded" }));
+        const reason = "ec2:DescribeNetworkInterfaces failed: RequestLimitExceeded: Request limit exceeded.; the verdict above is the flow logs' alone.";
+        expect(reasonAndWarnings(await run(...exampleCheck("eu-west-1")))).to.deep.equal([
+            0,
+            `warning: configuration not checked: ${reason}\n`,
+            "routing",
+            [`configuration not checked: ${reason}`],
+            "not-checked",
+            reason,
+        ]);
+    });
+
+    it("a region that is not a region name: exit 2 naming where it came from, before EC2 is called", async () => {
+        const bad = await run(...exampleCheck("eu-west-one"));
+        expect([bad.code, bad.stdout, bad.stderr]).to.deep.equal([2, "", "Invalid --region 'eu-west-one'. Allowed: an AWS region name such as ap-northeast-2 or us-east-1.\n"]);
+        let stderr = "";
+        const fromEnv = await main(["--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--check-config"], {
+            stdout: () => undefined,
+            stderr: (t) => (stderr += t),
+            env: { AWS_REGION: "Frankfurt" },
+            ec2Client: (region) => new EC2Client({ region, credentials }),
+        });
+        expect([fromEnv, stderr]).to.deep.equal([2, "Invalid AWS_REGION 'Frankfurt'. Allowed: an AWS region name such as ap-northeast-2 or us-east-1.\n"]);
+        expect(ec2Mock.calls()).to.have.length(0);
     });
 
     it("an ENI that no longer exists: says to use a snapshot", async () => {

@@ -11,6 +11,7 @@ import { FakeEc2, startFakeEc2 } from "./helpers/fakeEc2";
 import { fixtureDir } from "./helpers/configFixtures";
 
 const LAB = fixtureDir("lab/nacl-return-deny");
+const EXAMPLE = path.join(__dirname, "..", "..", "examples", "s3-timeout.log");
 const ENI = "eni-0e2f4a6b8c0d2e4f6";
 
 const doc = (file: string) => JSON.parse(readFileSync(path.join(LAB, file), "utf8"));
@@ -123,16 +124,74 @@ describe("vpc-flow-diagnose --check-config against a loopback EC2 endpoint", () 
         expect(asked?.params["VpcPeeringConnectionId.1"]).to.equal("pcx-0a1b2c3d4e5f60789");
     });
 
+    /** The issue's command: the example's records, a live check of the workload's ENI in eu-west-1. */
+    const EXAMPLE_CHECK = ["--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--check-config", "--eni", "eni-0a1b2c3d4e5f60718", "--region", "eu-west-1", "--output", "json"];
+    const ALONE = " The verdict above is the flow logs' alone.";
+
+    /** Exit 0, exactly one warning on stderr and in the JSON `warnings`, the flow-log verdict kept with not-checked. */
+    function expectNotChecked(r: CliRun, reason: string): void {
+        expect([r.code, r.stderr]).to.deep.equal([0, `warning: configuration not checked: ${reason}\n`]);
+        const out = JSON.parse(r.stdout);
+        expect([out.verdict, out.warnings, out.config.checked, out.config.agreement, out.config.agreementReason, out.config.eniId]).to.deep.equal([
+            "routing",
+            [`configuration not checked: ${reason}`],
+            false,
+            "not-checked",
+            reason,
+            "eni-0a1b2c3d4e5f60718",
+        ]);
+    }
+
     it("an UnauthorizedOperation from EC2: the verdict stands, the configuration is not checked, and the action is named", async () => {
         server = await startFakeEc2({
             DescribeNetworkInterfaces: { error: "UnauthorizedOperation", message: "You are not authorized to perform this operation." },
         });
-        const records = path.join(dir, "denied.log");
-        writeFileSync(records, `2 111122223333 ${ENI} 10.42.0.12 52.219.204.42 43310 443 6 3 180 1795701725 1795701780 ACCEPT OK\n`);
-        const r = await runCli(["--input", records, "--src", "10.42.0.12", "--dst", "52.219.204.42", "--check-config", "--region", "ap-northeast-2", "--output", "json"], server.url);
-        expect(r.code).to.equal(0);
-        expect(r.stderr).to.match(/^warning: configuration not checked: AWS denied ec2:DescribeNetworkInterfaces in ap-northeast-2 \(You are not authorized to perform this operation\.\)\./);
-        const out = JSON.parse(r.stdout);
-        expect([out.verdict, out.config.checked, out.config.agreement]).to.deep.equal(["routing", false, "not-checked"]);
+        const r = await runCli(EXAMPLE_CHECK, server.url);
+        expectNotChecked(
+            r,
+            "AWS denied ec2:DescribeNetworkInterfaces in eu-west-1: You are not authorized to perform this operation. The configuration check needs these IAM actions: " +
+                "ec2:DescribeNetworkInterfaces, ec2:DescribeRouteTables, ec2:DescribeSecurityGroups, ec2:DescribeNetworkAcls, ec2:DescribeVpcEndpoints, ec2:DescribeNatGateways, " +
+                "ec2:DescribeInternetGateways, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see the README for a policy)." +
+                ALONE,
+        );
+        expect(server.requests.map((q) => q.action)).to.deep.equal(["DescribeNetworkInterfaces"]);
+    });
+
+    it("credentials EC2 does not accept (AuthFailure): the live commands' message", async () => {
+        server = await startFakeEc2({ DescribeNetworkInterfaces: { error: "AuthFailure", message: "AWS was not able to validate the provided access credentials" } });
+        expectNotChecked(
+            await runCli(EXAMPLE_CHECK, server.url),
+            "AWS did not accept your credentials in eu-west-1 (AuthFailure). Check AWS_PROFILE or the access keys, and that the region is enabled for your account." + ALONE,
+        );
+    });
+
+    it("no credentials at all: 'No AWS credentials were found', not the SDK's CredentialsProviderError, and EC2 is never called", async () => {
+        server = await startFakeEc2({});
+        const r = await runCliProcess(EXAMPLE_CHECK, {
+            AWS_ENDPOINT_URL_EC2: server.url,
+            NODE_NO_WARNINGS: "1",
+            AWS_ACCESS_KEY_ID: undefined,
+            AWS_SECRET_ACCESS_KEY: undefined,
+            AWS_CONFIG_FILE: path.join(dir, "no-such-config"),
+            AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "no-such-credentials"),
+        });
+        expectNotChecked(
+            r,
+            "No AWS credentials were found. Set AWS_PROFILE (and run 'aws sso login' for an SSO profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, then try again. " +
+                "'aws sts get-caller-identity' should answer." +
+                ALONE,
+        );
+        expect(server.requests).to.deep.equal([]);
+    });
+
+    it("an endpoint that refuses the connection: 'Could not reach AWS', with the region", async () => {
+        // A port that was just free: bind it, note it, close it; nothing listens there now.
+        const probe = await startFakeEc2({});
+        const refusing = probe.url;
+        await probe.close();
+        expectNotChecked(
+            await runCli(EXAMPLE_CHECK, refusing),
+            "Could not reach AWS in eu-west-1 (ECONNREFUSED). Check the region name, your network or proxy, and AWS_ENDPOINT_URL if you set it." + ALONE,
+        );
     });
 });

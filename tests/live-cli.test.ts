@@ -5,10 +5,11 @@ import {
     CloudWatchLogsClient,
     DescribeLogGroupsCommand,
     DescribeLogStreamsCommand,
+    FilterLogEventsCommand,
     GetQueryResultsCommand,
     StartQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeFlowLogsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeFlowLogsCommand, DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { main } from "../analysis/cli";
 import { CommandRunner } from "../analysis/live/stackSource";
 
@@ -231,7 +232,7 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
                 healthyGroup();
                 logs.on(StartQueryCommand).rejects(Object.assign(new Error("not authorized to perform: logs:StartQuery"), { name: "AccessDeniedException" }));
             },
-            "AWS denied the request in eu-west-1: not authorized to perform: logs:StartQuery\nThe CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries, athena:StartQueryExecution, athena:GetQueryExecution, athena:GetQueryResults, athena:StopQueryExecution, glue:GetDatabase, glue:GetTable, s3:GetBucketLocation, s3:GetObject, s3:PutObject, s3:ListBucket (see the README for a policy).\n",
+            "AWS denied the request in eu-west-1: not authorized to perform: logs:StartQuery\nThe CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:FilterLogEvents, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries, athena:StartQueryExecution, athena:GetQueryExecution, athena:GetQueryResults, athena:StopQueryExecution, glue:GetDatabase, glue:GetTable, s3:GetBucketLocation, s3:GetObject, s3:PutObject, s3:ListBucket (see the README for a policy).\n",
         ],
         [
             "missing credentials",
@@ -306,12 +307,46 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
         expect(missing.stderr).to.match(/^The 'pulumi' command was not found on PATH\./);
     });
 
+    it("--check-config on a live diagnosis: EC2's AccessDenied is a warning on stderr and in the JSON warnings, the verdict stays", async () => {
+        healthyGroup();
+        queryAnswers([statsRow("14:20", "out", "ACCEPT", 3), statsRow("14:21", "out", "ACCEPT", 3)]);
+        ec2.on(DescribeNetworkInterfacesCommand).rejects(Object.assign(new Error("You are not authorized to perform this operation."), { name: "UnauthorizedOperation" }));
+        const r = await run(["--log-group", GROUP, "--region", "eu-west-1", ...CONVERSATION, "--since", "1h", "--check-config", "--eni", ENI, "--output", "json"]);
+        const reason =
+            "AWS denied ec2:DescribeNetworkInterfaces in eu-west-1: You are not authorized to perform this operation. The configuration check needs these IAM actions: " +
+            "ec2:DescribeNetworkInterfaces, ec2:DescribeRouteTables, ec2:DescribeSecurityGroups, ec2:DescribeNetworkAcls, ec2:DescribeVpcEndpoints, ec2:DescribeNatGateways, " +
+            "ec2:DescribeInternetGateways, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see the README for a policy). The verdict above is the flow logs' alone.";
+        // The diagnosis's own warning (the window's end is not delivered yet) comes first, the check's after it.
+        const UNDELIVERED =
+            "The window's last 10 min (from 2026-11-26T14:50:00Z) may not be delivered yet: flow logs reach CloudWatch Logs 5-10 minutes late, so replies in that stretch may still be missing.";
+        const out = JSON.parse(r.stdout);
+        expect([r.code, r.stderr.split("\n").filter((l) => l.startsWith("warning: ")), out.verdict, out.warnings, out.config.agreement]).to.deep.equal([
+            0,
+            [`warning: ${UNDELIVERED}`, `warning: configuration not checked: ${reason}`],
+            "routing",
+            [UNDELIVERED, `configuration not checked: ${reason}`],
+            "not-checked",
+        ]);
+    });
+
     it("status: reports the stack's flow logs and log group", async () => {
         ec2.on(DescribeFlowLogsCommand).resolves({
             FlowLogs: [{ FlowLogId: "fl-0abc", ResourceId: "vpc-0123456789abcdef0", FlowLogStatus: "ACTIVE", DeliverLogsStatus: "SUCCESS", TrafficType: "ALL" }],
         });
         logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: GROUP, storedBytes: 2048, retentionInDays: 7 }] });
-        logs.on(DescribeLogStreamsCommand).resolves({ logStreams: [{ lastEventTimestamp: Date.parse("2026-11-26T14:58:00Z") }] });
+        logs.on(DescribeLogStreamsCommand).resolves({ logStreams: [{ logStreamName: `${ENI}-all`, lastEventTimestamp: Date.parse("2026-11-26T14:58:00Z") }] });
+        logs.on(FilterLogEventsCommand).resolves({
+            events: [
+                {
+                    logStreamName: `${ENI}-all`,
+                    timestamp: Date.parse("2026-11-26T14:51:00Z"),
+                    message: `2 123456789012 ${ENI} 10.0.1.25 52.219.204.42 43310 443 6 3 180 ${at("2026-11-26T14:51:00Z")} ${at("2026-11-26T14:51:55Z")} ACCEPT OK`,
+                    ingestionTime: Date.parse("2026-11-26T14:56:02Z"),
+                    eventId: "38011516726513917934574546372399423012339563384536334336",
+                },
+            ],
+            searchedLogStreams: [],
+        });
         const r = await run(["status", "--stack", "dev"], { runCommand: async () => ({ stdout: PULUMI_OUTPUTS }) });
         expect([r.code, r.stderr]).to.deep.equal([0, ""]);
         expect(r.stdout).to.equal(
@@ -320,7 +355,9 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
                 "",
                 "  fl-0abc  vpc-0123456789abcdef0  ACTIVE  delivery SUCCESS  filter ALL",
                 "",
-                "Log group: 2048 bytes stored, retention 7 days, 1 log streams (ENIs), newest event 2026-11-26T14:58:00.000Z",
+                "Log group: 2048 bytes stored, retention 7 days, 1 log streams (ENIs)",
+                `Newest record: 2026-11-26T14:51:00.000Z, 9 min ago, in ${ENI}-all (ingested 2026-11-26T14:56:02.000Z), read with FilterLogEvents`,
+                "Stream metadata: newest event 2026-11-26T14:58:00.000Z (eventually consistent, not used to judge)",
                 "",
                 "Delivery looks healthy.",
                 "",
@@ -333,7 +370,7 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
         const r = await run(["status", "--log-group", GROUP, "--region", "eu-west-1"]);
         expect([r.code, r.stderr]).to.deep.equal([
             1,
-            "AWS denied the request in eu-west-1: You are not authorized to perform this operation.\nThe CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries, athena:StartQueryExecution, athena:GetQueryExecution, athena:GetQueryResults, athena:StopQueryExecution, glue:GetDatabase, glue:GetTable, s3:GetBucketLocation, s3:GetObject, s3:PutObject, s3:ListBucket (see the README for a policy).\n",
+            "AWS denied the request in eu-west-1: You are not authorized to perform this operation.\nThe CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:FilterLogEvents, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries, athena:StartQueryExecution, athena:GetQueryExecution, athena:GetQueryResults, athena:StopQueryExecution, glue:GetDatabase, glue:GetTable, s3:GetBucketLocation, s3:GetObject, s3:PutObject, s3:ListBucket (see the README for a policy).\n",
         ]);
     });
 });

@@ -5,7 +5,8 @@
  * gone) never stops the diagnosis: it says why on stderr and in `config`, as `not-checked`.
  */
 import { Diagnosis } from "../classify";
-import { UserInputError } from "../errors";
+import { UserInputError, quote } from "../errors";
+import { AWS_REGION_NAME } from "../awsNames";
 import { inKnownS3Range } from "../destination";
 import { AddressSet } from "../ip";
 import { ParsedValues } from "../cliOptions";
@@ -39,6 +40,8 @@ export interface ConfigCheckOutcome {
     readonly report: ConfigReport;
     /** Only when the interface was evaluated. */
     readonly known?: KnownIds;
+    /** Why the check could not run, already on stderr; the caller adds them to the output's `warnings`. */
+    readonly warnings?: readonly string[];
 }
 
 function checked(evaluation: ConfigEvaluation, report: ConfigReport): ConfigCheckOutcome {
@@ -80,9 +83,7 @@ export async function checkConfiguration(
     const warn = (report: ConfigReport): ConfigCheckOutcome => {
         const message = `configuration not checked: ${report.agreementReason}`;
         io.stderr(`warning: ${message}\n`);
-        // Our warnings also go into the JSON output's `warnings`.
-        diagnosis.warnings.push(message);
-        return { report };
+        return { report, warnings: [message] };
     };
     if (snapshotDir !== undefined) {
         const snapshot = await readSnapshot(snapshotDir);
@@ -117,7 +118,12 @@ export async function checkConfiguration(
     if (!region) {
         throw new UserInputError("--check-config needs a region: pass --region, or set AWS_REGION.");
     }
-    const { collectEc2Documents, Ec2CollectionError, isAccessDenied } = await import("../live/ec2ConfigCollector");
+    if (!AWS_REGION_NAME.test(region)) {
+        const origin = liveRegion !== undefined || values.region !== undefined ? "--region" : env.AWS_REGION !== undefined ? "AWS_REGION" : "AWS_DEFAULT_REGION";
+        throw new UserInputError(`Invalid ${origin} ${quote(region)}. Allowed: an AWS region name such as ap-northeast-2 or us-east-1.`);
+    }
+    const { collectEc2Documents, Ec2CollectionError } = await import("../live/ec2ConfigCollector");
+    const { explainCallerAwsError } = await import("../live/awsErrors");
     // Loaded here, not at the top: reading a snapshot or a file needs no AWS SDK.
     const ec2 = io.ec2Client ? io.ec2Client(region) : new (await import("@aws-sdk/client-ec2")).EC2Client({ region });
     const checkedAt = now.toISOString().replace(".000Z", "Z");
@@ -129,8 +135,10 @@ export async function checkConfiguration(
         return checked(evaluation, checkedReport(evaluation, diagnosis.verdict, "live", checkedAt, [], scope.basis));
     } catch (err) {
         if (err instanceof Ec2CollectionError) {
-            const reason = isAccessDenied(err.cause)
-                ? `AWS denied ${err.action} in ${region} (${(err.cause as Error).message}). The configuration check needs ${CONFIG_CHECK_IAM_ACTIONS.join(", ")}; the verdict above is the flow logs' alone.`
+            // Credentials, permission, region and network: the message every live command gives, on one line.
+            const plain = explainCallerAwsError(err.cause, { region, action: err.action, needs: { who: "The configuration check", actions: CONFIG_CHECK_IAM_ACTIONS } });
+            const reason = plain !== undefined
+                ? `${plain.replace(/\n/g, " ")} The verdict above is the flow logs' alone.`
                 : (err.cause as { name?: string }).name === "InvalidNetworkInterfaceID.NotFound"
                   ? `${eniId} does not exist in ${region} (a stopped task's ENI is deleted): check a snapshot taken while it existed, with --config-snapshot.`
                   : `${err.message}; the verdict above is the flow logs' alone.`;

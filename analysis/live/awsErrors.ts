@@ -12,6 +12,8 @@ export const CLI_IAM_ACTIONS: readonly string[] = [
     "logs:StopQuery",
     "logs:DescribeLogGroups",
     "logs:DescribeLogStreams",
+    // status reads the newest record itself: a stream's lastEventTimestamp is eventually consistent.
+    "logs:FilterLogEvents",
     "ec2:DescribeFlowLogs",
     "ecs:DescribeTasks",
     "ec2:DescribeManagedPrefixLists",
@@ -48,10 +50,26 @@ export interface AwsErrorContext {
     readonly query?: string;
     /** The IAM action of the call that failed, when known: an access-denied message names it. */
     readonly action?: string;
+    /** Who needs which actions, for an access-denied message; the whole CLI's list unless a step says its own. */
+    readonly needs?: { readonly who: string; readonly actions: readonly string[] };
 }
 
-export function explainAwsError(err: unknown, ctx: AwsErrorContext): string {
-    const e = err as { name?: string; message?: string; code?: string };
+const ACCESS_DENIED = new Set(["AccessDeniedException", "AccessDenied", "UnauthorizedOperation"]);
+
+/** AWS's refusals of a call for want of permission (EC2 names it UnauthorizedOperation). */
+export function isAccessDenied(err: unknown): boolean {
+    return ACCESS_DENIED.has((err as { name?: string } | undefined)?.name ?? "");
+}
+
+/** Node's codes for an endpoint that cannot be reached; the SDK renames a timeout `TimeoutError`. */
+const UNREACHABLE = new Set(["ENOTFOUND", "ECONNREFUSED", "ETIMEDOUT", "EAI_AGAIN", "ECONNRESET"]);
+
+/**
+ * The errors any AWS call can meet, whatever the service: credentials, permission, region and
+ * network. Undefined for anything else (a service's own error), which the caller explains itself.
+ */
+export function explainCallerAwsError(err: unknown, ctx: AwsErrorContext): string | undefined {
+    const e = (err ?? {}) as { name?: string; message?: string; code?: string };
     const name = e.name ?? "";
     const awsMessage = (e.message ?? String(err)).trim();
     const where = ctx.region ? ` in ${ctx.region}` : "";
@@ -69,17 +87,34 @@ export function explainAwsError(err: unknown, ctx: AwsErrorContext): string {
         case "InvalidSignatureException":
         case "AuthFailure":
             return `AWS did not accept your credentials${where} (${name}). Check AWS_PROFILE or the access keys, and that the region is enabled for your account.`;
+        default:
+            break;
+    }
+    if (isAccessDenied(err)) {
+        const needs = ctx.needs ?? { who: "The CLI", actions: CLI_IAM_ACTIONS };
+        return `AWS denied ${ctx.action ?? "the request"}${where}: ${awsMessage}\n${needs.who} needs these IAM actions: ${needs.actions.join(", ")} (see the README for a policy).`;
+    }
+    if (/region is missing/i.test(awsMessage)) {
+        return "No AWS region: pass --region, set AWS_REGION, or use --stack so the stack's region is used.";
+    }
+    if ((e.code !== undefined && UNREACHABLE.has(e.code)) || name === "TimeoutError") {
+        return `Could not reach AWS${where} (${e.code ?? "timed out"}). Check the region name, your network or proxy, and AWS_ENDPOINT_URL if you set it.`;
+    }
+    return undefined;
+}
+
+export function explainAwsError(err: unknown, ctx: AwsErrorContext): string {
+    const general = explainCallerAwsError(err, ctx);
+    if (general !== undefined) return general;
+    const e = err as { name?: string; message?: string };
+    const name = e.name ?? "";
+    const awsMessage = (e.message ?? String(err)).trim();
+    const where = ctx.region ? ` in ${ctx.region}` : "";
+    switch (name) {
         case "ResourceNotFoundException":
             return (
                 `Log group '${ctx.logGroupName ?? "?"}' was not found${where}. Deploy the stack ('pulumi up'), ` +
                 "or point at the region it lives in with --region."
-            );
-        case "AccessDeniedException":
-        case "AccessDenied":
-        case "UnauthorizedOperation":
-            return (
-                `AWS denied ${ctx.action ?? "the request"}${where}: ${awsMessage}\n` +
-                `The CLI needs these IAM actions: ${CLI_IAM_ACTIONS.join(", ")} (see the README for a policy).`
             );
         case "InvalidRequestException":
             // Athena's answer to a workgroup or database it does not know, among others.
@@ -94,13 +129,6 @@ export function explainAwsError(err: unknown, ctx: AwsErrorContext): string {
         case "InvalidParameterException":
             return `CloudWatch Logs rejected a parameter${where}: ${awsMessage}`;
         default:
-            break;
+            return `AWS request failed${where}: ${name ? name + ": " : ""}${awsMessage}`;
     }
-    if (/region is missing/i.test(awsMessage)) {
-        return "No AWS region: pass --region, set AWS_REGION, or use --stack so the stack's region is used.";
-    }
-    if (e.code === "ENOTFOUND" || e.code === "ECONNREFUSED" || e.code === "ETIMEDOUT" || e.code === "EAI_AGAIN") {
-        return `Could not reach AWS${where} (${e.code}). Check the region name, your network or proxy, and AWS_ENDPOINT_URL if you set it.`;
-    }
-    return `AWS request failed${where}: ${name ? name + ": " : ""}${awsMessage}`;
 }

@@ -36,11 +36,8 @@ export class Ec2CollectionError extends Error {
     }
 }
 
-const ACCESS_DENIED = new Set(["UnauthorizedOperation", "AccessDenied", "AccessDeniedException"]);
-
-export function isAccessDenied(err: unknown): boolean {
-    return ACCESS_DENIED.has((err as { name?: string }).name ?? "");
-}
+// One list of access-denied names for every live command.
+export { isAccessDenied } from "./awsErrors";
 
 /** Bounds a runaway pagination (a service that keeps returning a token); far above any real VPC. */
 const MAX_PAGES = 100;

@@ -1,11 +1,16 @@
 /**
  * `vpc-flow-diagnose status`: is anything arriving? Each flow log's state and delivery status with
- * AWS's own error text, the log group's size, streams (one per ENI) and newest event, and what to
- * check when nothing arrives (the VPC guide's "no logs" troubleshooting).
+ * AWS's own error text, the log group's size, streams (one per ENI), the newest record read from the
+ * group itself, and what to check when nothing arrives (the VPC guide's "no logs" troubleshooting).
+ *
+ * A stream's `lastEventTimestamp` "updates on an eventual consistency basis. It typically updates in
+ * less than an hour from ingestion" (CloudWatch Logs API reference, LogStream): it is shown, never
+ * judged. Whether records stopped is judged only from a record read with FilterLogEvents.
  */
 import { DescribeFlowLogsCommand, EC2Client, Filter, FlowLog } from "@aws-sdk/client-ec2";
-import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { FlowLogSource } from "./stackSource";
+import { explainCallerAwsError, isAccessDenied } from "./awsErrors";
 
 export type Ec2Client = Pick<EC2Client, "send">;
 export type CwlClient = Pick<CloudWatchLogsClient, "send">;
@@ -18,7 +23,27 @@ export interface FlowLogState {
     readonly deliverLogsErrorMessage?: string;
     readonly trafficType: string;
     readonly createdAt?: string;
+    /** Seconds (60 or 600); a record's time is its start, so it arrives at least this long after. */
+    readonly maxAggregationInterval?: number;
 }
+
+/** What reading the log group's newest record found: FilterLogEvents, newest first, since `since`. */
+export type NewestRecord =
+    | {
+          readonly outcome: "read";
+          readonly since: string;
+          /** The record's time (its start, for flow logs), when it reached CloudWatch Logs, and its stream. */
+          readonly timestamp: string;
+          readonly ingestionTime?: string;
+          readonly logStreamName?: string;
+          readonly ageMinutes: number;
+          readonly pagesRead: number;
+      }
+    /** The whole window was searched (no nextToken) and holds no record. */
+    | { readonly outcome: "none"; readonly since: string; readonly pagesRead: number }
+    /** MAX_RECORD_PAGES pages came back empty with a nextToken still: nothing is known. */
+    | { readonly outcome: "unknown"; readonly since: string; readonly pagesRead: number }
+    | { readonly outcome: "denied"; readonly reason: string };
 
 export interface StatusReport {
     readonly logGroupName: string;
@@ -30,13 +55,23 @@ export interface StatusReport {
     /** Streams seen, capped at STREAM_SAMPLE. */
     readonly logStreams: number;
     readonly moreStreams: boolean;
-    readonly newestEvent?: string;
+    /** The streams' lastEventTimestamp: eventually consistent, so shown and not judged. */
+    readonly streamMetadataNewestEvent?: string;
+    /** Read when the group has streams. */
+    readonly newestRecord?: NewestRecord;
     readonly findings: string[];
 }
 
 /** DescribeLogStreams returns at most 50 per call; the newest 50 are enough to judge delivery. */
 export const STREAM_SAMPLE = 50;
+/** Delivery's allowance: "about 5-10 minutes, best effort" (VPC guide), with room for a late batch. */
 export const STALE_MS = 15 * 60 * 1000;
+/** How far back the newest record is looked for, and the pages of one FilterLogEvents walk. */
+export const RECORD_LOOKBACK_HOURS = 24;
+/** FilterLogEvents may answer empty pages with a nextToken; a bounded walk, then "not known". */
+export const MAX_RECORD_PAGES = 10;
+/** AWS's default maximum aggregation interval, for a flow log that does not say its own. */
+const DEFAULT_AGGREGATION_SECONDS = 600;
 
 export async function collectStatus(
     ec2: Ec2Client,
@@ -53,12 +88,14 @@ export async function collectStatus(
     const group = (groups.logGroups ?? []).find((g) => g.logGroupName === source.logGroupName);
     let logStreams = 0;
     let newestEventMs: number | undefined;
+    let newestRecord: NewestRecord | undefined;
     if (group) {
         const streams = await logs.send(
             new DescribeLogStreamsCommand({ logGroupName: source.logGroupName, orderBy: "LastEventTime", descending: true, limit: STREAM_SAMPLE }),
         );
         logStreams = streams.logStreams?.length ?? 0;
         newestEventMs = streams.logStreams?.map((s) => s.lastEventTimestamp ?? 0).reduce((a, b) => Math.max(a, b), 0) || undefined;
+        if (logStreams > 0) newestRecord = await readNewestRecord(logs, source.logGroupName, source.region, now);
     }
 
     const report = {
@@ -70,7 +107,8 @@ export async function collectStatus(
         retentionInDays: group?.retentionInDays,
         logStreams,
         moreStreams: logStreams >= STREAM_SAMPLE,
-        newestEvent: newestEventMs ? new Date(newestEventMs).toISOString() : undefined,
+        streamMetadataNewestEvent: newestEventMs ? new Date(newestEventMs).toISOString() : undefined,
+        newestRecord,
     };
     return { ...report, findings: statusFindings(report, now) };
 }
@@ -84,7 +122,57 @@ export function toFlowLogState(f: FlowLog): FlowLogState {
         deliverLogsErrorMessage: f.DeliverLogsErrorMessage,
         trafficType: f.TrafficType ?? "?",
         createdAt: f.CreationTime?.toISOString(),
+        ...(f.MaxAggregationInterval !== undefined ? { maxAggregationInterval: f.MaxAggregationInterval } : {}),
     };
+}
+
+/**
+ * The log group's newest record: FilterLogEvents with `startFromHead: false` returns the latest
+ * events first (API reference; needs a startTime on or after 2024-01-01), `limit: 1` one of them.
+ * A page may be empty while a nextToken says more remains, so the walk follows at most
+ * MAX_RECORD_PAGES pages and then says it does not know. A denied call is reported, not fatal:
+ * the rest of status still stands.
+ */
+export async function readNewestRecord(logs: CwlClient, logGroupName: string, region: string, now: Date): Promise<NewestRecord> {
+    const startTime = now.getTime() - RECORD_LOOKBACK_HOURS * 3600 * 1000;
+    const since = new Date(startTime).toISOString();
+    let nextToken: string | undefined;
+    for (let page = 1; page <= MAX_RECORD_PAGES; page++) {
+        let answer;
+        try {
+            answer = await logs.send(new FilterLogEventsCommand({ logGroupName, startTime, startFromHead: false, limit: 1, ...(nextToken ? { nextToken } : {}) }));
+        } catch (err) {
+            if (!isAccessDenied(err)) throw err;
+            const needs = { who: "Reading the newest record", actions: ["logs:FilterLogEvents"] };
+            return { outcome: "denied", reason: (explainCallerAwsError(err, { region, action: "logs:FilterLogEvents", needs }) as string).replace(/\n/g, " ") };
+        }
+        const event = (answer.events ?? []).find((e) => e.timestamp !== undefined);
+        if (event) {
+            const timestamp = event.timestamp as number;
+            return {
+                outcome: "read",
+                since,
+                timestamp: new Date(timestamp).toISOString(),
+                ...(event.ingestionTime !== undefined ? { ingestionTime: new Date(event.ingestionTime).toISOString() } : {}),
+                ...(event.logStreamName !== undefined ? { logStreamName: event.logStreamName } : {}),
+                ageMinutes: Math.floor((now.getTime() - timestamp) / 60000),
+                pagesRead: page,
+            };
+        }
+        nextToken = answer.nextToken;
+        if (!nextToken) return { outcome: "none", since, pagesRead: page };
+    }
+    return { outcome: "unknown", since, pagesRead: MAX_RECORD_PAGES };
+}
+
+/**
+ * How old the newest record may be while delivery is on time: a flow-log record's time is its
+ * start, it closes at most one aggregation interval later, and delivery then takes STALE_MS at most.
+ */
+export function recordAllowanceMs(flowLogs: readonly FlowLogState[]): number {
+    const intervals = flowLogs.map((f) => f.maxAggregationInterval ?? DEFAULT_AGGREGATION_SECONDS);
+    const longest = intervals.length > 0 ? Math.max(...intervals) : DEFAULT_AGGREGATION_SECONDS;
+    return longest * 1000 + STALE_MS;
 }
 
 /** What to do next, from the facts alone; empty when delivery looks healthy. */
@@ -117,13 +205,69 @@ export function statusFindings(r: Omit<StatusReport, "findings">, now: Date): st
                     ? `The newest flow log was created ${minutes} min ago; delivery takes 5-10 minutes.`
                     : "Is there traffic on the logged interfaces? Is this the stack's region?"),
         );
-    } else if (r.newestEvent && now.getTime() - Date.parse(r.newestEvent) > STALE_MS) {
-        findings.push(
-            `The newest event is from ${r.newestEvent}, over 15 minutes ago: no traffic lately, or delivery stopped. ` +
-                "(CloudWatch updates a stream's last event time lazily, so allow for some lag.)",
-        );
+    } else if (r.newestRecord !== undefined) {
+        const finding = newestRecordFinding(r, r.newestRecord, now);
+        if (finding !== undefined) findings.push(finding);
     }
     return findings;
+}
+
+/** What the newest record read says about delivery; undefined when it is recent enough. */
+function newestRecordFinding(r: Omit<StatusReport, "findings">, record: NewestRecord, now: Date): string | undefined {
+    const metadata =
+        r.streamMetadataNewestEvent === undefined
+            ? ""
+            : ` The streams' metadata gives ${r.streamMetadataNewestEvent} as the newest event, a value CloudWatch Logs updates eventually (typically within an hour), so it is not used to judge.`;
+    switch (record.outcome) {
+        case "read": {
+            const allowance = recordAllowanceMs(r.flowLogs);
+            if (now.getTime() - Date.parse(record.timestamp) <= allowance) return undefined;
+            return (
+                `No traffic recorded lately: the newest record in ${r.logGroupName} (read with FilterLogEvents) starts at ${record.timestamp}, ${record.ageMinutes} min ago` +
+                `${record.logStreamName ? `, in ${record.logStreamName}` : ""}; records arrive within about ${allowance / 60000} min (aggregation interval plus delivery). ${deliveryClause(r.flowLogs)}`
+            );
+        }
+        case "none":
+            return `No traffic recorded lately: FilterLogEvents found no record in ${r.logGroupName} since ${record.since} (${RECORD_LOOKBACK_HOURS} hours). ${deliveryClause(r.flowLogs)}${metadata}`;
+        case "unknown":
+            return (
+                `Not known whether traffic was recorded lately: FilterLogEvents returned ${record.pagesRead} empty pages for the last ${RECORD_LOOKBACK_HOURS} hours with more to read.${metadata} ` +
+                `Look for any record since then: aws logs filter-log-events --log-group-name ${r.logGroupName} --start-time ${Date.parse(record.since)} --max-items 1 --region ${r.region}`
+            );
+        case "denied":
+            return `Records not read: ${record.reason} Without it status cannot tell whether records still arrive.${metadata}`;
+    }
+}
+
+/** What the flow logs themselves report, for a log group without recent records. */
+function deliveryClause(flowLogs: readonly FlowLogState[]): string {
+    const names = (fs: readonly FlowLogState[]) => fs.map((f) => f.flowLogId).join(", ");
+    const failed = flowLogs.filter((f) => f.deliverLogsStatus === "FAILED");
+    const inactive = flowLogs.filter((f) => f.flowLogStatus !== "ACTIVE");
+    if (flowLogs.length === 0) return "No flow log delivers to it (see above).";
+    if (failed.length > 0) return `Delivery stopped: ${names(failed)} report${failed.length === 1 ? "s" : ""} delivery FAILED (see above).`;
+    if (inactive.length > 0) return `${names(inactive)} ${inactive.length === 1 ? "is" : "are"} not ACTIVE (see above).`;
+    const filters = [...new Set(flowLogs.map((f) => f.trafficType))].join(", ");
+    return (
+        `Every flow log is ACTIVE and reports delivery SUCCESS, so the logged interfaces had no traffic that the filter (${filters}) records, ` +
+        "or delivery is late (it is best effort): make some traffic and run status again in 10 minutes."
+    );
+}
+
+function newestRecordText(record: NewestRecord): string {
+    switch (record.outcome) {
+        case "read":
+            return (
+                `${record.timestamp}, ${record.ageMinutes} min ago${record.logStreamName ? `, in ${record.logStreamName}` : ""}` +
+                `${record.ingestionTime ? ` (ingested ${record.ingestionTime})` : ""}, read with FilterLogEvents`
+            );
+        case "none":
+            return `none since ${record.since} (FilterLogEvents searched ${RECORD_LOOKBACK_HOURS} hours)`;
+        case "unknown":
+            return `not found in ${record.pagesRead} pages since ${record.since} (FilterLogEvents had more to read)`;
+        case "denied":
+            return "not read (logs:FilterLogEvents was denied)";
+    }
 }
 
 export function renderStatus(r: StatusReport): string {
@@ -137,8 +281,10 @@ export function renderStatus(r: StatusReport): string {
     if (r.logGroupExists) {
         lines.push(
             `Log group: ${r.storedBytes ?? 0} bytes stored, retention ${r.retentionInDays ?? "never expires"}${r.retentionInDays ? " days" : ""}, ` +
-                `${r.logStreams}${r.moreStreams ? "+" : ""} log streams (ENIs), newest event ${r.newestEvent ?? "none"}`,
+                `${r.logStreams}${r.moreStreams ? "+" : ""} log streams (ENIs)`,
         );
+        if (r.newestRecord !== undefined) lines.push(`Newest record: ${newestRecordText(r.newestRecord)}`);
+        if (r.logStreams > 0) lines.push(`Stream metadata: newest event ${r.streamMetadataNewestEvent ?? "none"} (eventually consistent, not used to judge)`);
     } else {
         lines.push("Log group: not found");
     }

@@ -239,10 +239,11 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         const link = task && settings.format.fields.includes("ecs-task-id") ? linkRecordsToTask(rows, task.taskId) : undefined;
         const ecsTask = task ? ecsTaskReport(task, reasons, link) : undefined;
         // The interface to check is the one named or the task's; otherwise the records' own.
-        const config = (await checkConfiguration({ ...values, eni: eniId }, diagnosis, conversation, io, now, settings.region))?.report;
+        const checked = await checkConfiguration({ ...values, eni: eniId }, diagnosis, conversation, io, now, settings.region);
+        const config = checked?.report;
         const full = {
             ...diagnosis,
-            warnings: [...families.warnings, ...diagnosis.warnings],
+            warnings: [...families.warnings, ...diagnosis.warnings, ...(checked?.warnings ?? [])],
             nextSteps: task ? [...taskNextSteps(reasons, settings.region), ...diagnosis.nextSteps] : diagnosis.nextSteps,
             ...(config ? { config } : {}),
             ...(ecsTask ? { ecsTask } : {}),
