@@ -315,7 +315,7 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
         const reason =
             "AWS denied ec2:DescribeNetworkInterfaces in eu-west-1: You are not authorized to perform this operation. The configuration check needs these IAM actions: " +
             "ec2:DescribeNetworkInterfaces, ec2:DescribeRouteTables, ec2:DescribeSecurityGroups, ec2:DescribeNetworkAcls, ec2:DescribeVpcEndpoints, ec2:DescribeNatGateways, " +
-            "ec2:DescribeInternetGateways, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see the README for a policy). The verdict above is the flow logs' alone.";
+            "ec2:DescribeInternetGateways, ec2:DescribeVpcPeeringConnections, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see the README for a policy). The verdict above is the flow logs' alone.";
         // The diagnosis's own warning (the window's end is not delivered yet) comes first, the check's after it.
         const UNDELIVERED =
             "The window's last 10 min (from 2026-11-26T14:50:00Z) may not be delivered yet: flow logs reach CloudWatch Logs 5-10 minutes late, so replies in that stretch may still be missing.";
