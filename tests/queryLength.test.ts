@@ -23,6 +23,7 @@ import { s3RangesFromIpRanges } from "../analysis/s3Ranges";
 import { QueryError, runInsightsQuery } from "../analysis/live/insightsQueryRunner";
 import { AthenaQueryError, runAthenaQuery } from "../analysis/live/athenaQueryRunner";
 import { diagnoseLive, diagnoseQueryRows } from "../analysis/live/liveDiagnosis";
+import { main } from "../analysis/cli";
 import { LogEvent, evaluateInsightsQuery } from "./helpers/insightsEvaluator";
 
 const SEED = 1805;
@@ -40,6 +41,18 @@ describe("query length: the check before StartQuery", () => {
         logs.on(GetQueryResultsCommand).resolves({ status: "Complete", results: [], statistics: { recordsMatched: 0, recordsScanned: 0, bytesScanned: 0 } });
     });
     after(() => logs.restore());
+
+    it("is the only way to a query: StartQuery and StartQueryExecution are sent from the two runners alone", () => {
+        const root = path.join(__dirname, "..", "..");
+        const sources = (dir: string): string[] =>
+            fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+        const senders = (command: string) =>
+            [...sources(path.join(root, "analysis")), ...sources(path.join(root, "bin")), ...sources(path.join(root, "components"))]
+                .filter((f) => fs.readFileSync(f, "utf8").includes(`new ${command}(`))
+                .map((f) => path.relative(root, f));
+        expect(senders("StartQueryCommand")).to.deep.equal([path.join("analysis", "live", "insightsQueryRunner.ts")]);
+        expect(senders("StartQueryExecutionCommand")).to.deep.equal([path.join("analysis", "live", "athenaQueryRunner.ts")]);
+    });
 
     it("uses StartQuery's limit of 10,000 and Athena's of 262,144 bytes", () => {
         expect(INSIGHTS_QUERY_MAX_LENGTH).to.equal(10000);
@@ -376,4 +389,37 @@ describe("query length: a live diagnosis over the largest region's S3 ranges", (
             if (warned) expect(query.queryStrings).to.deep.equal(sent);
         });
     }
+
+    it("the CLI: --dst s3:eu-central-1 --ip-ranges with 40 sources says on stderr how many queries ran and their total cost", async () => {
+        const sent = serve(events);
+        let stdout = "";
+        let stderr = "";
+        const fixture = path.join(__dirname, "..", "..", "tests", "fixtures", "ip-ranges-s3-2026-08-22.json");
+        const code = await main(
+            ["--log-group", "/vpc-flow-logs/dev", "--region", "eu-central-1", "--format", "diagnostic", "--src", [...others, task].join(","), "--dst", "s3:eu-central-1", "--ip-ranges", fixture,
+             "--start", "2026-11-26T13:50:00Z", "--end", "2026-11-26T14:30:00Z", "--output", "json"],
+            {
+                stdout: (t) => (stdout += t),
+                stderr: (t) => (stderr += t),
+                now: () => NOW,
+                env: {},
+                cwd: "/project",
+                sleep: async () => undefined,
+                logsClient: () => client,
+            },
+        );
+        expect(code).to.equal(0);
+        expect(sent).to.have.length(2);
+        const out = JSON.parse(stdout);
+        expect([out.verdict, out.query.queries, out.query.bytesScanned, out.query.costUsd]).to.deep.equal(["routing", 2, 2e6, 0.00001]);
+        const lines = stderr.trim().split("\n");
+        expect(lines[0]).to.equal(
+            "warning: The query would be 13372 characters, over StartQuery's limit of 10000 even with its CIDRs merged (84 address terms to 79): it runs as 2 queries, one after another, " +
+                "each over the whole window, so about 2 times the bytes scanned and the cost of one query.",
+        );
+        expect(lines[lines.length - 1]).to.equal(
+            "Scanned 16 records (2.0 MB) of /vpc-flow-logs/dev in eu-central-1, 2026-11-26T13:50:00Z to 2026-11-26T14:30:00Z in 2 queries (split to fit StartQuery's length limit; each scans the window); " +
+                "total query cost about $0.0000 at $0.005/GB scanned.",
+        );
+    });
 });
