@@ -161,7 +161,7 @@ export function toRecordColumns<T extends { readonly field?: string; readonly va
  * end), the group-by columns named as in logFormat.ts, and `bin(1m)`; toRecordColumns renames the
  * aggregates for the engine.
  */
-export function buildDiagnosisQuery(format: LogFormat, sel: ConversationSelector, limit = INSIGHTS_ROW_CAP): string {
+export function buildDiagnosisQuery(format: LogFormat, sel: ConversationSelector, limit = INSIGHTS_ROW_CAP, options: DiagnosisQueryOptions = {}): string {
     // Rows matched by the AWS service alone need it to be tied to the conversation again here.
     const serviceFields = sel.s3Service ? ["pkt-dst-aws-service", "pkt-src-aws-service"] : [];
     const groupBy = [...GROUP_BY_FIELDS, ...serviceFields].filter((f) => format.fields.includes(f)).map(insightsField);
@@ -174,12 +174,32 @@ export function buildDiagnosisQuery(format: LogFormat, sel: ConversationSelector
         ...(format.fields.includes("start") ? ["min(startTime) as firstStart"] : []),
         ...(format.fields.includes("end") ? ["max(endTime) as lastEnd"] : []),
     ];
+    const portFlags = options.portColumns === true && protocolHasPorts(sel.protocol);
     return [
         ...parseClause(format),
         `filter ${skipped}(${conversation})`,
-        `stats ${stats.join(", ")} by ${[...groupBy, MINUTE_COLUMN].join(", ")}`,
+        ...(portFlags ? [portFlagsClause(sel.port)] : []),
+        `stats ${stats.join(", ")} by ${[...groupBy, ...(portFlags ? PORT_FLAG_COLUMNS : []), MINUTE_COLUMN].join(", ")}`,
         `limit ${limit}`,
     ].join("\n| ");
+}
+
+export interface DiagnosisQueryOptions {
+    /**
+     * Also group by whether dstPort and srcPort are the port (PORT_FLAG_COLUMNS). Then the filter
+     * reads nothing outside a row's group, so a record's whole group is in a query's result or
+     * none of it: what lets rows of queries split by address be merged exactly
+     * (insightsQueryPlan.ts).
+     */
+    readonly portColumns?: boolean;
+}
+
+/** The 0/1 columns of DiagnosisQueryOptions.portColumns: 1 when dstPort (toPort) or srcPort (fromPort) is the port. */
+export const PORT_FLAG_COLUMNS: readonly string[] = ["toPort", "fromPort"];
+
+/** Documented functions only, as in buildUnansweredQuery: `1 - least(abs(x - port), 1)` is 1 exactly when x is the port. */
+function portFlagsClause(port: number): string {
+    return `fields 1 - least(abs(dstPort - ${port}), 1) as toPort, 1 - least(abs(srcPort - ${port}), 1) as fromPort`;
 }
 
 /*

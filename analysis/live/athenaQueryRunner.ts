@@ -13,6 +13,7 @@ import {
     StartQueryExecutionCommand,
     StopQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
+import { athenaQueryTooLong } from "../queryLimits";
 import { abortableSleep, polling } from "./polling";
 
 export type AthenaApi = Pick<AthenaClient, "send">;
@@ -50,7 +51,7 @@ export interface AthenaRunnerOptions {
     readonly now?: () => number;
 }
 
-export type AthenaErrorKind = "Failed" | "Cancelled" | "CutoffExceeded" | "AccessDenied" | "TimedOutWaiting" | "Interrupted" | "Throttled" | "Unknown";
+export type AthenaErrorKind = "Failed" | "Cancelled" | "CutoffExceeded" | "AccessDenied" | "TimedOutWaiting" | "Interrupted" | "Throttled" | "TooLong" | "Unknown";
 
 /** Errors that mean the query is no longer running: Athena ended it, or the timeout stopped it. */
 const SETTLED: readonly AthenaErrorKind[] = ["Failed", "Cancelled", "CutoffExceeded", "AccessDenied", "TimedOutWaiting"];
@@ -108,6 +109,9 @@ export async function runAthenaQuery(client: AthenaApi, request: AthenaQueryRequ
     });
 
     if (options.signal?.aborted) throw interrupted();
+    // Every Athena query passes here, so none reaches StartQueryExecution over its length limit.
+    const tooLong = athenaQueryTooLong(request.queryString);
+    if (tooLong !== undefined) throw new AthenaQueryError("TooLong", tooLong);
     const start = await sendWithRetry(() =>
         client.send(
             new StartQueryExecutionCommand({

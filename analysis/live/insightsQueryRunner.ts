@@ -11,6 +11,7 @@ import {
     StartQueryCommand,
     StopQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
+import { insightsQueryTooLong } from "../queryLimits";
 import { abortableSleep, polling } from "./polling";
 
 /** Only the call this module makes; a real client or aws-sdk-client-mock's both fit. */
@@ -59,7 +60,7 @@ export interface RunnerOptions {
 /** Why a query did not give a usable answer; `kind` lets the CLI pick the message. */
 export class QueryError extends Error {
     constructor(
-        readonly kind: "Failed" | "Cancelled" | "Timeout" | "Unknown" | "TimedOutWaiting" | "Interrupted" | "TooManyQueries",
+        readonly kind: "Failed" | "Cancelled" | "Timeout" | "Unknown" | "TimedOutWaiting" | "Interrupted" | "TooManyQueries" | "TooLong",
         message: string,
     ) {
         super(message);
@@ -99,6 +100,9 @@ export async function runInsightsQuery(client: LogsClient, request: QueryRequest
     });
 
     if (options.signal?.aborted) throw interrupted();
+    // Every Insights query passes here, so none reaches StartQuery over its length limit.
+    const tooLong = insightsQueryTooLong(request.queryString);
+    if (tooLong !== undefined) throw new QueryError("TooLong", tooLong);
     const start = await sendWithRetry(() =>
         client.send(
             new StartQueryCommand({

@@ -260,9 +260,10 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         } else {
             const skipped = q.bytesSkipped !== undefined ? `, about ${megabytes(q.bytesSkipped)} MB skipped by the field index` : "";
             const streams = q.logStreams ? ` (log streams ${q.logStreams.join(", ")})` : "";
+            const split = q.queries !== undefined ? ` in ${q.queries} queries (split to fit StartQuery's length limit; each scans the window)` : "";
             io.stderr(
-                `Scanned ${q.recordsScanned} records (${megabytes(q.bytesScanned)} MB) of ${q.logGroupName}${streams} in ${q.region}, ${q.window.start} to ${q.window.end}${skipped}; ` +
-                    `query cost about $${q.costUsd.toFixed(4)} at $${INSIGHTS_USD_PER_GB}/GB scanned.\n`,
+                `Scanned ${q.recordsScanned} records (${megabytes(q.bytesScanned)} MB) of ${q.logGroupName}${streams} in ${q.region}, ${q.window.start} to ${q.window.end}${skipped}${split}; ` +
+                    `${q.queries !== undefined ? "total " : ""}query cost about $${q.costUsd.toFixed(4)} at $${INSIGHTS_USD_PER_GB}/GB scanned.\n`,
             );
         }
         return EXIT_OK;

@@ -10,12 +10,14 @@ import { UserInputError, quote } from "../errors";
 import { Diagnosis, diagnose, serviceText } from "../classify";
 import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "../trafficType";
 import { Conversation, ConversationQuery } from "../conversation";
-import { INSIGHTS_ROW_CAP, StreamScope, buildDiagnosisQuery, scopeToLogStreams, toRecordColumns } from "../insightsQuery";
+import { ConversationSelector, INSIGHTS_ROW_CAP, StreamScope, buildDiagnosisQuery, scopeToLogStreams, toRecordColumns } from "../insightsQuery";
+import { QueryBuilder, mergeSplitRows, planDiagnosisQueries } from "../insightsQueryPlan";
+import { INSIGHTS_QUERY_MAX_LENGTH } from "../queryLimits";
 import { feedInsightsResults } from "../insightsRows";
 import { LogFormat, resolveLogFormat } from "../logFormat";
 import { RawLineScanner } from "../rawLines";
 import { TimeWindow, undeliveredFrom } from "../timeWindow";
-import { LogsClient, QueryProgress, runInsightsQuery } from "./insightsQueryRunner";
+import { LogsClient, QueryProgress, QueryResult, runInsightsQuery } from "./insightsQueryRunner";
 import { FlowLogSource } from "./stackSource";
 
 /** Logs Insights list price per GB scanned (us-east-1); the README says to check your region's. */
@@ -73,7 +75,12 @@ export interface QuerySummary {
     readonly costUsd: number;
     readonly rows: number;
     readonly capHit: boolean;
+    /** The query sent; the first of them when it was split (then all are in queryStrings). */
     readonly queryString: string;
+    /** Present when the query was split to fit StartQuery's length limit: how many ran, their ids and texts. Records and bytes above are their totals. */
+    readonly queries?: number;
+    readonly queryIds?: string[];
+    readonly queryStrings?: string[];
     /** Present when the query read only some log streams (one ENI's). */
     readonly logStreams?: string[];
     /** Reported by Logs Insights when a field index let it skip data. */
@@ -112,13 +119,17 @@ export function queryCostUsd(bytesScanned: number): number {
 }
 
 export function liveQueryString(target: LiveTarget, conversation: Pick<ConversationQuery, "src" | "dst" | "port" | "protocol" | "dstIsS3" | "matchS3Service">): string {
-    return buildDiagnosisQuery(target.format, {
+    return buildDiagnosisQuery(target.format, liveSelector(conversation));
+}
+
+function liveSelector(conversation: Pick<ConversationQuery, "src" | "dst" | "port" | "protocol" | "matchS3Service">): ConversationSelector {
+    return {
         src: conversation.src.toStrings(),
         dst: conversation.dst.toStrings(),
         port: conversation.port,
         protocol: conversation.protocol,
         s3Service: conversation.matchS3Service,
-    });
+    };
 }
 
 export async function diagnoseLive(
@@ -131,37 +142,65 @@ export async function diagnoseLive(
     const group = await checkEvidenceExists(target, window, deps);
     const streams = scope.eniId === undefined ? undefined : await eniStreamScope(target, scope.eniId, group, deps);
 
-    const queryString = streams ? scopeToLogStreams(liveQueryString(target, conversation), streams) : liveQueryString(target, conversation);
-    deps.onQuery?.(queryString);
-    const result = await runInsightsQuery(
-        deps.logs,
-        { logGroupName: target.logGroupName, startTime: window.start, endTime: window.end, queryString, limit: INSIGHTS_ROW_CAP },
-        { timeoutMs: deps.timeoutMs, signal: deps.signal, onProgress: deps.onProgress, sleep: deps.sleep, now: () => Date.now() },
-    );
-    if (result.capHit) {
+    const build: QueryBuilder = (sel, split) => {
+        const query = buildDiagnosisQuery(target.format, sel, INSIGHTS_ROW_CAP, { portColumns: split });
+        return streams ? scopeToLogStreams(query, streams) : query;
+    };
+    const plan = planDiagnosisQueries(build, liveSelector(conversation));
+    const splitNote =
+        plan.queries.length > 1
+            ? `The query would be ${plan.fullLength} characters, over StartQuery's limit of ${INSIGHTS_QUERY_MAX_LENGTH} even with its CIDRs merged ` +
+              `(${plan.terms?.before} address terms to ${plan.terms?.after}): it runs as ${plan.queries.length} queries, one after another, each over the whole window, ` +
+              `so about ${plan.queries.length} times the bytes scanned and the cost of one query.`
+            : undefined;
+    if (splitNote !== undefined) deps.warn(splitNote);
+    // One at a time: Logs Insights caps the queries running at once per account, and the runner
+    // already waits when it is reached.
+    const started = Date.now();
+    const results: QueryResult[] = [];
+    for (const queryString of plan.queries) {
+        deps.onQuery?.(queryString);
+        results.push(
+            await runInsightsQuery(
+                deps.logs,
+                { logGroupName: target.logGroupName, startTime: window.start, endTime: window.end, queryString, limit: INSIGHTS_ROW_CAP },
+                { timeoutMs: results.length === 0 ? deps.timeoutMs : Math.max(deps.timeoutMs - (Date.now() - started), 1), signal: deps.signal, onProgress: deps.onProgress, sleep: deps.sleep, now: () => Date.now() },
+            ),
+        );
+    }
+    const capped = results.filter((r) => r.capHit);
+    for (const result of capped) {
         deps.warn(
             `The query returned ${result.rows.length} rows, Logs Insights' cap: some evidence is missing. Narrow the window (--since, --start/--end) or the addresses (--src, --dst).`,
         );
     }
 
-    const rows = toRecordColumns(result.rows);
-    const diagnosis = diagnoseQueryRows(rows, conversation, window, target, deps, "flow logs reach CloudWatch Logs 5-10 minutes late");
+    const rows = toRecordColumns(results.length === 1 ? results[0].rows : mergeSplitRows(results.map((r) => r.rows)));
+    const found = diagnoseQueryRows(rows, conversation, window, target, deps, "flow logs reach CloudWatch Logs 5-10 minutes late");
+    // Said with the diagnosis as well: the cost it multiplies is the user's.
+    const diagnosis = splitNote !== undefined ? { ...found, warnings: [...found.warnings, splitNote] } : found;
 
+    const total = (pick: (r: QueryResult) => number | undefined) =>
+        results.some((r) => pick(r) !== undefined) ? results.reduce((n, r) => n + (pick(r) ?? 0), 0) : undefined;
+    const bytesScanned = total((r) => r.statistics.bytesScanned) ?? 0;
+    const bytesSkipped = total((r) => r.statistics.estimatedBytesSkipped);
+    const recordsSkipped = total((r) => r.statistics.estimatedRecordsSkipped);
     const query: QuerySummary = {
-        queryId: result.queryId,
+        queryId: results[0].queryId,
         logGroupName: target.logGroupName,
         region: target.region,
         window: { start: iso(window.start), end: iso(window.end) },
-        recordsScanned: result.statistics.recordsScanned,
-        recordsMatched: result.statistics.recordsMatched,
-        bytesScanned: result.statistics.bytesScanned,
-        costUsd: queryCostUsd(result.statistics.bytesScanned),
-        rows: result.rows.length,
-        capHit: result.capHit,
-        queryString,
+        recordsScanned: total((r) => r.statistics.recordsScanned) ?? 0,
+        recordsMatched: total((r) => r.statistics.recordsMatched) ?? 0,
+        bytesScanned,
+        costUsd: queryCostUsd(bytesScanned),
+        rows: rows.length,
+        capHit: capped.length > 0,
+        queryString: plan.queries[0],
+        ...(results.length > 1 ? { queries: results.length, queryIds: results.map((r) => r.queryId), queryStrings: [...plan.queries] } : {}),
         ...(streams ? { logStreams: [...streams.logStreams] } : {}),
-        ...(result.statistics.estimatedBytesSkipped !== undefined ? { bytesSkipped: result.statistics.estimatedBytesSkipped } : {}),
-        ...(result.statistics.estimatedRecordsSkipped !== undefined ? { recordsSkipped: result.statistics.estimatedRecordsSkipped } : {}),
+        ...(bytesSkipped !== undefined ? { bytesSkipped } : {}),
+        ...(recordsSkipped !== undefined ? { recordsSkipped } : {}),
     };
     return { diagnosis: { ...diagnosis, query }, rows };
 }
