@@ -151,6 +151,8 @@ const QUERIES: ReadonlyArray<{ name: string; query: ConfigQuery }> = [
     { name: "IPv6 icmpv6", query: { dst: AddressSet.parse("2600:1f18::1", "--dst"), port: 0, protocol: 58 } },
     { name: "IPv6 tcp 443", query: { dst: AddressSet.parse("2600:1f18::1", "--dst"), port: 443, protocol: 6 } },
     { name: "private tcp 5432", query: { dst: AddressSet.parse("10.9.9.9", "--dst"), port: 5432, protocol: 6 } },
+    // Inside the peer VPC of the peering fixtures (10.20.0.0/16): the connection's own state decides.
+    { name: "peer VPC tcp 5432", query: { dst: AddressSet.parse("10.20.5.5", "--dst"), port: 5432, protocol: 6 } },
 ];
 
 type Mutation = (d: Ec2Documents) => Ec2Documents;
@@ -175,6 +177,32 @@ const MUTATIONS: ReadonlyArray<{ name: string; apply: Mutation }> = [
         }),
     },
     { name: "no egress rules", apply: (d) => ({ ...d, securityGroups: d.securityGroups.map((g) => ({ ...g, IpPermissionsEgress: [] })) }) },
+    // Peering connections in each kind of state: accept it, wait for it, or make a new one.
+    ...["pending-acceptance", "provisioning", "deleted"].map((code) => ({
+        name: `peering connections ${code}`,
+        apply: (d: Ec2Documents) => ({ ...d, vpcPeeringConnections: d.vpcPeeringConnections.map((p) => ({ ...p, Status: { Code: code } })) }),
+    })),
+    {
+        // IPv6 open in the security groups and ACLs, ::/0 to the peering connection, and a peer VPC with an IPv6 block of its own.
+        name: "IPv6 to a peering connection",
+        apply: (d) => ({
+            ...d,
+            routeTables: d.routeTables.map((t) => ({
+                ...t,
+                Routes: (t.Routes ?? []).flatMap((r) => (r.VpcPeeringConnectionId && r.DestinationCidrBlock ? [r, { ...r, DestinationCidrBlock: undefined, DestinationIpv6CidrBlock: "::/0" }] : [r])),
+            })),
+            securityGroups: d.securityGroups.map((g) => ({ ...g, IpPermissionsEgress: [...(g.IpPermissionsEgress ?? []), { IpProtocol: "-1", Ipv6Ranges: [{ CidrIpv6: "::/0" }] }] })),
+            networkAcls: d.networkAcls.map((a) => ({
+                ...a,
+                Entries: [...(a.Entries ?? []), ...[true, false].map((Egress) => ({ Ipv6CidrBlock: "::/0", Egress, Protocol: "-1", RuleAction: "allow", RuleNumber: 101 }))],
+            })),
+            vpcPeeringConnections: d.vpcPeeringConnections.map((p) => ({
+                ...p,
+                AccepterVpcInfo: { ...p.AccepterVpcInfo, Ipv6CidrBlockSet: [{ Ipv6CidrBlock: "2600:1f28:abcd::/56" }] },
+                RequesterVpcInfo: { ...p.RequesterVpcInfo, Ipv6CidrBlockSet: [{ Ipv6CidrBlock: "2600:1f28:1234::/56" }] },
+            })),
+        }),
+    },
     { name: "ACLs deny all", apply: (d) => ({ ...d, networkAcls: d.networkAcls.map((a) => ({ ...a, Entries: (a.Entries ?? []).filter((e) => e.RuleNumber === 32767 || e.RuleNumber === 32768) })) }) },
 ];
 
@@ -344,7 +372,11 @@ function sourceTemplates(): Array<{ operation: string; params: string[]; file: s
         for (const line of fs.readFileSync(file, "utf8").split("\n")) {
             for (const m of line.matchAll(/aws ec2 (\$\{[^}]*\}|[a-z][a-z0-9-]*)/g)) {
                 const operations = m[1].startsWith("${") ? [...m[1].matchAll(/"([a-z][a-z0-9-]*)"/g)].map((q) => q[1]) : [m[1]];
-                const rest = withoutExpressions(line.slice((m.index ?? 0) + m[0].length)).split(/[`"]/)[0].replace(/<[^>]*>/g, " ");
+                // A template ends with its string, or where the sentence around it goes on ("..., then aws ec2 ...").
+                const rest = withoutExpressions(line.slice((m.index ?? 0) + m[0].length))
+                    .split(/[`"]/)[0]
+                    .split(/,\s|\)/)[0]
+                    .replace(/<[^>]*>/g, " ");
                 const params = [...rest.matchAll(/(?:^|\s)(--[a-z0-9-]+)/g)].map((p) => p[1]);
                 for (const operation of operations) out.push({ operation, params, file: rel });
             }
