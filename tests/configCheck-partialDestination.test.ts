@@ -138,6 +138,20 @@ describe("configuration check: a destination range governed in part by narrower 
         ]);
     });
 
+    it("IPv6: a blackhole /64 inside a /40 that ::/0 sends to the egress-only internet gateway", async () => {
+        const docs = (await readFixture("engine/ipv6-egress-only-igw")).documents;
+        const blackhole = { DestinationIpv6CidrBlock: "2406:da60:4000:2a00::/64", NatGatewayId: "nat-06c018cbd8a1b2c3d", Origin: "CreateRoute", State: "blackhole" };
+        const withBlackhole = { ...docs, routeTables: docs.routeTables.map((t) => ({ ...t, Routes: [...(t.Routes ?? []), blackhole] })) };
+        const r = evaluate(withBlackhole, "2406:da60:4000::/40");
+        expect([r.path, r.verdict, r.culprits.map((c) => [c.kind, c.rule]), r.culprits[0].reason.endsWith(" It is for 2406:da60:4000:2a00::/64 of 2406:da60:4000::/40."), r.notes]).to.deep.equal([
+            "nat-gateway",
+            "routing",
+            [["route-table", "2406:da60:4000:2a00::/64 -> nat-06c018cbd8a1b2c3d (blackhole)"]],
+            true,
+            ["Parts of 2406:da60:4000::/40 take different paths: internet-gateway for 2406:da60:4000::/40 outside 2406:da60:4000:2a00::/64; nat-gateway for 2406:da60:4000:2a00::/64 of 2406:da60:4000::/40."],
+        ]);
+    });
+
     it("vpc-flow-diagnose --input examples/s3-timeout.log --src 10.0.1.25 --dst 52.219.204.0/22 --config-snapshot <fixture>: routing, agree, the blackhole /24 named", async () => {
         let stdout = "";
         let stderr = "";
