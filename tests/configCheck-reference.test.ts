@@ -26,6 +26,14 @@
  * gateway) is `inconclusive`, anything else `network-ok`; and every component that would block is a
  * culprit (kind, id, direction, rule). Targets are chosen so that each one is told apart by what the
  * evaluation shows (path and culprits), which makes the selected route observable.
+ *
+ * A destination CIDR is answered address by address: the router picks the longest prefix for each
+ * packet's address, and each rule matches an address or not, so an answer can only change where a
+ * CIDR of the case begins or ends. The model tries the first address of the range and every such
+ * bound inside it (one address per block that the case's CIDRs cut out), and the range's answer is
+ * the worst verdict of any address, every culprit of any address, the path of the lowest blocked
+ * address (else of the lowest one the check cannot follow, else of the lowest), and whether its
+ * addresses take different paths.
  */
 import { expect } from "chai";
 import fc from "fast-check";
@@ -131,9 +139,12 @@ interface ModelAnswer {
     path: string;
     /** `kind direction id rule`, sorted. */
     culprits: string[];
+    /** Addresses of the destination range take different paths. */
+    splitPaths: boolean;
 }
 
 interface Case {
+    /** An address, or a CIDR answered address by address. */
     readonly dst: string;
     readonly port: number;
     readonly protocol: number;
@@ -149,6 +160,58 @@ interface Case {
 }
 
 function model(c: Case): ModelAnswer | "ambiguous" {
+    const answers: ModelAnswer[] = [];
+    for (const address of sampleAddresses(c)) {
+        const answer = modelAt({ ...c, dst: address });
+        if (answer === "ambiguous") return "ambiguous";
+        answers.push(answer);
+    }
+    const blocked = answers.find((a) => a.culprits.length > 0);
+    const unseen = answers.find((a) => a.path === "transit-gateway" || a.path === "other");
+    const worst = VERDICT_SEVERITY.find((v) => answers.some((a) => a.verdict === v)) as string;
+    return {
+        verdict: worst,
+        path: (blocked ?? unseen ?? answers[0]).path,
+        culprits: [...new Set(answers.flatMap((a) => a.culprits))].sort(),
+        splitPaths: new Set(answers.map((a) => a.path)).size > 1,
+    };
+}
+
+/** The verdicts, the one that stops more first: a filter before the route, the route before the replies. */
+const VERDICT_SEVERITY = ["security-group-or-nacl", "routing", "nacl-return-path", "inconclusive", "network-ok"];
+
+function ipv4Text(n: number): string {
+    return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
+}
+
+/** Every CIDR the case names: routes, prefix-list entries, security group and ACL rules. */
+function caseCidrs(c: Case): string[] {
+    return [
+        ...[...c.mainRoutes, ...(c.subnetRoutes ?? [])].flatMap((r) => r.cidrs),
+        ...c.groups.flatMap((g) => (g.IpPermissionsEgress ?? []).flatMap((rule) => (rule.IpRanges ?? []).map((r) => r.CidrIp as string))),
+        ...c.sgPrefixListEntries,
+        ...c.aclEntries.map((e) => e.CidrBlock as string),
+    ];
+}
+
+/** The destination's first address and every CIDR bound inside it, lowest first: one address per block that behaves alike. */
+function sampleAddresses(c: Case): string[] {
+    if (!c.dst.includes("/")) return [c.dst];
+    const [base, length] = c.dst.split("/");
+    const first = ipv4Number(base);
+    const last = first + 2 ** (32 - Number(length)) - 1;
+    const starts = new Set([first]);
+    for (const cidr of caseCidrs(c)) {
+        const [b, l] = cidr.split("/");
+        const lo = ipv4Number(b);
+        const hi = lo + 2 ** (32 - Number(l)) - 1;
+        for (const bound of [lo, hi + 1]) if (bound > first && bound <= last) starts.add(bound);
+    }
+    return [...starts].sort((a, b) => a - b).map(ipv4Text);
+}
+
+/** The answer for one address. */
+function modelAt(c: Case): ModelAnswer | "ambiguous" {
     const culprits: string[] = [];
     const sgBlocks = !securityGroupsAllow(c.groups, c.sgPrefixListEntries, c.protocol, c.port, c.dst);
     if (sgBlocks) culprits.push("security-group outbound <one of the interface's groups> (none)");
@@ -211,7 +274,7 @@ function model(c: Case): ModelAnswer | "ambiguous" {
 
     const verdict =
         sgBlocks || outBlocks ? "security-group-or-nacl" : routeBlocks ? "routing" : replyBlocks ? "nacl-return-path" : leavesView ? "inconclusive" : "network-ok";
-    return { verdict, path, culprits: culprits.sort() };
+    return { verdict, path, culprits: culprits.sort(), splitPaths: false };
 }
 
 // ---------------------------------------------------------------- the EC2 documents the evaluator reads
@@ -362,8 +425,12 @@ const aclEntriesArb = fc
     .tuple(aclSideArb(true), aclSideArb(false))
     .chain(([out, back]) => fc.shuffledSubarray([...out, ...back, finalRule(true), finalRule(false)], { minLength: out.length + back.length + 2 }));
 
+/** Destination ranges, each holding some of ADDRESSES (and so some of the CIDRs cut from them), or none. */
+const DESTINATION_CIDRS = ["52.219.204.0/22", "52.219.204.0/24", "10.0.0.0/16", "10.0.0.0/20", "52.0.0.0/8", "198.51.100.0/24"];
+const destinationArb = fc.oneof(fc.constantFrom(...ADDRESSES), fc.constantFrom(...DESTINATION_CIDRS));
+
 const caseArb: fc.Arbitrary<Case> = fc.record({
-    dst: fc.constantFrom(...ADDRESSES),
+    dst: destinationArb,
     port: fc.constantFrom(443, 80),
     protocol: fc.constantFrom(6, 17),
     clientPorts: fc.constantFrom<readonly [number, number]>([32768, 60999], [1024, 65535], [49152, 65535]),
@@ -402,6 +469,24 @@ const routeSelectionCaseArb: fc.Arbitrary<Case> = fc
         };
     });
 
+/**
+ * A destination range with routes, security group and ACL rules for parts of it: more specific
+ * routes cut from addresses inside it (a blackhole /24 in a /22 that a working route covers, a
+ * prefix list with an entry inside it), rules that allow or deny only part of it.
+ */
+const partialRangeCaseArb: fc.Arbitrary<Case> = fc
+    .record({
+        dst: fc.constantFrom("52.219.204.0/22", "10.0.0.0/16", "52.0.0.0/8"),
+        cover: fc.option(targetArb, { nil: undefined }),
+        base: caseArb,
+    })
+    .map(({ dst, cover, base }) => {
+        // A route for the whole range (or a wider one), so that the narrower routes are the exception.
+        const widest = cover === undefined ? [] : [{ origin: "static" as const, destination: "0.0.0.0/0", cidrs: ["0.0.0.0/0"], target: cover }];
+        const routes = [...widest, ...base.mainRoutes.filter((r) => !(cover !== undefined && r.origin === "static" && r.destination === "0.0.0.0/0"))];
+        return { ...base, dst, mainRoutes: routes };
+    });
+
 // ---------------------------------------------------------------- the property
 
 function evaluatorAnswer(c: Case): ModelAnswer {
@@ -419,7 +504,7 @@ function evaluatorAnswer(c: Case): ModelAnswer {
             expect(groupIds, "the security group a culprit names").to.include(k.id);
             return `${k.kind} ${k.direction} <one of the interface's groups> ${k.rule}`;
         });
-    return { verdict: r.verdict, path: r.path, culprits: culprits.sort() };
+    return { verdict: r.verdict, path: r.path, culprits: culprits.sort(), splitPaths: r.notes.some((n) => n.startsWith(`Parts of ${c.dst} take different paths: `)) };
 }
 
 function agrees(c: Case): void {
@@ -440,6 +525,24 @@ describe("configuration check against a reference model of AWS's documented rule
 
     it("route selection: longest prefix, then static over prefix list over propagated", () => {
         fc.assert(fc.property(routeSelectionCaseArb, agrees), { seed: 0x18c0f2, numRuns: 300 });
+    });
+
+    it("destination ranges that narrower routes, prefix-list entries and rules govern only in part: answered for every part", () => {
+        fc.assert(fc.property(partialRangeCaseArb, agrees), { seed: 0x18c0f3, numRuns: 300 });
+    });
+
+    it("the range generators reach ranges whose parts take different paths, and ranges blocked in part only", () => {
+        let splitPaths = 0;
+        let blockedInPart = 0;
+        for (const c of [...fc.sample(caseArb, { seed: SETTINGS.seed, numRuns: SETTINGS.numRuns }), ...fc.sample(partialRangeCaseArb, { seed: 0x18c0f3, numRuns: 300 })]) {
+            const answers = sampleAddresses(c).map((address) => modelAt({ ...c, dst: address }));
+            if (answers.includes("ambiguous")) continue;
+            const known = answers as ModelAnswer[];
+            if (new Set(known.map((a) => a.path)).size > 1) splitPaths++;
+            if (known.some((a) => a.culprits.some((k) => k.startsWith("route-table"))) && known.some((a) => !a.culprits.some((k) => k.startsWith("route-table")))) blockedInPart++;
+        }
+        expect(splitPaths, "cases whose addresses take different paths").to.be.greaterThan(100);
+        expect(blockedInPart, "cases whose route blocks some addresses and not others").to.be.greaterThan(50);
     });
 
     it("the generators reach every verdict, path and culprit kind the model names (so the properties are not vacuous)", () => {

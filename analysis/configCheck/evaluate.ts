@@ -12,6 +12,7 @@
 import { AddressSet, IpRange } from "../ip";
 import { protocolHasPorts, protocolName } from "../records";
 import { cidrRange, cidrText, covers, portsText } from "./cidrs";
+import { destinationParts } from "./destinationParts";
 import { Ec2Documents, Ec2NatGateway, Ec2NetworkAcl, Ec2NetworkInterface, Ec2RouteTable, Ec2SecurityGroup, Ec2VpcPeeringConnectionVpcInfo } from "./ec2Documents";
 import { AclPacket, aclForSubnet, evaluateAcl, freeRuleNumber } from "./networkAcls";
 import { RouteTarget, SelectedRoute, routeTableForSubnet, routeTarget, routeText, selectRoute } from "./routes";
@@ -158,7 +159,7 @@ export function evaluateConfiguration(docs: Ec2Documents, eniId: string | undefi
     if (!table) notes.push(`No route table for ${subnetId} (no explicit association and no main table of ${eni.VpcId ?? "its VPC"}) in describe-route-tables.`);
     if (!acl) notes.push(`No network ACL associated with ${subnetId} in describe-network-acls: its rules were not checked.`);
 
-    const results = query.dst.ranges.map((dst) => evaluateRange(hop, dst));
+    const results = query.dst.ranges.map((dst) => evaluateDestination(hop, dst));
     const culprits: Culprit[] = [];
     for (const r of results) {
         for (const c of r.culprits) {
@@ -198,6 +199,58 @@ function configVerdict(culprits: readonly Culprit[], path: ConfigPath, routeTabl
     if (blocking.some((c) => c.effect === "drops-reply")) return "nacl-return-path";
     if (!routeTableKnown || path === "transit-gateway" || path === "peering" || path === "other") return "inconclusive";
     return "network-ok";
+}
+
+const LEAVES_VIEW: readonly ConfigPath[] = ["transit-gateway", "peering", "other"];
+
+/**
+ * One `--dst` range, part by part where rules narrower than the range treat its addresses
+ * differently (see destinationParts): a blackhole route for a /24 inside a /22 blocks that /24 even
+ * when the /22 as a whole is covered by a working route. When every part gets the answer the whole
+ * range gets, the whole range's answer is given as is.
+ */
+function evaluateDestination(hop: Hop, dst: IpRange): RangeResult {
+    const parts = destinationParts(hop.docs, dst);
+    const whole = evaluateRange(hop, dst);
+    if (parts.length === 1 && parts[0].range === dst) return whole;
+    // A fixing rule still names the range the user asked about.
+    const partHop: Hop = { ...hop, ruleCidr: () => hop.ruleCidr(dst) };
+    const results = parts.map((part) => ({ part, result: evaluateRange(partHop, part.range) }));
+    const wholeSignature = signature(whole);
+    if (results.every((r) => signature(r.result) === wholeSignature)) return whole;
+
+    const where = (label: string, isRoot: boolean) => (isRoot ? label : `${label} of ${dst.text}`);
+    const blocked = results.find((r) => r.result.culprits.some((c) => c.effect !== "may-deny"));
+    const unseen = results.find((r) => LEAVES_VIEW.includes(r.result.path));
+    const combined: RangeResult = { path: (blocked ?? unseen ?? results[0]).result.path, culprits: [], notes: [] };
+    const paths = [...new Set(results.map((r) => r.result.path))];
+    if (paths.length > 1) {
+        const byPath = paths.map((p) => `${p} for ${results.filter((r) => r.result.path === p).map((r) => where(r.part.label, r.part.isRoot)).join(", ")}`);
+        combined.notes.push(`Parts of ${dst.text} take different paths: ${byPath.join("; ")}.`);
+    }
+    const culprits: Array<{ culprit: Culprit; parts: string[] }> = [];
+    for (const { part, result } of results) {
+        for (const c of result.culprits) {
+            const same = culprits.find((k) => culpritKey(k.culprit) === culpritKey(c));
+            if (same) same.parts.push(where(part.label, part.isRoot));
+            else culprits.push({ culprit: c, parts: [where(part.label, part.isRoot)] });
+        }
+        for (const n of result.notes) if (!combined.notes.includes(n)) combined.notes.push(n);
+    }
+    for (const { culprit, parts: at } of culprits) {
+        const scope = at.length === results.length ? `It holds for all of ${dst.text}.` : `It is for ${at.join(" and ")}.`;
+        combined.culprits.push({ ...culprit, reason: `${culprit.reason} ${scope}` });
+    }
+    return combined;
+}
+
+function culpritKey(c: Culprit): string {
+    return JSON.stringify([c.kind, c.id, c.direction, c.rule, c.effect, c.hop]);
+}
+
+/** What a reader acts on in a range's answer: its path and which component blocks, not the wording. */
+function signature(result: RangeResult): string {
+    return JSON.stringify([result.path, result.culprits.map(culpritKey).sort()]);
 }
 
 function evaluateRange(hop: Hop, dst: IpRange): RangeResult {

@@ -32,6 +32,10 @@ const PRIORITY_STATIC = 0;
 const PRIORITY_PREFIX_LIST = 1;
 const PRIORITY_PROPAGATED = 2;
 
+/**
+ * Only routes that hold all of `dst` are considered: the evaluator passes the parts of a `--dst`
+ * range (destinationParts.ts), and no route's CIDR lies strictly inside a part.
+ */
 export function selectRoute(docs: Ec2Documents, table: Ec2RouteTable, dst: IpRange): RouteLookup {
     let best: { selected: SelectedRoute; length: number; priority: number } | undefined;
     const unknownPrefixLists: string[] = [];
