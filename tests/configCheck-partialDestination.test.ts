@@ -72,6 +72,7 @@ describe("configuration check: a destination range governed in part by narrower 
             vpcId: "vpc-0a1b2c3d4e5f60789",
             routeTableId: RTB,
             networkAclId: ACL,
+            securityGroupIds: ["sg-0123456789abcdef0"],
             path: "nat-gateway",
             verdict: "routing",
             culprits: [BLACKHOLE_CULPRIT],
