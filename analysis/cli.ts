@@ -7,21 +7,11 @@
  */
 import { UserInputError, quote } from "./errors";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, OptionTable, PROGRAM, parseOptions, repeatHelp } from "./cliOptions";
-import type { RawScanSettings } from "./rawFile/plainFile";
+import type { CliIo } from "./cliIo";
 import { LIVE_OPTIONS, SNAPSHOT_OPTIONS, STATUS_HELP, STATUS_OPTIONS } from "./live/liveOptions";
-// Types only: the diagnosis (diagnoseCommand.ts) and the live commands (with the AWS SDK behind
-// them) load when one runs, so --help and a bad flag answer before any of it is read.
-import type { LiveIo } from "./live/liveCommands";
 import { CONFIG_HELP, CONFIG_OPTIONS } from "./configCheck/configFlags";
 
-export interface CliIo extends LiveIo {
-    readonly stdout: (text: string) => void;
-    readonly stderr: (text: string) => void;
-    /** The clock relative times (`--start 30m`) count back from; injectable for tests. */
-    readonly now?: () => Date;
-    /** How files of raw lines are read (threads, range size); tests compare the paths with it. */
-    readonly rawScan?: RawScanSettings;
-}
+export type { CliIo } from "./cliIo";
 
 export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, PROGRAM } from "./cliOptions";
 

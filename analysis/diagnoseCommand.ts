@@ -18,7 +18,7 @@ import { liveFlagsGiven } from "./live/liveOptions";
 import { parseS3Destination } from "./s3Ranges";
 import { parseTime } from "./timeWindow";
 import { configRequested, validateConfigFlags } from "./configCheck/configFlags";
-import type { CliIo } from "./cli";
+import type { CliIo } from "./cliIo";
 
 export interface DiagnoseArgs {
     readonly inputs: readonly string[];

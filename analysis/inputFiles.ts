@@ -11,44 +11,15 @@ import { ZlibOptions, createGunzip } from "node:zlib";
 import { pipeline } from "node:stream";
 import { Readable } from "node:stream";
 import { UserInputError, quote } from "./errors";
-import { Conversation } from "./conversation";
-import { LogFormat } from "./logFormat";
-import { AddressSet } from "./ip";
 import { LineSplitter, RawLineScanner } from "./rawLines";
 import { InsightsRow, feedInsightsResults } from "./insightsRows";
 import { readParquetInput, startsLikeParquet } from "./parquetInput";
 import { FusedStreamScan } from "./rawFile/fusedScan";
 import { lineScanUnavailable } from "./rawFile/lineScanKernel";
 import { PlainScanPlan, RawScanSettings, readPlainRawLines } from "./rawFile/plainFile";
+import type { InputKind, InputSummary, ReadInputOptions } from "./inputSummary";
 
-export type InputKind = "raw-lines" | "insights-results" | "filter-log-events" | "parquet";
-
-export interface InputSummary {
-    path: string;
-    kind: InputKind;
-    gzip: boolean;
-    /** Non-blank lines (raw) or rows/events (JSON). */
-    lines: number;
-    /** Lines or rows that were well-formed records, whether or not they belong to the conversation. */
-    records: number;
-    /** For a plain file of raw lines: threads and ranges it was read with. */
-    scan?: PlainScanPlan;
-}
-
-export interface ReadInputOptions {
-    readonly path: string;
-    readonly conversation: Conversation;
-    readonly src: AddressSet;
-    readonly dst: AddressSet;
-    /** For headerless raw lines and `@message` rows. */
-    readonly format: LogFormat;
-    readonly formatChosen: boolean;
-    readonly warn: (message: string) => void;
-    /** The flag that named the file, for messages. */
-    readonly flag?: string;
-    /** How raw lines are read (threads, or the line-by-line parser only); the defaults suit the CLI. */
-    readonly rawScan?: RawScanSettings;
-}
+export type { InputKind, InputSummary, ReadInputOptions } from "./inputSummary";
 
 const CHUNK_BYTES = 1 << 20;
 /**

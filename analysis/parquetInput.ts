@@ -26,7 +26,7 @@ import { Conversation } from "./conversation";
 import { LogFormat, toFormatString } from "./logFormat";
 import { RECORD_FIELDS } from "./records";
 import { RawLineScanner } from "./rawLines";
-import type { InputSummary, ReadInputOptions } from "./inputFiles";
+import type { InputSummary, ReadInputOptions } from "./inputSummary";
 
 /** Every Parquet file starts and ends with these 4 bytes. */
 const MAGIC = Buffer.from("PAR1", "latin1");
