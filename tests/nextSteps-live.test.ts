@@ -20,7 +20,7 @@ import {
     GetManagedPrefixListEntriesCommand,
 } from "@aws-sdk/client-ec2";
 import { main } from "../analysis/cli";
-import { readFixture } from "./helpers/configFixtures";
+import { fixtureDir, readFixture } from "./helpers/configFixtures";
 
 const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
 const logs = mockClient(CloudWatchLogsClient);
@@ -127,6 +127,14 @@ describe("live next steps with the ids the configuration check found (mocked AWS
         const r = await run("--since", "1h", "--check-config");
         expect([r.code, r.out.verdict, r.out.config?.eniId]).to.deep.equal([0, "routing", ENI]);
         expect(r.out.nextSteps).to.deep.equal([ROUTE_TABLE_BY_ID, ...ROUTING_TAIL]);
+    });
+
+    it("--config-snapshot on a live diagnosis: the same steps from the saved configuration, without calling EC2", async () => {
+        logGroupAnswers(["14:20", "14:21"]);
+        const r = await run("--since", "1h", "--config-snapshot", fixtureDir("engine/private-no-route"));
+        expect([r.code, r.out.verdict, r.out.config?.eniId]).to.deep.equal([0, "routing", ENI]);
+        expect(r.out.nextSteps).to.deep.equal([ROUTE_TABLE_BY_ID, ...ROUTING_TAIL]);
+        expect(ec2.calls()).to.have.length(0);
     });
 
     it("without a check the placeholders stay", async () => {
