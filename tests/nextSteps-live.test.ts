@@ -2,10 +2,11 @@
  * Next steps of a live diagnosis (Logs Insights) with the ids the configuration check found, as in
  * file mode (nextSteps-knownIds.test.ts): the ids replace the placeholders with --check-config, the
  * placeholders stay without it, and when routing is withheld for the window's undelivered tail the
- * steps are those of that final verdict. CloudWatch Logs and EC2 are mocked.
+ * steps are those of that final verdict. CloudWatch Logs, Athena and EC2 are mocked.
  */
 import { expect } from "chai";
 import { mockClient } from "aws-sdk-client-mock";
+import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand as GetAthenaResultsCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand, GetQueryResultsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
 import {
     DescribeInternetGatewaysCommand,
@@ -25,11 +26,13 @@ import { fixtureDir, readFixture } from "./helpers/configFixtures";
 const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
 const logs = mockClient(CloudWatchLogsClient);
 const ec2 = mockClient(EC2Client);
+const athena = mockClient(AthenaClient);
 
 const NOW = new Date("2026-11-26T15:00:00Z");
 const GROUP = "/vpc-flow-logs/dev";
 const ENI = "eni-0a1b2c3d4e5f60718";
-const LIVE = ["--log-group", GROUP, "--region", "ap-northeast-2", "--src", "10.0.1.25", "--dst", "52.219.204.42", "--output", "json"];
+const LIVE = ["--region", "ap-northeast-2", "--src", "10.0.1.25", "--dst", "52.219.204.42", "--output", "json"];
+const LOG_GROUP = ["--log-group", GROUP];
 
 /** One row of the default format's diagnosis query: the workload's outbound packets, accepted, in one minute. */
 function outboundRow(minute: string) {
@@ -70,6 +73,20 @@ async function ec2Answers(): Promise<void> {
     ec2.on(GetManagedPrefixListEntriesCommand).resolves({ Entries: (docs.prefixListEntries["pl-78a54011"] ?? []) as never });
 }
 
+/** The Athena diagnosis query's answer: the same outbound minutes, as Athena's result set (header row first). */
+function athenaAnswers(minutes: string[]): void {
+    const columns = ["records", "packets_total", "bytes_total", "first_start", "last_end", "interface_id", "srcaddr", "dstaddr", "action", "log_status", "minute"];
+    const rows = minutes.map((m) => outboundRow(m).map((cell) => cell.value.replace(".000", "")));
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "qe-steps" });
+    athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { QueryExecutionId: "qe-steps", Status: { State: "SUCCEEDED" }, Statistics: { DataScannedInBytes: 1e6 } } });
+    athena.on(GetAthenaResultsCommand).resolves({
+        ResultSet: {
+            ResultSetMetadata: { ColumnInfo: columns.map((c) => ({ Name: c, Label: c, Type: "varchar" })) },
+            Rows: [columns, ...rows].map((r) => ({ Data: r.map((v) => ({ VarCharValue: v })) })),
+        },
+    });
+}
+
 async function run(...argv: string[]): Promise<{ code: number; out: { verdict: string; nextSteps: unknown[]; config?: { eniId: string } }; stderr: string }> {
     let stdout = "";
     let stderr = "";
@@ -80,6 +97,7 @@ async function run(...argv: string[]): Promise<{ code: number; out: { verdict: s
         env: {},
         sleep: async () => undefined,
         logsClient: (region) => new CloudWatchLogsClient({ region, credentials }),
+        athenaClient: (region) => new AthenaClient({ region, credentials }),
         ec2Client: (region) => new EC2Client({ region, credentials }),
     });
     return { code, out: JSON.parse(stdout), stderr };
@@ -119,19 +137,20 @@ describe("live next steps with the ids the configuration check found (mocked AWS
     beforeEach(() => {
         logs.reset();
         ec2.reset();
+        athena.reset();
     });
 
     it("--check-config: the route table of the workload's subnet by id, and no step to find the subnet", async () => {
         logGroupAnswers(["14:20", "14:21"]);
         await ec2Answers();
-        const r = await run("--since", "1h", "--check-config");
+        const r = await run(...LOG_GROUP, "--since", "1h", "--check-config");
         expect([r.code, r.out.verdict, r.out.config?.eniId]).to.deep.equal([0, "routing", ENI]);
         expect(r.out.nextSteps).to.deep.equal([ROUTE_TABLE_BY_ID, ...ROUTING_TAIL]);
     });
 
     it("--config-snapshot on a live diagnosis: the same steps from the saved configuration, without calling EC2", async () => {
         logGroupAnswers(["14:20", "14:21"]);
-        const r = await run("--since", "1h", "--config-snapshot", fixtureDir("engine/private-no-route"));
+        const r = await run(...LOG_GROUP, "--since", "1h", "--config-snapshot", fixtureDir("engine/private-no-route"));
         expect([r.code, r.out.verdict, r.out.config?.eniId]).to.deep.equal([0, "routing", ENI]);
         expect(r.out.nextSteps).to.deep.equal([ROUTE_TABLE_BY_ID, ...ROUTING_TAIL]);
         expect(ec2.calls()).to.have.length(0);
@@ -139,7 +158,7 @@ describe("live next steps with the ids the configuration check found (mocked AWS
 
     it("without a check the placeholders stay", async () => {
         logGroupAnswers(["14:20", "14:21"]);
-        const r = await run("--since", "1h");
+        const r = await run(...LOG_GROUP, "--since", "1h");
         expect([r.code, r.out.verdict, r.out.config]).to.deep.equal([0, "routing", undefined]);
         expect(r.out.nextSteps).to.deep.equal([...PLACEHOLDERS, ...ROUTING_TAIL]);
         expect(ec2.calls()).to.have.length(0);
@@ -148,13 +167,22 @@ describe("live next steps with the ids the configuration check found (mocked AWS
     it("routing withheld for the undelivered tail: the steps of that verdict (run again first), with the ids", async () => {
         logGroupAnswers(["14:55", "14:56"]);
         await ec2Answers();
-        const r = await run("--since", "30m", "--check-config");
+        const r = await run(...LOG_GROUP, "--since", "30m", "--check-config");
         const rerun = { step: "Run the same command again after 2026-11-26T15:01:00Z, or with --end 2026-11-26T14:50:00Z for only delivered records.", commands: [] };
         expect([r.code, r.out.verdict, r.out.config?.eniId]).to.deep.equal([0, "inconclusive", ENI]);
         expect(r.out.nextSteps).to.deep.equal([rerun, ROUTE_TABLE_BY_ID, ...ROUTING_TAIL]);
         // Without the check, the same verdict's steps keep their placeholders.
         ec2.reset();
-        const unchecked = await run("--since", "30m");
+        const unchecked = await run(...LOG_GROUP, "--since", "30m");
         expect([unchecked.out.verdict, unchecked.out.nextSteps]).to.deep.equal(["inconclusive", [rerun, ...PLACEHOLDERS, ...ROUTING_TAIL]]);
+    });
+
+    it("Athena, routing withheld for the undelivered tail, --config-snapshot: the same steps as from Logs Insights", async () => {
+        athenaAnswers(["14:55", "14:56"]);
+        const athenaTable = ["--athena-table", "vpc_flow_logs_dev.flow_logs", "--workgroup", "vpc-flow-logs-dev"];
+        const r = await run(...athenaTable, "--since", "30m", "--config-snapshot", fixtureDir("engine/private-no-route"));
+        const rerun = { step: "Run the same command again after 2026-11-26T15:01:00Z, or with --end 2026-11-26T14:50:00Z for only delivered records.", commands: [] };
+        expect([r.code, r.out.verdict, r.out.config?.eniId]).to.deep.equal([0, "inconclusive", ENI]);
+        expect(r.out.nextSteps).to.deep.equal([rerun, ROUTE_TABLE_BY_ID, ...ROUTING_TAIL]);
     });
 });
