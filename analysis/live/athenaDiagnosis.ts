@@ -11,7 +11,7 @@ import { ConversationQuery } from "../conversation";
 import { LogFormat } from "../logFormat";
 import { TimeWindow } from "../timeWindow";
 import { AthenaApi, AthenaProgress, runAthenaQuery } from "./athenaQueryRunner";
-import { diagnoseQueryRows } from "./liveDiagnosis";
+import { StepsWithKnownIds, diagnoseQueryRowsWithSteps } from "./liveDiagnosis";
 
 /** Athena's list price per TB scanned (us-east-1), and its minimum billed per query. */
 export const ATHENA_USD_PER_TB = 5;
@@ -62,7 +62,7 @@ export async function diagnoseAthena(
     window: TimeWindow,
     deps: AthenaDependencies,
     scope: { readonly eniId?: string } = {},
-): Promise<{ diagnosis: Diagnosis & { readonly query: AthenaQuerySummary }; rows: ReturnType<typeof athenaRowsToFields> }> {
+): Promise<StepsWithKnownIds & { diagnosis: Diagnosis & { readonly query: AthenaQuerySummary }; rows: ReturnType<typeof athenaRowsToFields> }> {
     const queryString = buildAthenaDiagnosisQuery(
         target.format,
         target,
@@ -91,7 +91,7 @@ export async function diagnoseAthena(
         );
     }
     const rows = athenaRowsToFields(result.columns, result.rows);
-    const diagnosis = diagnoseQueryRows(rows, conversation, window, target, deps, "flow logs reach S3 in files every 5 minutes, up to 10 minutes late");
+    const { diagnosis, nextStepsWith } = diagnoseQueryRowsWithSteps(rows, conversation, window, target, deps, "flow logs reach S3 in files every 5 minutes, up to 10 minutes late");
     const query: AthenaQuerySummary = {
         service: "athena",
         queryExecutionId: result.queryExecutionId,
@@ -105,5 +105,5 @@ export async function diagnoseAthena(
         capHit: result.capHit,
         queryString,
     };
-    return { diagnosis: { ...diagnosis, query }, rows };
+    return { diagnosis: { ...diagnosis, query }, rows, nextStepsWith };
 }

@@ -211,7 +211,7 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         const athenaModule = athenaSource !== undefined ? await import("./athenaDiagnosis") : undefined;
         // What either query runner needs besides its client and its progress line.
         const running = { now, timeoutMs, signal: io.signal, sleep: io.sleep, warn, onQuery };
-        const { diagnosis, rows } =
+        const { diagnosis, rows, nextStepsWith } =
             athenaSource !== undefined && athenaModule !== undefined
                 ? await athenaModule.diagnoseAthena(
                       { ...settings, database: athenaSource.database, table: athenaSource.table, workgroup: athenaSource.workgroup },
@@ -241,10 +241,12 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         // The interface to check is the one named or the task's; otherwise the records' own.
         const checked = await checkConfiguration({ ...values, eni: eniId }, diagnosis, conversation, io, now, settings.region);
         const config = checked?.report;
+        // The next steps again, now with the ids the check found instead of their placeholders.
+        const flowLogSteps = checked?.known ? nextStepsWith(checked.known) : diagnosis.nextSteps;
         const full = {
             ...diagnosis,
             warnings: [...families.warnings, ...diagnosis.warnings, ...(checked?.warnings ?? [])],
-            nextSteps: task ? [...taskNextSteps(reasons, settings.region), ...diagnosis.nextSteps] : diagnosis.nextSteps,
+            nextSteps: task ? [...taskNextSteps(reasons, settings.region), ...flowLogSteps] : flowLogSteps,
             ...(config ? { config } : {}),
             ...(ecsTask ? { ecsTask } : {}),
             sources,

@@ -7,7 +7,8 @@
 import { DescribeLogGroupsCommand, DescribeLogStreamsCommand, LogGroup } from "@aws-sdk/client-cloudwatch-logs";
 import { AWS_REGION_NAME } from "../awsNames";
 import { UserInputError, quote } from "../errors";
-import { Diagnosis, diagnose, serviceText } from "../classify";
+import { Diagnosis, NextStep, diagnose, serviceText } from "../classify";
+import type { KnownIds } from "../advice";
 import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "../trafficType";
 import { Conversation, ConversationQuery } from "../conversation";
 import { ConversationSelector, INSIGHTS_ROW_CAP, StreamScope, buildDiagnosisQuery, scopeToLogStreams, toRecordColumns } from "../insightsQuery";
@@ -88,10 +89,19 @@ export interface QuerySummary {
     readonly recordsSkipped?: number;
 }
 
-export interface LiveRun {
+export interface LiveRun extends StepsWithKnownIds {
     readonly diagnosis: Diagnosis & { readonly query: QuerySummary };
     /** The query's rows, with the engine's column names, for readers beyond the engine (ECS fields). */
     readonly rows: ReturnType<typeof toRecordColumns>;
+}
+
+/**
+ * The next steps of a live diagnosis again, once the configuration check has found the workload's
+ * ids (it runs after the diagnosis, which it needs). They follow the final verdict, routing
+ * withheld for the undelivered tail included.
+ */
+export interface StepsWithKnownIds {
+    readonly nextStepsWith: (known: KnownIds) => NextStep[];
 }
 
 export interface LiveDependencies {
@@ -176,7 +186,7 @@ export async function diagnoseLive(
     }
 
     const rows = toRecordColumns(results.length === 1 ? results[0].rows : mergeSplitRows(results.map((r) => r.rows)));
-    const found = diagnoseQueryRows(rows, conversation, window, target, deps, "flow logs reach CloudWatch Logs 5-10 minutes late");
+    const { diagnosis: found, nextStepsWith } = diagnoseQueryRowsWithSteps(rows, conversation, window, target, deps, "flow logs reach CloudWatch Logs 5-10 minutes late");
     // Said with the diagnosis as well: the cost it multiplies is the user's.
     const diagnosis = splitNote !== undefined ? { ...found, warnings: [...found.warnings, splitNote] } : found;
 
@@ -202,7 +212,7 @@ export async function diagnoseLive(
         ...(bytesSkipped !== undefined ? { bytesSkipped } : {}),
         ...(recordsSkipped !== undefined ? { recordsSkipped } : {}),
     };
-    return { diagnosis: { ...diagnosis, query }, rows };
+    return { diagnosis: { ...diagnosis, query }, rows, nextStepsWith };
 }
 
 /**
@@ -218,6 +228,18 @@ export function diagnoseQueryRows(
     deps: { readonly now: Date; readonly warn: (message: string) => void },
     deliveryLag: string,
 ): Diagnosis {
+    return diagnoseQueryRowsWithSteps(rows, conversation, window, target, deps, deliveryLag).diagnosis;
+}
+
+/** diagnoseQueryRows, and the way to its next steps with the ids a configuration check finds later. */
+export function diagnoseQueryRowsWithSteps(
+    rows: ReturnType<typeof toRecordColumns>,
+    conversation: Pick<ConversationQuery, "src" | "dst" | "port" | "protocol" | "dstIsS3" | "matchS3Service">,
+    window: TimeWindow,
+    target: { readonly format: LogFormat; readonly trafficType: TrafficType },
+    deps: { readonly now: Date; readonly warn: (message: string) => void },
+    deliveryLag: string,
+): StepsWithKnownIds & { readonly diagnosis: Diagnosis } {
     const warnings: string[] = [];
     const warn = (message: string) => {
         warnings.push(message);
@@ -230,21 +252,26 @@ export function diagnoseQueryRows(
                 `${deliveryLag}, so replies in that stretch may still be missing.`,
         );
     }
-    const feed = (query: ConversationQuery): Diagnosis => {
+    const evidenceOf = (query: ConversationQuery) => {
         // The query kept only the conversation's protocol and port; its rows do not repeat them.
         const acc = new Conversation({ ...query, filteredOnProtocolAndPort: true });
         feedInsightsResults(rows, acc, new RawLineScanner(acc, query.src, query.dst, target.format));
-        return diagnose(acc.evidence(), { trafficType: target.trafficType, warnings });
+        return acc.evidence();
     };
-    let diagnosis = feed({ ...conversation, window: { start: window.start, end: window.end } });
-    if (diagnosis.verdict === "routing" && settledUntil !== undefined) {
-        const settled = feed({ ...conversation, window: { start: window.start, end: settledUntil } });
-        if (settled.verdict !== "routing") diagnosis = notYetRouting(diagnosis, settledUntil);
+    const evidence = evidenceOf({ ...conversation, window: { start: window.start, end: window.end } });
+    const flowLogsAlone = diagnose(evidence, { trafficType: target.trafficType, warnings });
+    let withheldUntil: number | undefined;
+    if (flowLogsAlone.verdict === "routing" && settledUntil !== undefined) {
+        const settled = diagnose(evidenceOf({ ...conversation, window: { start: window.start, end: settledUntil } }), { trafficType: target.trafficType, warnings });
+        if (settled.verdict !== "routing") withheldUntil = settledUntil;
     }
+    // The final verdict, decided once above; known ids change only the words of the next steps.
+    const final = (d: Diagnosis) => (withheldUntil === undefined ? d : notYetRouting(d, withheldUntil));
+    const diagnosis = final(flowLogsAlone);
     // Warnings about the evidence itself (a traffic type the records contradict) arise only in the
     // diagnosis; they reach stderr like the others.
     for (const message of diagnosis.warnings.slice(warnings.length)) deps.warn(message);
-    return diagnosis;
+    return { diagnosis, nextStepsWith: (known) => final(diagnose(evidence, { trafficType: target.trafficType, warnings, known })).nextSteps };
 }
 
 /** The outbound packets all fall in the undelivered tail: their replies may simply not be in yet. */
