@@ -327,6 +327,25 @@ export function validateFlowLogsArgs(name: string, args: VpcFlowLogsArgs) {
     return { destination, settings, logGroupName, queries };
 }
 
+/**
+ * The ARNs from config that AWS requires in the provider's partition, and the KMS key in its region
+ * (preflight.ts checkArnPlace), checked against where the provider deploys: `validated` is what
+ * {@link validateFlowLogsArgs} returned. index.ts runs it once the provider has answered and before
+ * it registers anything, so a key in another region stops the program with the one-line message.
+ * Pure; throws UserInputError.
+ */
+export function checkFlowLogsArnPlaces(validated: ReturnType<typeof validateFlowLogsArgs>, place: ProviderPlace): void {
+    const { settings, destination } = validated;
+    if (settings.kmsKeyArn !== undefined) {
+        checkArnPlace("kmsKeyArn", settings.kmsKeyArn, place, destination.destination === "s3" ? GUIDE_RULES.s3KmsKeyRegion : GUIDE_RULES.logsKmsKeyRegion);
+    }
+    if (destination.destination === "s3") {
+        if (destination.existingBucket !== undefined) checkArnPlace("existingBucketArn", destination.existingBucket.arn, place);
+    } else if (settings.existingRoleArn !== undefined) {
+        checkArnPlace("existingRoleArn", settings.existingRoleArn, place);
+    }
+}
+
 const roleDescription = (logGroupName: string) => `Lets VPC Flow Logs deliver records to ${logGroupName}`;
 const policyDescription = (logGroupName: string) => `Delivery of VPC Flow Logs to ${logGroupName} only`;
 
