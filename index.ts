@@ -93,7 +93,7 @@ async function deploy(): Promise<Record<string, unknown>> {
     const place = await providerPlace();
     validateOrFail(() => checkFlowLogsArnPlaces(validated, place));
     const lab = labValue === undefined ? undefined : new FlowLogLab("lab", { scenario: labValue, tags });
-    const flowLogs = new VpcFlowLogs("flow-logs", flowLogArgs(lab?.vpcId ?? vpcIdValue));
+    const flowLogs = new VpcFlowLogs("flow-logs", { ...flowLogArgs(lab?.vpcId ?? vpcIdValue), providerPlace: place });
     const region = flowLogs.region;
     const outputs: Record<string, unknown> = {
         destination: flowLogs.destination,

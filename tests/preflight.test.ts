@@ -215,6 +215,19 @@ describe("preflight: one message per rule", () => {
     });
 });
 
+describe("preflight: a component given the provider's place", () => {
+    beforeEach(resetRecordings);
+
+    it("refuses a KMS key of another region before it registers anything", async () => {
+        const place = { region: REGION, partition: "aws", accountId: ACCOUNT_ID };
+        expect(refusal(() => new VpcFlowLogs("fl-place", { vpcId: VPC, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k1", providerPlace: place }))).to.equal(
+            `Invalid kmsKeyArn 'arn:aws:kms:us-east-1:123456789012:key/k1': it is in us-east-1, this stack deploys to ${REGION} (account ${ACCOUNT_ID}). Allowed: a key in ${REGION}; the KMS key that encrypts a log group is in the log group's region (${GUIDE_RULES.logsKmsKeyRegion.source}).`,
+        );
+        await settle();
+        expect(registrations).to.deep.equal([]);
+    });
+});
+
 /** Pulumi's stack names (sdk/go/common/tokens/stack_name.go): 1-100 of A-Z a-z 0-9 _ . - */
 const STACK_CHARS = [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"];
 const stackName = fc.oneof(
