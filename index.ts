@@ -3,6 +3,7 @@
  * and exports what a person needs to read them. Only this file reads config; the component takes
  * plain, typed arguments.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { buildAthenaRecordsQuery } from "./analysis/athena/athenaQuery";
 import { buildRecordsQuery } from "./analysis/insightsQuery";
@@ -12,7 +13,8 @@ import { checkLabFlowLogSettings, checkLabStandsAlone, resolveLabScenario } from
 import { athenaConsoleUrl as athenaUrl, cleanupInstruction, insightsConsoleUrl as consoleUrl, s3CleanupInstruction } from "./components/stackOutputs";
 import { glueDatabaseName } from "./components/s3Delivery";
 import { validateOrFail } from "./components/userErrors";
-import { VpcFlowLogs, VpcFlowLogsArgs, validateFlowLogsArgs } from "./components/vpcFlowLogs";
+import { ProviderPlace } from "./components/preflight";
+import { VpcFlowLogs, VpcFlowLogsArgs, checkFlowLogsArnPlaces, validateFlowLogsArgs } from "./components/vpcFlowLogs";
 
 const config = new pulumi.Config("vpc-flow-logs");
 const stack = pulumi.getStack();
@@ -72,63 +74,86 @@ const flowLogArgs = (vpcId: pulumi.Input<string> | undefined): VpcFlowLogsArgs =
     athenaDatabaseName: glueDatabaseName(stack),
     athenaWorkgroupName: `vpc-flow-logs-${stack}`,
 });
-validateOrFail(() => validateFlowLogsArgs("flow-logs", flowLogArgs(labValue === undefined ? vpcIdValue : pulumi.output("vpc id of the lab, known after deployment"))));
-const lab = labValue === undefined ? undefined : new FlowLogLab("lab", { scenario: labValue, tags });
+const validated = validateOrFail(() => validateFlowLogsArgs("flow-logs", flowLogArgs(labValue === undefined ? vpcIdValue : pulumi.output("vpc id of the lab, known after deployment"))));
 
-const flowLogs = new VpcFlowLogs("flow-logs", flowLogArgs(lab?.vpcId ?? vpcIdValue));
-
-export const destination = flowLogs.destination;
-export const flowLogIds = flowLogs.flowLogIds;
-export const logFormat = flowLogs.logFormat;
-export const logFormatKind = flowLogs.logFormatKind;
-export const trafficType = flowLogs.trafficType;
-export const maxAggregationInterval = flowLogs.maxAggregationInterval;
-export const region = flowLogs.region;
-
-// Each destination has outputs of its own: an `export const` would add the other's keys (undefined).
-const s3 = flowLogs.s3;
-if (s3 === undefined) {
-    const logGroupName = flowLogs.logGroupName as pulumi.Output<string>;
-    /** Every TCP 443 record (S3 over HTTPS), newest first: paste into Logs Insights on the log group. */
-    const insightsQuery = buildRecordsQuery(flowLogs.format, { port: 443, protocol: 6 });
-    Object.assign(exports, {
-        logGroupName,
-        logGroupArn: flowLogs.logGroupArn,
-        roleArn: flowLogs.roleArn,
-        insightsQuery,
-        insightsConsoleUrl: pulumi.all([flowLogs.partition, region, logGroupName]).apply(([p, r, name]) => consoleUrl(p, r, name, insightsQuery)),
-        /** Saved query name (`vpc-flow-logs/<stack>/<title>`) -> query definition id; `{}` with savedQueries false. */
-        savedQueries: flowLogs.savedQueryIds,
-        cleanup: pulumi.all([logGroupName, region]).apply(([name, r]) => cleanupInstruction(stack, name, r, retainLogsOnDestroy)),
-    });
-} else {
-    Object.assign(exports, {
-        bucketName: s3.bucketName,
-        bucketArn: s3.bucketArn,
-        /** Where this account's and region's records land; the Athena table reads it. */
-        recordsLocation: s3.recordsLocation,
-        athenaDatabase: s3.athenaDatabase,
-        athenaTable: s3.athenaTable,
-        athenaWorkgroup: s3.athenaWorkgroup,
-        athenaResultsLocation: s3.athenaResultsLocation,
-        /** Today's TCP 443 records (S3 over HTTPS), newest first: run it in the athenaWorkgroup. */
-        athenaQuery: pulumi
-            .all([s3.athenaDatabase, s3.athenaTable])
-            .apply(([database, table]) => buildAthenaRecordsQuery(flowLogs.format, { database, table }, { port: 443, protocol: 6 })),
-        athenaConsoleUrl: pulumi.all([flowLogs.partition, region]).apply(([p, r]) => athenaUrl(p, r)),
-        ...(s3.requiredBucketPolicy !== undefined ? { bucketPolicy: s3.requiredBucketPolicy } : {}),
-        cleanup: s3.bucketName.apply((name) => s3CleanupInstruction(stack, name, s3.requiredBucketPolicy === undefined, retainLogsOnDestroy)),
-    });
+/**
+ * Where the provider deploys, asked once before anything is registered: the ARNs from config are
+ * checked against it here, so a KMS key in another region stops the program with the one-line
+ * message (a RunError the CLI prints without a stack trace). Checked inside a resource's input
+ * instead, the refusal would come back as `error serializing property` and leave that resource's
+ * dependants waiting for ever.
+ */
+async function providerPlace(): Promise<ProviderPlace> {
+    const [region, partition, account] = await Promise.all([aws.getRegion(), aws.getPartition(), aws.getCallerIdentity()]);
+    return { region: region.region, partition: partition.partition, accountId: account.accountId };
 }
 
-// Only a lab stack has these outputs: an `export const` would add the keys (undefined) to every
-// stack. `pulumi stack output labDiagnoseCommand` prints the command to run once records arrive.
-if (lab !== undefined) {
-    Object.assign(exports, {
-        labScenario: lab.scenario.name,
-        labExpectedVerdict: lab.scenario.expectedVerdict,
-        labGeneratorPrivateIp: lab.generatorPrivateIp,
-        labGeneratorEniId: lab.generatorEniId,
-        labDiagnoseCommand: lab.diagnoseCommand,
-    });
+/** Registers the lab (if any) and the flow logs once the config's ARNs are known to fit the provider; resolves to the stack's outputs. */
+async function deploy(): Promise<Record<string, unknown>> {
+    const place = await providerPlace();
+    validateOrFail(() => checkFlowLogsArnPlaces(validated, place));
+    const lab = labValue === undefined ? undefined : new FlowLogLab("lab", { scenario: labValue, tags });
+    const flowLogs = new VpcFlowLogs("flow-logs", { ...flowLogArgs(lab?.vpcId ?? vpcIdValue), providerPlace: place });
+    const region = flowLogs.region;
+    const outputs: Record<string, unknown> = {
+        destination: flowLogs.destination,
+        flowLogIds: flowLogs.flowLogIds,
+        logFormat: flowLogs.logFormat,
+        logFormatKind: flowLogs.logFormatKind,
+        trafficType: flowLogs.trafficType,
+        maxAggregationInterval: flowLogs.maxAggregationInterval,
+        region,
+    };
+
+    // Each destination has outputs of its own: a shared key list would add the other's keys (undefined).
+    const s3 = flowLogs.s3;
+    if (s3 === undefined) {
+        const logGroupName = flowLogs.logGroupName as pulumi.Output<string>;
+        /** Every TCP 443 record (S3 over HTTPS), newest first: paste into Logs Insights on the log group. */
+        const insightsQuery = buildRecordsQuery(flowLogs.format, { port: 443, protocol: 6 });
+        Object.assign(outputs, {
+            logGroupName,
+            logGroupArn: flowLogs.logGroupArn,
+            roleArn: flowLogs.roleArn,
+            insightsQuery,
+            insightsConsoleUrl: pulumi.all([flowLogs.partition, region, logGroupName]).apply(([p, r, name]) => consoleUrl(p, r, name, insightsQuery)),
+            /** Saved query name (`vpc-flow-logs/<stack>/<title>`) -> query definition id; `{}` with savedQueries false. */
+            savedQueries: flowLogs.savedQueryIds,
+            cleanup: pulumi.all([logGroupName, region]).apply(([name, r]) => cleanupInstruction(stack, name, r, retainLogsOnDestroy)),
+        });
+    } else {
+        Object.assign(outputs, {
+            bucketName: s3.bucketName,
+            bucketArn: s3.bucketArn,
+            /** Where this account's and region's records land; the Athena table reads it. */
+            recordsLocation: s3.recordsLocation,
+            athenaDatabase: s3.athenaDatabase,
+            athenaTable: s3.athenaTable,
+            athenaWorkgroup: s3.athenaWorkgroup,
+            athenaResultsLocation: s3.athenaResultsLocation,
+            /** Today's TCP 443 records (S3 over HTTPS), newest first: run it in the athenaWorkgroup. */
+            athenaQuery: pulumi
+                .all([s3.athenaDatabase, s3.athenaTable])
+                .apply(([database, table]) => buildAthenaRecordsQuery(flowLogs.format, { database, table }, { port: 443, protocol: 6 })),
+            athenaConsoleUrl: pulumi.all([flowLogs.partition, region]).apply(([p, r]) => athenaUrl(p, r)),
+            ...(s3.requiredBucketPolicy !== undefined ? { bucketPolicy: s3.requiredBucketPolicy } : {}),
+            cleanup: s3.bucketName.apply((name) => s3CleanupInstruction(stack, name, s3.requiredBucketPolicy === undefined, retainLogsOnDestroy)),
+        });
+    }
+
+    // Only a lab stack has these outputs. `pulumi stack output labDiagnoseCommand` prints the
+    // command to run once records arrive.
+    if (lab !== undefined) {
+        Object.assign(outputs, {
+            labScenario: lab.scenario.name,
+            labExpectedVerdict: lab.scenario.expectedVerdict,
+            labGeneratorPrivateIp: lab.generatorPrivateIp,
+            labGeneratorEniId: lab.generatorEniId,
+            labDiagnoseCommand: lab.diagnoseCommand,
+        });
+    }
+    return outputs;
 }
+
+// The Pulumi runtime awaits an exported promise and takes what it resolves to as the stack's outputs.
+export = deploy();

@@ -74,6 +74,12 @@ export interface VpcFlowLogsArgs {
     readonly athenaDatabaseName?: string;
     /** S3 only: Athena workgroup name. Default `vpc-flow-logs-<component name>`. */
     readonly athenaWorkgroupName?: string;
+    /**
+     * Where the provider deploys, when the caller has asked it already (index.ts does): the ARNs
+     * from config are then checked before anything is registered. Without it the component asks
+     * the provider, and a refused ARN fails the input of the resource that would carry it.
+     */
+    readonly providerPlace?: ProviderPlace;
 }
 
 /**
@@ -107,20 +113,28 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
     constructor(name: string, args: VpcFlowLogsArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super() registers the component, so a bad value leaves nothing behind.
         const targets = flowLogTargets(args);
-        const { settings, logGroupName, destination, queries } = validateOrFail(() => validateFlowLogsArgs(name, args));
+        const validated = validateOrFail(() => validateFlowLogsArgs(name, args));
+        const knownPlace = args.providerPlace;
+        if (knownPlace !== undefined) validateOrFail(() => checkFlowLogsArnPlaces(validated, knownPlace));
+        const { settings, logGroupName, destination, queries } = validated;
         super("vpc-flow-logs:network:VpcFlowLogs", name, {}, opts);
 
         const tags = settings.tags;
         const account = aws.getCallerIdentityOutput({}, { parent: this });
         const region = aws.getRegionOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this });
-        // ARNs from config must be of the provider's partition, and a KMS key of its region: checked
-        // against what the provider answers, and the resource that would send them waits for it.
+        // ARNs from config must be of the provider's partition, and a KMS key of its region: already
+        // checked above when the caller gave the provider's place; otherwise checked against what the
+        // provider answers, and the resource that would send them waits for it.
         const place = pulumi
             .all([region.region, partition.partition, account.accountId])
             .apply(([r, p, a]): ProviderPlace => ({ region: r, partition: p, accountId: a }));
         const placed = (key: string, arn: string | undefined, sameRegion?: GuideRule) =>
-            arn === undefined ? undefined : place.apply((where) => validateOrFail(() => checkArnPlace(key, arn, where, sameRegion)));
+            arn === undefined
+                ? undefined
+                : knownPlace !== undefined
+                  ? pulumi.output(arn)
+                  : place.apply((where) => validateOrFail(() => checkArnPlace(key, arn, where, sameRegion)));
         const kmsKeyArn = placed("kmsKeyArn", settings.kmsKeyArn, destination.destination === "s3" ? GUIDE_RULES.s3KmsKeyRegion : GUIDE_RULES.logsKmsKeyRegion);
 
         let logGroup: aws.cloudwatch.LogGroup | undefined;
@@ -325,6 +339,25 @@ export function validateFlowLogsArgs(name: string, args: VpcFlowLogsArgs) {
         ]);
     }
     return { destination, settings, logGroupName, queries };
+}
+
+/**
+ * The ARNs from config that AWS requires in the provider's partition, and the KMS key in its region
+ * (preflight.ts checkArnPlace), checked against where the provider deploys: `validated` is what
+ * {@link validateFlowLogsArgs} returned. index.ts runs it once the provider has answered and before
+ * it registers anything, so a key in another region stops the program with the one-line message.
+ * Pure; throws UserInputError.
+ */
+export function checkFlowLogsArnPlaces(validated: ReturnType<typeof validateFlowLogsArgs>, place: ProviderPlace): void {
+    const { settings, destination } = validated;
+    if (settings.kmsKeyArn !== undefined) {
+        checkArnPlace("kmsKeyArn", settings.kmsKeyArn, place, destination.destination === "s3" ? GUIDE_RULES.s3KmsKeyRegion : GUIDE_RULES.logsKmsKeyRegion);
+    }
+    if (destination.destination === "s3") {
+        if (destination.existingBucket !== undefined) checkArnPlace("existingBucketArn", destination.existingBucket.arn, place);
+    } else if (settings.existingRoleArn !== undefined) {
+        checkArnPlace("existingRoleArn", settings.existingRoleArn, place);
+    }
 }
 
 const roleDescription = (logGroupName: string) => `Lets VPC Flow Logs deliver records to ${logGroupName}`;

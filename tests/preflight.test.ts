@@ -175,19 +175,56 @@ describe("preflight: one message per rule", () => {
     });
 
     it("a KMS key in another region never reaches the log group: the program stops with the message once the provider's region is known", async () => {
-        const unhandled: string[] = [];
-        const listener = (reason: unknown) => unhandled.push((reason as Error).message);
-        process.on("unhandledRejection", listener);
+        let thrown: unknown;
         try {
-            runProgram({ vpcId: VPC, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k1" });
-            for (let i = 0; i < 20 && unhandled.length === 0; i++) await settle();
-        } finally {
-            process.off("unhandledRejection", listener);
+            await runProgram({ vpcId: VPC, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k1" });
+        } catch (err) {
+            thrown = err;
         }
-        expect(unhandled[0]).to.equal(
-            `error serializing property "kmsKeyId": Invalid kmsKeyArn 'arn:aws:kms:us-east-1:123456789012:key/k1': it is in us-east-1, this stack deploys to ${REGION} (account ${ACCOUNT_ID}). Allowed: a key in ${REGION}; the KMS key that encrypts a log group is in the log group's region (${GUIDE_RULES.logsKmsKeyRegion.source}).`,
+        expect(pulumi.RunError.isInstance(thrown), String(thrown)).to.equal(true);
+        expect((thrown as Error).message).to.equal(
+            `Invalid kmsKeyArn 'arn:aws:kms:us-east-1:123456789012:key/k1': it is in us-east-1, this stack deploys to ${REGION} (account ${ACCOUNT_ID}). Allowed: a key in ${REGION}; the KMS key that encrypts a log group is in the log group's region (${GUIDE_RULES.logsKmsKeyRegion.source}).`,
         );
-        expect(registrations.filter((r) => r.type === "aws:cloudwatch/logGroup:LogGroup")).to.deep.equal([]);
+        await settle();
+        // Refused before anything is registered: no resource is left waiting for the refused value.
+        expect(registrations).to.deep.equal([]);
+    });
+
+    it("a KMS key of another region on an S3 stack, and an existing bucket or role of another partition, are refused before anything is registered", async () => {
+        const refusedAsync = async (config: Record<string, string>) => {
+            resetRecordings();
+            try {
+                await runProgram({ vpcId: VPC, ...config });
+            } catch (err) {
+                expect(pulumi.RunError.isInstance(err), String(err)).to.equal(true);
+                await settle();
+                expect(registrations).to.deep.equal([]);
+                return (err as Error).message;
+            }
+            throw new Error("expected a RunError");
+        };
+        expect(await refusedAsync({ destination: "s3", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k1" })).to.equal(
+            `Invalid kmsKeyArn 'arn:aws:kms:eu-west-1:123456789012:key/k1': it is in eu-west-1, this stack deploys to ${REGION} (account ${ACCOUNT_ID}). Allowed: a key in ${REGION}; ${GUIDE_RULES.s3KmsKeyRegion.rule} (${GUIDE_RULES.s3KmsKeyRegion.source}).`,
+        );
+        expect(await refusedAsync({ destination: "s3", existingBucketArn: "arn:aws-cn:s3:::central-flow-logs" })).to.equal(
+            `Invalid existingBucketArn 'arn:aws-cn:s3:::central-flow-logs': it is in partition aws-cn, this stack deploys to partition aws (${REGION}, account ${ACCOUNT_ID}). Allowed: an ARN of partition aws (${GUIDE_RULES.arnPartition.source}).`,
+        );
+        expect(await refusedAsync({ existingRoleArn: "arn:aws-us-gov:iam::123456789012:role/delivery" })).to.equal(
+            `Invalid existingRoleArn 'arn:aws-us-gov:iam::123456789012:role/delivery': it is in partition aws-us-gov, this stack deploys to partition aws (${REGION}, account ${ACCOUNT_ID}). Allowed: an ARN of partition aws (${GUIDE_RULES.arnPartition.source}).`,
+        );
+    });
+});
+
+describe("preflight: a component given the provider's place", () => {
+    beforeEach(resetRecordings);
+
+    it("refuses a KMS key of another region before it registers anything", async () => {
+        const place = { region: REGION, partition: "aws", accountId: ACCOUNT_ID };
+        expect(refusal(() => new VpcFlowLogs("fl-place", { vpcId: VPC, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k1", providerPlace: place }))).to.equal(
+            `Invalid kmsKeyArn 'arn:aws:kms:us-east-1:123456789012:key/k1': it is in us-east-1, this stack deploys to ${REGION} (account ${ACCOUNT_ID}). Allowed: a key in ${REGION}; the KMS key that encrypts a log group is in the log group's region (${GUIDE_RULES.logsKmsKeyRegion.source}).`,
+        );
+        await settle();
+        expect(registrations).to.deep.equal([]);
     });
 });
 
@@ -241,7 +278,7 @@ describe("preflight: property over stack names, config and tags", () => {
                 if (c.kmsKeyArn !== undefined) config.kmsKeyArn = c.kmsKeyArn;
                 if (c.savedQueries !== undefined) config.savedQueries = c.savedQueries;
                 if (c.logGroupName !== undefined) config.logGroupName = c.logGroupName;
-                let program: Record<string, any>;
+                let program: Promise<Record<string, any>>;
                 try {
                     program = runProgram(config);
                 } catch (err) {

@@ -8,24 +8,28 @@ import { REGION, promiseOf } from "./pulumiMocks";
 
 const PROGRAM = path.join(__dirname, "..", "..", "index.js");
 
-/** Runs index.ts afresh with the given stack config (keys without the `vpc-flow-logs:` prefix). */
-export function runProgram(config: Record<string, string>): Record<string, any> {
+/**
+ * Runs index.ts afresh with the given stack config (keys without the `vpc-flow-logs:` prefix).
+ * A config the program refuses before it asks the provider anything throws here; the program's
+ * export is the promise of its outputs (refused with a RunError once the provider has answered).
+ */
+export function runProgram(config: Record<string, string>): Promise<Record<string, any>> {
     const namespaced: Record<string, string> = { "aws:region": REGION };
     for (const [key, value] of Object.entries(config)) namespaced[`vpc-flow-logs:${key}`] = value;
     return runProgramWithConfig(namespaced);
 }
 
 /** Runs index.ts afresh with exactly this config (namespaced keys), e.g. what the CLI would pass. */
-export function runProgramWithConfig(namespaced: Record<string, string>): Record<string, any> {
+export function runProgramWithConfig(namespaced: Record<string, string>): Promise<Record<string, any>> {
     pulumi.runtime.setAllConfig(namespaced);
     delete require.cache[require.resolve(PROGRAM)];
     return require(PROGRAM);
 }
 
 /** Every export of the program, outputs resolved. */
-export async function outputsOf(program: Record<string, any>): Promise<Record<string, unknown>> {
+export async function outputsOf(program: Promise<Record<string, any>>): Promise<Record<string, unknown>> {
     const entries = await Promise.all(
-        Object.entries(program).map(async ([key, value]) => [key, pulumi.Output.isInstance(value) ? await promiseOf(value) : value] as const),
+        Object.entries(await program).map(async ([key, value]) => [key, pulumi.Output.isInstance(value) ? await promiseOf(value) : value] as const),
     );
     return Object.fromEntries(entries);
 }
