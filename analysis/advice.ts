@@ -9,7 +9,8 @@
  * evaluated the workload's interface, the ids it found replace the placeholders of that interface.
  */
 import { ConversationEvidence, InterfaceEvidence, Side } from "./conversation";
-import type { NextStep, TrafficType, Verdict } from "./classify";
+import type { NextStep, Verdict } from "./verdicts";
+import type { TrafficType } from "./trafficType";
 import { DestinationKind, adviceDestination, destinationKind, inSeoulS3 } from "./destination";
 import { protocolHasPorts, protocolName } from "./records";
 

@@ -16,16 +16,9 @@ import { adviceDestination, destinationKind } from "./destination";
 import { AdviceReason, KnownIds, Location, nextSteps } from "./advice";
 import { UnreadableReading, UnrelatedReason, VerdictCounts, couldChangeVerdict, readingFromKey } from "./unreadableLines";
 
-export const VERDICTS = [
-    "security-group-or-nacl",
-    "nacl-return-path",
-    "routing",
-    "network-ok",
-    "mixed",
-    "no-traffic",
-    "inconclusive",
-] as const;
-export type Verdict = (typeof VERDICTS)[number];
+import type { NextStep, Verdict } from "./verdicts";
+export { VERDICTS } from "./verdicts";
+export type { NextStep, Verdict } from "./verdicts";
 export type Confidence = "high" | "medium" | "low";
 import type { TrafficType } from "./trafficType";
 export type { TrafficType } from "./trafficType";
@@ -57,12 +50,6 @@ export interface InterfaceSummary {
     nodata: number;
     skipdata: number;
     rejectReasons: Record<string, number>;
-}
-
-export interface NextStep {
-    step: string;
-    /** Commands that show what the step asks to check, in order. */
-    commands: string[];
 }
 
 export interface TimelineEntry {
