@@ -23,6 +23,7 @@ import { collectEc2Documents } from "../analysis/live/ec2ConfigCollector";
 import { evaluateConfiguration } from "../analysis/configCheck/evaluate";
 import { AddressSet } from "../analysis/ip";
 import { readFixture } from "./helpers/configFixtures";
+import { answerEc2From } from "./helpers/ec2Answers";
 
 const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
 const ec2Mock = mockClient(EC2Client);
@@ -33,14 +34,7 @@ const S3_PL = "pl-78a54011";
 
 /** Answers every describe call from a snapshot fixture, the way EC2 would (the SDK's output has the CLI's keys). */
 function answerFrom(docs: Ec2Documents): void {
-    ec2Mock.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: docs.networkInterfaces as never });
-    ec2Mock.on(DescribeRouteTablesCommand).resolves({ RouteTables: docs.routeTables as never });
-    ec2Mock.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: docs.securityGroups as never });
-    ec2Mock.on(DescribeNetworkAclsCommand).resolves({ NetworkAcls: docs.networkAcls as never });
-    ec2Mock.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: docs.vpcEndpoints as never });
-    ec2Mock.on(DescribeNatGatewaysCommand).resolves({ NatGateways: docs.natGateways as never });
-    ec2Mock.on(DescribeInternetGatewaysCommand).resolves({ InternetGateways: docs.internetGateways as never });
-    ec2Mock.on(DescribeManagedPrefixListsCommand).resolves({ PrefixLists: docs.prefixLists as never });
+    answerEc2From(ec2Mock, docs);
     ec2Mock.on(GetManagedPrefixListEntriesCommand).resolves({ Entries: docs.prefixListEntries[S3_PL] as never });
 }
 

@@ -8,20 +8,10 @@ import { expect } from "chai";
 import { mockClient } from "aws-sdk-client-mock";
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand as GetAthenaResultsCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand, GetQueryResultsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
-import {
-    DescribeInternetGatewaysCommand,
-    DescribeManagedPrefixListsCommand,
-    DescribeNatGatewaysCommand,
-    DescribeNetworkAclsCommand,
-    DescribeNetworkInterfacesCommand,
-    DescribeRouteTablesCommand,
-    DescribeSecurityGroupsCommand,
-    DescribeVpcEndpointsCommand,
-    EC2Client,
-    GetManagedPrefixListEntriesCommand,
-} from "@aws-sdk/client-ec2";
+import { EC2Client, GetManagedPrefixListEntriesCommand } from "@aws-sdk/client-ec2";
 import { main } from "../analysis/cli";
 import { fixtureDir, readFixture } from "./helpers/configFixtures";
+import { answerEc2From } from "./helpers/ec2Answers";
 
 const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
 const logs = mockClient(CloudWatchLogsClient);
@@ -62,14 +52,7 @@ function logGroupAnswers(minutes: string[]): void {
 /** EC2 answers from the snapshot of a private subnet without a route to S3 (its ENI holds 10.0.1.25). */
 async function ec2Answers(): Promise<void> {
     const { documents: docs } = await readFixture("engine/private-no-route");
-    ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: docs.networkInterfaces as never });
-    ec2.on(DescribeRouteTablesCommand).resolves({ RouteTables: docs.routeTables as never });
-    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: docs.securityGroups as never });
-    ec2.on(DescribeNetworkAclsCommand).resolves({ NetworkAcls: docs.networkAcls as never });
-    ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: docs.vpcEndpoints as never });
-    ec2.on(DescribeNatGatewaysCommand).resolves({ NatGateways: docs.natGateways as never });
-    ec2.on(DescribeInternetGatewaysCommand).resolves({ InternetGateways: docs.internetGateways as never });
-    ec2.on(DescribeManagedPrefixListsCommand).resolves({ PrefixLists: docs.prefixLists as never });
+    answerEc2From(ec2, docs);
     ec2.on(GetManagedPrefixListEntriesCommand).resolves({ Entries: (docs.prefixListEntries["pl-78a54011"] ?? []) as never });
 }
 
