@@ -10,9 +10,9 @@
  */
 import { ConversationEvidence, InterfaceEvidence, Side } from "./conversation";
 import type { NextStep, Verdict } from "./verdicts";
-import type { TrafficType } from "./trafficType";
+import type { TrafficType } from "./core/trafficType";
 import { DestinationKind, adviceDestination, destinationKind, inSeoulS3 } from "./destination";
-import { protocolHasPorts, protocolName } from "./records";
+import { protocolHasPorts, protocolName } from "./core/records";
 
 /** Where the deciding records were logged. */
 export interface Location {

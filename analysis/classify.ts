@@ -10,8 +10,8 @@
  * logged as ACCEPT, so a routing verdict is only ever "consistent with".
  */
 import { ConversationEvidence, Direction, FlowTally, InterfaceEvidence, Side, Tally, matchedRecords } from "./conversation";
-import { TRAFFIC_PATHS, protocolName, protocolHasPorts } from "./records";
-import { bracketIpv6 } from "./ip";
+import { TRAFFIC_PATHS, protocolName, protocolHasPorts } from "./core/records";
+import { bracketIpv6 } from "./core/ip";
 import { adviceDestination, destinationKind } from "./destination";
 import { AdviceReason, KnownIds, Location, nextSteps } from "./advice";
 import { UnreadableReading, UnrelatedReason, VerdictCounts, couldChangeVerdict, readingFromKey } from "./unreadableLines";
@@ -20,8 +20,8 @@ import type { NextStep, Verdict } from "./verdicts";
 export { VERDICTS } from "./verdicts";
 export type { NextStep, Verdict } from "./verdicts";
 export type Confidence = "high" | "medium" | "low";
-import type { TrafficType } from "./trafficType";
-export type { TrafficType } from "./trafficType";
+import type { TrafficType } from "./core/trafficType";
+export type { TrafficType } from "./core/trafficType";
 
 export interface ActionCounts {
     accept: number;

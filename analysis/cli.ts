@@ -5,7 +5,7 @@
  * Exit codes: 0 a diagnosis was made (whatever the verdict), 2 bad usage or unreadable input,
  * 1 anything else (a bug or an outage: the stack is printed).
  */
-import { UserInputError, quote } from "./errors";
+import { UserInputError, quote } from "./core/errors";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, OptionTable, PROGRAM, parseOptions, repeatHelp } from "./cliOptions";
 import type { CliIo } from "./cliIo";
 import { LIVE_OPTIONS, SNAPSHOT_OPTIONS, STATUS_HELP, STATUS_OPTIONS } from "./live/liveOptions";

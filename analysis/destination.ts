@@ -4,7 +4,7 @@
  * private address; NAT and internet gateways for the internet.
  */
 import { ConversationEvidence } from "./conversation";
-import { AddressSet, isPrivateIpv4, parseIpRange } from "./ip";
+import { AddressSet, isPrivateIpv4, parseIpRange } from "./core/ip";
 
 export type DestinationKind = "s3" | "private" | "internet";
 

@@ -3,20 +3,20 @@
  * diagnosis of files (through inputFiles.ts) or a live one (live/liveCommands.ts), rendered.
  * cli.ts loads this module only when a diagnosis runs, not for --help.
  */
-import { UserInputError, quote } from "./errors";
-import { AddressSet } from "./ip";
-import { matchAddressFamilies } from "./addressFamilies";
-import { LogFormat, resolveLogFormat, unknownFields, unknownFieldsWarning } from "./logFormat";
+import { UserInputError, quote } from "./core/errors";
+import { AddressSet } from "./core/ip";
+import { matchAddressFamilies } from "./core/addressFamilies";
+import { LogFormat, resolveLogFormat, unknownFields, unknownFieldsWarning } from "./core/logFormat";
 import { carriesAwsServices } from "./rawLines";
 import { Conversation, ConversationQuery } from "./conversation";
 import { diagnose } from "./classify";
-import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "./trafficType";
+import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "./core/trafficType";
 import { OUTPUT_FORMATS, OutputFormat, render } from "./render";
 import { EXIT_OK, PROGRAM, ParsedValues, oneOf, parsePort, parseProtocol, required } from "./cliOptions";
 import { parseLiveConversationFlags } from "./live/liveFlags";
 import { liveFlagsGiven } from "./live/liveOptions";
-import { parseS3Destination } from "./s3Ranges";
-import { parseTime } from "./timeWindow";
+import { parseS3Destination } from "./core/s3Ranges";
+import { parseTime } from "./core/timeWindow";
 import { configRequested, validateConfigFlags } from "./configCheck/configFlags";
 import type { CliIo } from "./cliIo";
 

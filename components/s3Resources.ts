@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { glueTableInput } from "../analysis/athena/glueTable";
-import { LogFormat } from "../analysis/logFormat";
+import { LogFormat } from "../analysis/core/logFormat";
 import {
     ATHENA_RESULTS_PREFIX,
     DestinationSettings,

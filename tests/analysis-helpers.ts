@@ -3,10 +3,10 @@
  * any format, as Logs Insights rows (discovered fields or @message) or as aggregated rows, so every
  * verdict is checked through every source.
  */
-import { AddressSet } from "../analysis/ip";
+import { AddressSet } from "../analysis/core/ip";
 import { Conversation, ConversationQuery } from "../analysis/conversation";
-import { DEFAULT_FORMAT, LogFormat } from "../analysis/logFormat";
-import { RECORD_FIELDS, FlowRecord } from "../analysis/records";
+import { DEFAULT_FORMAT, LogFormat } from "../analysis/core/logFormat";
+import { RECORD_FIELDS, FlowRecord } from "../analysis/core/records";
 import { InsightsField } from "../analysis/insightsRows";
 import { RawLineScanner } from "../analysis/rawLines";
 import { Diagnosis, TrafficType, diagnose } from "../analysis/classify";

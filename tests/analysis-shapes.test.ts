@@ -14,8 +14,8 @@ import { RawLineScanner } from "../analysis/rawLines";
 import { feedInsightsResults, parseInsightsRow } from "../analysis/insightsRows";
 import { diagnose } from "../analysis/classify";
 import { timelineChart } from "../analysis/render";
-import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT } from "../analysis/logFormat";
-import { AddressSet } from "../analysis/ip";
+import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT } from "../analysis/core/logFormat";
+import { AddressSet } from "../analysis/core/ip";
 import { S3, T0, TASK, TASK_ENI, inbound, outbound, query, recordCounts, statusRecord, toLine } from "./analysis-helpers";
 
 const dir = mkdtempSync(join(tmpdir(), "vpc-flow-shapes-"));

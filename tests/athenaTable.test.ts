@@ -19,7 +19,7 @@ import {
     partitionPredicate,
     sqlConversationPredicate,
 } from "../analysis/athena/athenaQuery";
-import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, resolveLogFormat } from "../analysis/logFormat";
+import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, resolveLogFormat } from "../analysis/core/logFormat";
 import { userErrorOf } from "./helpers/userErrors";
 
 const AWS_PARQUET_TABLE: Record<string, string> = {

@@ -21,7 +21,7 @@ import { Ec2Documents } from "../analysis/configCheck/ec2Documents";
 import { readSnapshot } from "../analysis/configCheck/snapshotFiles";
 import { collectEc2Documents } from "../analysis/live/ec2ConfigCollector";
 import { evaluateConfiguration } from "../analysis/configCheck/evaluate";
-import { AddressSet } from "../analysis/ip";
+import { AddressSet } from "../analysis/core/ip";
 import { readFixture } from "./helpers/configFixtures";
 import { answerEc2From } from "./helpers/ec2Answers";
 

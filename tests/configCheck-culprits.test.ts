@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { cpSync, mkdtempSync, rmSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AddressSet } from "../analysis/ip";
+import { AddressSet } from "../analysis/core/ip";
 import { ConfigEvaluation, Culprit, evaluateConfiguration } from "../analysis/configCheck/evaluate";
 import { Ec2Documents, Ec2VpcPeeringConnectionVpcInfo } from "../analysis/configCheck/ec2Documents";
 import { run } from "./helpers/cliInProcess";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { AddressSet } from "../analysis/ip";
+import { AddressSet } from "../analysis/core/ip";
 import { evaluateConfiguration } from "../analysis/configCheck/evaluate";
 import { LAB_SCENARIO_NAMES, resolveLabScenario } from "../components/labScenarios";
 import { readFixture } from "./helpers/configFixtures";

@@ -8,7 +8,7 @@ import * as path from "path";
 import { main } from "../analysis/cli";
 import { ConfigEvaluation, evaluateConfiguration } from "../analysis/configCheck/evaluate";
 import { Ec2Documents, Ec2IpPermission, Ec2NetworkAclEntry } from "../analysis/configCheck/ec2Documents";
-import { AddressSet } from "../analysis/ip";
+import { AddressSet } from "../analysis/core/ip";
 import { fixtureDir, readFixture } from "./helpers/configFixtures";
 
 const FIXTURE = "engine/blackhole-inside-dst-range";

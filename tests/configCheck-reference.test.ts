@@ -37,7 +37,7 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { AddressSet } from "../analysis/ip";
+import { AddressSet } from "../analysis/core/ip";
 import { evaluateConfiguration } from "../analysis/configCheck/evaluate";
 import { Ec2Documents, Ec2IpPermission, Ec2NetworkAclEntry, Ec2Route, Ec2RouteTable, Ec2SecurityGroup } from "../analysis/configCheck/ec2Documents";
 

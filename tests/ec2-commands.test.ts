@@ -15,12 +15,12 @@ import { CONFIG_FIXTURES, fixtureDir } from "./helpers/configFixtures";
 import { readSnapshot } from "../analysis/configCheck/snapshotFiles";
 import { ConfigCheckError, ConfigQuery, evaluateConfiguration } from "../analysis/configCheck/evaluate";
 import { Ec2Documents, SNAPSHOT_FILES } from "../analysis/configCheck/ec2Documents";
-import { AddressSet } from "../analysis/ip";
+import { AddressSet } from "../analysis/core/ip";
 import { nextSteps, AdviceReason, KnownIds, Location } from "../analysis/advice";
 import { VERDICTS } from "../analysis/classify";
 import { InterfaceEvidence, Side } from "../analysis/conversation";
 import { taskNextSteps, requireTaskEni } from "../analysis/ecs/ecsTask";
-import { UserInputError } from "../analysis/errors";
+import { UserInputError } from "../analysis/core/errors";
 import { run } from "./helpers/cliInProcess";
 import { outbound, query, scanLines, toLine, TASK_ENI, NAT_ENI } from "./analysis-helpers";
 

@@ -8,7 +8,7 @@ import * as path from "path";
 import { parseTaskReasons } from "../analysis/ecs/taskReason";
 import { DescribedTask, parseCluster, parseEniId, parseTaskRef, requireTaskEni, taskFacts, taskNextSteps, taskReasons, taskWindow } from "../analysis/ecs/ecsTask";
 import { ecsTaskReport, linkRecordsToTask, renderTaskSections } from "../analysis/ecs/ecsReport";
-import { parseS3Destination, s3RangesFromIpRanges } from "../analysis/s3Ranges";
+import { parseS3Destination, s3RangesFromIpRanges } from "../analysis/core/s3Ranges";
 import { scopeToLogStreams } from "../analysis/insightsQuery";
 import { userErrorOf } from "./helpers/userErrors";
 

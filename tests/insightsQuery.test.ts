@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { buildRecordsQuery, conversationFilter, parseClause } from "../analysis/insightsQuery";
-import { DEFAULT_FORMAT, resolveLogFormat } from "../analysis/logFormat";
+import { DEFAULT_FORMAT, resolveLogFormat } from "../analysis/core/logFormat";
 
 describe("Logs Insights query builder", () => {
     it("uses discovered field names for the default format, without a parse step", () => {
@@ -52,12 +52,12 @@ describe("Logs Insights query builder", () => {
     });
 });
 
-import { AddressSet } from "../analysis/ip";
+import { AddressSet } from "../analysis/core/ip";
 import { Conversation } from "../analysis/conversation";
 import { diagnose } from "../analysis/classify";
 import { feedInsightsResults } from "../analysis/insightsRows";
 import { RawLineScanner } from "../analysis/rawLines";
-import { DIAGNOSTIC_FORMAT } from "../analysis/logFormat";
+import { DIAGNOSTIC_FORMAT } from "../analysis/core/logFormat";
 import { buildDiagnosisQuery, toRecordColumns } from "../analysis/insightsQuery";
 
 describe("Logs Insights diagnosis query (server-side stats)", () => {

@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 import { BLOCK_BYTES, LineScanKernel, StopReason } from "../analysis/rawFile/lineScanKernel";
-import { NOT_IPV4, parseIpv4, parseIpv4Bytes } from "../analysis/ip";
+import { NOT_IPV4, parseIpv4, parseIpv4Bytes } from "../analysis/core/ip";
 import { MAX_LINE_BYTES } from "../analysis/rawLines";
 import { seededRandom } from "./helpers/seededRandom";
 

@@ -5,11 +5,11 @@
  */
 import { expect } from "chai";
 import { nextSteps, KnownIds } from "../analysis/advice";
-import { AddressSet } from "../analysis/ip";
+import { AddressSet } from "../analysis/core/ip";
 import { fixtureDir } from "./helpers/configFixtures";
 import { runJson, run } from "./helpers/cliInProcess";
 import { outbound, query, scanLines, toLine } from "./analysis-helpers";
-import { LogFormat, resolveLogFormat } from "../analysis/logFormat";
+import { LogFormat, resolveLogFormat } from "../analysis/core/logFormat";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";

@@ -7,10 +7,10 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { Conversation } from "../analysis/conversation";
 import { readInput } from "../analysis/inputFiles";
-import { AddressSet } from "../analysis/ip";
-import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, LogFormat } from "../analysis/logFormat";
+import { AddressSet } from "../analysis/core/ip";
+import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, LogFormat } from "../analysis/core/logFormat";
 import { mapParquetColumns, parquetValueText } from "../analysis/parquetInput";
-import { FlowRecord } from "../analysis/records";
+import { FlowRecord } from "../analysis/core/records";
 import { NAT_ENI, NAT_IP, OTHER_ENI, S3, TASK, TASK_ENI, inbound, noise, outbound, statusRecord, toLine } from "./analysis-helpers";
 import { linesToParquet } from "./helpers/parquetFiles";
 

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT_ID, REGION, byName, promiseOf, registeredUnder, requestFor, resetRecordings } from "./helpers/pulumiMocks";
 import { outputsOf, runProgram } from "./helpers/program";
 import { VpcFlowLogs, VpcFlowLogsArgs } from "../components/vpcFlowLogs";
-import { DIAGNOSTIC_FORMAT } from "../analysis/logFormat";
+import { DIAGNOSTIC_FORMAT } from "../analysis/core/logFormat";
 import { glueTableInput } from "../analysis/athena/glueTable";
 
 const VPC = "vpc-0123456789abcdef0";

@@ -13,9 +13,9 @@ import { main } from "../analysis/cli";
 import { buildDiagnosisQuery } from "../analysis/insightsQuery";
 import { athenaRowsToFields, buildAthenaDiagnosisQuery, sqlConversationPredicate } from "../analysis/athena/athenaQuery";
 import { diagnoseQueryRows } from "../analysis/live/liveDiagnosis";
-import { AddressSet } from "../analysis/ip";
-import { DIAGNOSTIC_FORMAT, resolveLogFormat } from "../analysis/logFormat";
-import { FlowRecord } from "../analysis/records";
+import { AddressSet } from "../analysis/core/ip";
+import { DIAGNOSTIC_FORMAT, resolveLogFormat } from "../analysis/core/logFormat";
+import { FlowRecord } from "../analysis/core/records";
 import { RawScanSettings } from "../analysis/rawFile/plainFile";
 import { T0, TASK, inbound, outbound, recordCounts, toLine } from "./analysis-helpers";
 

@@ -10,7 +10,7 @@ import {
     buildUnansweredQuery,
     interfaceColumn,
 } from "../analysis/insightsQuery";
-import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, FLOW_LOG_FIELDS, resolveLogFormat, toFormatString } from "../analysis/logFormat";
+import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, FLOW_LOG_FIELDS, resolveLogFormat, toFormatString } from "../analysis/core/logFormat";
 import { savedQueries, validateSavedQueryFolder } from "../components/savedQueries";
 
 const PARSE_DIAGNOSTIC =

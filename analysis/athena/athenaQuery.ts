@@ -9,11 +9,11 @@
  * for CIDRs (TRY_CAST, so a text file's `-` is NULL, not a failed query), `from_unixtime`,
  * `date_format` with MySQL-style patterns; `end` is a reserved word and is quoted.
  */
-import { UserInputError, quote } from "../errors";
+import { UserInputError, quote } from "../core/errors";
 import { ConversationSelector, GROUP_BY_FIELDS, LISTED_FIELDS } from "../insightsQuery";
-import { LogFormat } from "../logFormat";
-import { protocolHasPorts } from "../records";
-import { TimeWindow } from "../timeWindow";
+import { LogFormat } from "../core/logFormat";
+import { protocolHasPorts } from "../core/records";
+import { TimeWindow } from "../core/timeWindow";
 import { athenaColumn } from "./glueTable";
 
 /** A Glue database or table name as Athena reads it: lowercase letters, digits and '_'. */

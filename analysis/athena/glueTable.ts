@@ -14,7 +14,7 @@
  * `digits` for the zero-padded month, day and hour folders, `storage.location.template`), and
  * queries need no MSCK REPAIR TABLE and no crawler.
  */
-import { LogFormat } from "../logFormat";
+import { LogFormat } from "../core/logFormat";
 
 export type AthenaColumnType = "int" | "bigint" | "string";
 

@@ -3,7 +3,7 @@
  * kept apart from the evaluator, which loads only when a check is asked for.
  */
 import { OptionTable, ParsedValues } from "../cliOptions";
-import { UserInputError, quote } from "../errors";
+import { UserInputError, quote } from "../core/errors";
 
 /** The diagnose flags of the configuration check (kept apart so other flags can grow beside them). */
 export const CONFIG_OPTIONS = {

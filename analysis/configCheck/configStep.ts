@@ -5,10 +5,10 @@
  * gone) never stops the diagnosis: it says why on stderr and in `config`, as `not-checked`.
  */
 import { Diagnosis } from "../classify";
-import { UserInputError, quote } from "../errors";
-import { AWS_REGION_NAME } from "../awsNames";
+import { UserInputError, quote } from "../core/errors";
+import { AWS_REGION_NAME } from "../core/awsNames";
 import { inKnownS3Range } from "../destination";
-import { AddressSet } from "../ip";
+import { AddressSet } from "../core/ip";
 import { ParsedValues } from "../cliOptions";
 import { CONFIG_CHECK_IAM_ACTIONS } from "./ec2Documents";
 import { ConfigCheckError, ConfigEvaluation, evaluateConfiguration } from "./evaluate";

@@ -8,8 +8,8 @@
 import { AthenaTableRef, ATHENA_ROW_LIMIT, athenaRowsToFields, buildAthenaDiagnosisQuery } from "../athena/athenaQuery";
 import { Diagnosis, TrafficType } from "../classify";
 import { ConversationQuery } from "../conversation";
-import { LogFormat } from "../logFormat";
-import { TimeWindow } from "../timeWindow";
+import { LogFormat } from "../core/logFormat";
+import { TimeWindow } from "../core/timeWindow";
 import { AthenaApi, AthenaProgress, runAthenaQuery } from "./athenaQueryRunner";
 import { StepsWithKnownIds, diagnoseQueryRowsWithSteps } from "./liveDiagnosis";
 

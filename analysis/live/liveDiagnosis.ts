@@ -5,19 +5,19 @@
  * not taken as proof of a routing problem: those records may not be delivered yet.
  */
 import { DescribeLogGroupsCommand, DescribeLogStreamsCommand, LogGroup } from "@aws-sdk/client-cloudwatch-logs";
-import { AWS_REGION_NAME } from "../awsNames";
-import { UserInputError, quote } from "../errors";
+import { AWS_REGION_NAME } from "../core/awsNames";
+import { UserInputError, quote } from "../core/errors";
 import { Diagnosis, NextStep, diagnose, serviceText } from "../classify";
 import type { KnownIds } from "../advice";
-import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "../trafficType";
+import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "../core/trafficType";
 import { Conversation, ConversationQuery } from "../conversation";
 import { ConversationSelector, INSIGHTS_ROW_CAP, StreamScope, buildDiagnosisQuery, scopeToLogStreams, toRecordColumns } from "../insightsQuery";
 import { QueryBuilder, mergeSplitRows, planDiagnosisQueries } from "../insightsQueryPlan";
 import { INSIGHTS_QUERY_MAX_LENGTH } from "../queryLimits";
 import { feedInsightsResults } from "../insightsRows";
-import { LogFormat, resolveLogFormat } from "../logFormat";
+import { LogFormat, resolveLogFormat } from "../core/logFormat";
 import { RawLineScanner } from "../rawLines";
-import { TimeWindow, undeliveredFrom } from "../timeWindow";
+import { TimeWindow, undeliveredFrom } from "../core/timeWindow";
 import { LogsClient, QueryProgress, QueryResult, runInsightsQuery } from "./insightsQueryRunner";
 import { FlowLogSource } from "./stackSource";
 

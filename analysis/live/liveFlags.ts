@@ -2,10 +2,10 @@
  * The live commands' flags and help, kept apart from the code that talks to AWS: the CLI reads
  * these on every run, and loads the AWS SDK only when a live command actually runs.
  */
-import { UserInputError } from "../errors";
+import { UserInputError } from "../core/errors";
 import { ParsedValues, oneOf, parsePort, parseProtocol, required } from "../cliOptions";
 import { OUTPUT_FORMATS, OutputFormat } from "../render";
-import { S3Destination, parseS3Destination } from "../s3Ranges";
+import { S3Destination, parseS3Destination } from "../core/s3Ranges";
 import { TaskRef, parseCluster, parseEniId, parseTaskRef } from "../ecs/ecsTask";
 
 /** What a live diagnosis was asked, before anything is looked up in AWS. */

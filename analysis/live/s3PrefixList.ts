@@ -6,7 +6,7 @@
  * at most 100 a page) lists the CIDRs (EC2 API reference).
  */
 import { DescribeManagedPrefixListsCommand, EC2Client, GetManagedPrefixListEntriesCommand } from "@aws-sdk/client-ec2";
-import { ResolvedRanges } from "../s3Ranges";
+import { ResolvedRanges } from "../core/s3Ranges";
 
 export type PrefixListClient = Pick<EC2Client, "send">;
 

@@ -4,13 +4,13 @@
  * anyone, without credentials, after the ENI itself is gone.
  */
 import { EC2Client } from "@aws-sdk/client-ec2";
-import { AWS_REGION_NAME } from "../awsNames";
+import { AWS_REGION_NAME } from "../core/awsNames";
 import { EXIT_FAILURE, EXIT_OK, PROGRAM, parseOptions, repeatHelp, required } from "../cliOptions";
 import { SNAPSHOT_OPTIONS } from "./liveOptions";
 import { isNetworkInterfaceId } from "../configCheck/configFlags";
 import { CONFIG_CHECK_IAM_ACTIONS } from "../configCheck/ec2Documents";
 import { writeSnapshot } from "../configCheck/snapshotFiles";
-import { UserInputError, quote } from "../errors";
+import { UserInputError, quote } from "../core/errors";
 import { explainAwsError } from "./awsErrors";
 import { Ec2CollectionError, Ec2ConfigClient, collectEc2Documents, isAccessDenied } from "./ec2ConfigCollector";
 

@@ -3,7 +3,7 @@
  * (`pulumi stack output --json`), a file holding the same JSON, or flags given by hand.
  */
 import { execFile } from "child_process";
-import { UserInputError, quote } from "../errors";
+import { UserInputError, quote } from "../core/errors";
 import { readUserTextFile } from "../userFiles";
 
 export interface FlowLogSource {
