@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { glueTableInput } from "../analysis/athena/glueTable";
+import { glueTableInput } from "../analysis/queries/glueTable";
 import { LogFormat } from "../analysis/core/logFormat";
 import {
     ATHENA_RESULTS_PREFIX,

@@ -14,7 +14,7 @@ import {
     buildRejectsQuery,
     buildTopTalkersQuery,
     buildUnansweredQuery,
-} from "../analysis/insightsQuery";
+} from "../analysis/queries/insightsQuery";
 import { LogFormat } from "../analysis/core/logFormat";
 
 export interface SavedQuery {

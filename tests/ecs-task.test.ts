@@ -9,7 +9,7 @@ import { parseTaskReasons } from "../analysis/ecs/taskReason";
 import { DescribedTask, parseCluster, parseEniId, parseTaskRef, requireTaskEni, taskFacts, taskNextSteps, taskReasons, taskWindow } from "../analysis/ecs/ecsTask";
 import { ecsTaskReport, linkRecordsToTask, renderTaskSections } from "../analysis/ecs/ecsReport";
 import { parseS3Destination, s3RangesFromIpRanges } from "../analysis/core/s3Ranges";
-import { scopeToLogStreams } from "../analysis/insightsQuery";
+import { scopeToLogStreams } from "../analysis/queries/insightsQuery";
 import { userErrorOf } from "./helpers/userErrors";
 
 const FIXTURES = path.join(__dirname, "..", "..", "tests", "fixtures");

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { buildRecordsQuery, conversationFilter, parseClause } from "../analysis/insightsQuery";
+import { buildRecordsQuery, conversationFilter, parseClause } from "../analysis/queries/insightsQuery";
 import { DEFAULT_FORMAT, resolveLogFormat } from "../analysis/core/logFormat";
 
 describe("Logs Insights query builder", () => {
@@ -58,7 +58,7 @@ import { diagnose } from "../analysis/classify";
 import { feedInsightsResults } from "../analysis/insightsRows";
 import { RawLineScanner } from "../analysis/rawLines";
 import { DIAGNOSTIC_FORMAT } from "../analysis/core/logFormat";
-import { buildDiagnosisQuery, toRecordColumns } from "../analysis/insightsQuery";
+import { buildDiagnosisQuery, toRecordColumns } from "../analysis/queries/insightsQuery";
 
 describe("Logs Insights diagnosis query (server-side stats)", () => {
     it("default format: discovered names, SKIPDATA kept, stats per ENI, action and minute", () => {

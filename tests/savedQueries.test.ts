@@ -9,7 +9,7 @@ import {
     buildTopTalkersQuery,
     buildUnansweredQuery,
     interfaceColumn,
-} from "../analysis/insightsQuery";
+} from "../analysis/queries/insightsQuery";
 import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, FLOW_LOG_FIELDS, resolveLogFormat, toFormatString } from "../analysis/core/logFormat";
 import { savedQueries, validateSavedQueryFolder } from "../components/savedQueries";
 

@@ -5,7 +5,7 @@
  * taken as proof of a routing problem: S3 receives a file every 5 minutes, records up to 10 minutes
  * after their traffic.
  */
-import { AthenaTableRef, ATHENA_ROW_LIMIT, athenaRowsToFields, buildAthenaDiagnosisQuery } from "../athena/athenaQuery";
+import { AthenaTableRef, ATHENA_ROW_LIMIT, athenaRowsToFields, buildAthenaDiagnosisQuery } from "../queries/athenaQuery";
 import { Diagnosis, TrafficType } from "../classify";
 import { ConversationQuery } from "../conversation";
 import { LogFormat } from "../core/logFormat";

@@ -13,7 +13,7 @@ import {
     StartQueryExecutionCommand,
     StopQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
-import { athenaQueryTooLong } from "../queryLimits";
+import { athenaQueryTooLong } from "../queries/queryLimits";
 import { abortableSleep, polling } from "./polling";
 
 export type AthenaApi = Pick<AthenaClient, "send">;

@@ -11,7 +11,7 @@ import {
     StartQueryCommand,
     StopQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
-import { insightsQueryTooLong } from "../queryLimits";
+import { insightsQueryTooLong } from "../queries/queryLimits";
 import { abortableSleep, polling } from "./polling";
 
 /** Only the call this module makes; a real client or aws-sdk-client-mock's both fit. */

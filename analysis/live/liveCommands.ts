@@ -33,7 +33,7 @@ import { INSIGHTS_USD_PER_GB, LiveTarget, diagnoseLive, resolveLiveTarget, resol
 import { AthenaSource, CommandRunner, StackSource, isAthenaSource, readOutputsFile, readStackOutputs, runCommand } from "./stackSource";
 import type { AthenaApi } from "./athenaQueryRunner";
 import type { S3Api } from "./s3Status";
-import { parseAthenaTable } from "../athena/athenaQuery";
+import { parseAthenaTable } from "../queries/athenaQuery";
 
 /** What the live commands need from the world; every field has a real default. */
 export interface LiveIo {

@@ -7,8 +7,8 @@
  * (see `insightsName` in logFormat.ts), so everything downstream reads one set of names.
  * Syntax: CloudWatch Logs user guide, "CloudWatch Logs Insights language query syntax".
  */
-import { LogFormat, fieldSpec } from "./core/logFormat";
-import { protocolHasPorts } from "./core/records";
+import { LogFormat, fieldSpec } from "../core/logFormat";
+import { protocolHasPorts } from "../core/records";
 
 /** Logs Insights column name for a flow-log field. */
 export function insightsField(name: string): string {

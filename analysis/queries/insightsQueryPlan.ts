@@ -21,9 +21,9 @@
  * pktDstAddr is S3), so one column alone would match other rows, and Logs Insights has no single
  * term for "either column".
  */
-import { compactAddresses } from "./core/cidrCompaction";
+import { compactAddresses } from "../core/cidrCompaction";
 import { AGGREGATE_COLUMNS, ConversationSelector, PORT_FLAG_COLUMNS } from "./insightsQuery";
-import { InsightsField } from "./insightsRows";
+import { InsightsField } from "../insightsRows";
 import { INSIGHTS_QUERY_MAX_LENGTH, queryLength } from "./queryLimits";
 
 export interface QueryPlan {

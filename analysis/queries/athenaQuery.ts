@@ -10,7 +10,7 @@
  * `date_format` with MySQL-style patterns; `end` is a reserved word and is quoted.
  */
 import { UserInputError, quote } from "../core/errors";
-import { ConversationSelector, GROUP_BY_FIELDS, LISTED_FIELDS } from "../insightsQuery";
+import { ConversationSelector, GROUP_BY_FIELDS, LISTED_FIELDS } from "./insightsQuery";
 import { LogFormat } from "../core/logFormat";
 import { protocolHasPorts } from "../core/records";
 import { TimeWindow } from "../core/timeWindow";
