@@ -8,7 +8,7 @@
  * suggested only where it applies (TCP or UDP to one IPv4 address). When the configuration check
  * evaluated the workload's interface, the ids it found replace the placeholders of that interface.
  */
-import { ConversationEvidence, InterfaceEvidence, Side } from "./conversation";
+import { ConversationEvidence, InterfaceEvidence, Side } from "./evidence/conversation";
 import type { NextStep, Verdict } from "./verdicts";
 import type { TrafficType } from "./core/trafficType";
 import { DestinationKind, adviceDestination, destinationKind, inSeoulS3 } from "./destination";

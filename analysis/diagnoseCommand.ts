@@ -7,8 +7,8 @@ import { UserInputError, quote } from "./core/errors";
 import { AddressSet } from "./core/ip";
 import { matchAddressFamilies } from "./core/addressFamilies";
 import { LogFormat, resolveLogFormat, unknownFields, unknownFieldsWarning } from "./core/logFormat";
-import { carriesAwsServices } from "./rawLines";
-import { Conversation, ConversationQuery } from "./conversation";
+import { carriesAwsServices } from "./evidence/rawLines";
+import { Conversation, ConversationQuery } from "./evidence/conversation";
 import { diagnose } from "./classify";
 import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "./core/trafficType";
 import { OUTPUT_FORMATS, OutputFormat, render } from "./render";
@@ -87,7 +87,7 @@ export async function diagnoseCommand(values: ParsedValues, io: CliIo): Promise<
     if (formatWarning !== undefined) warn(formatWarning);
     const conversation = new Conversation(args.query);
     for (const path of args.inputs) {
-        await (await import("./inputFiles")).readInput({
+        await (await import("./evidence/inputFiles")).readInput({
             path,
             conversation,
             src: args.query.src,
@@ -168,6 +168,6 @@ async function withS3RangesFromFile(values: ParsedValues): Promise<ParsedValues>
             `--dst ${values.dst as string} with --input needs --ip-ranges <file>: AWS's ip-ranges.json (https://ip-ranges.amazonaws.com/ip-ranges.json), downloaded.`,
         );
     }
-    const ranges = await (await import("./ipRangesFile")).readIpRangesFile(values["ip-ranges"] as string, s3.region);
+    const ranges = await (await import("./evidence/ipRangesFile")).readIpRangesFile(values["ip-ranges"] as string, s3.region);
     return { ...values, dst: ranges.cidrs.join(",") };
 }

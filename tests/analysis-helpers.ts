@@ -4,11 +4,11 @@
  * verdict is checked through every source.
  */
 import { AddressSet } from "../analysis/core/ip";
-import { Conversation, ConversationQuery } from "../analysis/conversation";
+import { Conversation, ConversationQuery } from "../analysis/evidence/conversation";
 import { DEFAULT_FORMAT, LogFormat } from "../analysis/core/logFormat";
 import { RECORD_FIELDS, FlowRecord } from "../analysis/core/records";
-import { InsightsField } from "../analysis/insightsRows";
-import { RawLineScanner } from "../analysis/rawLines";
+import { InsightsField } from "../analysis/evidence/insightsRows";
+import { RawLineScanner } from "../analysis/evidence/rawLines";
 import { Diagnosis, TrafficType, diagnose } from "../analysis/classify";
 
 export const TASK = "10.0.1.25";

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, FLOW_LOG_FIELDS, resolveLogFormat } from "../analysis/core/logFormat";
-import { Conversation } from "../analysis/conversation";
-import { LineSplitter, RawLineScanner } from "../analysis/rawLines";
-import { parseInsightsRow } from "../analysis/insightsRows";
+import { Conversation } from "../analysis/evidence/conversation";
+import { LineSplitter, RawLineScanner } from "../analysis/evidence/rawLines";
+import { parseInsightsRow } from "../analysis/evidence/insightsRows";
 import { RECORD_FIELDS } from "../analysis/core/records";
 import { diagnose } from "../analysis/classify";
 import { UserInputError } from "../analysis/core/errors";

@@ -18,7 +18,7 @@ import { Ec2Documents, SNAPSHOT_FILES } from "../analysis/configCheck/ec2Documen
 import { AddressSet } from "../analysis/core/ip";
 import { nextSteps, AdviceReason, KnownIds, Location } from "../analysis/advice";
 import { VERDICTS } from "../analysis/classify";
-import { InterfaceEvidence, Side } from "../analysis/conversation";
+import { InterfaceEvidence, Side } from "../analysis/evidence/conversation";
 import { taskNextSteps, requireTaskEni } from "../analysis/ecs/ecsTask";
 import { UserInputError } from "../analysis/core/errors";
 import { run } from "./helpers/cliInProcess";

@@ -53,10 +53,10 @@ describe("Logs Insights query builder", () => {
 });
 
 import { AddressSet } from "../analysis/core/ip";
-import { Conversation } from "../analysis/conversation";
+import { Conversation } from "../analysis/evidence/conversation";
 import { diagnose } from "../analysis/classify";
-import { feedInsightsResults } from "../analysis/insightsRows";
-import { RawLineScanner } from "../analysis/rawLines";
+import { feedInsightsResults } from "../analysis/evidence/insightsRows";
+import { RawLineScanner } from "../analysis/evidence/rawLines";
 import { DIAGNOSTIC_FORMAT } from "../analysis/core/logFormat";
 import { buildDiagnosisQuery, toRecordColumns } from "../analysis/queries/insightsQuery";
 

@@ -16,7 +16,7 @@ import { diagnoseQueryRows } from "../analysis/live/liveDiagnosis";
 import { AddressSet } from "../analysis/core/ip";
 import { DIAGNOSTIC_FORMAT, resolveLogFormat } from "../analysis/core/logFormat";
 import { FlowRecord } from "../analysis/core/records";
-import { RawScanSettings } from "../analysis/rawFile/plainFile";
+import { RawScanSettings } from "../analysis/evidence/rawFile/plainFile";
 import { T0, TASK, inbound, outbound, recordCounts, toLine } from "./analysis-helpers";
 
 const dir = mkdtempSync(join(tmpdir(), "vpc-flow-s3-service-"));

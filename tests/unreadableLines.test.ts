@@ -11,8 +11,8 @@ import { gzipSync } from "node:zlib";
 import { main } from "../analysis/cli";
 import { AddressSet } from "../analysis/core/ip";
 import { DEFAULT_FIELDS } from "../analysis/core/logFormat";
-import { RawScanSettings } from "../analysis/rawFile/plainFile";
-import { LineQuery, UnreadableReading, countVerdict, couldChangeVerdict, readUnreadableLine } from "../analysis/unreadableLines";
+import { RawScanSettings } from "../analysis/evidence/rawFile/plainFile";
+import { LineQuery, UnreadableReading, countVerdict, couldChangeVerdict, readUnreadableLine } from "../analysis/evidence/unreadableLines";
 import { run } from "./helpers/cliInProcess";
 
 const ROOT = join(__dirname, "..", "..");

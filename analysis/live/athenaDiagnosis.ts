@@ -7,7 +7,7 @@
  */
 import { AthenaTableRef, ATHENA_ROW_LIMIT, athenaRowsToFields, buildAthenaDiagnosisQuery } from "../queries/athenaQuery";
 import { Diagnosis, TrafficType } from "../classify";
-import { ConversationQuery } from "../conversation";
+import { ConversationQuery } from "../evidence/conversation";
 import { LogFormat } from "../core/logFormat";
 import { TimeWindow } from "../core/timeWindow";
 import { AthenaApi, AthenaProgress, runAthenaQuery } from "./athenaQueryRunner";

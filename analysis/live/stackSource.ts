@@ -4,7 +4,7 @@
  */
 import { execFile } from "child_process";
 import { UserInputError, quote } from "../core/errors";
-import { readUserTextFile } from "../userFiles";
+import { readUserTextFile } from "../evidence/userFiles";
 
 export interface FlowLogSource {
     readonly logGroupName: string;

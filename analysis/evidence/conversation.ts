@@ -16,8 +16,8 @@
  *   differ). It is called a NAT gateway only when it is requester-managed (`instance-id` `-`) and
  *   its own address stands in for a public destination, as in AWS's NAT gateway example.
  */
-import { AddressSet, isPrivateIpv4 } from "./core/ip";
-import { Action, AggregateRow, FlowRecord, protocolHasPorts } from "./core/records";
+import { AddressSet, isPrivateIpv4 } from "../core/ip";
+import { Action, AggregateRow, FlowRecord, protocolHasPorts } from "../core/records";
 import { ANY_RECORD, LineQuery, UnreadableReading, readUnreadableLine, readingKey } from "./unreadableLines";
 
 export type Direction = "outbound" | "inbound";

@@ -21,10 +21,10 @@
 import { promises as fs } from "node:fs";
 import { brotliDecompressSync, unzipSync } from "node:zlib";
 import type { AsyncBuffer, Compressors, FileMetaData } from "hyparquet";
-import { UserInputError, quote } from "./core/errors";
+import { UserInputError, quote } from "../core/errors";
 import { Conversation } from "./conversation";
-import { LogFormat, toFormatString } from "./core/logFormat";
-import { RECORD_FIELDS } from "./core/records";
+import { LogFormat, toFormatString } from "../core/logFormat";
+import { RECORD_FIELDS } from "../core/records";
 import { RawLineScanner } from "./rawLines";
 import type { InputSummary, ReadInputOptions } from "./inputSummary";
 

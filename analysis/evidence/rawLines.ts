@@ -16,11 +16,11 @@
  * <TAB>stream<TAB>message<TAB>timestamp`), messages joined by tabs (`--query 'events[].message'
  * --output text`), and header lines in the middle of a file (concatenated S3 objects).
  */
-import { UserInputError } from "./core/errors";
-import { AddressSet, NOT_IPV4, parseIpv4Bytes } from "./core/ip";
-import { LogFormat, formatFromHeader, unknownFields, unknownFieldsWarning } from "./core/logFormat";
+import { UserInputError } from "../core/errors";
+import { AddressSet, NOT_IPV4, parseIpv4Bytes } from "../core/ip";
+import { LogFormat, formatFromHeader, unknownFields, unknownFieldsWarning } from "../core/logFormat";
 import { Conversation } from "./conversation";
-import { RECORD_FIELDS, RecordField, buildRecord, isInvalid, opaqueField } from "./core/records";
+import { RECORD_FIELDS, RecordField, buildRecord, isInvalid, opaqueField } from "../core/records";
 
 const SPACE = 32;
 const TAB = 9;

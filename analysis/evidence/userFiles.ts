@@ -1,6 +1,6 @@
 /** Reading a file a user named on the command line, with the flag in the message when it fails. */
 import { readFile } from "fs/promises";
-import { UserInputError, quote } from "./core/errors";
+import { UserInputError, quote } from "../core/errors";
 
 /** The file's text; a missing or unreadable file is a UserInputError naming the flag and the path. */
 export async function readUserTextFile(flag: string, path: string): Promise<string> {

@@ -10,7 +10,7 @@ import { createReadStream, promises as fs } from "node:fs";
 import { ZlibOptions, createGunzip } from "node:zlib";
 import { pipeline } from "node:stream";
 import { Readable } from "node:stream";
-import { UserInputError, quote } from "./core/errors";
+import { UserInputError, quote } from "../core/errors";
 import { LineSplitter, RawLineScanner } from "./rawLines";
 import { InsightsRow, feedInsightsResults } from "./insightsRows";
 import { readParquetInput, startsLikeParquet } from "./parquetInput";

@@ -5,8 +5,8 @@
  * thread checked. Errors go back as data, for the main thread to throw as its own.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { AddressSet, IpRange } from "../core/ip";
-import { LogFormat } from "../core/logFormat";
+import { AddressSet, IpRange } from "../../core/ip";
+import { LogFormat } from "../../core/logFormat";
 import { CollectOptions, RangeJob, collectRange } from "./rangeCollect";
 import { SerializedError, serializeError } from "./workerErrors";
 

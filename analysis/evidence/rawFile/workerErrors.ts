@@ -3,7 +3,7 @@
  * as a UserInputError with the same message (the CLI prints it and exits 2), and a read error keeps
  * its code so the main thread words it as it words its own read errors.
  */
-import { UserInputError } from "../core/errors";
+import { UserInputError } from "../../core/errors";
 
 export interface SerializedError {
     readonly name: string;

@@ -15,8 +15,8 @@
  *   not (the workload's own accepted outbound attempt, under `routing`), it only repeats what is
  *   known. No effect.
  */
-import { AddressSet } from "./core/ip";
-import { Action, RECORD_FIELDS } from "./core/records";
+import { AddressSet } from "../core/ip";
+import { Action, RECORD_FIELDS } from "../core/records";
 
 export type LineDirection = "outbound" | "inbound";
 

@@ -13,7 +13,7 @@
  */
 import { Conversation } from "./conversation";
 import { RawLineScanner } from "./rawLines";
-import { AggregateRow, FlowRecord, RECORD_FIELDS, RecordField, buildRecord, isInvalid } from "./core/records";
+import { AggregateRow, FlowRecord, RECORD_FIELDS, RecordField, buildRecord, isInvalid } from "../core/records";
 
 /** The SDK's ResultField: both members are optional in its types. */
 export interface InsightsField {

@@ -15,8 +15,8 @@
  * doubt (IPv6, `-`, runs of spaces, headers) is its to judge.
  */
 import { readSync } from "node:fs";
-import { AddressSet } from "../core/ip";
-import { LogFormat } from "../core/logFormat";
+import { AddressSet } from "../../core/ip";
+import { LogFormat } from "../../core/logFormat";
 import { MAX_LINE_BYTES, OVERLONG_SAMPLE_BYTES, RawLineScanner } from "../rawLines";
 import { BLOCK_BYTES, LineScanKernel, StopReason } from "./lineScanKernel";
 

@@ -4,8 +4,8 @@
  * dispatches to parquetInput.ts: with the types there, the two imported each other.
  */
 import type { Conversation } from "./conversation";
-import type { AddressSet } from "./core/ip";
-import type { LogFormat } from "./core/logFormat";
+import type { AddressSet } from "../core/ip";
+import type { LogFormat } from "../core/logFormat";
 import type { PlainScanPlan, RawScanSettings } from "./rawFile/plainFile";
 
 export type InputKind = "raw-lines" | "insights-results" | "filter-log-events" | "parquet";

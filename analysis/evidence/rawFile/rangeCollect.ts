@@ -8,8 +8,8 @@
  * format follows header lines exactly. From the first header line on, what the range found does not
  * depend on the assumption; the main thread rescans the part before it when the assumption was wrong.
  */
-import { AddressSet } from "../core/ip";
-import { LogFormat } from "../core/logFormat";
+import { AddressSet } from "../../core/ip";
+import { LogFormat } from "../../core/logFormat";
 import { RawLineScanner, ScanSink } from "../rawLines";
 import { BlockScanner, FusedLineScan, FusedScanSink, readRange } from "./fusedScan";
 import { LineScanKernel } from "./lineScanKernel";
