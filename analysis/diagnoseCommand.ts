@@ -9,7 +9,7 @@ import { matchAddressFamilies } from "./core/addressFamilies";
 import { LogFormat, resolveLogFormat, unknownFields, unknownFieldsWarning } from "./core/logFormat";
 import { carriesAwsServices } from "./evidence/rawLines";
 import { Conversation, ConversationQuery } from "./evidence/conversation";
-import { diagnose } from "./classify";
+import { diagnose } from "./verdict/classify";
 import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "./core/trafficType";
 import { OUTPUT_FORMATS, OutputFormat, render } from "./render";
 import { EXIT_OK, PROGRAM, ParsedValues, oneOf, parsePort, parseProtocol, required } from "./cliOptions";

@@ -9,7 +9,7 @@ import { DEFAULT_FORMAT, LogFormat } from "../analysis/core/logFormat";
 import { RECORD_FIELDS, FlowRecord } from "../analysis/core/records";
 import { InsightsField } from "../analysis/evidence/insightsRows";
 import { RawLineScanner } from "../analysis/evidence/rawLines";
-import { Diagnosis, TrafficType, diagnose } from "../analysis/classify";
+import { Diagnosis, TrafficType, diagnose } from "../analysis/verdict/classify";
 
 export const TASK = "10.0.1.25";
 export const S3 = "52.219.204.42";

@@ -4,7 +4,7 @@ import { Conversation } from "../analysis/evidence/conversation";
 import { LineSplitter, RawLineScanner } from "../analysis/evidence/rawLines";
 import { parseInsightsRow } from "../analysis/evidence/insightsRows";
 import { RECORD_FIELDS } from "../analysis/core/records";
-import { diagnose } from "../analysis/classify";
+import { diagnose } from "../analysis/verdict/classify";
 import { UserInputError } from "../analysis/core/errors";
 import { AddressSet } from "../analysis/core/ip";
 import { NAT_ENI, NAT_IP, S3, TASK, TASK_ENI, inbound, outbound, query, recordCounts, scanLines, toLine } from "./analysis-helpers";

@@ -12,7 +12,7 @@ import { main } from "../analysis/cli";
 import { Conversation } from "../analysis/evidence/conversation";
 import { RawLineScanner } from "../analysis/evidence/rawLines";
 import { feedInsightsResults, parseInsightsRow } from "../analysis/evidence/insightsRows";
-import { diagnose } from "../analysis/classify";
+import { diagnose } from "../analysis/verdict/classify";
 import { timelineChart } from "../analysis/render";
 import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT } from "../analysis/core/logFormat";
 import { AddressSet } from "../analysis/core/ip";

@@ -3,7 +3,7 @@ import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT } from "../analysis/core/logFormat";
 import { Conversation } from "../analysis/evidence/conversation";
 import { RawLineScanner } from "../analysis/evidence/rawLines";
 import { feedInsightsResults } from "../analysis/evidence/insightsRows";
-import { Confidence, Diagnosis, TrafficType, Verdict, diagnose } from "../analysis/classify";
+import { Confidence, Diagnosis, TrafficType, Verdict, diagnose } from "../analysis/verdict/classify";
 import { FlowRecord } from "../analysis/core/records";
 import { AddressSet } from "../analysis/core/ip";
 import {

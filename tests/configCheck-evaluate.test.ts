@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { AddressSet } from "../analysis/core/ip";
-import { ConfigEvaluation, evaluateConfiguration, isDefaultEndpointPolicy } from "../analysis/configCheck/evaluate";
-import { evaluateAcl } from "../analysis/configCheck/networkAcls";
+import { ConfigEvaluation, evaluateConfiguration, isDefaultEndpointPolicy } from "../analysis/verdict/config/evaluate";
+import { evaluateAcl } from "../analysis/verdict/config/networkAcls";
 import { parseIpRange } from "../analysis/core/ip";
 import { readFixture } from "./helpers/configFixtures";
 

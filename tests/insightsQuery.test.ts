@@ -54,7 +54,7 @@ describe("Logs Insights query builder", () => {
 
 import { AddressSet } from "../analysis/core/ip";
 import { Conversation } from "../analysis/evidence/conversation";
-import { diagnose } from "../analysis/classify";
+import { diagnose } from "../analysis/verdict/classify";
 import { feedInsightsResults } from "../analysis/evidence/insightsRows";
 import { RawLineScanner } from "../analysis/evidence/rawLines";
 import { DIAGNOSTIC_FORMAT } from "../analysis/core/logFormat";

@@ -4,7 +4,7 @@
  * without a check, and for interfaces the check did not evaluate.
  */
 import { expect } from "chai";
-import { nextSteps, KnownIds } from "../analysis/advice";
+import { nextSteps, KnownIds } from "../analysis/verdict/advice";
 import { AddressSet } from "../analysis/core/ip";
 import { fixtureDir } from "./helpers/configFixtures";
 import { runJson, run } from "./helpers/cliInProcess";

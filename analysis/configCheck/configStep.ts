@@ -4,20 +4,20 @@
  * `config` object that joins the diagnosis. A check that cannot run (AccessDenied, an ENI that is
  * gone) never stops the diagnosis: it says why on stderr and in `config`, as `not-checked`.
  */
-import { Diagnosis } from "../classify";
+import { Diagnosis } from "../verdict/classify";
 import { UserInputError, quote } from "../core/errors";
 import { AWS_REGION_NAME } from "../core/awsNames";
-import { inKnownS3Range } from "../destination";
+import { inKnownS3Range } from "../verdict/destination";
 import { AddressSet } from "../core/ip";
 import { ParsedValues } from "../cliOptions";
-import { CONFIG_CHECK_IAM_ACTIONS } from "./ec2Documents";
-import { ConfigCheckError, ConfigEvaluation, evaluateConfiguration } from "./evaluate";
+import { CONFIG_CHECK_IAM_ACTIONS } from "../verdict/config/ec2Documents";
+import { ConfigCheckError, ConfigEvaluation, evaluateConfiguration } from "../verdict/config/evaluate";
 import { configRequested, isNetworkInterfaceId } from "./configFlags";
-import { ConfigReport, checkedReport, notCheckedReport } from "./report";
-import { chooseInterface } from "./scope";
+import { ConfigReport, checkedReport, notCheckedReport } from "../verdict/config/report";
+import { chooseInterface } from "../verdict/config/scope";
 import { readSnapshot } from "./snapshotFiles";
 import type { Ec2ConfigClient } from "../live/ec2ConfigCollector";
-import type { KnownIds } from "../advice";
+import type { KnownIds } from "../verdict/advice";
 
 export interface ConfigIo {
     readonly stderr: (text: string) => void;

@@ -7,7 +7,7 @@
 import { promises as fs } from "fs";
 import * as path from "path";
 import { UserInputError, quote } from "../core/errors";
-import { PREFIX_LIST_ENTRIES_FILE, SNAPSHOT_FILES, SNAPSHOT_INFO_FILE, Ec2Documents, Ec2PrefixListEntry, SnapshotInfo, prefixListEntriesFile } from "./ec2Documents";
+import { PREFIX_LIST_ENTRIES_FILE, SNAPSHOT_FILES, SNAPSHOT_INFO_FILE, Ec2Documents, Ec2PrefixListEntry, SnapshotInfo, prefixListEntriesFile } from "../verdict/config/ec2Documents";
 
 const REQUIRED_FILE = "describe-network-interfaces.json";
 

@@ -6,7 +6,7 @@
  * after their traffic.
  */
 import { AthenaTableRef, ATHENA_ROW_LIMIT, athenaRowsToFields, buildAthenaDiagnosisQuery } from "../queries/athenaQuery";
-import { Diagnosis, TrafficType } from "../classify";
+import { Diagnosis, TrafficType } from "../verdict/classify";
 import { ConversationQuery } from "../evidence/conversation";
 import { LogFormat } from "../core/logFormat";
 import { TimeWindow } from "../core/timeWindow";

@@ -3,7 +3,7 @@
  * error-handling guide advises; anything unrecognised keeps AWS's own message.
  */
 
-import { CONFIG_CHECK_IAM_ACTIONS } from "../configCheck/ec2Documents";
+import { CONFIG_CHECK_IAM_ACTIONS } from "../verdict/config/ec2Documents";
 
 /** What the person running the CLI needs for the diagnosis and status; the README lists the same policy. */
 export const CLI_IAM_ACTIONS: readonly string[] = [

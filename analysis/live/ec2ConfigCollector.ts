@@ -20,7 +20,7 @@ import {
     EC2Client,
     GetManagedPrefixListEntriesCommand,
 } from "@aws-sdk/client-ec2";
-import { Ec2Documents, Ec2PrefixListEntry, Ec2VpcPeeringConnection } from "../configCheck/ec2Documents";
+import { Ec2Documents, Ec2PrefixListEntry, Ec2VpcPeeringConnection } from "../verdict/config/ec2Documents";
 
 /** Only the call the collector makes, so tests can hand in aws-sdk-client-mock's client. */
 export type Ec2ConfigClient = Pick<EC2Client, "send">;

@@ -5,7 +5,7 @@
  * ECS developer guide, "API failure reasons").
  */
 import { DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
-import { EcsTaskFacts, TaskRef, clusterName, taskFacts } from "../ecs/ecsTask";
+import { EcsTaskFacts, TaskRef, clusterName, taskFacts } from "../verdict/ecs/ecsTask";
 
 /** Only the call this module makes; a real client or aws-sdk-client-mock's both fit. */
 export type EcsClient = Pick<ECSClient, "send">;

@@ -7,8 +7,8 @@
 import { DescribeLogGroupsCommand, DescribeLogStreamsCommand, LogGroup } from "@aws-sdk/client-cloudwatch-logs";
 import { AWS_REGION_NAME } from "../core/awsNames";
 import { UserInputError, quote } from "../core/errors";
-import { Diagnosis, NextStep, diagnose, serviceText } from "../classify";
-import type { KnownIds } from "../advice";
+import { Diagnosis, NextStep, diagnose, serviceText } from "../verdict/classify";
+import type { KnownIds } from "../verdict/advice";
 import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "../core/trafficType";
 import { Conversation, ConversationQuery } from "../evidence/conversation";
 import { ConversationSelector, INSIGHTS_ROW_CAP, StreamScope, buildDiagnosisQuery, scopeToLogStreams, toRecordColumns } from "../queries/insightsQuery";

@@ -6,7 +6,7 @@ import { UserInputError } from "../core/errors";
 import { ParsedValues, oneOf, parsePort, parseProtocol, required } from "../cliOptions";
 import { OUTPUT_FORMATS, OutputFormat } from "../render";
 import { S3Destination, parseS3Destination } from "../core/s3Ranges";
-import { TaskRef, parseCluster, parseEniId, parseTaskRef } from "../ecs/ecsTask";
+import { TaskRef, parseCluster, parseEniId, parseTaskRef } from "../verdict/ecs/ecsTask";
 
 /** What a live diagnosis was asked, before anything is looked up in AWS. */
 export interface LiveConversationFlags {

@@ -8,7 +8,7 @@ import { AWS_REGION_NAME } from "../core/awsNames";
 import { EXIT_FAILURE, EXIT_OK, PROGRAM, parseOptions, repeatHelp, required } from "../cliOptions";
 import { SNAPSHOT_OPTIONS } from "./liveOptions";
 import { isNetworkInterfaceId } from "../configCheck/configFlags";
-import { CONFIG_CHECK_IAM_ACTIONS } from "../configCheck/ec2Documents";
+import { CONFIG_CHECK_IAM_ACTIONS } from "../verdict/config/ec2Documents";
 import { writeSnapshot } from "../configCheck/snapshotFiles";
 import { UserInputError, quote } from "../core/errors";
 import { explainAwsError } from "./awsErrors";

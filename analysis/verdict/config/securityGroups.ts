@@ -3,8 +3,8 @@
  * (rules only allow; there is no order and no deny). Groups are stateful, so the replies of an
  * allowed connection are let in whatever the ingress rules say: no return-path check here.
  */
-import { IpRange } from "../core/ip";
-import { protocolHasPorts } from "../core/records";
+import { IpRange } from "../../core/ip";
+import { protocolHasPorts } from "../../core/records";
 import { cidrRange, covers } from "./cidrs";
 import { Ec2Documents, Ec2IpPermission, Ec2SecurityGroup } from "./ec2Documents";
 import { protocolNumber } from "./protocols";

@@ -1,5 +1,5 @@
 /** Protocol fields of security group rules (`tcp`, `6`, `-1`) and ACL entries (`6`, `-1`) against an IANA number. */
-import { PROTOCOL_NUMBERS } from "../core/records";
+import { PROTOCOL_NUMBERS } from "../../core/records";
 
 export function protocolNumber(text: string | undefined): number | "all" | undefined {
     if (text === undefined) return undefined;

@@ -7,7 +7,7 @@
  * troubleshooting pages, and stopped reasons quoted in public issues; the cases are in
  * tests/fixtures/ecs-stopped-reasons.json with their sources.
  */
-import { isIpAddress } from "../core/ip";
+import { isIpAddress } from "../../core/ip";
 
 /** A service whose endpoint the task needed when it failed. `registry` is an image registry outside AWS. */
 export type EndpointService = "ecr" | "s3" | "secretsmanager" | "ssm" | "logs" | "registry";

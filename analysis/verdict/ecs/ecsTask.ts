@@ -7,10 +7,10 @@
  * with details `subnetId`, `networkInterfaceId`, `macAddress`, `privateIPv4Address`), and the AWS
  * CLI's describe-tasks example (aws/aws-cli awscli/examples/ecs/describe-tasks.rst).
  */
-import { AWS_REGION_NAME } from "../core/awsNames";
-import { UserInputError, quote } from "../core/errors";
+import { AWS_REGION_NAME } from "../../core/awsNames";
+import { UserInputError, quote } from "../../core/errors";
 import { NextStep } from "../classify";
-import { DELIVERY_LAG_SECONDS, MAX_WINDOW_SECONDS, TimeWindow } from "../core/timeWindow";
+import { DELIVERY_LAG_SECONDS, MAX_WINDOW_SECONDS, TimeWindow } from "../../core/timeWindow";
 import { EndpointService, ReasonFacts, isPrivateIpv4 } from "./taskReason";
 
 /** The part of DescribeTasks' `Task` this project reads. */

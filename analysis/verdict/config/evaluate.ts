@@ -9,8 +9,8 @@
  * connection active, and the destination inside the peer VPC, since peering carries nothing
  * beyond it). Transit gateways, virtual private gateways and the peer VPC itself are where it stops.
  */
-import { AddressSet, IpRange } from "../core/ip";
-import { protocolHasPorts, protocolName } from "../core/records";
+import { AddressSet, IpRange } from "../../core/ip";
+import { protocolHasPorts, protocolName } from "../../core/records";
 import { cidrRange, cidrText, covers, portsText } from "./cidrs";
 import { destinationParts } from "./destinationParts";
 import { Ec2Documents, Ec2NatGateway, Ec2NetworkAcl, Ec2NetworkInterface, Ec2RouteTable, Ec2SecurityGroup, Ec2VpcPeeringConnectionVpcInfo } from "./ec2Documents";

@@ -8,11 +8,11 @@
  * suggested only where it applies (TCP or UDP to one IPv4 address). When the configuration check
  * evaluated the workload's interface, the ids it found replace the placeholders of that interface.
  */
-import { ConversationEvidence, InterfaceEvidence, Side } from "./evidence/conversation";
+import { ConversationEvidence, InterfaceEvidence, Side } from "../evidence/conversation";
 import type { NextStep, Verdict } from "./verdicts";
-import type { TrafficType } from "./core/trafficType";
+import type { TrafficType } from "../core/trafficType";
 import { DestinationKind, adviceDestination, destinationKind, inSeoulS3 } from "./destination";
-import { protocolHasPorts, protocolName } from "./core/records";
+import { protocolHasPorts, protocolName } from "../core/records";
 
 /** Where the deciding records were logged. */
 export interface Location {

@@ -5,7 +5,7 @@
  * wins over a prefix-list route, which wins over a propagated one. A `blackhole` route is still
  * selected: it is where the packets are dropped.
  */
-import { IpRange } from "../core/ip";
+import { IpRange } from "../../core/ip";
 import { cidrRange, covers, prefixLength } from "./cidrs";
 import { Ec2Documents, Ec2Route, Ec2RouteTable } from "./ec2Documents";
 

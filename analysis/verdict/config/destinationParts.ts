@@ -7,7 +7,7 @@
  * is a part that every rule in the documents treats alike (a rule's CIDR either holds the whole part
  * or none of it).
  */
-import { IpRange } from "../core/ip";
+import { IpRange } from "../../core/ip";
 import { cidrRange, covers } from "./cidrs";
 import { Ec2Documents } from "./ec2Documents";
 

@@ -6,7 +6,7 @@
  * with --eni, or when it sits in the workload's own subnet (same route table and network ACL) and
  * the snapshot does not hold the workload's own. Anything else is said, never assumed. Pure.
  */
-import { AddressSet } from "../core/ip";
+import { AddressSet } from "../../core/ip";
 import { Ec2Documents, Ec2NetworkInterface } from "./ec2Documents";
 
 export interface ScopeQuestion {

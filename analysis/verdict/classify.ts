@@ -9,19 +9,19 @@
  * REJECT cannot show an absence; and AWS does not document that packets without a route are
  * logged as ACCEPT, so a routing verdict is only ever "consistent with".
  */
-import { ConversationEvidence, Direction, FlowTally, InterfaceEvidence, Side, Tally, matchedRecords } from "./evidence/conversation";
-import { TRAFFIC_PATHS, protocolName, protocolHasPorts } from "./core/records";
-import { bracketIpv6 } from "./core/ip";
+import { ConversationEvidence, Direction, FlowTally, InterfaceEvidence, Side, Tally, matchedRecords } from "../evidence/conversation";
+import { TRAFFIC_PATHS, protocolName, protocolHasPorts } from "../core/records";
+import { bracketIpv6 } from "../core/ip";
 import { adviceDestination, destinationKind } from "./destination";
 import { AdviceReason, KnownIds, Location, nextSteps } from "./advice";
-import { UnreadableReading, UnrelatedReason, VerdictCounts, couldChangeVerdict, readingFromKey } from "./evidence/unreadableLines";
+import { UnreadableReading, UnrelatedReason, VerdictCounts, couldChangeVerdict, readingFromKey } from "../evidence/unreadableLines";
 
 import type { NextStep, Verdict } from "./verdicts";
 export { VERDICTS } from "./verdicts";
 export type { NextStep, Verdict } from "./verdicts";
 export type Confidence = "high" | "medium" | "low";
-import type { TrafficType } from "./core/trafficType";
-export type { TrafficType } from "./core/trafficType";
+import type { TrafficType } from "../core/trafficType";
+export type { TrafficType } from "../core/trafficType";
 
 export interface ActionCounts {
     accept: number;

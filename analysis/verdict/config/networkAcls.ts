@@ -4,7 +4,7 @@
  * check of their own, over every ephemeral port the client may pick (a rule that allows only part
  * of them leaves a gap that drops some connections and not others).
  */
-import { IpRange } from "../core/ip";
+import { IpRange } from "../../core/ip";
 import { PortIntervals, covers, cidrRange, intersect, overlaps, portsText, subtract } from "./cidrs";
 import { Ec2NetworkAcl, Ec2NetworkAclEntry } from "./ec2Documents";
 import { protocolMatches } from "./protocols";

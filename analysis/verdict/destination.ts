@@ -3,8 +3,8 @@
  * gateway endpoint, bucket region) only for S3; local, peering and transit gateway routes for a
  * private address; NAT and internet gateways for the internet.
  */
-import { ConversationEvidence } from "./evidence/conversation";
-import { AddressSet, isPrivateIpv4, parseIpRange } from "./core/ip";
+import { ConversationEvidence } from "../evidence/conversation";
+import { AddressSet, isPrivateIpv4, parseIpRange } from "../core/ip";
 
 export type DestinationKind = "s3" | "private" | "internet";
 

@@ -2,7 +2,7 @@
  * CIDR arithmetic over the addresses found in EC2 documents (route destinations, rule CIDRs,
  * prefix-list entries): containment, overlap and prefix length, for IPv4 and IPv6 alike.
  */
-import { IpRange, parseIpRange } from "../core/ip";
+import { IpRange, parseIpRange } from "../../core/ip";
 
 /** Parses a CIDR from an AWS document; undefined for anything that is not one (AWS never sends that, hand-edited files might). */
 export function cidrRange(text: string | undefined): IpRange | undefined {
