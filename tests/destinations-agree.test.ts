@@ -16,8 +16,8 @@ import { AddressSet } from "../analysis/core/ip";
 import { DEFAULT_FORMAT } from "../analysis/core/logFormat";
 import { diagnoseLive } from "../analysis/live/liveDiagnosis";
 import { diagnoseAthena } from "../analysis/live/athenaDiagnosis";
-import { LogsClient } from "../analysis/live/insightsQueryRunner";
-import { AthenaApi } from "../analysis/live/athenaQueryRunner";
+import { LogsClient } from "../analysis/aws/insightsQueryRunner";
+import { AthenaApi } from "../analysis/aws/athenaQueryRunner";
 import { linesToParquet } from "./helpers/parquetFiles";
 
 const ENI = "eni-0a1b2c3d4e5f60718";

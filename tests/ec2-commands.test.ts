@@ -12,7 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { ec2CliOperationNames, ec2CommandProblems, extractAwsEc2Commands, shellWords, xformName } from "./helpers/awsCliCommand";
 import { CONFIG_FIXTURES, fixtureDir } from "./helpers/configFixtures";
-import { readSnapshot } from "../analysis/configCheck/snapshotFiles";
+import { readSnapshot } from "../analysis/aws/snapshotFiles";
 import { ConfigCheckError, ConfigQuery, evaluateConfiguration } from "../analysis/verdict/config/evaluate";
 import { Ec2Documents, SNAPSHOT_FILES } from "../analysis/verdict/config/ec2Documents";
 import { AddressSet } from "../analysis/core/ip";

@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeFlowLogsCommand, DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { main } from "../analysis/cli";
-import { CommandRunner } from "../analysis/live/stackSource";
+import { CommandRunner } from "../analysis/aws/stackSource";
 
 const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
 const logs = mockClient(CloudWatchLogsClient);

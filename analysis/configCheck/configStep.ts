@@ -15,8 +15,8 @@ import { ConfigCheckError, ConfigEvaluation, evaluateConfiguration } from "../ve
 import { configRequested, isNetworkInterfaceId } from "./configFlags";
 import { ConfigReport, checkedReport, notCheckedReport } from "../verdict/config/report";
 import { chooseInterface } from "../verdict/config/scope";
-import { readSnapshot } from "./snapshotFiles";
-import type { Ec2ConfigClient } from "../live/ec2ConfigCollector";
+import { readSnapshot } from "../aws/snapshotFiles";
+import type { Ec2ConfigClient } from "../aws/ec2ConfigCollector";
 import type { KnownIds } from "../verdict/advice";
 
 export interface ConfigIo {
@@ -122,8 +122,8 @@ export async function checkConfiguration(
         const origin = liveRegion !== undefined || values.region !== undefined ? "--region" : env.AWS_REGION !== undefined ? "AWS_REGION" : "AWS_DEFAULT_REGION";
         throw new UserInputError(`Invalid ${origin} ${quote(region)}. Allowed: an AWS region name such as ap-northeast-2 or us-east-1.`);
     }
-    const { collectEc2Documents, Ec2CollectionError } = await import("../live/ec2ConfigCollector");
-    const { explainCallerAwsError } = await import("../live/awsErrors");
+    const { collectEc2Documents, Ec2CollectionError } = await import("../aws/ec2ConfigCollector");
+    const { explainCallerAwsError } = await import("../aws/awsErrors");
     // Loaded here, not at the top: reading a snapshot or a file needs no AWS SDK.
     const ec2 = io.ec2Client ? io.ec2Client(region) : new (await import("@aws-sdk/client-ec2")).EC2Client({ region });
     const checkedAt = now.toISOString().replace(".000Z", "Z");

@@ -10,7 +10,7 @@ import { Diagnosis, TrafficType } from "../verdict/classify";
 import { ConversationQuery } from "../evidence/conversation";
 import { LogFormat } from "../core/logFormat";
 import { TimeWindow } from "../core/timeWindow";
-import { AthenaApi, AthenaProgress, runAthenaQuery } from "./athenaQueryRunner";
+import { AthenaApi, AthenaProgress, runAthenaQuery } from "../aws/athenaQueryRunner";
 import { StepsWithKnownIds, diagnoseQueryRowsWithSteps } from "./liveDiagnosis";
 
 /** Athena's list price per TB scanned (us-east-1), and its minimum billed per query. */

@@ -21,18 +21,18 @@ import { readIpRangesFile } from "../evidence/ipRangesFile";
 import { EcsTaskFacts, requireTaskEni, taskNextSteps, taskReasons, taskWindow } from "../verdict/ecs/ecsTask";
 import { ReasonFacts, parseTaskReasons } from "../verdict/ecs/taskReason";
 import { InputSources, Sourced, ecsTaskReport, linkRecordsToTask, renderTaskSections } from "../verdict/ecs/ecsReport";
-import { DEFAULT_CLUSTER, EcsClient, EcsLookupError, describeEcsTask } from "./ecsTasks";
-import { PrefixListError, s3PrefixListRanges } from "./s3PrefixList";
-import { explainAwsError } from "./awsErrors";
+import { DEFAULT_CLUSTER, EcsClient, EcsLookupError, describeEcsTask } from "../aws/ecsTasks";
+import { PrefixListError, s3PrefixListRanges } from "../aws/s3PrefixList";
+import { explainAwsError } from "../aws/awsErrors";
 import { checkConfiguration } from "../configCheck/configStep";
-import { Ec2Client, collectStatus, renderStatus } from "./flowLogStatus";
-import { LogsClient, QueryError } from "./insightsQueryRunner";
+import { Ec2Client, collectStatus, renderStatus } from "../aws/flowLogStatus";
+import { LogsClient, QueryError } from "../aws/insightsQueryRunner";
 import { unknownFields, unknownFieldsWarning } from "../core/logFormat";
 import { carriesAwsServices } from "../evidence/rawLines";
 import { INSIGHTS_USD_PER_GB, LiveTarget, diagnoseLive, resolveLiveTarget, resolveQuerySettings } from "./liveDiagnosis";
-import { AthenaSource, CommandRunner, StackSource, isAthenaSource, readOutputsFile, readStackOutputs, runCommand } from "./stackSource";
-import type { AthenaApi } from "./athenaQueryRunner";
-import type { S3Api } from "./s3Status";
+import { AthenaSource, CommandRunner, StackSource, isAthenaSource, readOutputsFile, readStackOutputs, runCommand } from "../aws/stackSource";
+import type { AthenaApi } from "../aws/athenaQueryRunner";
+import type { S3Api } from "../aws/s3Status";
 import { parseAthenaTable } from "../queries/athenaQuery";
 
 /** What the live commands need from the world; every field has a real default. */
@@ -329,7 +329,7 @@ async function runS3Status(source: AthenaSource, values: ParsedValues, output: "
     const ec2 = io.ec2Client ? io.ec2Client(region) : new EC2Client({ region });
     const { S3Client } = await import("@aws-sdk/client-s3");
     const s3 = io.s3Client ? io.s3Client(region) : new S3Client({ region });
-    const { collectS3Status, renderS3Status } = await import("./s3Status");
+    const { collectS3Status, renderS3Status } = await import("../aws/s3Status");
     try {
         const report = await collectS3Status(ec2, s3, { ...source, region }, (io.now ?? (() => new Date()))());
         io.stdout(output === "json" ? JSON.stringify(report, null, 2) + "\n" : renderS3Status(report));

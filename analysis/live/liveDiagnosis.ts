@@ -18,8 +18,8 @@ import { feedInsightsResults } from "../evidence/insightsRows";
 import { LogFormat, resolveLogFormat } from "../core/logFormat";
 import { RawLineScanner } from "../evidence/rawLines";
 import { TimeWindow, undeliveredFrom } from "../core/timeWindow";
-import { LogsClient, QueryProgress, QueryResult, runInsightsQuery } from "./insightsQueryRunner";
-import { FlowLogSource } from "./stackSource";
+import { LogsClient, QueryProgress, QueryResult, runInsightsQuery } from "../aws/insightsQueryRunner";
+import { FlowLogSource } from "../aws/stackSource";
 
 /** Logs Insights list price per GB scanned (us-east-1); the README says to check your region's. */
 export const INSIGHTS_USD_PER_GB = 0.005;

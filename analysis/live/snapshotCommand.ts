@@ -9,10 +9,10 @@ import { EXIT_FAILURE, EXIT_OK, PROGRAM, parseOptions, repeatHelp, required } fr
 import { SNAPSHOT_OPTIONS } from "./liveOptions";
 import { isNetworkInterfaceId } from "../configCheck/configFlags";
 import { CONFIG_CHECK_IAM_ACTIONS } from "../verdict/config/ec2Documents";
-import { writeSnapshot } from "../configCheck/snapshotFiles";
+import { writeSnapshot } from "../aws/snapshotFiles";
 import { UserInputError, quote } from "../core/errors";
-import { explainAwsError } from "./awsErrors";
-import { Ec2CollectionError, Ec2ConfigClient, collectEc2Documents, isAccessDenied } from "./ec2ConfigCollector";
+import { explainAwsError } from "../aws/awsErrors";
+import { Ec2CollectionError, Ec2ConfigClient, collectEc2Documents, isAccessDenied } from "../aws/ec2ConfigCollector";
 
 export const SNAPSHOT_HELP = `Usage: ${PROGRAM} snapshot --eni <eni-id> --out <dir> [--region <region>]
 
