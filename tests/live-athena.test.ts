@@ -18,7 +18,7 @@ import {
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { DescribeFlowLogsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { AthenaQueryError, AthenaRunnerOptions, runAthenaQuery } from "../analysis/aws/athenaQueryRunner";
-import { athenaQueryCostUsd } from "../analysis/live/athenaDiagnosis";
+import { athenaQueryCostUsd } from "../analysis/app/athenaDiagnosis";
 import { main } from "../analysis/cli";
 import { CommandRunner } from "../analysis/aws/stackSource";
 

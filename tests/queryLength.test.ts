@@ -22,7 +22,7 @@ import { ATHENA_QUERY_MAX_BYTES, INSIGHTS_QUERY_MAX_LENGTH, athenaQueryTooLong, 
 import { s3RangesFromIpRanges } from "../analysis/core/s3Ranges";
 import { QueryError, runInsightsQuery } from "../analysis/aws/insightsQueryRunner";
 import { AthenaQueryError, runAthenaQuery } from "../analysis/aws/athenaQueryRunner";
-import { diagnoseLive, diagnoseQueryRows } from "../analysis/live/liveDiagnosis";
+import { diagnoseLive, diagnoseQueryRows } from "../analysis/app/liveDiagnosis";
 import { main } from "../analysis/cli";
 import { LogEvent, evaluateInsightsQuery } from "./helpers/insightsEvaluator";
 

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { main } from "../analysis/cli";
 import { buildDiagnosisQuery } from "../analysis/queries/insightsQuery";
 import { athenaRowsToFields, buildAthenaDiagnosisQuery, sqlConversationPredicate } from "../analysis/queries/athenaQuery";
-import { diagnoseQueryRows } from "../analysis/live/liveDiagnosis";
+import { diagnoseQueryRows } from "../analysis/app/liveDiagnosis";
 import { AddressSet } from "../analysis/core/ip";
 import { DIAGNOSTIC_FORMAT, resolveLogFormat } from "../analysis/core/logFormat";
 import { FlowRecord } from "../analysis/core/records";

@@ -24,12 +24,12 @@ import { InputSources, Sourced, ecsTaskReport, linkRecordsToTask, renderTaskSect
 import { DEFAULT_CLUSTER, EcsClient, EcsLookupError, describeEcsTask } from "../aws/ecsTasks";
 import { PrefixListError, s3PrefixListRanges } from "../aws/s3PrefixList";
 import { explainAwsError } from "../aws/awsErrors";
-import { checkConfiguration } from "../configCheck/configStep";
+import { checkConfiguration } from "../app/configStep";
 import { Ec2Client, collectStatus, renderStatus } from "../aws/flowLogStatus";
 import { LogsClient, QueryError } from "../aws/insightsQueryRunner";
 import { unknownFields, unknownFieldsWarning } from "../core/logFormat";
 import { carriesAwsServices } from "../evidence/rawLines";
-import { INSIGHTS_USD_PER_GB, LiveTarget, diagnoseLive, resolveLiveTarget, resolveQuerySettings } from "./liveDiagnosis";
+import { INSIGHTS_USD_PER_GB, LiveTarget, diagnoseLive, resolveLiveTarget, resolveQuerySettings } from "../app/liveDiagnosis";
 import { AthenaSource, CommandRunner, StackSource, isAthenaSource, readOutputsFile, readStackOutputs, runCommand } from "../aws/stackSource";
 import type { AthenaApi } from "../aws/athenaQueryRunner";
 import type { S3Api } from "../aws/s3Status";
@@ -208,7 +208,7 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
 
         const onQuery = (q: string) => (queryString = q);
         // Loaded only for S3 stacks, with the Athena client behind it.
-        const athenaModule = athenaSource !== undefined ? await import("./athenaDiagnosis") : undefined;
+        const athenaModule = athenaSource !== undefined ? await import("../app/athenaDiagnosis") : undefined;
         // What either query runner needs besides its client and its progress line.
         const running = { now, timeoutMs, signal: io.signal, sleep: io.sleep, warn, onQuery };
         const { diagnosis, rows, nextStepsWith } =

@@ -12,7 +12,7 @@ import { AddressSet } from "../core/ip";
 import { ParsedValues } from "../cliOptions";
 import { CONFIG_CHECK_IAM_ACTIONS } from "../verdict/config/ec2Documents";
 import { ConfigCheckError, ConfigEvaluation, evaluateConfiguration } from "../verdict/config/evaluate";
-import { configRequested, isNetworkInterfaceId } from "./configFlags";
+import { configRequested, isNetworkInterfaceId } from "../configCheck/configFlags";
 import { ConfigReport, checkedReport, notCheckedReport } from "../verdict/config/report";
 import { chooseInterface } from "../verdict/config/scope";
 import { readSnapshot } from "../aws/snapshotFiles";
