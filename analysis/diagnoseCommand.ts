@@ -11,7 +11,7 @@ import { carriesAwsServices } from "./evidence/rawLines";
 import { Conversation, ConversationQuery } from "./evidence/conversation";
 import { diagnose } from "./verdict/classify";
 import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "./core/trafficType";
-import { OUTPUT_FORMATS, OutputFormat, render } from "./render";
+import { OUTPUT_FORMATS, OutputFormat, render } from "./render/render";
 import { EXIT_OK, PROGRAM, ParsedValues, oneOf, parsePort, parseProtocol, required } from "./cliOptions";
 import { parseLiveConversationFlags } from "./live/liveFlags";
 import { liveFlagsGiven } from "./live/liveOptions";

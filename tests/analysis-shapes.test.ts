@@ -13,7 +13,7 @@ import { Conversation } from "../analysis/evidence/conversation";
 import { RawLineScanner } from "../analysis/evidence/rawLines";
 import { feedInsightsResults, parseInsightsRow } from "../analysis/evidence/insightsRows";
 import { diagnose } from "../analysis/verdict/classify";
-import { timelineChart } from "../analysis/render";
+import { timelineChart } from "../analysis/render/render";
 import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT } from "../analysis/core/logFormat";
 import { AddressSet } from "../analysis/core/ip";
 import { S3, T0, TASK, TASK_ENI, inbound, outbound, query, recordCounts, statusRecord, toLine } from "./analysis-helpers";

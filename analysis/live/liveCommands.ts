@@ -14,7 +14,7 @@ import { LiveConversationFlags } from "./liveFlags";
 import { STATUS_OPTIONS, liveFlagsGiven } from "./liveOptions";
 import { AddressSet } from "../core/ip";
 import { matchAddressFamilies } from "../core/addressFamilies";
-import { render, renderJson } from "../render";
+import { render, renderJson } from "../render/render";
 import { TimeWindow, resolveLiveWindow } from "../core/timeWindow";
 import { ResolvedRanges, S3Destination } from "../core/s3Ranges";
 import { readIpRangesFile } from "../evidence/ipRangesFile";

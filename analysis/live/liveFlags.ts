@@ -4,7 +4,7 @@
  */
 import { UserInputError } from "../core/errors";
 import { ParsedValues, oneOf, parsePort, parseProtocol, required } from "../cliOptions";
-import { OUTPUT_FORMATS, OutputFormat } from "../render";
+import { OUTPUT_FORMATS, OutputFormat } from "../render/render";
 import { S3Destination, parseS3Destination } from "../core/s3Ranges";
 import { TaskRef, parseCluster, parseEniId, parseTaskRef } from "../verdict/ecs/ecsTask";
 

@@ -1,8 +1,8 @@
 /**
  * Diagnosis to text (for people at a terminal), JSON (for scripts) and Markdown (for a ticket).
  */
-import { Diagnosis, InterfaceSummary, TimelineEntry, serviceText } from "./verdict/classify";
-import { ConfigReport, configurationLines } from "./verdict/config/report";
+import { Diagnosis, InterfaceSummary, TimelineEntry, serviceText } from "../verdict/classify";
+import { ConfigReport, configurationLines } from "../verdict/config/report";
 
 /** A diagnosis, and the configuration check when one was asked for (`config` in the JSON). */
 type Rendered = Diagnosis & { readonly config?: ConfigReport };
