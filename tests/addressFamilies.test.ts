@@ -9,7 +9,7 @@ import * as fc from "fast-check";
 import { mockClient } from "aws-sdk-client-mock";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand, GetQueryResultsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
-import { main } from "../analysis/cli";
+import { main } from "../analysis/cli/cli";
 import { matchAddressFamilies } from "../analysis/core/addressFamilies";
 import { AddressSet, IpRange, parseIpRange } from "../analysis/core/ip";
 import { UserInputError } from "../analysis/core/errors";

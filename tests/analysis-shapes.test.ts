@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { main } from "../analysis/cli";
+import { main } from "../analysis/cli/cli";
 import { Conversation } from "../analysis/evidence/conversation";
 import { RawLineScanner } from "../analysis/evidence/rawLines";
 import { feedInsightsResults, parseInsightsRow } from "../analysis/evidence/insightsRows";

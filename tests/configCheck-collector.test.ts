@@ -16,7 +16,7 @@ import {
     EC2Client,
     GetManagedPrefixListEntriesCommand,
 } from "@aws-sdk/client-ec2";
-import { main } from "../analysis/cli";
+import { main } from "../analysis/cli/cli";
 import { Ec2Documents } from "../analysis/verdict/config/ec2Documents";
 import { readSnapshot } from "../analysis/aws/snapshotFiles";
 import { collectEc2Documents } from "../analysis/aws/ec2ConfigCollector";

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import * as path from "path";
-import { main } from "../analysis/cli";
+import { main } from "../analysis/cli/cli";
 import { ConfigEvaluation, evaluateConfiguration } from "../analysis/verdict/config/evaluate";
 import { Ec2Documents, Ec2IpPermission, Ec2NetworkAclEntry } from "../analysis/verdict/config/ec2Documents";
 import { AddressSet } from "../analysis/core/ip";

@@ -11,7 +11,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../analysis/cli";
+import { main } from "../analysis/cli/cli";
 import { AddressSet } from "../analysis/core/ip";
 import { DEFAULT_FORMAT } from "../analysis/core/logFormat";
 import { diagnoseLive } from "../analysis/app/liveDiagnosis";

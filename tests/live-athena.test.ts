@@ -19,7 +19,7 @@ import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { DescribeFlowLogsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { AthenaQueryError, AthenaRunnerOptions, runAthenaQuery } from "../analysis/aws/athenaQueryRunner";
 import { athenaQueryCostUsd } from "../analysis/app/athenaDiagnosis";
-import { main } from "../analysis/cli";
+import { main } from "../analysis/cli/cli";
 import { CommandRunner } from "../analysis/aws/stackSource";
 
 const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };

@@ -14,7 +14,7 @@ import {
 } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeManagedPrefixListsCommand, EC2Client, GetManagedPrefixListEntriesCommand } from "@aws-sdk/client-ec2";
 import { DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
-import { main } from "../analysis/cli";
+import { main } from "../analysis/cli/cli";
 import { describeEcsTask } from "../analysis/aws/ecsTasks";
 import { s3PrefixListRanges } from "../analysis/aws/s3PrefixList";
 import { FIXTURES, TASK_ARN, TASK_ENI, TASK_ID, sdkTask, stoppedTaskWire } from "./helpers/ecsFixtures";

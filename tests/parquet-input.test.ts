@@ -300,7 +300,7 @@ describe("vpc-flow-diagnose start-up without the Parquet reader", () => {
     it("loads no Parquet module until a Parquet file is read", () => {
         const script = [
             "const before = new Set(Object.keys(require.cache));",
-            `require(${JSON.stringify(require.resolve("../analysis/cli"))});`,
+            `require(${JSON.stringify(require.resolve("../analysis/cli/cli"))});`,
             "const parquetModules = () => Object.keys(require.cache).filter((k) => !before.has(k) && k.includes('hyparquet'));",
             "const atStartUp = parquetModules();",
             // The control: once loaded, the ES module does show in require.cache, so the check can fail.

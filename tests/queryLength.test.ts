@@ -23,7 +23,7 @@ import { s3RangesFromIpRanges } from "../analysis/core/s3Ranges";
 import { QueryError, runInsightsQuery } from "../analysis/aws/insightsQueryRunner";
 import { AthenaQueryError, runAthenaQuery } from "../analysis/aws/athenaQueryRunner";
 import { diagnoseLive, diagnoseQueryRows } from "../analysis/app/liveDiagnosis";
-import { main } from "../analysis/cli";
+import { main } from "../analysis/cli/cli";
 import { LogEvent, evaluateInsightsQuery } from "./helpers/insightsEvaluator";
 
 const SEED = 1805;

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGunzip, gzipSync } from "node:zlib";
-import { main } from "../analysis/cli";
+import { main } from "../analysis/cli/cli";
 import { Conversation, ConversationEvidence } from "../analysis/evidence/conversation";
 import { UserInputError } from "../analysis/core/errors";
 import { GUNZIP_OPTIONS, InputSummary, readInput } from "../analysis/evidence/inputFiles";

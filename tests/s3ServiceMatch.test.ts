@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../analysis/cli";
+import { main } from "../analysis/cli/cli";
 import { buildDiagnosisQuery } from "../analysis/queries/insightsQuery";
 import { athenaRowsToFields, buildAthenaDiagnosisQuery, sqlConversationPredicate } from "../analysis/queries/athenaQuery";
 import { diagnoseQueryRows } from "../analysis/app/liveDiagnosis";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { main } from "../analysis/cli";
+import { main } from "../analysis/cli/cli";
 import { trafficTypeOf } from "../analysis/core/trafficType";
 
 describe("traffic type words (stack config and CLI alike)", () => {

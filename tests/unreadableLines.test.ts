@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { main } from "../analysis/cli";
+import { main } from "../analysis/cli/cli";
 import { AddressSet } from "../analysis/core/ip";
 import { DEFAULT_FIELDS } from "../analysis/core/logFormat";
 import { RawScanSettings } from "../analysis/evidence/rawFile/plainFile";

@@ -3,21 +3,21 @@
  * diagnosis of files (through inputFiles.ts) or a live one (live/liveCommands.ts), rendered.
  * cli.ts loads this module only when a diagnosis runs, not for --help.
  */
-import { UserInputError, quote } from "./core/errors";
-import { AddressSet } from "./core/ip";
-import { matchAddressFamilies } from "./core/addressFamilies";
-import { LogFormat, resolveLogFormat, unknownFields, unknownFieldsWarning } from "./core/logFormat";
-import { carriesAwsServices } from "./evidence/rawLines";
-import { Conversation, ConversationQuery } from "./evidence/conversation";
-import { diagnose } from "./verdict/classify";
-import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "./core/trafficType";
-import { OUTPUT_FORMATS, OutputFormat, render } from "./render/render";
+import { UserInputError, quote } from "../core/errors";
+import { AddressSet } from "../core/ip";
+import { matchAddressFamilies } from "../core/addressFamilies";
+import { LogFormat, resolveLogFormat, unknownFields, unknownFieldsWarning } from "../core/logFormat";
+import { carriesAwsServices } from "../evidence/rawLines";
+import { Conversation, ConversationQuery } from "../evidence/conversation";
+import { diagnose } from "../verdict/classify";
+import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "../core/trafficType";
+import { OUTPUT_FORMATS, OutputFormat, render } from "../render/render";
 import { EXIT_OK, PROGRAM, ParsedValues, oneOf, parsePort, parseProtocol, required } from "./cliOptions";
-import { parseLiveConversationFlags } from "./live/liveFlags";
-import { liveFlagsGiven } from "./live/liveOptions";
-import { parseS3Destination } from "./core/s3Ranges";
-import { parseTime } from "./core/timeWindow";
-import { configRequested, validateConfigFlags } from "./configCheck/configFlags";
+import { parseLiveConversationFlags } from "./liveFlags";
+import { liveFlagsGiven } from "./liveOptions";
+import { parseS3Destination } from "../core/s3Ranges";
+import { parseTime } from "../core/timeWindow";
+import { configRequested, validateConfigFlags } from "./configFlags";
 import type { CliIo } from "./cliIo";
 
 export interface DiagnoseArgs {
@@ -47,7 +47,7 @@ export async function diagnoseCommand(values: ParsedValues, io: CliIo): Promise<
         );
     }
     if (live.source.length > 0) {
-        return (await import("./live/liveCommands")).runLiveDiagnose(values, parseLiveConversationFlags(values), io, now);
+        return (await import("./liveCommands")).runLiveDiagnose(values, parseLiveConversationFlags(values), io, now);
     }
     // A live configuration check of records read from files needs a region, so --region is welcome then.
     const liveOnly = live.liveOnly.filter(
@@ -87,7 +87,7 @@ export async function diagnoseCommand(values: ParsedValues, io: CliIo): Promise<
     if (formatWarning !== undefined) warn(formatWarning);
     const conversation = new Conversation(args.query);
     for (const path of args.inputs) {
-        await (await import("./evidence/inputFiles")).readInput({
+        await (await import("../evidence/inputFiles")).readInput({
             path,
             conversation,
             src: args.query.src,
@@ -103,7 +103,7 @@ export async function diagnoseCommand(values: ParsedValues, io: CliIo): Promise<
     // Warnings about the evidence itself (a --traffic-type the records contradict) arise only now.
     for (const message of diagnosis.warnings.slice(warnings.length)) io.stderr(`warning: ${message}\n`);
     // The evaluator loads only when a check was asked for.
-    const checked = configRequested(values) ? await (await import("./app/configStep")).checkConfiguration(values, diagnosis, args.query, io, now) : undefined;
+    const checked = configRequested(values) ? await (await import("../app/configStep")).checkConfiguration(values, diagnosis, args.query, io, now) : undefined;
     // The next steps again, now with the ids the check found instead of their placeholders.
     const nextSteps = checked?.known ? diagnose(evidence, { trafficType: args.trafficType, warnings, known: checked.known }).nextSteps : diagnosis.nextSteps;
     // A check that could not run has said why on stderr; the JSON `warnings` say it too.
@@ -168,6 +168,6 @@ async function withS3RangesFromFile(values: ParsedValues): Promise<ParsedValues>
             `--dst ${values.dst as string} with --input needs --ip-ranges <file>: AWS's ip-ranges.json (https://ip-ranges.amazonaws.com/ip-ranges.json), downloaded.`,
         );
     }
-    const ranges = await (await import("./evidence/ipRangesFile")).readIpRangesFile(values["ip-ranges"] as string, s3.region);
+    const ranges = await (await import("../evidence/ipRangesFile")).readIpRangesFile(values["ip-ranges"] as string, s3.region);
     return { ...values, dst: ranges.cidrs.join(",") };
 }

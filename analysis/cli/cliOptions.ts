@@ -3,8 +3,8 @@
  * messages that say what to do, and the checks for values several commands take.
  */
 import { ParseArgsConfig, parseArgs } from "node:util";
-import { UserInputError, quote } from "./core/errors";
-import { PROTOCOL_NUMBERS } from "./core/records";
+import { UserInputError, quote } from "../core/errors";
+import { PROTOCOL_NUMBERS } from "../core/records";
 
 export const PROGRAM = "vpc-flow-diagnose";
 

@@ -9,7 +9,7 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { LOG_GROUP_NAME, LOG_GROUP_NAME_RULE } from "../core/awsNames";
 import { UserInputError, quote } from "../core/errors";
-import { EXIT_FAILURE, EXIT_OK, ParsedValues, oneOf, parseOptions, required } from "../cliOptions";
+import { EXIT_FAILURE, EXIT_OK, ParsedValues, oneOf, parseOptions, required } from "./cliOptions";
 import { LiveConversationFlags } from "./liveFlags";
 import { STATUS_OPTIONS, liveFlagsGiven } from "./liveOptions";
 import { AddressSet } from "../core/ip";

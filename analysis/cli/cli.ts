@@ -5,11 +5,11 @@
  * Exit codes: 0 a diagnosis was made (whatever the verdict), 2 bad usage or unreadable input,
  * 1 anything else (a bug or an outage: the stack is printed).
  */
-import { UserInputError, quote } from "./core/errors";
+import { UserInputError, quote } from "../core/errors";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, OptionTable, PROGRAM, parseOptions, repeatHelp } from "./cliOptions";
 import type { CliIo } from "./cliIo";
-import { LIVE_OPTIONS, SNAPSHOT_OPTIONS, STATUS_HELP, STATUS_OPTIONS } from "./live/liveOptions";
-import { CONFIG_HELP, CONFIG_OPTIONS } from "./configCheck/configFlags";
+import { LIVE_OPTIONS, SNAPSHOT_OPTIONS, STATUS_HELP, STATUS_OPTIONS } from "./liveOptions";
+import { CONFIG_HELP, CONFIG_OPTIONS } from "./configFlags";
 
 export type { CliIo } from "./cliIo";
 
@@ -117,8 +117,8 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 /** Subcommands by name; `diagnose` is also what runs when the first argument is an option. */
 export const COMMANDS: Record<string, Command> = {
     diagnose: runDiagnose,
-    status: async (argv, io) => (await import("./live/liveCommands")).runStatus(argv, io, STATUS_HELP),
-    snapshot: async (argv, io) => (await import("./live/snapshotCommand")).runSnapshot(argv, io),
+    status: async (argv, io) => (await import("./liveCommands")).runStatus(argv, io, STATUS_HELP),
+    snapshot: async (argv, io) => (await import("./snapshotCommand")).runSnapshot(argv, io),
 };
 const DEFAULT_COMMAND = "diagnose";
 

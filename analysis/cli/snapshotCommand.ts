@@ -5,9 +5,9 @@
  */
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { AWS_REGION_NAME } from "../core/awsNames";
-import { EXIT_FAILURE, EXIT_OK, PROGRAM, parseOptions, repeatHelp, required } from "../cliOptions";
+import { EXIT_FAILURE, EXIT_OK, PROGRAM, parseOptions, repeatHelp, required } from "./cliOptions";
 import { SNAPSHOT_OPTIONS } from "./liveOptions";
-import { isNetworkInterfaceId } from "../configCheck/configFlags";
+import { isNetworkInterfaceId } from "./configFlags";
 import { CONFIG_CHECK_IAM_ACTIONS } from "../verdict/config/ec2Documents";
 import { writeSnapshot } from "../aws/snapshotFiles";
 import { UserInputError, quote } from "../core/errors";

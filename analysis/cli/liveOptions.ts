@@ -2,7 +2,7 @@
  * The live commands' options and the status help: plain tables the CLI reads on every run, even
  * for --help, so this module imports nothing but the option helpers.
  */
-import { OptionTable, PROGRAM, ParsedValues, repeatHelp } from "../cliOptions";
+import { OptionTable, PROGRAM, ParsedValues, repeatHelp } from "./cliOptions";
 
 export const LIVE_SOURCE_OPTIONS = {
     stack: { type: "string", repeat: "once" },

@@ -3,7 +3,7 @@
  * these on every run, and loads the AWS SDK only when a live command actually runs.
  */
 import { UserInputError } from "../core/errors";
-import { ParsedValues, oneOf, parsePort, parseProtocol, required } from "../cliOptions";
+import { ParsedValues, oneOf, parsePort, parseProtocol, required } from "./cliOptions";
 import { OUTPUT_FORMATS, OutputFormat } from "../render/render";
 import { S3Destination, parseS3Destination } from "../core/s3Ranges";
 import { TaskRef, parseCluster, parseEniId, parseTaskRef } from "../verdict/ecs/ecsTask";

@@ -2,7 +2,7 @@
  * The configuration check's flags, their help and their checks: what every run of the CLI reads,
  * kept apart from the evaluator, which loads only when a check is asked for.
  */
-import { OptionTable, ParsedValues } from "../cliOptions";
+import { OptionTable, ParsedValues } from "./cliOptions";
 import { UserInputError, quote } from "../core/errors";
 
 /** The diagnose flags of the configuration check (kept apart so other flags can grow beside them). */

@@ -5,8 +5,8 @@
  */
 // Types only: the live commands (with the AWS SDK behind them) load when one runs, so --help and
 // a bad flag answer before any of it is read.
-import type { LiveIo } from "./live/liveCommands";
-import type { RawScanSettings } from "./evidence/rawFile/plainFile";
+import type { LiveIo } from "./liveCommands";
+import type { RawScanSettings } from "../evidence/rawFile/plainFile";
 
 export interface CliIo extends LiveIo {
     readonly stdout: (text: string) => void;
