@@ -2,7 +2,7 @@
  * The Pulumi resources behind `destination: s3`: the flow-log bucket (or the user's), its policy,
  * and Athena ready to query it (a Glue database and table with partition projection, a workgroup
  * with a results bucket and a per-query scan cutoff). The documents and names come from the pure
- * modules s3Delivery.ts and analysis/athena/glueTable.ts; this file only wires them to resources.
+ * modules s3Delivery.ts and analysis/queries/glueTable.ts; this file only wires them to resources.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,6 +1,6 @@
 /**
  * The Logs Insights queries a stack saves in the console (CloudWatch Logs "query definitions"):
- * names, folder and query strings, pure. The query strings come from analysis/insightsQuery.ts, the
+ * names, folder and query strings, pure. The query strings come from analysis/queries/insightsQuery.ts, the
  * same builder as the stack output `insightsQuery` and the CLI.
  *
  * A `/` in a query definition's name makes folders in the console ("folder-name/query-name");

@@ -9,7 +9,7 @@ import wabt from "wabt";
 
 const ROOT = join(__dirname, "..", "..");
 /** Source (relative to the project) -> output (relative to dist/). */
-const MODULES = [["analysis/rawFile/lineScan.wat", "analysis/rawFile/lineScan.wasm"]];
+const MODULES = [["analysis/evidence/rawFile/lineScan.wat", "analysis/evidence/rawFile/lineScan.wasm"]];
 
 async function main(): Promise<void> {
     const assembler = await wabt();

@@ -1,5 +1,5 @@
 /**
- * The WebAssembly loop of the fused scan (analysis/rawFile/lineScan.wat), line by line: which lines
+ * The WebAssembly loop of the fused scan (analysis/evidence/rawFile/lineScan.wat), line by line: which lines
  * it proves unrelated and which it leaves to the full parser, at every position relative to its
  * 16-byte loads, with stale bytes after the data, and at the line-length, range and table limits.
  * That the fused scan as a whole reads files as the full parser does is tested in rawScanPaths.test.ts.

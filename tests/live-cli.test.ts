@@ -397,15 +397,15 @@ describe("vpc-flow-diagnose start-up", () => {
         ].join("\n");
         const out = require("child_process").execFileSync(process.execPath, ["-e", script], { encoding: "utf8" });
         expect(JSON.parse(out)).to.deep.equal([
-            "analysis/cli.js",
-            "analysis/errors.js",
-            "analysis/cliOptions.js",
+            "analysis/cli/cli.js",
+            "analysis/core/errors.js",
+            "analysis/cli/cliOptions.js",
             // cliOptions reads protocol names from the record fields.
-            "analysis/records.js",
-            "analysis/logFormat.js",
-            "analysis/ip.js",
-            "analysis/live/liveOptions.js",
-            "analysis/configCheck/configFlags.js",
+            "analysis/core/records.js",
+            "analysis/core/logFormat.js",
+            "analysis/core/ip.js",
+            "analysis/cli/liveOptions.js",
+            "analysis/cli/configFlags.js",
         ]);
     });
 });

@@ -50,8 +50,8 @@ describe("query length: the check before StartQuery", () => {
             [...sources(path.join(root, "analysis")), ...sources(path.join(root, "bin")), ...sources(path.join(root, "components"))]
                 .filter((f) => fs.readFileSync(f, "utf8").includes(`new ${command}(`))
                 .map((f) => path.relative(root, f));
-        expect(senders("StartQueryCommand")).to.deep.equal([path.join("analysis", "live", "insightsQueryRunner.ts")]);
-        expect(senders("StartQueryExecutionCommand")).to.deep.equal([path.join("analysis", "live", "athenaQueryRunner.ts")]);
+        expect(senders("StartQueryCommand")).to.deep.equal([path.join("analysis", "aws", "insightsQueryRunner.ts")]);
+        expect(senders("StartQueryExecutionCommand")).to.deep.equal([path.join("analysis", "aws", "athenaQueryRunner.ts")]);
     });
 
     it("uses StartQuery's limit of 10,000 and Athena's of 262,144 bytes", () => {

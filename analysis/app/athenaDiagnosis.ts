@@ -1,6 +1,6 @@
 /**
  * A diagnosis straight from flow logs in S3, through Athena: one aggregated query over the window's
- * partitions (analysis/athena/athenaQuery.ts), its rows fed to the same engine as Logs Insights rows
+ * partitions (analysis/queries/athenaQuery.ts), its rows fed to the same engine as Logs Insights rows
  * and files. As with CloudWatch Logs, missing replies in the last minutes of the window are not
  * taken as proof of a routing problem: S3 receives a file every 5 minutes, records up to 10 minutes
  * after their traffic.

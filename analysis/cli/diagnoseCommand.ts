@@ -1,6 +1,6 @@
 /**
  * The `diagnose` command once its options are parsed: flags checked against each other, then a
- * diagnosis of files (through inputFiles.ts) or a live one (live/liveCommands.ts), rendered.
+ * diagnosis of files (through inputFiles.ts) or a live one (liveCommands.ts), rendered.
  * cli.ts loads this module only when a diagnosis runs, not for --help.
  */
 import { UserInputError, quote } from "../core/errors";

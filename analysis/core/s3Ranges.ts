@@ -1,7 +1,7 @@
 /**
  * `--dst s3` / `--dst s3:<region>`: every S3 address range of a region, from AWS's published
  * ip-ranges.json (offline) or the managed prefix list com.amazonaws.<region>.s3 (live, see
- * live/s3PrefixList.ts). Pure: the file's text comes in, ranges go out.
+ * aws/s3PrefixList.ts). Pure: the file's text comes in, ranges go out.
  *
  * ip-ranges.json shape: {syncToken, createDate, prefixes: [{ip_prefix, region,
  * network_border_group, service}], ipv6_prefixes: [{ipv6_prefix, ...}]}; every range is also listed

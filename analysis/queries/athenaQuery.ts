@@ -1,5 +1,5 @@
 /**
- * Athena SQL over the flow-log table of analysis/athena/glueTable.ts. Pure string building, tested
+ * Athena SQL over the flow-log table of analysis/queries/glueTable.ts. Pure string building, tested
  * with exact strings. The diagnosis query mirrors the Logs Insights one (insightsQuery.ts,
  * buildDiagnosisQuery): the same conversation filter (either address pair, the packet's original
  * addresses where the format has them, SKIPDATA kept), the same group-by fields and a per-minute

@@ -9,7 +9,7 @@
 ;; pkt-* field that has srcaddr/dstaddr beside it); at most MAX_LINE_BYTES before the newline; and
 ;; no address hit on one side (strict) or on any side (loose, `--dst s3` with AWS service fields).
 ;;
-;; Built by scripts/buildWasm.ts (WABT's wat2wasm) into dist/analysis/rawFile/lineScan.wasm.
+;; Built by scripts/buildWasm.ts (WABT's wat2wasm) into dist/analysis/evidence/rawFile/lineScan.wasm.
 (module
   ;; Fixed size, never grown, so a JavaScript view of the buffer stays valid.
   ;;   [0, 256)         the role of each field (fusedScan.ts Role), one byte each
