@@ -7,7 +7,7 @@ import { AddressSet } from "../analysis/core/ip";
 import { Conversation, ConversationQuery } from "../analysis/evidence/conversation";
 import { DEFAULT_FORMAT, LogFormat } from "../analysis/core/logFormat";
 import { RECORD_FIELDS, FlowRecord } from "../analysis/core/records";
-import { InsightsField } from "../analysis/evidence/insightsRows";
+import { InsightsField } from "../analysis/core/insightsResults";
 import { RawLineScanner } from "../analysis/evidence/rawLines";
 import { Diagnosis, TrafficType, diagnose } from "../analysis/verdict/classify";
 

@@ -14,12 +14,8 @@
 import { Conversation } from "./conversation";
 import { RawLineScanner } from "./rawLines";
 import { AggregateRow, FlowRecord, RECORD_FIELDS, RecordField, buildRecord, isInvalid } from "../core/records";
+import { InsightsField } from "../core/insightsResults";
 
-/** The SDK's ResultField: both members are optional in its types. */
-export interface InsightsField {
-    readonly field?: string;
-    readonly value?: string;
-}
 export type InsightsRow = readonly InsightsField[];
 
 export type ParsedInsightsRow =

@@ -23,7 +23,7 @@
  */
 import { compactAddresses } from "../core/cidrCompaction";
 import { AGGREGATE_COLUMNS, ConversationSelector, PORT_FLAG_COLUMNS } from "./insightsQuery";
-import { InsightsField } from "../evidence/insightsRows";
+import { InsightsField } from "../core/insightsResults";
 import { INSIGHTS_QUERY_MAX_LENGTH, queryLength } from "./queryLimits";
 
 export interface QueryPlan {
