@@ -5,6 +5,7 @@
  * that break one rule each, with the exact violation messages.
  */
 import { expect } from "chai";
+import * as fc from "fast-check";
 import * as fs from "fs";
 import * as path from "path";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
@@ -402,5 +403,69 @@ describe("policy pack: crafted resources, one broken rule each", () => {
         // Written the other accepted ways: {"AWS": "*"}, "*" actions, a boolean false.
         stack.bucketPolicy.props.policy = { Version: "2012-10-17", Statement: { ...stack.tlsOnly, Principal: { AWS: "*" }, Action: ["*"], Condition: { Bool: { "aws:securetransport": false } } } };
         expect(await messages(stack.resources)).to.deep.equal([]);
+    });
+});
+
+describe("policy pack: the VPC rule over generated stacks (property)", () => {
+    const TRAFFIC = ["ALL", "ACCEPT", "REJECT"] as const;
+    /** One VPC: its own flow logs' traffic types; per subnet, that subnet's. */
+    const vpcShape = fc.record({
+        vpcLogs: fc.array(fc.constantFrom(...TRAFFIC), { maxLength: 2 }),
+        subnets: fc.array(fc.array(fc.constantFrom(...TRAFFIC), { maxLength: 2 }), { maxLength: 3 }),
+        // How flow logs name their target: the engine's dependency, or the literal id.
+        byValue: fc.boolean(),
+    });
+
+    /** What the issue asks, said directly: ALL on the VPC, or ALL on each of its (one or more) subnets. */
+    function expectedKind(shape: { vpcLogs: string[]; subnets: string[][] }): "ok" | "no flow log" | "not ALL" {
+        if (shape.vpcLogs.includes("ALL")) return "ok";
+        if (shape.subnets.length > 0 && shape.subnets.every((logs) => logs.includes("ALL"))) return "ok";
+        const everySubnetLogged = shape.subnets.length > 0 && shape.subnets.every((logs) => logs.length > 0);
+        return shape.vpcLogs.length === 0 && !everySubnetLogged ? "no flow log" : "not ALL";
+    }
+
+    it("reports exactly the VPCs without an ALL flow log on them or on each of their subnets, in any resource order", async () => {
+        await fc.assert(
+            fc.asyncProperty(fc.array(vpcShape, { minLength: 1, maxLength: 4 }), fc.nat(), async (shapes, shuffleSeed) => {
+                const resources: PolicyResource[] = [];
+                shapes.forEach((shape, v) => {
+                    const vpc = policyResource("aws:ec2/vpc:Vpc", `vpc-${v}`, shape.byValue ? { id: `vpc-0000000000000000${v}` } : {});
+                    resources.push(vpc);
+                    const target = (log: PolicyResource, prop: string, to: PolicyResource, id: string) => {
+                        if (shape.byValue) log.props[prop] = id;
+                        else link(log, prop, to);
+                    };
+                    shape.vpcLogs.forEach((traffic, i) => {
+                        const log = policyResource("aws:ec2/flowLog:FlowLog", `vpc-${v}-log-${i}`, { trafficType: traffic });
+                        target(log, "vpcId", vpc, `vpc-0000000000000000${v}`);
+                        resources.push(log);
+                    });
+                    shape.subnets.forEach((logs, s) => {
+                        const subnet = policyResource("aws:ec2/subnet:Subnet", `vpc-${v}-subnet-${s}`, shape.byValue ? { id: `subnet-${v}${s}` } : {});
+                        target(subnet, "vpcId", vpc, `vpc-0000000000000000${v}`);
+                        resources.push(subnet);
+                        logs.forEach((traffic, i) => {
+                            const log = policyResource("aws:ec2/flowLog:FlowLog", `vpc-${v}-subnet-${s}-log-${i}`, { trafficType: traffic });
+                            target(log, "subnetId", subnet, `subnet-${v}${s}`);
+                            resources.push(log);
+                        });
+                    });
+                });
+                // The analyzer gives no order guarantee: shuffle deterministically.
+                const shuffled = resources
+                    .map((r, i) => ({ r, key: (i * 2654435761 + shuffleSeed) % 4294967296 }))
+                    .sort((a, b) => a.key - b.key)
+                    .map((x) => x.r);
+                const reported = (await violationsOf(vpcFlowLogRequired, shuffled))
+                    .map((v) => [/^VPC '(vpc-\d+)'/.exec(v.message)![1], / has no flow log/.test(v.message) ? "no flow log" : "not ALL"] as const)
+                    .sort();
+                const expected = shapes
+                    .map((shape, v) => [`vpc-${v}`, expectedKind(shape)] as const)
+                    .filter(([, kind]) => kind !== "ok")
+                    .sort();
+                expect(reported).to.deep.equal(expected);
+            }),
+            { seed: 27, numRuns: 300 },
+        );
     });
 });
