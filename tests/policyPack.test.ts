@@ -339,6 +339,23 @@ describe("policy pack: crafted resources, one broken rule each", () => {
         ]);
     });
 
+    it("reads a deployed role's managedPolicyArns and inline entries: the attached policy once, an empty inline entry as none", async () => {
+        const stack = cloudWatchStack({ permissions: [{ ...GOOD_PERMISSIONS, Resource: "*" }] });
+        // As the provider reports a deployed role: its attachments' ARNs, and an inline entry without a document.
+        stack.role.props.managedPolicyArns = [stack.policy.props.arn];
+        stack.role.props.inlinePolicies = [{ name: "", policy: "" }];
+        expect((await violationsOf(flowLogDeliveryRole, stack.resources)).map((v) => v.message)).to.deep.equal([
+            "Policy 'prod-policy' of role 'prod-role' grants on Resource \"*\": scope it to the log group, arn:<partition>:logs:<region>:<account>:log-group:<name>:*.",
+            "Role 'prod-role' is not granted logs:CreateLogStream, logs:PutLogEvents, logs:DescribeLogGroups, logs:DescribeLogStreams: flow-log delivery needs logs:CreateLogStream, logs:PutLogEvents, logs:DescribeLogGroups, logs:DescribeLogStreams on its log group.",
+        ]);
+        // A policy attached from outside the stack (an AWS managed one) cannot be read.
+        const managed = cloudWatchStack();
+        managed.role.props.managedPolicyArns = ["arn:aws:iam::aws:policy/CloudWatchLogsFullAccess"];
+        expect((await violationsOf(flowLogDeliveryRole, managed.resources)).map((v) => v.message)).to.deep.equal([
+            "Role 'prod-role' has arn:aws:iam::aws:policy/CloudWatchLogsFullAccess attached, a policy outside this stack: a delivery role's permissions must be a policy of the stack, granting only logs:CreateLogStream, logs:PutLogEvents, logs:DescribeLogGroups, logs:DescribeLogStreams.",
+        ]);
+    });
+
     it("a delivery policy on Resource \"*\", with logs:CreateLogGroup, with logs:*, or short of an action", async () => {
         const messages = async (permissions: object[]) => (await violationsOf(flowLogDeliveryRole, cloudWatchStack({ permissions }).resources)).map((v) => v.message);
         expect(await messages([{ ...GOOD_PERMISSIONS, Resource: "*" }])).to.deep.equal([

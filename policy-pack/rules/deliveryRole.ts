@@ -80,7 +80,8 @@ function permissionDocuments(role: PolicyResource, resources: readonly PolicyRes
             );
         } else unknown = true;
     };
-    for (const inline of listOfObjects(role.props.inlinePolicies)) {
+    // The deployed role lists no inline policy as an entry without a document: not a policy.
+    for (const inline of listOfObjects(role.props.inlinePolicies).filter((p) => p.policy !== undefined && p.policy !== "")) {
         documents.push({ label: `inline policy '${String(inline.name ?? "")}'`, document: inline.policy });
     }
     for (const arn of listOf(role.props.managedPolicyArns)) attach(arn, policies.find((p) => valueNames(arn, p)));
@@ -90,7 +91,8 @@ function permissionDocuments(role: PolicyResource, resources: readonly PolicyRes
     for (const rolePolicy of ofType(resources, TYPES.rolePolicy).filter((p) => refersTo(p, "role", role))) {
         documents.push({ label: `inline policy ${named(rolePolicy)}`, document: rolePolicy.props.policy });
     }
-    return unknown ? undefined : documents;
+    // A deployed role also lists in managedPolicyArns the policies its attachments attach: read each once.
+    return unknown ? undefined : documents.filter((d, i) => documents.findIndex((other) => other.label === d.label) === i);
 }
 
 function listOfObjects(value: unknown): Record<string, unknown>[] {
