@@ -44,6 +44,7 @@ describe("VpcFlowLogs component with destination s3", () => {
             "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration s3-bucket-lifecycle",
             "aws:s3/bucketOwnershipControls:BucketOwnershipControls s3-athena-results-ownership",
             "aws:s3/bucketOwnershipControls:BucketOwnershipControls s3-bucket-ownership",
+            "aws:s3/bucketPolicy:BucketPolicy s3-athena-results-policy",
             "aws:s3/bucketPolicy:BucketPolicy s3-bucket-policy",
             "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock s3-athena-results-public-access",
             "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock s3-bucket-public-access",
@@ -93,6 +94,14 @@ describe("VpcFlowLogs component with destination s3", () => {
                     Resource: "arn:aws:s3:::pol-bucket-1a2b3c4",
                     Condition: condition,
                 },
+                {
+                    Sid: "DenyPlainHttp",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:*",
+                    Resource: ["arn:aws:s3:::pol-bucket-1a2b3c4", "arn:aws:s3:::pol-bucket-1a2b3c4/*"],
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
             ],
         });
         expect(requestFor("pol-bucket-policy").dependencies).to.deep.equal(["pol-bucket", "pol-bucket-ownership", "pol-bucket-public-access"]);
@@ -119,6 +128,32 @@ describe("VpcFlowLogs component with destination s3", () => {
         expect(byName("sec-athena-results-lifecycle").inputs.rules).to.deep.equal([
             { id: "expire-athena-results", status: "Enabled", filter: { prefix: "athena-results/" }, expiration: { days: 7 } },
         ]);
+    });
+
+    it("denies plain HTTP on the Athena results bucket too, with a policy set after its public access block", async () => {
+        await deploy("res", {});
+        const policy = byName("res-athena-results-policy").inputs;
+        expect(policy.bucket).to.equal("res-athena-results-id");
+        expect(JSON.parse(policy.policy)).to.deep.equal({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "DenyPlainHttp",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:*",
+                    Resource: ["arn:aws:s3:::res-athena-results-1a2b3c4", "arn:aws:s3:::res-athena-results-1a2b3c4/*"],
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
+            ],
+        });
+        expect(requestFor("res-athena-results-policy").dependencies).to.deep.equal([
+            "res-athena-results",
+            "res-athena-results-ownership",
+            "res-athena-results-public-access",
+        ]);
+        // Scratch like its bucket: deleted with the stack.
+        expect(requestFor("res-athena-results-policy").retainOnDelete).to.equal(false);
     });
 
     it("uses the KMS key for SSE-KMS, plain text when asked, and no lifecycle rule for retention 0", async () => {
@@ -161,6 +196,7 @@ describe("VpcFlowLogs component with destination s3", () => {
             configuration: {
                 bytesScannedCutoffPerQuery: 250000000,
                 enforceWorkgroupConfiguration: true,
+                publishCloudwatchMetricsEnabled: true,
                 engineVersion: { selectedEngineVersion: "Athena engine version 3" },
                 resultConfiguration: { outputLocation: "s3://ath-athena-results-1a2b3c4/athena-results/", encryptionConfiguration: { encryptionOption: "SSE_S3" } },
             },
