@@ -82,12 +82,12 @@ function principalMatches(statement: Record<string, unknown>): Match {
     return namesService(statement.Principal);
 }
 
-const SAMPLE_FLOW_LOG_IDS = ["fl-0123456789abcdef0", "fl-1a2b3c4d"];
+/** Flow-log ids of both lengths at the ends of the hex range: a pattern that holds for all three holds for any id, one that holds for none names other flow logs. */
+const SAMPLE_FLOW_LOG_IDS = ["fl-00000000000000000", "fl-fffffffffffffffff", "fl-8a8a8a8a"];
 
 /**
  * One condition value against what the service sends. For `aws:SourceArn` the flow-log id is not
- * known yet: the value must match (or, negated, miss) the ARN for every id, tried with two ids of
- * different lengths.
+ * known yet: the value must match (or, negated, miss) the ARN for every id, tried with sample ids.
  */
 function valueMatches(key: string, operator: string, value: string, ctx: AccountContext): Match {
     const ignoreCase = operator.includes("IgnoreCase");

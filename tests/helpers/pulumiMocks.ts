@@ -61,6 +61,14 @@ export const MOCK_ROLES = new Map<string, string>([
 ]);
 export const MOCK_LOG_GROUPS = new Map<string, string>([["/central/flow-logs", "STANDARD"]]);
 
+/**
+ * A failed invoke as the engine reports it: a gRPC error whose `details` the SDK turns into the
+ * Error the program sees (runtime/invoke.js, `new Error(err.details)`).
+ */
+function invokeError(text: string): Error {
+    return Object.assign(new Error(text), { details: text });
+}
+
 export interface Registration {
     readonly type: string;
     readonly name: string;
@@ -168,7 +176,7 @@ pulumi.runtime.setMocks(
                     const name = args.inputs.name as string;
                     const logGroupClass = MOCK_LOG_GROUPS.get(name);
                     // The provider's text for a group that does not exist (logs group_data_source.go, tfresource empty result).
-                    if (logGroupClass === undefined) throw new Error(`reading CloudWatch Logs Log Group (${name}): empty result`);
+                    if (logGroupClass === undefined) throw invokeError(`reading CloudWatch Logs Log Group (${name}): empty result`);
                     return {
                         // The provider trims the ':*' DescribeLogGroups puts at the end of the ARN.
                         arn: `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:${name}`,
@@ -187,7 +195,7 @@ pulumi.runtime.setMocks(
                     const name = args.inputs.name as string;
                     const trust = MOCK_ROLES.get(name);
                     if (trust === undefined) {
-                        throw new Error(
+                        throw invokeError(
                             `reading IAM Role (${name}): operation error IAM: GetRole, https response error StatusCode: 404, RequestID: 0a1b2c3d-0000-4000-8000-000000000000, NoSuchEntity: The role with name ${name} cannot be found.`,
                         );
                     }
