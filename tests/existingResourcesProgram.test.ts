@@ -1,7 +1,11 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT_ID, MOCK_ROLES, REGION, byName, invokes, promiseOf, registeredUnder, registrations, requestFor, resetRecordings } from "./helpers/pulumiMocks";
-import { outputsOf, runProgram } from "./helpers/program";
+import * as fs from "fs";
+import * as path from "path";
+import { outputsOf, runProgram, runProgramWithConfig } from "./helpers/program";
+import { loadProject, mergeConfig } from "./helpers/pulumiCliRules";
+import { readmeRuns } from "./helpers/readmeStacks";
 import { VpcFlowLogs } from "../components/vpcFlowLogs";
 
 const VPC = "vpc-0123456789abcdef0";
@@ -215,5 +219,50 @@ describe("existingLogGroupName: the component on its own", () => {
         await promiseOf(pulumi.all([component.flowLogIds, component.logGroupArn!, component.urn]));
         expect(byName(`given-${VPC}`).inputs.logDestination).to.equal(GROUP_ARN);
         expect(invokes).to.not.include("aws:cloudwatch/getLogGroup:getLogGroup");
+    });
+});
+
+describe("docs/existing-resources.md: every `pulumi preview` and `pulumi up` it shows", () => {
+    beforeEach(resetRecordings);
+    const ROOT = path.join(__dirname, "..", "..");
+    const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
+
+    it("passes the CLI's checks and creates exactly what the page says the stack owns", async () => {
+        const project = loadProject(read("Pulumi.yaml"));
+        const runs = readmeRuns(read("docs/existing-resources.md"), project.name, () => undefined);
+        const seen: { stack: string; types: string[]; cleanup: unknown }[] = [];
+        for (const run of runs) {
+            resetRecordings();
+            const outputs = await outputsOf(runProgramWithConfig(mergeConfig(run.stack, project, run.config)));
+            seen.push({ stack: run.stack, types: [...new Set(registrations.map((r) => r.type))].sort(), cleanup: outputs.cleanup });
+        }
+        const group = [
+            "aws:cloudwatch/queryDefinition:QueryDefinition",
+            "aws:ec2/flowLog:FlowLog",
+            "aws:iam/policy:Policy",
+            "aws:iam/role:Role",
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            "vpc-flow-logs:network:VpcFlowLogs",
+        ];
+        const both = ["aws:cloudwatch/queryDefinition:QueryDefinition", "aws:ec2/flowLog:FlowLog", "vpc-flow-logs:network:VpcFlowLogs"];
+        const stays = `the log group ${GROUP} is not the stack's and stays, with its records, retention and encryption as they are.`;
+        // The stack name in the cleanup line is the mocks' (dev); the page's own example says 'central'.
+        expect(seen).to.deep.equal([
+            { stack: "central", types: group, cleanup: `Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, and the saved queries; ${stays}` },
+            { stack: "central", types: group, cleanup: `Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, and the saved queries; ${stays}` },
+            { stack: "shared-role", types: both, cleanup: `Run 'pulumi destroy --stack dev' to delete the flow logs and the saved queries; ${stays}` },
+            { stack: "shared-role", types: both, cleanup: `Run 'pulumi destroy --stack dev' to delete the flow logs and the saved queries; ${stays}` },
+        ]);
+        expect(read("docs/existing-resources.md")).to.contain(`Run 'pulumi destroy --stack central' to delete the flow logs, the IAM role and policy, and the saved queries; ${stays}`);
+    });
+
+    it("quotes the refusals exactly as the program words them", async () => {
+        const doc = read("docs/existing-resources.md");
+        const missing = await refusedAfterRead({ existingLogGroupName: "/central/flowlogs" });
+        resetRecordings();
+        const conflict = refusedAtOnce({ existingLogGroupName: GROUP, retentionInDays: "30" });
+        resetRecordings();
+        const ec2 = await refusedAfterRead({ existingRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/ec2-app` });
+        for (const message of [missing, conflict, ec2]) expect(doc).to.contain(`error: ${message}\n`);
     });
 });
