@@ -118,6 +118,14 @@ export function checkRoleTrust(roleArn: string, assumeRolePolicy: string, place:
     );
 }
 
+/** GetRole reads this account's roles only: a role of another account is not checked, and that is said. */
+export function otherAccountRoleWarning(roleArn: string, place: ProviderPlace): string {
+    return (
+        `existingRoleArn ${quote(roleArn)}: the role is in account ${roleAccountOf(roleArn)}, the stack deploys with account ${place.accountId}, whose GetRole cannot read it: its trust policy was not checked. ` +
+        `It needs ${requiredTrustStatement(contextOf(place))}.`
+    );
+}
+
 /** The provider's invokes, as functions (aws.cloudwatch.getLogGroup, aws.iam.getRole). */
 export interface ExistingResourceReaders {
     getLogGroup(name: string): Promise<{ name: string; arn: string; logGroupClass?: string }>;
@@ -148,11 +156,7 @@ export async function readExistingResources(
     if (wanted.existingRoleArn !== undefined) {
         const arn = wanted.existingRoleArn;
         if (roleAccountOf(arn) !== place.accountId) {
-            // GetRole reads this account's roles only: a role of another account is not checked.
-            warn(
-                `existingRoleArn ${quote(arn)}: the role is in account ${roleAccountOf(arn)}, the stack deploys with account ${place.accountId}, whose GetRole cannot read it: its trust policy was not checked. ` +
-                    `It needs ${requiredTrustStatement(contextOf(place))}.`,
-            );
+            warn(otherAccountRoleWarning(arn, place));
         } else {
             let role: { assumeRolePolicy: string };
             try {

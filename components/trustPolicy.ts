@@ -146,25 +146,33 @@ function statementsOf(policy: unknown): Record<string, unknown>[] {
     return statements.filter((s): s is Record<string, unknown> => typeof s === "object" && s !== null);
 }
 
-/** Explicit Deny first (it wins), then any Allow; neither is an implicit deny. */
+/**
+ * Explicit Deny first (it wins), then any Allow; without one, an implicit deny. Undecided is said
+ * only when it could change the answer: a Deny that may apply to an allowed role, or an Allow that
+ * may apply when no other does.
+ */
 export function evaluateTrust(policy: unknown, ctx: AccountContext): TrustVerdict {
     const statements = statementsOf(policy);
-    let unknown: string | undefined;
+    let denyUnknown: string | undefined;
     for (const statement of statements.filter((s) => s.Effect === "Deny")) {
         const { match, unknownWhy } = statementApplies(statement, ctx);
         const sid = statement.Sid !== undefined ? ` ${JSON.stringify(statement.Sid)}` : "";
         if (match === "yes") return { kind: "refused", reason: `a Deny statement${sid} denies it ${ASSUME_ROLE_ACTION} (an explicit Deny wins over any Allow)` };
-        if (match === "unknown") unknown ??= `a Deny statement${sid} may apply: ${unknownWhy}`;
+        if (match === "unknown") denyUnknown ??= `a Deny statement${sid} may apply: ${unknownWhy}`;
     }
     let allowed = false;
+    let allowUnknown: string | undefined;
     for (const statement of statements.filter((s) => s.Effect === "Allow")) {
         const { match, unknownWhy } = statementApplies(statement, ctx);
         if (match === "yes") allowed = true;
-        else if (match === "unknown") unknown ??= `an Allow statement depends on ${unknownWhy}`;
+        else if (match === "unknown") allowUnknown ??= `an Allow statement depends on ${unknownWhy}`;
     }
-    if (unknown !== undefined) return { kind: "unknown", reason: unknown };
-    if (allowed) return { kind: "trusted" };
-    return { kind: "refused", reason: `no Allow statement lets ${FLOW_LOGS_SERVICE_PRINCIPAL} call ${ASSUME_ROLE_ACTION} for a flow log of account ${ctx.accountId} in ${ctx.region}` };
+    if (!allowed && allowUnknown === undefined) {
+        return { kind: "refused", reason: `no Allow statement lets ${FLOW_LOGS_SERVICE_PRINCIPAL} call ${ASSUME_ROLE_ACTION} for a flow log of account ${ctx.accountId} in ${ctx.region}` };
+    }
+    if (denyUnknown !== undefined) return { kind: "unknown", reason: denyUnknown };
+    if (!allowed) return { kind: "unknown", reason: allowUnknown as string };
+    return { kind: "trusted" };
 }
 
 /** Who the policy's Allow statements name, for the message: `ec2.amazonaws.com, arn:aws:iam::...:root`. */

@@ -10,7 +10,7 @@ import { GUIDE_RULES, GuideRule, TAG_RULES } from "./awsConstraints";
 import { ProviderPlace, checkArnPlace, checkModel, checkTags } from "./preflight";
 import { DestinationSettings, glueDatabaseName, resolveDestination } from "./s3Delivery";
 import { S3Delivery, createS3Delivery } from "./s3Resources";
-import { ExistingResources, checkExistingLogGroupConflicts, checkRoleTrust, roleAccountOf, roleNameOf } from "./existingResources";
+import { ExistingResources, checkExistingLogGroupConflicts, checkRoleTrust, otherAccountRoleWarning, roleAccountOf, roleNameOf } from "./existingResources";
 
 /**
  * Arguments of {@link VpcFlowLogs}. Settings that shape what gets created are plain values, checked
@@ -203,11 +203,16 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
                 roleArn = placed("existingRoleArn", existingRoleArn) as pulumi.Output<string>;
                 if (args.existing?.roleChecked !== true) {
                     // Read here only when the caller has not: the flow logs wait for the check.
-                    const role = aws.iam.getRoleOutput({ name: roleNameOf(existingRoleArn) }, { parent: this });
-                    roleArn = pulumi.all([roleArn, role.assumeRolePolicy, place]).apply(([arn, trust, where]) => {
-                        const sameAccount = roleAccountOf(arn) === where.accountId;
-                        for (const warning of sameAccount ? validateOrFail(() => checkRoleTrust(arn, trust, where)) : []) pulumi.log.warn(warning, this);
-                        return arn;
+                    roleArn = pulumi.all([roleArn, place]).apply(([arn, where]): pulumi.Output<string> => {
+                        if (roleAccountOf(arn) !== where.accountId) {
+                            pulumi.log.warn(otherAccountRoleWarning(arn, where), this);
+                            return pulumi.output(arn);
+                        }
+                        const role = aws.iam.getRoleOutput({ name: roleNameOf(arn) }, { parent: this });
+                        return role.assumeRolePolicy.apply((trust) => {
+                            for (const warning of validateOrFail(() => checkRoleTrust(arn, trust, where))) pulumi.log.warn(warning, this);
+                            return arn;
+                        });
                     });
                 }
             } else {

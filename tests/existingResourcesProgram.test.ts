@@ -207,6 +207,31 @@ describe("existingLogGroupName: the component on its own", () => {
         expect(invokes.filter((t) => t === "aws:cloudwatch/getLogGroup:getLogGroup")).to.have.length(1);
     });
 
+    it("reads the role itself when the caller has not, and says so instead of reading a role of another account", async () => {
+        const warned: string[] = [];
+        const warn = pulumi.log.warn;
+        (pulumi.log as { warn: typeof pulumi.log.warn }).warn = async (message: string) => {
+            warned.push(message);
+        };
+        try {
+            const own = new VpcFlowLogs("ownrole", { vpcId: VPC, existingRoleArn: ROLE, savedQueries: false });
+            await promiseOf(pulumi.all([own.flowLogIds, own.roleArn!, own.urn]));
+            expect(invokes.filter((t) => t === "aws:iam/getRole:getRole")).to.have.length(1);
+            expect(byName(`ownrole-${VPC}`).inputs.iamRoleArn).to.equal(ROLE);
+            resetRecordings();
+            const other = "arn:aws:iam::210987654321:role/delivery";
+            const foreign = new VpcFlowLogs("foreign", { vpcId: VPC, existingRoleArn: other, savedQueries: false });
+            await promiseOf(pulumi.all([foreign.flowLogIds, foreign.roleArn!, foreign.urn]));
+            expect(invokes).to.not.include("aws:iam/getRole:getRole");
+            expect(byName(`foreign-${VPC}`).inputs.iamRoleArn).to.equal(other);
+            expect(warned).to.deep.equal([
+                `existingRoleArn '${other}': the role is in account 210987654321, the stack deploys with account ${ACCOUNT_ID}, whose GetRole cannot read it: its trust policy was not checked. It needs ${STATEMENT}.`,
+            ]);
+        } finally {
+            (pulumi.log as { warn: typeof pulumi.log.warn }).warn = warn;
+        }
+    });
+
     it("uses the group the caller read and asks nothing", async () => {
         const place = { region: REGION, partition: "aws", accountId: ACCOUNT_ID };
         const component = new VpcFlowLogs("given", {

@@ -109,7 +109,11 @@ describe("trust policy reader: AWS's documented shapes", () => {
             kind: "unknown",
             reason: `an Allow statement depends on condition ArnLike on aws:SourceArn ("${some}") may hold for some flow logs only`,
         });
-        // A Deny that may apply makes an allowed role unknown, not trusted.
+        // A Deny that may apply makes an allowed role unknown, not trusted; without an Allow it changes nothing.
+        const maybeDeny = { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", Condition: { Bool: { "aws:SecureTransport": "false" } } };
+        expect(evaluateTrust(policy(maybeDeny), CTX)).to.deep.equal({ kind: "refused", reason: NO_ALLOW });
+        // An undecided Allow beside a decided one does not make the role undecided.
+        expect(evaluateTrust(policy(allow(), allow({ Principal: { AWS: "*" } })), CTX)).to.deep.equal({ kind: "trusted" });
         expect(evaluateTrust(policy(allow(), { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", Condition: { Bool: { "aws:SecureTransport": "false" } } }), CTX)).to.deep.equal({
             kind: "unknown",
             reason: "a Deny statement may apply: condition Bool on aws:SecureTransport",
@@ -158,7 +162,7 @@ describe("trust policy reader: properties over generated trust policies", () => 
     const kind = (v: TrustVerdict) => v.kind;
     const applicableDeny = { Effect: "Deny", Principal: { Service: FLOW_LOGS }, Action: "sts:AssumeRole" };
 
-    it("the verdict does not depend on statement order or on the encoding; an applicable Deny always refuses; the required statement trusts a policy without Deny", () => {
+    it("the verdict does not depend on statement order or on the encoding; an applicable Deny always refuses; the required statement makes a policy without Deny trusted", () => {
         let trusted = 0;
         let refused = 0;
         let unknown = 0;
@@ -170,7 +174,7 @@ describe("trust policy reader: properties over generated trust policies", () => 
                 expect(kind(evaluateTrust(parseTrustPolicy(encodeURIComponent(JSON.stringify(policy(...list)))), CTX))).to.equal(verdict.kind);
                 expect(kind(evaluateTrust(policy(...list, applicableDeny), CTX))).to.equal("refused");
                 const withRequired = kind(evaluateTrust(policy(...list, JSON.parse(requiredTrustStatement(CTX))), CTX));
-                if (list.every((s) => s.Effect === "Allow")) expect(withRequired).to.equal(verdict.kind === "unknown" ? "unknown" : "trusted");
+                if (list.every((s) => s.Effect === "Allow")) expect(withRequired).to.equal("trusted");
             }),
             { seed: 24, numRuns: 400 },
         );
