@@ -10,9 +10,10 @@ import { buildRecordsQuery } from "./analysis/queries/insightsQuery";
 import { DEFAULTS, normalizeTrafficType, readIdList, readTags } from "./components/flowLogSettings";
 import { FlowLogLab, checkLabTags } from "./components/lab";
 import { checkLabFlowLogSettings, checkLabStandsAlone, resolveLabScenario } from "./components/labScenarios";
-import { athenaConsoleUrl as athenaUrl, cleanupInstruction, insightsConsoleUrl as consoleUrl, s3CleanupInstruction } from "./components/stackOutputs";
+import { athenaConsoleUrl as athenaUrl, cleanupInstruction, existingLogGroupCleanupInstruction, insightsConsoleUrl as consoleUrl, s3CleanupInstruction } from "./components/stackOutputs";
 import { glueDatabaseName } from "./components/s3Delivery";
-import { validateOrFail } from "./components/userErrors";
+import { validateOrFail, validateOrFailAsync } from "./components/userErrors";
+import { readExistingResources } from "./components/existingResources";
 import { ProviderPlace } from "./components/preflight";
 import { VpcFlowLogs, VpcFlowLogsArgs, checkFlowLogsArnPlaces, validateFlowLogsArgs } from "./components/vpcFlowLogs";
 
@@ -32,6 +33,9 @@ const labValue = config.get("lab");
 const vpcIdValue = config.get("vpcId");
 const trafficTypeValue = config.get("trafficType");
 const maxAggregationIntervalValue = config.getNumber("maxAggregationInterval");
+// The user's log group (`pulumi config set existingLogGroupName /central/flow-logs`): read, never created.
+const existingLogGroupName = config.get("existingLogGroupName");
+const existingRoleArn = config.get("existingRoleArn");
 if (labValue !== undefined) {
     validateOrFail(() => {
         resolveLabScenario(labValue);
@@ -58,11 +62,13 @@ const flowLogArgs = (vpcId: pulumi.Input<string> | undefined): VpcFlowLogsArgs =
     // The lab is there to check the diagnosis, which reads tcp-flags and flow-direction best.
     // (Pulumi.yaml declares no default for logFormat: a declared one would hide "not set".)
     logFormat: config.get("logFormat") ?? (labValue !== undefined ? "diagnostic" : undefined),
-    logGroupName: config.get("logGroupName") ?? `/vpc-flow-logs/${stack}`,
+    // With an existing group there is no group of our own to name: a logGroupName set then is refused.
+    logGroupName: config.get("logGroupName") ?? (existingLogGroupName === undefined ? `/vpc-flow-logs/${stack}` : undefined),
+    existingLogGroupName,
     retentionInDays: config.getNumber("retentionInDays"),
     kmsKeyArn: config.get("kmsKeyArn"),
     retainLogsOnDestroy,
-    existingRoleArn: config.get("existingRoleArn"),
+    existingRoleArn,
     tags,
     // S3 instead of CloudWatch Logs (`pulumi config set destination s3`), queried with Athena.
     destination: config.get("destination"),
@@ -92,8 +98,18 @@ async function providerPlace(): Promise<ProviderPlace> {
 async function deploy(): Promise<Record<string, unknown>> {
     const place = await providerPlace();
     validateOrFail(() => checkFlowLogsArnPlaces(validated, place));
+    // The user's log group and role, read before anything is registered: a missing one, or a role
+    // the flow-logs service may not assume, stops the program with one line.
+    const existing = await validateOrFailAsync(() =>
+        readExistingResources(
+            { existingLogGroupName, existingRoleArn },
+            place,
+            { getLogGroup: (name) => aws.cloudwatch.getLogGroup({ name }), getRole: (name) => aws.iam.getRole({ name }) },
+            (message) => pulumi.log.warn(message),
+        ),
+    );
     const lab = labValue === undefined ? undefined : new FlowLogLab("lab", { scenario: labValue, tags });
-    const flowLogs = new VpcFlowLogs("flow-logs", { ...flowLogArgs(lab?.vpcId ?? vpcIdValue), providerPlace: place });
+    const flowLogs = new VpcFlowLogs("flow-logs", { ...flowLogArgs(lab?.vpcId ?? vpcIdValue), providerPlace: place, existing });
     const region = flowLogs.region;
     const outputs: Record<string, unknown> = {
         destination: flowLogs.destination,
@@ -119,7 +135,13 @@ async function deploy(): Promise<Record<string, unknown>> {
             insightsConsoleUrl: pulumi.all([flowLogs.partition, region, logGroupName]).apply(([p, r, name]) => consoleUrl(p, r, name, insightsQuery)),
             /** Saved query name (`vpc-flow-logs/<stack>/<title>`) -> query definition id; `{}` with savedQueries false. */
             savedQueries: flowLogs.savedQueryIds,
-            cleanup: pulumi.all([logGroupName, region]).apply(([name, r]) => cleanupInstruction(stack, name, r, retainLogsOnDestroy)),
+            cleanup: pulumi
+                .all([logGroupName, region])
+                .apply(([name, r]) =>
+                    existingLogGroupName !== undefined
+                        ? existingLogGroupCleanupInstruction(stack, name, existingRoleArn === undefined)
+                        : cleanupInstruction(stack, name, r, retainLogsOnDestroy),
+                ),
         });
     } else {
         Object.assign(outputs, {

@@ -223,6 +223,7 @@ export interface DestinationInput {
     readonly s3Prefix?: string;
     readonly athenaBytesScannedCutoffMb?: number;
     readonly existingRoleArn?: string;
+    readonly existingLogGroupName?: string;
 }
 
 export type DestinationSettings =
@@ -250,6 +251,11 @@ export function resolveDestination(input: DestinationInput): DestinationSettings
             }
         }
         return { destination };
+    }
+    if (input.existingLogGroupName !== undefined) {
+        throw new UserInputError(
+            `existingLogGroupName ${quote(input.existingLogGroupName)} applies to destination cloudwatch; this stack delivers to S3. Remove existingLogGroupName, or set destination to cloudwatch.`,
+        );
     }
     if (input.existingRoleArn !== undefined) {
         throw new UserInputError(

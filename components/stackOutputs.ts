@@ -56,6 +56,12 @@ export function cleanupInstruction(stack: string, logGroupName: string, region: 
     );
 }
 
+/** The cleanup line of a stack that delivers into the user's log group: destroy never touches the group. */
+export function existingLogGroupCleanupInstruction(stack: string, logGroupName: string, ownRole: boolean): string {
+    const ours = ownRole ? "the flow logs, the IAM role and policy, and the saved queries" : "the flow logs and the saved queries";
+    return `Run 'pulumi destroy --stack ${stack}' to delete ${ours}; the log group ${logGroupName} is not the stack's and stays, with its records, retention and encryption as they are.`;
+}
+
 /**
  * Opens the Athena query editor in the stack's region. The console has no documented way to fill
  * in a query or pick the workgroup from a link: choose the `athenaWorkgroup` and paste `athenaQuery`.

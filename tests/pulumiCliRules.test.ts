@@ -51,6 +51,12 @@ describe("the project against the Pulumi CLI's rules", () => {
         expect(Object.entries(project.config).filter(([, d]) => d.default === undefined && d.value === undefined).map(([k]) => k)).to.deep.equal([]);
     });
 
+    it("keeps existingLogGroupName and existingRoleArn undeclared (no sensible default) and names them in the comment block", () => {
+        expect(Object.keys(project.config).filter((k) => k.startsWith("existing"))).to.deep.equal([]);
+        const comments = read("Pulumi.yaml").split("\n").filter((line) => line.trim().startsWith("#"));
+        expect(["existingLogGroupName", "existingRoleArn"].map((key) => comments.some((line) => line.trim().startsWith(`#   ${key} `)))).to.deep.equal([true, true]);
+    });
+
     it("the committed Pulumi.dev.yaml is accepted and the program stops at the missing target before creating anything", () => {
         const stacks = committedStacks();
         expect([...stacks.keys()]).to.deep.equal(["dev"]);
