@@ -4,7 +4,7 @@
  * or a trust policy means, the messages); {@link readExistingResources} reads both through the
  * provider's invokes, given as functions, before anything is registered.
  */
-import { UserInputError, quote } from "../analysis/errors";
+import { UserInputError, quote } from "../analysis/core/errors";
 import { DEFAULTS } from "./flowLogSettings";
 import { AccountContext, FLOW_LOGS_SERVICE_PRINCIPAL } from "./policies";
 import { ProviderPlace } from "./preflight";
