@@ -39,7 +39,7 @@ export function pausedCaptureWarning(window: TimeWindow, stop: RecordsStop): str
             // --end takes whole minutes best; the minute after keeps the newest record in.
             const endFlag = `--end ${iso(Math.ceil((stop.at + 1) / 60000) * 60000)}`;
             if (start >= stop.at) {
-                return `${PAUSED} and the whole window (${iso(start)} to ${iso(end)}) is after the records stop: ${stop.evidence} ${iso(stop.at)}, and ${notEvidence}. Query a window that ends by then (${endFlag}). ${resume}`;
+                return `${PAUSED} and the whole window (${iso(start)} to ${iso(end)}) is after the records stop: ${stop.evidence} ${iso(stop.at)}, and ${notEvidence}. Query a window that ends there instead (${endFlag}). ${resume}`;
             }
             return `${PAUSED}: the records stop at ${iso(stop.at)} (${stop.evidence} that time), so the window's part from then to ${iso(end)} holds no record and ${notEvidence}. For only the recorded part, use ${endFlag}. ${resume}`;
         }
