@@ -18,9 +18,9 @@ import {
 import { DescribeFlowLogsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand as AthenaResultsCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena";
-import { main } from "../analysis/cli";
-import { parseStackOutputs } from "../analysis/live/stackSource";
-import { RecordsStop, pausedCaptureWarning } from "../analysis/live/pausedCapture";
+import { main } from "../analysis/cli/cli";
+import { parseStackOutputs } from "../analysis/aws/stackSource";
+import { RecordsStop, pausedCaptureWarning } from "../analysis/aws/pausedCapture";
 import { userErrorOf } from "./helpers/userErrors";
 
 const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
