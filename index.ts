@@ -10,7 +10,15 @@ import { buildRecordsQuery } from "./analysis/queries/insightsQuery";
 import { DEFAULTS, normalizeTrafficType, readIdList, readTags } from "./components/flowLogSettings";
 import { FlowLogLab, checkLabTags } from "./components/lab";
 import { checkLabFlowLogSettings, checkLabStandsAlone, resolveLabScenario } from "./components/labScenarios";
-import { athenaConsoleUrl as athenaUrl, cleanupInstruction, existingLogGroupCleanupInstruction, insightsConsoleUrl as consoleUrl, s3CleanupInstruction } from "./components/stackOutputs";
+import {
+    athenaConsoleUrl as athenaUrl,
+    captureInstruction,
+    captureState,
+    cleanupInstruction,
+    existingLogGroupCleanupInstruction,
+    insightsConsoleUrl as consoleUrl,
+    s3CleanupInstruction,
+} from "./components/stackOutputs";
 import { glueDatabaseName } from "./components/s3Delivery";
 import { validateOrFail, validateOrFailAsync } from "./components/userErrors";
 import { readExistingResources } from "./components/existingResources";
@@ -21,6 +29,8 @@ const config = new pulumi.Config("vpc-flow-logs");
 const stack = pulumi.getStack();
 
 const retainLogsOnDestroy = config.getBoolean("retainLogsOnDestroy") ?? false;
+// `pulumi config set capture false && pulumi up` pauses capture: the flow logs alone are deleted.
+const capture = captureState(config.getBoolean("capture") ?? true);
 const [subnetIds, eniIds, tags] = validateOrFail(() => [
     readIdList("subnetIds", config.getObject<unknown>("subnetIds")),
     readIdList("eniIds", config.getObject<unknown>("eniIds")),
@@ -79,6 +89,7 @@ const flowLogArgs = (vpcId: pulumi.Input<string> | undefined): VpcFlowLogsArgs =
     // Glue database and workgroup names are per account and region: one per stack.
     athenaDatabaseName: glueDatabaseName(stack),
     athenaWorkgroupName: `vpc-flow-logs-${stack}`,
+    capture: capture === "on",
 });
 const validated = validateOrFail(() => validateFlowLogsArgs("flow-logs", flowLogArgs(labValue === undefined ? vpcIdValue : pulumi.output("vpc id of the lab, known after deployment"))));
 
@@ -119,7 +130,10 @@ async function deploy(): Promise<Record<string, unknown>> {
         trafficType: flowLogs.trafficType,
         maxAggregationInterval: flowLogs.maxAggregationInterval,
         region,
+        capture,
     };
+    const retentionInDays = validated.settings.retentionInDays;
+    const isLab = lab !== undefined;
 
     // Each destination has outputs of its own: a shared key list would add the other's keys (undefined).
     const s3 = flowLogs.s3;
@@ -135,13 +149,24 @@ async function deploy(): Promise<Record<string, unknown>> {
             insightsConsoleUrl: pulumi.all([flowLogs.partition, region, logGroupName]).apply(([p, r, name]) => consoleUrl(p, r, name, insightsQuery)),
             /** Saved query name (`vpc-flow-logs/<stack>/<title>`) -> query definition id; `{}` with savedQueries false. */
             savedQueries: flowLogs.savedQueryIds,
-            cleanup: pulumi
-                .all([logGroupName, region])
-                .apply(([name, r]) =>
-                    existingLogGroupName !== undefined
+            cleanup: pulumi.all([logGroupName, region]).apply(
+                ([name, r]) =>
+                    (existingLogGroupName !== undefined
                         ? existingLogGroupCleanupInstruction(stack, name, existingRoleArn === undefined)
-                        : cleanupInstruction(stack, name, r, retainLogsOnDestroy),
-                ),
+                        : cleanupInstruction(stack, name, r, retainLogsOnDestroy)) +
+                    " " +
+                    captureInstruction(stack, capture, {
+                        what: listed([
+                            `the ${existingLogGroupName !== undefined ? "records in the log group" : "log group"} ${name}${existingLogGroupName !== undefined ? "" : " with its records"}`,
+                            ...(validated.queries.length > 0 ? ["the saved queries"] : []),
+                            ...(validated.settings.existingRoleArn === undefined ? ["the IAM role and policy"] : []),
+                        ]),
+                        // An existing group keeps its own retention, which the stack does not set.
+                        retentionInDays: existingLogGroupName !== undefined ? undefined : retentionInDays,
+                        keptByOwnRules: "the log group's own retention setting",
+                        lab: isLab,
+                    }),
+            ),
         });
     } else {
         Object.assign(outputs, {
@@ -159,7 +184,16 @@ async function deploy(): Promise<Record<string, unknown>> {
                 .apply(([database, table]) => buildAthenaRecordsQuery(flowLogs.format, { database, table }, { port: 443, protocol: 6 })),
             athenaConsoleUrl: pulumi.all([flowLogs.partition, region]).apply(([p, r]) => athenaUrl(p, r)),
             ...(s3.requiredBucketPolicy !== undefined ? { bucketPolicy: s3.requiredBucketPolicy } : {}),
-            cleanup: s3.bucketName.apply((name) => s3CleanupInstruction(stack, name, s3.requiredBucketPolicy === undefined, retainLogsOnDestroy)),
+            cleanup: s3.bucketName.apply((name) => {
+                const ownBucket = s3.requiredBucketPolicy === undefined;
+                const kept = {
+                    what: `${ownBucket ? `the bucket ${name} with its records` : `the records in ${name}`}, the Glue table and the Athena workgroup`,
+                    // The stack sets no lifecycle rule on a bucket it does not own.
+                    retentionInDays: ownBucket ? retentionInDays : undefined,
+                    lab: isLab,
+                };
+                return `${s3CleanupInstruction(stack, name, ownBucket, retainLogsOnDestroy)} ${captureInstruction(stack, capture, kept)}`;
+            }),
         });
     }
 
@@ -175,6 +209,11 @@ async function deploy(): Promise<Record<string, unknown>> {
         });
     }
     return outputs;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: string[]): string {
+    return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
 // The Pulumi runtime awaits an exported promise and takes what it resolves to as the stack's outputs.

@@ -94,6 +94,13 @@ export interface VpcFlowLogsArgs {
      * fails the input of the flow logs that would use it.
      */
     readonly existing?: ExistingResources;
+    /**
+     * false pauses capture: no flow log is created (existing ones are deleted), while the log group
+     * or bucket, the role, Athena and the saved queries stay, so the records remain readable and
+     * only storage is paid. true again recreates the flow logs with the same names and settings.
+     * Default true.
+     */
+    readonly capture?: boolean;
 }
 
 /**
@@ -250,7 +257,10 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
             }
         }
 
-        const flowLogIds: pulumi.Output<[string, string]>[] = targets.map((target, index) => {
+        // Paused capture registers no flow log and nothing else differs, so every other resource keeps
+        // its name and inputs and resuming recreates the same flow logs.
+        const capturedTargets = args.capture === false ? [] : targets;
+        const flowLogIds: pulumi.Output<[string, string]>[] = capturedTargets.map((target, index) => {
             const flowLog = new aws.ec2.FlowLog(
                 flowLogName(name, target, index),
                 {

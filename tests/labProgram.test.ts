@@ -84,6 +84,7 @@ describe("the Pulumi program with the reproduction lab (config key lab)", () => 
                 "insightsConsoleUrl",
                 "savedQueries",
                 "cleanup",
+                "capture",
                 "destination",
                 "labScenario",
                 "labExpectedVerdict",

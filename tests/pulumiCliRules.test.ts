@@ -65,6 +65,7 @@ describe("the project against the Pulumi CLI's rules", () => {
             "aws:region": "ap-northeast-2",
             "vpc-flow-logs:trafficType": "ALL",
             "vpc-flow-logs:athenaBytesScannedCutoffMb": "1000",
+            "vpc-flow-logs:capture": "true",
             "vpc-flow-logs:destination": "cloudwatch",
             "vpc-flow-logs:fileFormat": "parquet",
             "vpc-flow-logs:eniIds": "[]",
@@ -130,6 +131,7 @@ describe("the project against the Pulumi CLI's rules", () => {
         const cases: [string, string, string][] = [
             ["vpc-flow-logs:retentionInDays: seven", "retentionInDays", "integer"],
             ["vpc-flow-logs:retainLogsOnDestroy: yes-please", "retainLogsOnDestroy", "boolean"],
+            ["vpc-flow-logs:capture: paused", "capture", "boolean"],
             ["vpc-flow-logs:subnetIds: subnet-0abc1234def567890", "subnetIds", "array<string>"],
             ["vpc-flow-logs:eniIds:\n    - 5\n    - [eni-1]", "eniIds", "array<string>"],
         ];

@@ -220,7 +220,7 @@ describe("VpcFlowLogs component with destination s3", () => {
         const outputs = await outputsOf(runProgram({ vpcId: VPC, destination: "s3" }));
         expect(Object.keys(outputs).sort()).to.deep.equal(
             [
-                "destination", "flowLogIds", "logFormat", "logFormatKind", "trafficType", "maxAggregationInterval", "region",
+                "destination", "flowLogIds", "logFormat", "logFormatKind", "trafficType", "maxAggregationInterval", "region", "capture",
                 "bucketName", "bucketArn", "recordsLocation", "athenaDatabase", "athenaTable", "athenaWorkgroup", "athenaResultsLocation",
                 "athenaQuery", "athenaConsoleUrl", "cleanup",
             ].sort(),
@@ -246,8 +246,12 @@ describe("VpcFlowLogs component with destination s3", () => {
         expect(outputs.cleanup).to.equal(
             "Run 'pulumi destroy --stack dev' to delete the flow logs, the Glue table and database, the Athena workgroup and its results bucket, and the bucket flow-logs-bucket-1a2b3c4. " +
                 "A bucket that still holds records is never emptied for you: the delete then fails (BucketNotEmpty) until you run 'aws s3 rm s3://flow-logs-bucket-1a2b3c4 --recursive', " +
-                "or keep it with 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' before destroying.",
+                "or keep it with 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' before destroying. " +
+                "To stop paying for ingest but keep the bucket flow-logs-bucket-1a2b3c4 with its records, the Glue table and the Athena workgroup, pause capture instead: " +
+                "'pulumi config set capture false --stack dev && pulumi up --stack dev' deletes the flow logs only, and the records then cost storage only, " +
+                "kept for 7 days (retentionInDays), so a pause longer than 7 days leaves none; 'pulumi config set capture true --stack dev && pulumi up --stack dev' brings the flow logs back.",
         );
+        expect(outputs.capture).to.equal("on");
         expect(registeredUnder("flow-logs").filter((r) => r.type.startsWith("aws:cloudwatch") || r.type.startsWith("aws:iam"))).to.deep.equal([]);
     });
 });

@@ -30,7 +30,7 @@ import { LogsClient, QueryError } from "../aws/insightsQueryRunner";
 import { unknownFields, unknownFieldsWarning } from "../core/logFormat";
 import { carriesAwsServices } from "../evidence/rawLines";
 import { INSIGHTS_USD_PER_GB, LiveTarget, diagnoseLive, resolveLiveTarget, resolveQuerySettings } from "../app/liveDiagnosis";
-import { AthenaSource, CommandRunner, StackSource, isAthenaSource, readOutputsFile, readStackOutputs, runCommand } from "../aws/stackSource";
+import { AthenaSource, CommandRunner, StackSource, capturePaused, isAthenaSource, readOutputsFile, readStackOutputs, runCommand } from "../aws/stackSource";
 import type { AthenaApi } from "../aws/athenaQueryRunner";
 import type { S3Api } from "../aws/s3Status";
 import { parseAthenaTable } from "../queries/athenaQuery";
@@ -206,6 +206,22 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
             ...(eniId !== undefined ? { eni: { value: eniId, from: flags.eni !== undefined ? "--eni" : "the task's ENI, from ECS DescribeTasks" } } : {}),
         };
 
+        // A paused stack's records stop where capture was paused: said when the window reaches past them.
+        const pausedWarnings: string[] = [];
+        if (capturePaused(source)) {
+            const paused = await import("../aws/pausedCapture");
+            action = athenaSource ? "s3:ListBucket" : "logs:FilterLogEvents";
+            const stop = athenaSource
+                ? await paused.s3RecordsStop(await s3ClientFor(io, settings.region), athenaSource.recordsLocation, settings.region, now)
+                : await paused.cloudWatchRecordsStop(logs as LogsClient, (target as LiveTarget).logGroupName, settings.region, now);
+            action = undefined;
+            const message = paused.pausedCaptureWarning(window, stop);
+            if (message !== undefined) {
+                warn(message);
+                pausedWarnings.push(message);
+            }
+        }
+
         const onQuery = (q: string) => (queryString = q);
         // Loaded only for S3 stacks, with the Athena client behind it.
         const athenaModule = athenaSource !== undefined ? await import("../app/athenaDiagnosis") : undefined;
@@ -245,7 +261,7 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         const flowLogSteps = checked?.known ? nextStepsWith(checked.known) : diagnosis.nextSteps;
         const full = {
             ...diagnosis,
-            warnings: [...families.warnings, ...diagnosis.warnings, ...(checked?.warnings ?? [])],
+            warnings: [...families.warnings, ...pausedWarnings, ...diagnosis.warnings, ...(checked?.warnings ?? [])],
             nextSteps: task ? [...taskNextSteps(reasons, settings.region), ...flowLogSteps] : flowLogSteps,
             ...(config ? { config } : {}),
             ...(ecsTask ? { ecsTask } : {}),
@@ -320,6 +336,13 @@ export async function runStatus(argv: string[], io: LiveIo, help: string): Promi
     }
 }
 
+/** The injected S3 client, or the real one (loaded only when needed). */
+async function s3ClientFor(io: LiveIo, region: string): Promise<S3Api> {
+    if (io.s3Client) return io.s3Client(region);
+    const { S3Client } = await import("@aws-sdk/client-s3");
+    return new S3Client({ region });
+}
+
 /** `status` for a stack that delivers to S3: the flow logs, and the newest object under the records' prefix. */
 async function runS3Status(source: AthenaSource, values: ParsedValues, output: "text" | "json", io: LiveIo): Promise<number> {
     if (source.recordsLocation === undefined) {
@@ -327,8 +350,7 @@ async function runS3Status(source: AthenaSource, values: ParsedValues, output: "
     }
     const { region } = resolveQuerySettings(source, { region: values.region as string | undefined }, io.env ?? process.env);
     const ec2 = io.ec2Client ? io.ec2Client(region) : new EC2Client({ region });
-    const { S3Client } = await import("@aws-sdk/client-s3");
-    const s3 = io.s3Client ? io.s3Client(region) : new S3Client({ region });
+    const s3 = await s3ClientFor(io, region);
     const { collectS3Status, renderS3Status } = await import("../aws/s3Status");
     try {
         const report = await collectS3Status(ec2, s3, { ...source, region }, (io.now ?? (() => new Date()))());

@@ -252,6 +252,11 @@ monitor.registerResource = (req: any, callback: unknown) => {
     return registerResource(req, callback);
 };
 
+/** Everything the program told the engine, one entry per resource, in registration order. */
+export function registrationRequests(): readonly RegistrationRequest[] {
+    return [...requests];
+}
+
 /** What the program told the engine about the named resource. */
 export function requestFor(name: string): RegistrationRequest {
     const found = requests.filter((r) => r.name === name);
