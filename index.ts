@@ -163,7 +163,7 @@ async function deploy(): Promise<Record<string, unknown>> {
                         ]),
                         // An existing group keeps its own retention, which the stack does not set.
                         retentionInDays: existingLogGroupName !== undefined ? undefined : retentionInDays,
-                        keptByOwnRules: "the log group's own retention setting",
+                        keptByOwnRules: "the log group's own retention setting keeps them",
                         lab: isLab,
                     }),
             ),

@@ -104,14 +104,14 @@ export interface KeptWhilePaused {
      * expiration rule); 0 = never expire; undefined when the bucket is the user's, whose rules are theirs.
      */
     readonly retentionInDays?: number;
-    /** Whose rules keep the records when retentionInDays is undefined; default the user's bucket's lifecycle rules. */
+    /** Whose rules keep the records when retentionInDays is undefined, as a clause; default the user's bucket's lifecycle rules. */
     readonly keptByOwnRules?: string;
     /** A lab stack: its network and generator stay too, and the instance costs by the hour. */
     readonly lab: boolean;
 }
 
-function keptFor(retentionInDays: number | undefined, keptByOwnRules = "your bucket's own lifecycle rules"): string {
-    if (retentionInDays === undefined) return `for as long as ${keptByOwnRules} keep them`;
+function keptFor(retentionInDays: number | undefined, keptByOwnRules = "your bucket's own lifecycle rules keep them"): string {
+    if (retentionInDays === undefined) return `for as long as ${keptByOwnRules}`;
     if (retentionInDays === 0) return "until you delete them (retentionInDays 0: never expire)";
     // Expiry counts from each record (the log group's retention) or file (the bucket's rule): the
     // newest ones go this many days after the pause too.

@@ -83,7 +83,7 @@ describe("existingLogGroupName: the program under mocks", () => {
         expect([outputs.logGroupName, outputs.logGroupArn, outputs.roleArn]).to.deep.equal([GROUP, GROUP_ARN, `arn:aws:iam::${ACCOUNT_ID}:role/flow-logs-role`]);
         expect(String(outputs.insightsConsoleUrl).endsWith("~source~(~'*2Fcentral*2Fflow-logs))")).to.equal(true);
         expect(outputs.cleanup).to.equal(
-            `Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, and the saved queries; the log group ${GROUP} is not the stack's and stays, with its records, retention and encryption as they are.`,
+            `Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, and the saved queries; the log group ${GROUP} is not the stack's and stays, with its records, retention and encryption as they are. ${pauseLine(true)}`,
         );
         expect(invokes.filter((t) => t === "aws:cloudwatch/getLogGroup:getLogGroup")).to.have.length(1);
         expect(invokes).to.not.include("aws:iam/getRole:getRole");
@@ -96,7 +96,7 @@ describe("existingLogGroupName: the program under mocks", () => {
         expect(requestFor(`flow-logs-${VPC}`).dependencies).to.deep.equal([]);
         expect(outputs.roleArn).to.equal(ROLE);
         expect(outputs.cleanup).to.equal(
-            `Run 'pulumi destroy --stack dev' to delete the flow logs and the saved queries; the log group ${GROUP} is not the stack's and stays, with its records, retention and encryption as they are.`,
+            `Run 'pulumi destroy --stack dev' to delete the flow logs and the saved queries; the log group ${GROUP} is not the stack's and stays, with its records, retention and encryption as they are. ${pauseLine(false)}`,
         );
         expect(invokes.filter((t) => t === "aws:cloudwatch/getLogGroup:getLogGroup" || t === "aws:iam/getRole:getRole").sort()).to.deep.equal([
             "aws:cloudwatch/getLogGroup:getLogGroup",
@@ -273,10 +273,10 @@ describe("docs/existing-resources.md: every `pulumi preview` and `pulumi up` it 
         const stays = `the log group ${GROUP} is not the stack's and stays, with its records, retention and encryption as they are.`;
         // The stack name in the cleanup line is the mocks' (dev); the page's own example says 'central'.
         expect(seen).to.deep.equal([
-            { stack: "central", types: group, cleanup: `Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, and the saved queries; ${stays}` },
-            { stack: "central", types: group, cleanup: `Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, and the saved queries; ${stays}` },
-            { stack: "shared-role", types: both, cleanup: `Run 'pulumi destroy --stack dev' to delete the flow logs and the saved queries; ${stays}` },
-            { stack: "shared-role", types: both, cleanup: `Run 'pulumi destroy --stack dev' to delete the flow logs and the saved queries; ${stays}` },
+            { stack: "central", types: group, cleanup: `Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, and the saved queries; ${stays} ${pauseLine(true)}` },
+            { stack: "central", types: group, cleanup: `Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, and the saved queries; ${stays} ${pauseLine(true)}` },
+            { stack: "shared-role", types: both, cleanup: `Run 'pulumi destroy --stack dev' to delete the flow logs and the saved queries; ${stays} ${pauseLine(false)}` },
+            { stack: "shared-role", types: both, cleanup: `Run 'pulumi destroy --stack dev' to delete the flow logs and the saved queries; ${stays} ${pauseLine(false)}` },
         ]);
         expect(read("docs/existing-resources.md")).to.contain(`Run 'pulumi destroy --stack central' to delete the flow logs, the IAM role and policy, and the saved queries; ${stays}`);
     });
@@ -291,3 +291,12 @@ describe("docs/existing-resources.md: every `pulumi preview` and `pulumi up` it 
         for (const message of [missing, conflict, ec2]) expect(doc).to.contain(`error: ${message}\n`);
     });
 });
+
+/** The pause step the cleanup output offers after the destroy line; the existing group keeps the records by its own retention. */
+function pauseLine(ownRole: boolean): string {
+    const kept = ownRole ? `the records in the log group ${GROUP}, the saved queries and the IAM role and policy` : `the records in the log group ${GROUP} and the saved queries`;
+    return (
+        `To stop paying for ingest but keep ${kept}, pause capture instead: 'pulumi config set capture false --stack dev && pulumi up --stack dev' deletes the flow logs only, ` +
+        "and the records then cost storage only, kept for as long as the log group's own retention setting keeps them; 'pulumi config set capture true --stack dev && pulumi up --stack dev' brings the flow logs back."
+    );
+}
