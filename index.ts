@@ -13,8 +13,9 @@ import { checkLabFlowLogSettings, checkLabStandsAlone, resolveLabScenario } from
 import { athenaConsoleUrl as athenaUrl, cleanupInstruction, insightsConsoleUrl as consoleUrl, s3CleanupInstruction } from "./components/stackOutputs";
 import { glueDatabaseName } from "./components/s3Delivery";
 import { validateOrFail } from "./components/userErrors";
-import { ProviderPlace } from "./components/preflight";
+import { ProviderPlace, checkArnPlace } from "./components/preflight";
 import { VpcFlowLogs, VpcFlowLogsArgs, checkFlowLogsArnPlaces, validateFlowLogsArgs } from "./components/vpcFlowLogs";
+import { FlowLogAlarms, notCreated, resolveWatchSettings } from "./components/alarms";
 
 const config = new pulumi.Config("vpc-flow-logs");
 const stack = pulumi.getStack();
@@ -75,6 +76,25 @@ const flowLogArgs = (vpcId: pulumi.Input<string> | undefined): VpcFlowLogsArgs =
     athenaWorkgroupName: `vpc-flow-logs-${stack}`,
 });
 const validated = validateOrFail(() => validateFlowLogsArgs("flow-logs", flowLogArgs(labValue === undefined ? vpcIdValue : pulumi.output("vpc id of the lab, known after deployment"))));
+// The watch (`pulumi config set alarms true`, docs/alarms.md): checked with everything else, before anything is registered.
+const watch = validateOrFail(() =>
+    resolveWatchSettings(
+        stack,
+        {
+            alarms: config.getBoolean("alarms"),
+            alarmPort: config.getNumber("alarmPort"),
+            alarmRejectThreshold: config.getNumber("alarmRejectThreshold"),
+            alarmUnansweredThreshold: config.getNumber("alarmUnansweredThreshold"),
+            alarmPeriodSeconds: config.getNumber("alarmPeriodSeconds"),
+            alarmEvaluationPeriods: config.getNumber("alarmEvaluationPeriods"),
+            alarmEmail: config.get("alarmEmail"),
+            alarmTopicArn: config.get("alarmTopicArn"),
+        },
+        validated.destination.destination,
+        validated.settings.logFormat,
+        validated.logGroupName,
+    ),
+);
 
 /**
  * Where the provider deploys, asked once before anything is registered: the ARNs from config are
@@ -92,6 +112,7 @@ async function providerPlace(): Promise<ProviderPlace> {
 async function deploy(): Promise<Record<string, unknown>> {
     const place = await providerPlace();
     validateOrFail(() => checkFlowLogsArnPlaces(validated, place));
+    if (watch?.topicArn !== undefined) validateOrFail(() => checkArnPlace("alarmTopicArn", watch.topicArn as string, place));
     const lab = labValue === undefined ? undefined : new FlowLogLab("lab", { scenario: labValue, tags });
     const flowLogs = new VpcFlowLogs("flow-logs", { ...flowLogArgs(lab?.vpcId ?? vpcIdValue), providerPlace: place });
     const region = flowLogs.region;
@@ -138,6 +159,20 @@ async function deploy(): Promise<Record<string, unknown>> {
             athenaConsoleUrl: pulumi.all([flowLogs.partition, region]).apply(([p, r]) => athenaUrl(p, r)),
             ...(s3.requiredBucketPolicy !== undefined ? { bucketPolicy: s3.requiredBucketPolicy } : {}),
             cleanup: s3.bucketName.apply((name) => s3CleanupInstruction(stack, name, s3.requiredBucketPolicy === undefined, retainLogsOnDestroy)),
+        });
+    }
+
+    // Only a stack with alarms has these outputs; `vpc-flow-diagnose status` reads alarmNames.
+    if (watch !== undefined) {
+        const alarms = new FlowLogAlarms("flow-logs-alarms", { settings: watch, logGroupName: flowLogs.logGroupName as pulumi.Output<string>, tags });
+        const skipped = notCreated(watch);
+        for (const line of skipped) pulumi.log.warn(`alarms: not created for this logFormat: ${line}.`);
+        Object.assign(outputs, {
+            alarmNames: alarms.alarmNames,
+            alarmMetricFilters: alarms.metricFilterNames,
+            ...(alarms.ruleName !== undefined ? { contributorInsightRule: alarms.ruleName } : {}),
+            ...(alarms.topicArn !== undefined ? { alarmTopicArn: alarms.topicArn } : {}),
+            ...(skipped.length > 0 ? { alarmsNotCreated: skipped } : {}),
         });
     }
 
