@@ -8,6 +8,9 @@ import { mockClient } from "aws-sdk-client-mock";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeFlowLogsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { main } from "../analysis/cli";
 import { collectAlarms } from "../analysis/live/alarmStatus";
 
@@ -173,6 +176,16 @@ describe("status: the stack's alarms", () => {
         expect(json.warnings[0]).to.match(/^Alarms not read: .*cloudwatch:DescribeAlarms/);
         expect(r.stderr).to.equal(`warning: ${json.warnings[0]}\n`);
         expect(json.logGroupName).to.equal("/vpc-flow-logs/dev");
+    });
+
+    it("--outputs-file: the diagnose command names the file, single-quoted when the path has a space", async () => {
+        const dir = mkdtempSync(join(tmpdir(), "alarms-"));
+        const file = join(dir, "stack outputs.json");
+        writeFileSync(file, STACK_OUTPUTS);
+        deliveryMocks();
+        cloudWatchMock.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [metricAlarm(REJECTED, "RejectedTcp443", "ALARM", "2026-11-26T14:40:12Z", ALARM_REASON)] });
+        const r = await run(["status", "--outputs-file", file, "--output", "json"], "{}");
+        expect(JSON.parse(r.stdout).alarms[0].diagnoseCommand).to.equal(ALARM_COMMAND.replace("--stack dev", `--outputs-file '${file}'`));
     });
 
     it("a stack without alarms asks CloudWatch nothing, and its JSON has no alarms or warnings key", async () => {

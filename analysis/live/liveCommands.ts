@@ -322,7 +322,9 @@ export async function runStatus(argv: string[], io: LiveIo, help: string): Promi
         }
         const { CloudWatchClient, collectAlarms, renderAlarms } = await import("./alarmStatus");
         const cloudWatch = io.cloudWatchClient ? io.cloudWatchClient(target.region) : new CloudWatchClient({ region: target.region });
-        const sourceFlag = values.stack !== undefined ? `--stack ${values.stack}` : `--outputs-file ${values["outputs-file"]}`;
+        // Printed for pasting into a shell: a value with other characters is single-quoted.
+        const shellWord = (v: string) => (/^[A-Za-z0-9_./:=@-]+$/.test(v) ? v : `'${v.replace(/'/g, "'\\''")}'`);
+        const sourceFlag = values.stack !== undefined ? `--stack ${shellWord(values.stack as string)}` : `--outputs-file ${shellWord(values["outputs-file"] as string)}`;
         const contributorInsightRule = "contributorInsightRule" in source ? source.contributorInsightRule : undefined;
         const alarms = await collectAlarms(cloudWatch, alarmNames, { sourceFlag, region: target.region, contributorInsightRule });
         for (const warning of alarms.warnings) io.stderr(`warning: ${warning}\n`);
