@@ -7,8 +7,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { UserInputError, quote } from "../analysis/errors";
-import { LogFormat } from "../analysis/logFormat";
+import { UserInputError, quote } from "../analysis/core/errors";
+import { LogFormat } from "../analysis/core/logFormat";
 import { FILTER_PATTERN_MAX, MONITOR_FIELDS, MonitorPlan, WatchMonitor, rejectContributorRule, watchPlans } from "./metricFilterPatterns";
 import { foldedStackName } from "./preflight";
 

@@ -16,7 +16,7 @@
  * 1-based position, as AWS's sample rules for VPC flow logs do (CloudWatch user guide,
  * "Contributor Insights rule examples": "VPC Flow Logs: Rejected TCP connections").
  */
-import { LogFormat } from "../analysis/logFormat";
+import { LogFormat } from "../analysis/core/logFormat";
 
 /** TCP, as the `protocol` field writes it (IANA protocol number). */
 export const TCP = 6;

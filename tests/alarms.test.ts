@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT_ID, REGION, byName, registrations, requestFor, resetRecordings } from "./helpers/pulumiMocks";
 import { outputsOf, runProgram } from "./helpers/program";
-import { resolveLogFormat } from "../analysis/logFormat";
+import { resolveLogFormat } from "../analysis/core/logFormat";
 import { resolveWatchSettings } from "../components/alarms";
 
 const VPC = "vpc-0123456789abcdef0";

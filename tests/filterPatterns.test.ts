@@ -10,7 +10,7 @@ import { expect } from "chai";
 import * as fc from "fast-check";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, ECS_FORMAT, FLOW_LOG_FIELDS, LogFormat, formatFromHeader, resolveLogFormat } from "../analysis/logFormat";
+import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, ECS_FORMAT, FLOW_LOG_FIELDS, LogFormat, formatFromHeader, resolveLogFormat } from "../analysis/core/logFormat";
 import { logStatusPattern, rejectContributorRule, rejectedPattern, unansweredPattern, watchPlans } from "../components/metricFilterPatterns";
 import { eventFields, matchEvent, matches } from "./helpers/filterPatternMatcher";
 

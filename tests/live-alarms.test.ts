@@ -11,8 +11,8 @@ import { DescribeFlowLogsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../analysis/cli";
-import { collectAlarms } from "../analysis/live/alarmStatus";
+import { main } from "../analysis/cli/cli";
+import { collectAlarms } from "../analysis/aws/alarmStatus";
 
 const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
 const cloudWatchMock = mockClient(CloudWatchClient);
