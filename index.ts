@@ -22,8 +22,9 @@ import {
 import { glueDatabaseName } from "./components/s3Delivery";
 import { validateOrFail, validateOrFailAsync } from "./components/userErrors";
 import { readExistingResources } from "./components/existingResources";
-import { ProviderPlace } from "./components/preflight";
+import { ProviderPlace, checkArnPlace } from "./components/preflight";
 import { VpcFlowLogs, VpcFlowLogsArgs, checkFlowLogsArnPlaces, validateFlowLogsArgs } from "./components/vpcFlowLogs";
+import { FlowLogAlarms, notCreated, resolveWatchSettings } from "./components/alarms";
 
 const config = new pulumi.Config("vpc-flow-logs");
 const stack = pulumi.getStack();
@@ -92,6 +93,25 @@ const flowLogArgs = (vpcId: pulumi.Input<string> | undefined): VpcFlowLogsArgs =
     capture: capture === "on",
 });
 const validated = validateOrFail(() => validateFlowLogsArgs("flow-logs", flowLogArgs(labValue === undefined ? vpcIdValue : pulumi.output("vpc id of the lab, known after deployment"))));
+// The watch (`pulumi config set alarms true`, docs/alarms.md): checked with everything else, before anything is registered.
+const watch = validateOrFail(() =>
+    resolveWatchSettings(
+        stack,
+        {
+            alarms: config.getBoolean("alarms"),
+            alarmPort: config.getNumber("alarmPort"),
+            alarmRejectThreshold: config.getNumber("alarmRejectThreshold"),
+            alarmUnansweredThreshold: config.getNumber("alarmUnansweredThreshold"),
+            alarmPeriodSeconds: config.getNumber("alarmPeriodSeconds"),
+            alarmEvaluationPeriods: config.getNumber("alarmEvaluationPeriods"),
+            alarmEmail: config.get("alarmEmail"),
+            alarmTopicArn: config.get("alarmTopicArn"),
+        },
+        validated.destination.destination,
+        validated.settings.logFormat,
+        validated.logGroupName,
+    ),
+);
 
 /**
  * Where the provider deploys, asked once before anything is registered: the ARNs from config are
@@ -119,6 +139,7 @@ async function deploy(): Promise<Record<string, unknown>> {
             (message) => pulumi.log.warn(message),
         ),
     );
+    if (watch?.topicArn !== undefined) validateOrFail(() => checkArnPlace("alarmTopicArn", watch.topicArn as string, place));
     const lab = labValue === undefined ? undefined : new FlowLogLab("lab", { scenario: labValue, tags });
     const flowLogs = new VpcFlowLogs("flow-logs", { ...flowLogArgs(lab?.vpcId ?? vpcIdValue), providerPlace: place, existing });
     const region = flowLogs.region;
@@ -194,6 +215,20 @@ async function deploy(): Promise<Record<string, unknown>> {
                 };
                 return `${s3CleanupInstruction(stack, name, ownBucket, retainLogsOnDestroy)} ${captureInstruction(stack, capture, kept)}`;
             }),
+        });
+    }
+
+    // Only a stack with alarms has these outputs; `vpc-flow-diagnose status` reads alarmNames.
+    if (watch !== undefined) {
+        const alarms = new FlowLogAlarms("flow-logs-alarms", { settings: watch, logGroupName: flowLogs.logGroupName as pulumi.Output<string>, tags });
+        const skipped = notCreated(watch);
+        for (const line of skipped) pulumi.log.warn(`alarms: not created for this logFormat: ${line}.`);
+        Object.assign(outputs, {
+            alarmNames: alarms.alarmNames,
+            alarmMetricFilters: alarms.metricFilterNames,
+            ...(alarms.ruleName !== undefined ? { contributorInsightRule: alarms.ruleName } : {}),
+            ...(alarms.topicArn !== undefined ? { alarmTopicArn: alarms.topicArn } : {}),
+            ...(skipped.length > 0 ? { alarmsNotCreated: skipped } : {}),
         });
     }
 

@@ -64,6 +64,12 @@ describe("the project against the Pulumi CLI's rules", () => {
         expect(config).to.deep.equal({
             "aws:region": "ap-northeast-2",
             "vpc-flow-logs:trafficType": "ALL",
+            "vpc-flow-logs:alarms": "false",
+            "vpc-flow-logs:alarmEvaluationPeriods": "1",
+            "vpc-flow-logs:alarmPeriodSeconds": "300",
+            "vpc-flow-logs:alarmPort": "443",
+            "vpc-flow-logs:alarmRejectThreshold": "5",
+            "vpc-flow-logs:alarmUnansweredThreshold": "3",
             "vpc-flow-logs:athenaBytesScannedCutoffMb": "1000",
             "vpc-flow-logs:capture": "true",
             "vpc-flow-logs:destination": "cloudwatch",

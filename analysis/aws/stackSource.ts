@@ -22,6 +22,9 @@ export interface FlowLogSource {
     readonly trafficType?: string;
     /** Target id -> flow log id, for the status command. */
     readonly flowLogIds?: Record<string, string>;
+    /** A stack with alarms (`alarms: true`): the alarm names and the Contributor Insights rule, for the status command. */
+    readonly alarmNames?: string[];
+    readonly contributorInsightRule?: string;
 }
 
 /** A stack whose flow logs go to S3: the Athena table, workgroup and bucket it exports. */
@@ -106,6 +109,8 @@ export function parseStackOutputs(text: string, origin: string): StackSource {
         trafficType: stringOutput("trafficType"),
         flowLogIds,
         ...captureField,
+        ...(Array.isArray(o.alarmNames) && o.alarmNames.every((n) => typeof n === "string") ? { alarmNames: o.alarmNames as string[] } : {}),
+        ...(stringOutput("contributorInsightRule") !== undefined ? { contributorInsightRule: stringOutput("contributorInsightRule") } : {}),
     };
 }
 

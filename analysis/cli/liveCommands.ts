@@ -33,6 +33,7 @@ import { INSIGHTS_USD_PER_GB, LiveTarget, diagnoseLive, resolveLiveTarget, resol
 import { AthenaSource, CommandRunner, StackSource, capturePaused, isAthenaSource, readOutputsFile, readStackOutputs, runCommand } from "../aws/stackSource";
 import type { AthenaApi } from "../aws/athenaQueryRunner";
 import type { S3Api } from "../aws/s3Status";
+import type { CloudWatchApi } from "../aws/alarmStatus";
 import { parseAthenaTable } from "../queries/athenaQuery";
 
 /** What the live commands need from the world; every field has a real default. */
@@ -50,6 +51,7 @@ export interface LiveIo {
     readonly ecsClient?: (region: string) => EcsClient;
     readonly athenaClient?: (region: string) => AthenaApi;
     readonly s3Client?: (region: string) => S3Api;
+    readonly cloudWatchClient?: (region: string) => CloudWatchApi;
     readonly runCommand?: CommandRunner;
     readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -328,7 +330,21 @@ export async function runStatus(argv: string[], io: LiveIo, help: string): Promi
     const ec2 = io.ec2Client ? io.ec2Client(target.region) : new EC2Client({ region: target.region });
     try {
         const report = await collectStatus(ec2, logs, { ...source, region: target.region }, (io.now ?? (() => new Date()))());
-        io.stdout(output === "json" ? JSON.stringify(report, null, 2) + "\n" : renderStatus(report));
+        // A stack with alarms names them in its outputs: their states follow delivery's (docs/alarms.md).
+        const alarmNames = "alarmNames" in source ? (source.alarmNames ?? []) : [];
+        if (alarmNames.length === 0) {
+            io.stdout(output === "json" ? JSON.stringify(report, null, 2) + "\n" : renderStatus(report));
+            return EXIT_OK;
+        }
+        const { CloudWatchClient, collectAlarms, renderAlarms } = await import("../aws/alarmStatus");
+        const cloudWatch = io.cloudWatchClient ? io.cloudWatchClient(target.region) : new CloudWatchClient({ region: target.region });
+        // Printed for pasting into a shell: a value with other characters is single-quoted.
+        const shellWord = (v: string) => (/^[A-Za-z0-9_./:=@-]+$/.test(v) ? v : `'${v.replace(/'/g, "'\\''")}'`);
+        const sourceFlag = values.stack !== undefined ? `--stack ${shellWord(values.stack as string)}` : `--outputs-file ${shellWord(values["outputs-file"] as string)}`;
+        const contributorInsightRule = "contributorInsightRule" in source ? source.contributorInsightRule : undefined;
+        const alarms = await collectAlarms(cloudWatch, alarmNames, { sourceFlag, region: target.region, contributorInsightRule });
+        for (const warning of alarms.warnings) io.stderr(`warning: ${warning}\n`);
+        io.stdout(output === "json" ? JSON.stringify({ ...report, ...alarms }, null, 2) + "\n" : renderStatus(report) + renderAlarms(alarms));
         return EXIT_OK;
     } catch (err) {
         io.stderr(explainAwsError(err, { logGroupName: target.logGroupName, region: target.region }) + "\n");

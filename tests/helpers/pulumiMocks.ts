@@ -112,6 +112,8 @@ function stateFor(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
         case "aws:s3/bucket:Bucket":
             // Pulumi auto-names a bucket from its resource name and a random suffix.
             return { ...args.inputs, bucket: `${args.name}-1a2b3c4`, arn: `arn:aws:s3:::${args.name}-1a2b3c4` };
+        case "aws:sns/topic:Topic":
+            return { ...args.inputs, arn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${args.inputs.name}` };
         case "aws:cloudwatch/queryDefinition:QueryDefinition":
             // AWS generates the id (a UUID) on PutQueryDefinition; the mock derives one from the name.
             return { ...args.inputs, queryDefinitionId: `qd-${args.name}` };
