@@ -34,6 +34,7 @@ import { AthenaSource, CommandRunner, StackSource, isAthenaSource, readOutputsFi
 import type { AthenaApi } from "./athenaQueryRunner";
 import type { S3Api } from "./s3Status";
 import { parseAthenaTable } from "../athena/athenaQuery";
+import { STATUS_SCHEMA_VERSION, versioned } from "../jsonContract";
 
 /** What the live commands need from the world; every field has a real default. */
 export interface LiveIo {
@@ -120,7 +121,13 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
     const athenaSource = isAthenaSource(source) ? source : undefined;
     const target = isAthenaSource(source) ? undefined : resolveLiveTarget(source, overrides, env);
     const settings = target ?? resolveQuerySettings(source, overrides, env);
-    const warn = (message: string) => io.stderr(`warning: ${message}\n`);
+    // Every warning said on stderr is said in the JSON's `warnings` too, in the order said: the
+    // query runners' (a capped result), the scope's and the diagnosis's own all come through here.
+    const warned: string[] = [];
+    const warn = (message: string) => {
+        warned.push(message);
+        io.stderr(`warning: ${message}\n`);
+    };
     const formatWarning = unknownFieldsWarning(unknownFields(settings.format), values.format !== undefined ? "--format" : "The stack's logFormat");
     if (formatWarning !== undefined) warn(formatWarning);
     const logs = target === undefined ? undefined : io.logsClient ? io.logsClient(settings.region) : new CloudWatchLogsClient({ region: settings.region });
@@ -245,7 +252,8 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         const flowLogSteps = checked?.known ? nextStepsWith(checked.known) : diagnosis.nextSteps;
         const full = {
             ...diagnosis,
-            warnings: [...families.warnings, ...diagnosis.warnings, ...(checked?.warnings ?? [])],
+            // The configuration check says its own on stderr, after everything above.
+            warnings: [...warned, ...(checked?.warnings ?? [])],
             nextSteps: task ? [...taskNextSteps(reasons, settings.region), ...flowLogSteps] : flowLogSteps,
             ...(config ? { config } : {}),
             ...(ecsTask ? { ecsTask } : {}),
@@ -312,7 +320,7 @@ export async function runStatus(argv: string[], io: LiveIo, help: string): Promi
     const ec2 = io.ec2Client ? io.ec2Client(target.region) : new EC2Client({ region: target.region });
     try {
         const report = await collectStatus(ec2, logs, { ...source, region: target.region }, (io.now ?? (() => new Date()))());
-        io.stdout(output === "json" ? JSON.stringify(report, null, 2) + "\n" : renderStatus(report));
+        io.stdout(output === "json" ? JSON.stringify(versioned(STATUS_SCHEMA_VERSION, report), null, 2) + "\n" : renderStatus(report));
         return EXIT_OK;
     } catch (err) {
         io.stderr(explainAwsError(err, { logGroupName: target.logGroupName, region: target.region }) + "\n");
@@ -332,7 +340,7 @@ async function runS3Status(source: AthenaSource, values: ParsedValues, output: "
     const { collectS3Status, renderS3Status } = await import("./s3Status");
     try {
         const report = await collectS3Status(ec2, s3, { ...source, region }, (io.now ?? (() => new Date()))());
-        io.stdout(output === "json" ? JSON.stringify(report, null, 2) + "\n" : renderS3Status(report));
+        io.stdout(output === "json" ? JSON.stringify(versioned(STATUS_SCHEMA_VERSION, report), null, 2) + "\n" : renderS3Status(report));
         return EXIT_OK;
     } catch (err) {
         io.stderr(explainAwsError(err, { bucketName: source.bucketName, region, action: "ec2:DescribeFlowLogs or s3:ListBucket" }) + "\n");
