@@ -43,6 +43,13 @@ describe("JSON contract: schemas", () => {
         expect(schemaErrors("diagnosis", { ...d, schemaVersion: "2.0.0" })).to.deep.equal(['/schemaVersion must be equal to constant {"allowedValue":"1.0.0"}']);
     });
 
+    it("docs/output.md's field table names every top-level field of the diagnosis schema, in its order", () => {
+        const page = fs.readFileSync(path.join(ROOT, "docs", "output.md"), "utf8");
+        const table = page.slice(page.indexOf("### Diagnosis fields"), page.indexOf("### Status fields"));
+        const rows = [...table.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]);
+        expect(rows).to.deep.equal(Object.keys(schemaOf("diagnosis").properties ?? {}));
+    });
+
     it("the verdicts the schema allows are exactly the CLI's", async () => {
         const { VERDICTS } = await import("../analysis/verdicts");
         const schema = schemaOf("diagnosis") as { properties: { verdict: { enum: string[] } } };
