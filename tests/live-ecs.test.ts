@@ -3,6 +3,8 @@
  * per client instance (aws-sdk-client-mock), and the file-mode side of `--dst s3 --ip-ranges`.
  */
 import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { mockClient } from "aws-sdk-client-mock";
 import {
@@ -244,6 +246,30 @@ describe("vpc-flow-diagnose --ecs-task (ECS, EC2 and Logs Insights mocked)", () 
         expect(r.stderr).to.contain(
             `warning: Log group ${GROUP} has no log stream for ${TASK_ENI}: no flow log covers that interface, or nothing was delivered for it yet. The whole log group is queried instead (all its interfaces are scanned, and paid for).\n`,
         );
+    });
+
+    it("puts the no-log-stream warning in the JSON's warnings as well as on stderr", async () => {
+        const w = world();
+        w.ecs.on(DescribeTasksCommand).resolves({ tasks: [sdkTask(stoppedTaskWire())] });
+        w.logGroupAnswers([], ["eni-0fffffffffffffff0-all"]);
+        const r = await w.run(["--ecs-task", TASK_ARN, "--log-group", GROUP, "--output", "json"]);
+        expect(r.code, r.stderr).to.equal(0);
+        const noStream = `Log group ${GROUP} has no log stream for ${TASK_ENI}: no flow log covers that interface, or nothing was delivered for it yet. The whole log group is queried instead (all its interfaces are scanned, and paid for).`;
+        // diagnosisJson compares the JSON's warnings with stderr's, in order.
+        expect(diagnosisJson(r).warnings).to.include(noStream);
+    });
+
+    it("warns, on stderr and in the JSON, when the task's region is not the log group's", async () => {
+        const w = world();
+        w.ecs.on(DescribeTasksCommand).resolves({ tasks: [sdkTask(stoppedTaskWire())] });
+        w.logGroupAnswers([]);
+        const outputs = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "live-ecs-")), "outputs.json");
+        fs.writeFileSync(outputs, JSON.stringify({ logGroupName: GROUP, region: "eu-west-1", logFormat: "default", trafficType: "ALL" }));
+        const r = await w.run(["--ecs-task", TASK_ARN, "--outputs-file", outputs, "--output", "json"]);
+        expect(r.code, r.stderr).to.equal(0);
+        const otherRegion = "The task is in ap-northeast-2 and the log group in eu-west-1: a flow log only records its own region's interfaces.";
+        expect(diagnosisJson(r).warnings[0]).to.equal(otherRegion);
+        expect([w.regions.ecs, w.regions.logs]).to.deep.equal([["ap-northeast-2"], ["eu-west-1"]]);
     });
 
     it("--eni scopes a query without a task; --since wins over nothing else", async () => {
