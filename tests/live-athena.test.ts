@@ -297,6 +297,18 @@ describe("vpc-flow-diagnose on flow logs in S3 (Athena, mocked)", () => {
         );
     });
 
+    it("puts the row-limit warning in the JSON's warnings as well as on stderr", async () => {
+        answers(Array.from({ length: 10000 }, (_, i) => athenaRow(`14:${String(10 + (i % 20)).padStart(2, "0")}`, "out", "ACCEPT", 1)));
+        const r = await run(["--stack", "dev", "--src", "10.0.1.25", "--dst", "52.219.204.42", "--start", "2026-11-26T14:00:00Z", "--end", "2026-11-26T14:40:00Z", "--output", "json"], stack);
+        expect(r.code, r.stderr).to.equal(0);
+        const out = diagnosisJson(r);
+        expect([out.query.rows, out.query.capHit, out.warnings]).to.deep.equal([
+            10000,
+            true,
+            ["The query returned 10000 rows, its limit: some evidence is missing. Narrow the window (--since, --start/--end) or the addresses (--src, --dst)."],
+        ]);
+    });
+
     it("takes --athena-table, --workgroup and --region without a stack, and keeps to --eni", async () => {
         answers([athenaRow("14:20", "out", "REJECT", 2)]);
         const r = await run(
