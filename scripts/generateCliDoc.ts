@@ -5,10 +5,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { COMMAND_OPTIONS, DIAGNOSE_HELP } from "../analysis/cli";
-import { OptionSpec, OptionTable, PROGRAM } from "../analysis/cliOptions";
-import { STATUS_HELP } from "../analysis/live/liveOptions";
-import { SNAPSHOT_HELP } from "../analysis/live/snapshotCommand";
+import { COMMAND_OPTIONS, DIAGNOSE_HELP } from "../analysis/cli/cli";
+import { OptionSpec, OptionTable, PROGRAM } from "../analysis/cli/cliOptions";
+import { STATUS_HELP } from "../analysis/cli/liveOptions";
+import { SNAPSHOT_HELP } from "../analysis/cli/snapshotCommand";
 
 export const CLI_DOC = path.join("docs", "cli.md");
 

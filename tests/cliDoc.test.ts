@@ -3,7 +3,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { CLI_DOC, cliDoc } from "../scripts/generateCliDoc";
-import { COMMAND_OPTIONS, DIAGNOSE_HELP } from "../analysis/cli";
+import { COMMAND_OPTIONS, DIAGNOSE_HELP } from "../analysis/cli/cli";
 
 const ROOT = path.join(__dirname, "..", "..");
 

@@ -9,8 +9,8 @@ import * as path from "path";
 import { mockClient } from "aws-sdk-client-mock";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand, FilterLogEventsCommand, GetQueryResultsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeFlowLogsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { main, packageVersion } from "../analysis/cli";
-import { DIAGNOSIS_SCHEMA_VERSION, STATUS_SCHEMA_VERSION } from "../analysis/jsonContract";
+import { main, packageVersion } from "../analysis/cli/cli";
+import { DIAGNOSIS_SCHEMA_VERSION, STATUS_SCHEMA_VERSION } from "../analysis/core/jsonContract";
 import { run } from "./helpers/cliInProcess";
 import { diagnosisJson, schemaErrors, schemaOf, statusJson, stderrWarnings } from "./helpers/jsonContract";
 
@@ -51,7 +51,7 @@ describe("JSON contract: schemas", () => {
     });
 
     it("the verdicts the schema allows are exactly the CLI's", async () => {
-        const { VERDICTS } = await import("../analysis/verdicts");
+        const { VERDICTS } = await import("../analysis/verdict/verdicts");
         const schema = schemaOf("diagnosis") as { properties: { verdict: { enum: string[] } } };
         expect(schema.properties.verdict.enum).to.deep.equal([...VERDICTS]);
     });
