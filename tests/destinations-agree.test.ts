@@ -19,6 +19,7 @@ import { diagnoseAthena } from "../analysis/app/athenaDiagnosis";
 import { LogsClient } from "../analysis/aws/insightsQueryRunner";
 import { AthenaApi } from "../analysis/aws/athenaQueryRunner";
 import { linesToParquet } from "./helpers/parquetFiles";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const ENI = "eni-0a1b2c3d4e5f60718";
 const T0 = Date.parse("2026-11-26T14:02:00Z") / 1000;
@@ -144,7 +145,7 @@ async function diagnoseFile(file: string) {
         now: () => NOW,
     });
     expect(code).to.equal(0);
-    return essentials(JSON.parse(stdout));
+    return essentials(diagnosisJson(stdout));
 }
 
 describe("the same records through a text file, a Parquet file, Logs Insights rows and Athena rows", () => {

@@ -23,6 +23,7 @@ import { taskNextSteps, requireTaskEni } from "../analysis/verdict/ecs/ecsTask";
 import { UserInputError } from "../analysis/core/errors";
 import { run } from "./helpers/cliInProcess";
 import { outbound, query, scanLines, toLine, TASK_ENI, NAT_ENI } from "./analysis-helpers";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const REPO = path.join(__dirname, "..", "..");
 
@@ -293,7 +294,7 @@ describe("aws ec2 commands: everything the code produces", function () {
         // 4. The CLI with each snapshot, and the snapshot folder's error messages.
         for (const name of fixtureNames()) {
             const r = await run("--input", "examples/s3-timeout.log", "--src", "10.0.1.25", "--dst", "52.219.204.42", "--config-snapshot", fixtureDir(name), "--output", "json");
-            collect(`CLI --config-snapshot ${name}`, JSON.parse(r.stdout));
+            collect(`CLI --config-snapshot ${name}`, diagnosisJson(r));
         }
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ec2-commands-"));
         try {

@@ -94,8 +94,10 @@ describe("the project against the Pulumi CLI's rules", () => {
         expect(registrations).to.deep.equal([]);
     });
 
-    it("every `pulumi up` the README tells a user to run passes the CLI's checks and creates the flow logs it promises", async () => {
-        const runs = readmeRuns(read("README.md"), project.name, (name) => committedStacks().get(name));
+    it("every `pulumi up` the README and its stack pages tell a user to run passes the CLI's checks and creates the flow logs it promises", async () => {
+        // Read in this order, as one text: the front door's stack first, then the pages that add to it.
+        const pages = ["README.md", "docs/configuration.md", "docs/s3-athena.md", "docs/lab.md"];
+        const runs = readmeRuns(pages.map(read).join("\n"), project.name, (name) => committedStacks().get(name));
         const seen: { line: number; stack: string; targets: string[] }[] = [];
         for (const run of runs) {
             resetRecordings();
@@ -104,8 +106,10 @@ describe("the project against the Pulumi CLI's rules", () => {
             await outputsOf(runProgramWithConfig(config));
             seen.push({ line: run.line, stack: run.stack, targets: flowLogTargets() });
         }
-        // One stack of each kind the README describes: a VPC, subnets only, one ENI, S3, the lab.
+        // One stack of each kind the pages describe: a VPC (the README's, then the workflow page's,
+        // with its filter changed), subnets only, one ENI, S3, the lab.
         expect(seen.map(({ stack, targets }) => ({ stack, targets }))).to.deep.equal([
+            { stack: "dev", targets: ["vpcId vpc-0abc1234def567890"] },
             { stack: "dev", targets: ["vpcId vpc-0abc1234def567890"] },
             { stack: "dev", targets: ["vpcId vpc-0abc1234def567890"] },
             { stack: "subnets", targets: ["subnetId subnet-0abc1234def567890", "subnetId subnet-0def567890abc1234"] },

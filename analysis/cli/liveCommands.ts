@@ -35,6 +35,7 @@ import type { AthenaApi } from "../aws/athenaQueryRunner";
 import type { S3Api } from "../aws/s3Status";
 import type { CloudWatchApi } from "../aws/alarmStatus";
 import { parseAthenaTable } from "../queries/athenaQuery";
+import { STATUS_SCHEMA_VERSION, versioned } from "../core/jsonContract";
 
 /** What the live commands need from the world; every field has a real default. */
 export interface LiveIo {
@@ -122,7 +123,13 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
     const athenaSource = isAthenaSource(source) ? source : undefined;
     const target = isAthenaSource(source) ? undefined : resolveLiveTarget(source, overrides, env);
     const settings = target ?? resolveQuerySettings(source, overrides, env);
-    const warn = (message: string) => io.stderr(`warning: ${message}\n`);
+    // Every warning said on stderr is said in the JSON's `warnings` too, in the order said: the
+    // query runners' (a capped result), the scope's and the diagnosis's own all come through here.
+    const warned: string[] = [];
+    const warn = (message: string) => {
+        warned.push(message);
+        io.stderr(`warning: ${message}\n`);
+    };
     const formatWarning = unknownFieldsWarning(unknownFields(settings.format), values.format !== undefined ? "--format" : "The stack's logFormat");
     if (formatWarning !== undefined) warn(formatWarning);
     const logs = target === undefined ? undefined : io.logsClient ? io.logsClient(settings.region) : new CloudWatchLogsClient({ region: settings.region });
@@ -209,7 +216,6 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         };
 
         // A paused stack's records stop where capture was paused: said when the window reaches past them.
-        const pausedWarnings: string[] = [];
         if (capturePaused(source)) {
             const paused = await import("../aws/pausedCapture");
             action = athenaSource ? "s3:ListBucket" : "logs:FilterLogEvents";
@@ -218,10 +224,7 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
                 : await paused.cloudWatchRecordsStop(logs as LogsClient, (target as LiveTarget).logGroupName, settings.region, now);
             action = undefined;
             const message = paused.pausedCaptureWarning(window, stop);
-            if (message !== undefined) {
-                warn(message);
-                pausedWarnings.push(message);
-            }
+            if (message !== undefined) warn(message);
         }
 
         const onQuery = (q: string) => (queryString = q);
@@ -263,7 +266,8 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         const flowLogSteps = checked?.known ? nextStepsWith(checked.known) : diagnosis.nextSteps;
         const full = {
             ...diagnosis,
-            warnings: [...families.warnings, ...pausedWarnings, ...diagnosis.warnings, ...(checked?.warnings ?? [])],
+            // The configuration check says its own on stderr, after everything above.
+            warnings: [...warned, ...(checked?.warnings ?? [])],
             nextSteps: task ? [...taskNextSteps(reasons, settings.region), ...flowLogSteps] : flowLogSteps,
             ...(config ? { config } : {}),
             ...(ecsTask ? { ecsTask } : {}),
@@ -333,7 +337,7 @@ export async function runStatus(argv: string[], io: LiveIo, help: string): Promi
         // A stack with alarms names them in its outputs: their states follow delivery's (docs/alarms.md).
         const alarmNames = "alarmNames" in source ? (source.alarmNames ?? []) : [];
         if (alarmNames.length === 0) {
-            io.stdout(output === "json" ? JSON.stringify(report, null, 2) + "\n" : renderStatus(report));
+            io.stdout(output === "json" ? JSON.stringify(versioned(STATUS_SCHEMA_VERSION, report), null, 2) + "\n" : renderStatus(report));
             return EXIT_OK;
         }
         const { CloudWatchClient, collectAlarms, renderAlarms } = await import("../aws/alarmStatus");
@@ -344,7 +348,7 @@ export async function runStatus(argv: string[], io: LiveIo, help: string): Promi
         const contributorInsightRule = "contributorInsightRule" in source ? source.contributorInsightRule : undefined;
         const alarms = await collectAlarms(cloudWatch, alarmNames, { sourceFlag, region: target.region, contributorInsightRule });
         for (const warning of alarms.warnings) io.stderr(`warning: ${warning}\n`);
-        io.stdout(output === "json" ? JSON.stringify({ ...report, ...alarms }, null, 2) + "\n" : renderStatus(report) + renderAlarms(alarms));
+        io.stdout(output === "json" ? JSON.stringify(versioned(STATUS_SCHEMA_VERSION, { ...report, ...alarms }), null, 2) + "\n" : renderStatus(report) + renderAlarms(alarms));
         return EXIT_OK;
     } catch (err) {
         io.stderr(explainAwsError(err, { logGroupName: target.logGroupName, region: target.region }) + "\n");
@@ -370,7 +374,7 @@ async function runS3Status(source: AthenaSource, values: ParsedValues, output: "
     const { collectS3Status, renderS3Status } = await import("../aws/s3Status");
     try {
         const report = await collectS3Status(ec2, s3, { ...source, region }, (io.now ?? (() => new Date()))());
-        io.stdout(output === "json" ? JSON.stringify(report, null, 2) + "\n" : renderS3Status(report));
+        io.stdout(output === "json" ? JSON.stringify(versioned(STATUS_SCHEMA_VERSION, report), null, 2) + "\n" : renderS3Status(report));
         return EXIT_OK;
     } catch (err) {
         io.stderr(explainAwsError(err, { bucketName: source.bucketName, region, action: "ec2:DescribeFlowLogs or s3:ListBucket" }) + "\n");

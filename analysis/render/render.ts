@@ -3,6 +3,7 @@
  */
 import { Diagnosis, InterfaceSummary, TimelineEntry, serviceText } from "../verdict/classify";
 import { ConfigReport, configurationLines } from "../verdict/config/report";
+import { DIAGNOSIS_SCHEMA_VERSION, versioned } from "../core/jsonContract";
 
 /** A diagnosis, and the configuration check when one was asked for (`config` in the JSON). */
 type Rendered = Diagnosis & { readonly config?: ConfigReport };
@@ -21,8 +22,9 @@ export function render(diagnosis: Rendered, output: OutputFormat): string {
     }
 }
 
+/** The JSON contract: docs/schema/diagnosis.schema.json, its version first. */
 export function renderJson(diagnosis: Rendered): string {
-    return JSON.stringify(diagnosis, null, 2) + "\n";
+    return JSON.stringify(versioned(DIAGNOSIS_SCHEMA_VERSION, diagnosis), null, 2) + "\n";
 }
 
 const ROWS: ReadonlyArray<readonly ["outbound" | "inbound", "accept" | "reject", string]> = [
