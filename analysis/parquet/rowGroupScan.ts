@@ -20,6 +20,7 @@
 import { readSync } from "node:fs";
 import { brotliDecompressSync, unzipSync } from "node:zlib";
 import { AddressSet, NOT_IPV4, parseIpv4Bytes } from "../ip";
+import { HybridRuns } from "./hybrid";
 
 /** What a column is to the conversation test (the same roles as the fused text scan's). */
 export const enum AddressRole {
@@ -263,12 +264,34 @@ class PlainStrings implements ValueStore {
 interface DataPage {
     readonly firstRow: number;
     readonly rows: number;
-    /** Row (within the page) to value index, -1 for null; undefined when no row is null. */
-    readonly valueIndex: Int32Array | undefined;
+    /** Definition levels; undefined when no row is null. */
+    readonly levels: HybridRuns | undefined;
     /** Dictionary indices, one per value, for a dictionary-encoded page. */
-    readonly indices: Int32Array | undefined;
+    readonly indices: HybridRuns | undefined;
     /** The page's own values (PLAIN). */
     readonly values: ValueStore | undefined;
+    /** Row to value index (-1: null), made when every row is looked at. */
+    valueIndexes?: Int32Array;
+}
+
+/** Row (within the page) to value index, -1 for null; undefined when no row is null. */
+function valueIndexes(page: DataPage): Int32Array | undefined {
+    if (page.levels === undefined) return undefined;
+    if (page.valueIndexes !== undefined) return page.valueIndexes;
+    page.valueIndexes = page.levels.valueIndexes();
+    return page.valueIndexes;
+}
+
+function valueIndexOf(page: DataPage, row: number): number {
+    if (page.levels === undefined) return row;
+    if (page.valueIndexes !== undefined) return page.valueIndexes[row];
+    return page.levels.valueIndex(row);
+}
+
+function dictionaryIndex(page: DataPage, value: number, size: number): number {
+    const index = page.indices!.get(value);
+    if (index < 0 || index >= size) throw new Unreadable("a dictionary index past the dictionary");
+    return index;
 }
 
 /** A page not decoded yet: integer columns are decoded only where a row needs a value. */
@@ -326,13 +349,17 @@ class ColumnChunk {
         for (const ref of this.pages) {
             const page = this.decode(ref);
             const dictCodes = page.indices !== undefined ? this.addressDictionary(src, dst) : undefined;
+            const indices = page.indices?.all();
             const plain = page.values as PlainStrings | undefined;
+            const valueIndex = valueIndexes(page);
             for (let r = 0; r < page.rows; r++) {
-                const v = page.valueIndex === undefined ? r : page.valueIndex[r];
+                const v = valueIndex === undefined ? r : valueIndex[r];
                 let code: AddressValue;
                 if (v < 0) code = AddressValue.Dash;
-                else if (dictCodes !== undefined) code = dictCodes[page.indices![v]];
-                else code = plain!.addressCode(v, src, dst);
+                else if (dictCodes !== undefined) {
+                    code = dictCodes[indices![v]];
+                    if (code === undefined) throw new Unreadable("a dictionary index past the dictionary");
+                } else code = plain!.addressCode(v, src, dst);
                 codes[ref.firstRow + r] = code;
             }
         }
@@ -364,10 +391,12 @@ class ColumnChunk {
             if (dictAllOk && dictOk !== undefined && isDictionaryEncoding(pageEncoding(ref.header))) continue;
             const page = this.decode(ref);
             const plain = page.values as PlainStrings | undefined;
+            const indices = page.indices?.all();
+            const valueIndex = valueIndexes(page);
             for (let r = 0; r < page.rows; r++) {
-                const v = page.valueIndex === undefined ? r : page.valueIndex[r];
+                const v = valueIndex === undefined ? r : valueIndex[r];
                 if (v < 0) continue;
-                const ok = page.indices !== undefined ? dictOk![page.indices[v]] === 1 : plain!.plainToken(v);
+                const ok = indices !== undefined ? dictOk![indices[v]] === 1 : plain!.plainToken(v);
                 if (!ok) flags[ref.firstRow + r] |= flag;
             }
         }
@@ -381,11 +410,10 @@ class ColumnChunk {
         this.lastPage = p;
         const ref = this.pages[p];
         const page = this.decode(ref);
-        const r = row - ref.firstRow;
-        const v = page.valueIndex === undefined ? r : page.valueIndex[r];
+        const v = valueIndexOf(page, row - ref.firstRow);
         if (v < 0) return null;
         if (page.indices === undefined) return page.values!.valueAt(v);
-        const index = page.indices[v];
+        const index = dictionaryIndex(page, v, this.dictionary!.count);
         if (this.plan.kind !== "string") return this.dictionary!.valueAt(index);
         // Dictionary strings are made once, as the general reader makes them.
         this.dictionaryStrings ??= new Array(this.dictionary!.count);
@@ -404,7 +432,7 @@ class ColumnChunk {
         const daph = ref.header.data_page_header!;
         const page = this.decompress(compressed, ref.header.uncompressed_page_size);
         let pos = 0;
-        let valueIndex: Int32Array | undefined;
+        let levels: HybridRuns | undefined;
         let count = ref.rows;
         if (this.plan.optional) {
             if (daph.definition_level_encoding !== "RLE") throw new Unreadable(`definition levels in ${daph.definition_level_encoding}`);
@@ -412,9 +440,9 @@ class ColumnChunk {
             const length = (page[0] | (page[1] << 8) | (page[2] << 16) | (page[3] << 24)) >>> 0;
             pos = 4 + length;
             if (pos > page.length) throw new Unreadable("a page is shorter than its levels");
-            ({ valueIndex, count } = definitionLevels(page, 4, pos, ref.rows));
+            ({ levels, count } = definitionLevels(page, 4, pos, ref.rows));
         }
-        return this.pageValues(ref, page, pos, count, valueIndex, daph.encoding);
+        return this.pageValues(ref, page, pos, count, levels, daph.encoding);
     }
 
     private decodeV2(ref: PageRef, compressed: Uint8Array): DataPage {
@@ -423,31 +451,24 @@ class ColumnChunk {
         const defLength = daph.definition_levels_byte_length;
         if (repLength !== 0) throw new Unreadable("repetition levels in a flat column");
         if (daph.num_values !== ref.rows) throw new Unreadable("a flat column's page with values other than rows");
-        let valueIndex: Int32Array | undefined;
+        let levels: HybridRuns | undefined;
         let count = ref.rows;
-        if (this.plan.optional) ({ valueIndex, count } = definitionLevels(compressed, 0, defLength, ref.rows));
+        if (this.plan.optional) ({ levels, count } = definitionLevels(compressed, 0, defLength, ref.rows));
         else if (defLength !== 0) throw new Unreadable("definition levels in a required column");
         if (count !== daph.num_values - daph.num_nulls) throw new Unreadable("a page whose null count disagrees with its levels");
         const body = compressed.subarray(defLength);
         const uncompressedSize = ref.header.uncompressed_page_size - defLength;
         const page = daph.is_compressed === false || uncompressedSize === 0 ? body : this.decompress(body, uncompressedSize);
-        return this.pageValues(ref, page, 0, count, valueIndex, daph.encoding);
+        return this.pageValues(ref, page, 0, count, levels, daph.encoding);
     }
 
-    private pageValues(ref: PageRef, page: Uint8Array, pos: number, count: number, valueIndex: Int32Array | undefined, encoding: string): DataPage {
-        if (encoding === "PLAIN") return { firstRow: ref.firstRow, rows: ref.rows, valueIndex, indices: undefined, values: this.plainValues(page, pos, count) };
+    private pageValues(ref: PageRef, page: Uint8Array, pos: number, count: number, levels: HybridRuns | undefined, encoding: string): DataPage {
+        if (encoding === "PLAIN") return { firstRow: ref.firstRow, rows: ref.rows, levels, indices: undefined, values: this.plainValues(page, pos, count) };
         if (!isDictionaryEncoding(encoding)) throw new Unreadable(`values in ${encoding}`);
         if (this.dictionary === undefined) throw new Unreadable("dictionary indices without a dictionary page");
-        const indices = new Int32Array(count);
-        if (count > 0) {
-            if (pos >= page.length) throw new Unreadable("a page is shorter than its values");
-            const width = page[pos];
-            if (width > 32) throw new Unreadable("a dictionary index wider than 32 bits");
-            readHybrid(page, pos + 1, page.length, width, indices, count);
-            const size = this.dictionary.count;
-            for (let i = 0; i < count; i++) if (indices[i] < 0 || indices[i] >= size) throw new Unreadable("a dictionary index past the dictionary");
-        }
-        return { firstRow: ref.firstRow, rows: ref.rows, valueIndex, indices, values: undefined };
+        if (count > 0 && pos >= page.length) throw new Unreadable("a page is shorter than its values");
+        const indices = new HybridRuns(page, pos + 1, page.length, count > 0 ? page[pos] : 0, count);
+        return { firstRow: ref.firstRow, rows: ref.rows, levels, indices, values: undefined };
     }
 
     private plainValues(page: Uint8Array, pos: number, count: number): ValueStore {
@@ -465,7 +486,8 @@ class ColumnChunk {
                 this.primitives.snappyUncompress(input, output);
                 break;
             case "GZIP":
-                output = unzipSync(input);
+                // One output chunk of the page's size: no chunks to join afterwards.
+                output = unzipSync(input, { chunkSize: Math.max(size, 64) });
                 break;
             case "BROTLI":
                 output = brotliDecompressSync(input);
@@ -486,67 +508,11 @@ function isDictionaryEncoding(encoding: string): boolean {
     return encoding === "PLAIN_DICTIONARY" || encoding === "RLE_DICTIONARY";
 }
 
-/** Definition levels of one bit (a flat OPTIONAL column): row to value index, -1 for null. */
-function definitionLevels(bytes: Uint8Array, start: number, end: number, rows: number): { valueIndex: Int32Array | undefined; count: number } {
-    const levels = new Int32Array(rows);
-    readHybrid(bytes, start, end, 1, levels, rows);
-    let count = 0;
-    for (let r = 0; r < rows; r++) {
-        if (levels[r] === 1) levels[r] = count++;
-        else if (levels[r] === 0) levels[r] = -1;
-        else throw new Unreadable("a definition level above 1 in a flat column");
-    }
-    return { valueIndex: count === rows ? undefined : levels, count };
-}
-
-/**
- * Parquet's RLE / bit-packing hybrid (levels and dictionary indices): runs of one value and groups
- * of eight bit-packed values, each behind a varint header.
- */
-export function readHybrid(bytes: Uint8Array, pos: number, end: number, width: number, out: Int32Array, count: number): void {
-    let seen = 0;
-    const byteWidth = (width + 7) >> 3;
-    const mask = width === 32 ? -1 : (1 << width) - 1;
-    while (seen < count) {
-        if (pos >= end) throw new Unreadable("levels or indices end early");
-        let header = 0;
-        let shift = 0;
-        let b: number;
-        do {
-            b = bytes[pos++];
-            header += (b & 0x7f) * 2 ** shift;
-            shift += 7;
-        } while (b & 0x80 && shift < 35);
-        if (header % 2 === 1) {
-            const values = Math.floor(header / 2) * 8;
-            const bitStart = pos * 8;
-            const n = Math.min(values, count - seen);
-            for (let v = 0; v < n; v++) {
-                const bit = bitStart + v * width;
-                const at = bit >> 3;
-                const offset = bit & 7;
-                if (offset + width <= 32) {
-                    const word = bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24);
-                    out[seen + v] = (word >>> offset) & mask;
-                } else {
-                    let value = 0;
-                    for (let k = 0; k * 8 < offset + width; k++) value += (bytes[at + k] ?? 0) * 2 ** (8 * k);
-                    out[seen + v] = Math.floor(value / 2 ** offset) % 2 ** width;
-                }
-            }
-            seen += n;
-            pos += (values * width) / 8;
-        } else {
-            const run = Math.floor(header / 2);
-            let value = 0;
-            for (let k = 0; k < byteWidth; k++) value += bytes[pos + k] * 2 ** (8 * k);
-            pos += byteWidth;
-            const n = Math.min(run, count - seen);
-            out.fill(value, seen, seen + n);
-            seen += n;
-        }
-    }
-    if (pos > end) throw new Unreadable("levels or indices run past their page");
+/** Definition levels of one bit (a flat OPTIONAL column); `levels` is undefined when no row is null. */
+function definitionLevels(bytes: Uint8Array, start: number, end: number, rows: number): { levels: HybridRuns | undefined; count: number } {
+    const levels = new HybridRuns(bytes, start, end, 1, rows);
+    const count = levels.totalOnes();
+    return { levels: count === rows ? undefined : levels, count };
 }
 
 /** hyparquet's page-header reader (not in its index, but exported by its package) and its Snappy. */
