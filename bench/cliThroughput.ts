@@ -215,7 +215,7 @@ function main(): void {
         records = generate(path, size);
     }
     const gzPath = path + ".gz";
-    if (!existsSync(gzPath)) {
+    if (!existsSync(gzPath) && !parquetOnly) {
         console.log(`Compressing ${gzPath}...`);
         const result = spawnSync("sh", ["-c", `gzip -c "${path}" > "${gzPath}.partial" && mv "${gzPath}.partial" "${gzPath}"`], { stdio: "inherit" });
         if (result.status !== 0) throw new Error("gzip failed");
@@ -231,11 +231,11 @@ function main(): void {
     const threads = availableParallelism();
     const versions = nodes.map(nodeVersion);
     console.log(
-        `${records.toLocaleString("en-US")} records, ${(bytes / 1e6).toFixed(0)} MB (${(statSync(gzPath).size / 1e6).toFixed(0)} MB gzip, ` +
+        `${records.toLocaleString("en-US")} records, ${(bytes / 1e6).toFixed(0)} MB (${parquetOnly ? "" : `${(statSync(gzPath).size / 1e6).toFixed(0)} MB gzip, `}` +
             `${(statSync(parquetPath).size / 1e6).toFixed(0)} MB Parquet); os.availableParallelism() ${threads}; node ${versions.join(", ")}`,
     );
     // Warm the page cache so no tool pays for the first read from disk.
-    spawnSync("cat", [path, gzPath, parquetPath], { stdio: "ignore" });
+    spawnSync("cat", parquetOnly ? [parquetPath] : [path, gzPath, parquetPath], { stdio: "ignore" });
 
     const awk = findAwk();
     const cliArgs = (input: string) => [join(ROOT, "bin", "vpc-flow-diagnose.js"), "--input", input, "--src", SRC, "--dst", DST, "--output", "json"];
