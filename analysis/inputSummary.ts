@@ -35,7 +35,7 @@ export interface ParquetScanPlan {
 export interface ParquetScanSettings {
     /** Only the general reader: the reference the row-group scan is held to. */
     readonly generalReader?: boolean;
-    /** Read on several threads only files of at least this many bytes (default 16 MiB). */
+    /** Read on several threads only files of at least this many bytes (default 4 MiB). */
     readonly minSplitBytes?: number;
     /** Told how the file was read (the summary itself stays as it was). */
     readonly onPlan?: (plan: ParquetScanPlan) => void;

@@ -50,7 +50,7 @@ const COMPRESSORS: Compressors = {
 const READABLE_CODECS = "uncompressed, Snappy, Gzip or Brotli";
 
 /** Below this, starting worker threads costs more than they save. */
-const DEFAULT_MIN_SPLIT_BYTES = 16 << 20;
+const DEFAULT_MIN_SPLIT_BYTES = 4 << 20;
 
 /** Unknown columns already reported for a conversation: S3 delivers many files of one format. */
 const warnedColumns = new WeakMap<Conversation, Set<string>>();
