@@ -96,6 +96,7 @@ export async function diagnoseCommand(values: ParsedValues, io: CliIo): Promise<
             formatChosen: args.formatChosen,
             warn,
             rawScan: io.rawScan,
+            parquetScan: io.parquetScan,
         });
     }
     const evidence = conversation.evidence();
