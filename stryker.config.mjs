@@ -46,6 +46,9 @@ export default {
     incrementalFile: "reports/mutation/stryker-incremental.json",
     concurrency: 2,
     timeoutMS: 10000,
+    // The initial run of the whole instrumented suite took 3-5 minutes here under load; the default
+    // limit (5 minutes) cut it off once.
+    dryRunTimeoutMinutes: 20,
     reporters: ["html", "json", "clear-text", "progress"],
     htmlReporter: { fileName: "reports/mutation/index.html" },
     jsonReporter: { fileName: "reports/mutation/mutation.json" },
