@@ -5,8 +5,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { buildAthenaRecordsQuery } from "./analysis/athena/athenaQuery";
-import { buildRecordsQuery } from "./analysis/insightsQuery";
+import { buildAthenaRecordsQuery } from "./analysis/queries/athenaQuery";
+import { buildRecordsQuery } from "./analysis/queries/insightsQuery";
 import { DEFAULTS, normalizeTrafficType, readIdList, readTags } from "./components/flowLogSettings";
 import { FlowLogLab, checkLabTags } from "./components/lab";
 import { checkLabFlowLogSettings, checkLabStandsAlone, resolveLabScenario } from "./components/labScenarios";

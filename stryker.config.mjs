@@ -8,24 +8,24 @@
  */
 const decisionCode = [
     // Configuration check: route selection, security groups, network ACLs, paths and agreement.
-    "analysis/configCheck/routes.ts",
-    "analysis/configCheck/securityGroups.ts",
-    "analysis/configCheck/networkAcls.ts",
-    "analysis/configCheck/evaluate.ts",
-    "analysis/configCheck/cidrs.ts",
-    "analysis/configCheck/protocols.ts",
-    "analysis/configCheck/destinationParts.ts",
-    "analysis/configCheck/scope.ts",
+    "analysis/verdict/config/routes.ts",
+    "analysis/verdict/config/securityGroups.ts",
+    "analysis/verdict/config/networkAcls.ts",
+    "analysis/verdict/config/evaluate.ts",
+    "analysis/verdict/config/cidrs.ts",
+    "analysis/verdict/config/protocols.ts",
+    "analysis/verdict/config/destinationParts.ts",
+    "analysis/verdict/config/scope.ts",
     // Verdict rules and the advice that follows from them.
-    "analysis/classify.ts",
-    "analysis/advice.ts",
-    "analysis/verdicts.ts",
-    "analysis/conversation.ts",
+    "analysis/verdict/classify.ts",
+    "analysis/verdict/advice.ts",
+    "analysis/verdict/verdicts.ts",
+    "analysis/evidence/conversation.ts",
     // Record and format model, addresses, time windows.
-    "analysis/records.ts",
-    "analysis/logFormat.ts",
-    "analysis/ip.ts",
-    "analysis/timeWindow.ts",
+    "analysis/core/records.ts",
+    "analysis/core/logFormat.ts",
+    "analysis/core/ip.ts",
+    "analysis/core/timeWindow.ts",
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

@@ -4,7 +4,7 @@
 // time, so --help answers at once.
 let cli;
 try {
-    cli = require("../dist/analysis/cli");
+    cli = require("../dist/analysis/cli/cli");
 } catch (err) {
     if (err && err.code === "MODULE_NOT_FOUND") {
         process.stderr.write("vpc-flow-diagnose: the compiled code is missing; run 'npm run build' first.\n");

@@ -4,14 +4,14 @@
  * whose message names the setting, the bad value and what is allowed, raised before any resource
  * is registered.
  */
-import { LOG_GROUP_NAME, LOG_GROUP_NAME_RULE } from "../analysis/awsNames";
-import { UserInputError, quote } from "../analysis/errors";
-import { LogFormat, resolveLogFormat, toFormatString } from "../analysis/logFormat";
+import { LOG_GROUP_NAME, LOG_GROUP_NAME_RULE } from "../analysis/core/awsNames";
+import { UserInputError, quote } from "../analysis/core/errors";
+import { LogFormat, resolveLogFormat, toFormatString } from "../analysis/core/logFormat";
 import { validateS3Retention } from "./s3Delivery";
 
-import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "../analysis/trafficType";
+import { TRAFFIC_TYPES_ALLOWED, TrafficType, trafficTypeOf } from "../analysis/core/trafficType";
 
-export { TRAFFIC_TYPES, TrafficType } from "../analysis/trafficType";
+export { TRAFFIC_TYPES, TrafficType } from "../analysis/core/trafficType";
 
 /** AWS accepts 60 or 600 seconds for VPC, subnet and ENI flow logs. */
 export const AGGREGATION_INTERVALS = [60, 600] as const;

@@ -4,8 +4,8 @@
  * plan, the traffic generator's user data and the `vpc-flow-diagnose` command to run afterwards.
  * Every failure is a UserInputError raised before any resource is registered.
  */
-import { AWS_REGION_NAME } from "../analysis/awsNames";
-import { UserInputError, quote } from "../analysis/errors";
+import { AWS_REGION_NAME } from "../analysis/core/awsNames";
+import { UserInputError, quote } from "../analysis/core/errors";
 
 /** What `vpc-flow-diagnose` concludes (the diagnosis engine's vocabulary). */
 export type LabVerdict = "routing" | "security-group-or-nacl" | "nacl-return-path" | "network-ok";

@@ -5,7 +5,7 @@
  * the rule. Pure; every failure is a UserInputError.
  */
 import { createHash } from "node:crypto";
-import { UserInputError, quote } from "../analysis/errors";
+import { UserInputError, quote } from "../analysis/core/errors";
 import {
     ConstraintId,
     GUIDE_RULES,

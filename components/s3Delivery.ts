@@ -13,7 +13,7 @@
  *   the write resource is `arn:aws:s3:::bucket_name/optional_folder/AWSLogs/aws-account-id=account_id/*`.
  * - A subfolder may not be named `AWSLogs` (a reserved term).
  */
-import { UserInputError, quote } from "../analysis/errors";
+import { UserInputError, quote } from "../analysis/core/errors";
 import { PolicyDocument } from "./policies";
 import { foldedStackName } from "./preflight";
 

@@ -6,8 +6,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { glueTableInput } from "../analysis/athena/glueTable";
-import { LogFormat } from "../analysis/logFormat";
+import { glueTableInput } from "../analysis/queries/glueTable";
+import { LogFormat } from "../analysis/core/logFormat";
 import {
     ATHENA_RESULTS_PREFIX,
     DestinationSettings,

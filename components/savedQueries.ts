@@ -7,15 +7,15 @@
  * names are 1-255 characters (AWS::Logs::QueryDefinition, CloudFormation template reference;
  * QueryDefinition, CloudWatch Logs API reference).
  */
-import { UserInputError, quote } from "../analysis/errors";
+import { UserInputError, quote } from "../analysis/core/errors";
 import {
     buildLogStatusQuery,
     buildRecordsQuery,
     buildRejectsQuery,
     buildTopTalkersQuery,
     buildUnansweredQuery,
-} from "../analysis/insightsQuery";
-import { LogFormat } from "../analysis/logFormat";
+} from "../analysis/queries/insightsQuery";
+import { LogFormat } from "../analysis/core/logFormat";
 
 export interface SavedQuery {
     /** Stable part of the Pulumi resource name: renaming a query in the console text does not replace it. */

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { UserInputError } from "../analysis/errors";
+import { UserInputError } from "../analysis/core/errors";
 
 /**
  * Runs validation and turns a UserInputError into a pulumi.RunError, which the Pulumi CLI prints as

@@ -1,11 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LogFormat } from "../analysis/logFormat";
+import { LogFormat } from "../analysis/core/logFormat";
 import { flowLogsDeliveryPolicy, flowLogsTrustPolicy } from "./policies";
 import { savedQueries } from "./savedQueries";
 import { PENDING_ID, TargetId, TrafficType, resolveFlowLogSettings, validateLogGroupName, validateTargets } from "./flowLogSettings";
 import { validateOrFail } from "./userErrors";
-import { UserInputError, quote } from "../analysis/errors";
+import { UserInputError, quote } from "../analysis/core/errors";
 import { GUIDE_RULES, GuideRule, TAG_RULES } from "./awsConstraints";
 import { ProviderPlace, checkArnPlace, checkModel, checkTags } from "./preflight";
 import { DestinationSettings, glueDatabaseName, resolveDestination } from "./s3Delivery";

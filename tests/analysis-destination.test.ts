@@ -3,7 +3,7 @@
  * when --dst is S3's published ranges, whatever else the --dst list holds.
  */
 import { expect } from "chai";
-import { main } from "../analysis/cli";
+import { main } from "../analysis/cli/cli";
 
 async function json(...argv: string[]): Promise<any> {
     let stdout = "";

@@ -3,13 +3,13 @@
  * any format, as Logs Insights rows (discovered fields or @message) or as aggregated rows, so every
  * verdict is checked through every source.
  */
-import { AddressSet } from "../analysis/ip";
-import { Conversation, ConversationQuery } from "../analysis/conversation";
-import { DEFAULT_FORMAT, LogFormat } from "../analysis/logFormat";
-import { RECORD_FIELDS, FlowRecord } from "../analysis/records";
-import { InsightsField } from "../analysis/insightsRows";
-import { RawLineScanner } from "../analysis/rawLines";
-import { Diagnosis, TrafficType, diagnose } from "../analysis/classify";
+import { AddressSet } from "../analysis/core/ip";
+import { Conversation, ConversationQuery } from "../analysis/evidence/conversation";
+import { DEFAULT_FORMAT, LogFormat } from "../analysis/core/logFormat";
+import { RECORD_FIELDS, FlowRecord } from "../analysis/core/records";
+import { InsightsField } from "../analysis/evidence/insightsRows";
+import { RawLineScanner } from "../analysis/evidence/rawLines";
+import { Diagnosis, TrafficType, diagnose } from "../analysis/verdict/classify";
 
 export const TASK = "10.0.1.25";
 export const S3 = "52.219.204.42";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { AddressSet, NOT_IPV4, parseIpRange, parseIpv4, parseIpv6 } from "../analysis/ip";
+import { AddressSet, NOT_IPV4, parseIpRange, parseIpv4, parseIpv6 } from "../analysis/core/ip";
 import { userErrorOf } from "./helpers/userErrors";
 
 describe("analysis: ip", () => {

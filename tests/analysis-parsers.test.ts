@@ -1,12 +1,12 @@
 import { expect } from "chai";
-import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, FLOW_LOG_FIELDS, resolveLogFormat } from "../analysis/logFormat";
-import { Conversation } from "../analysis/conversation";
-import { LineSplitter, RawLineScanner } from "../analysis/rawLines";
-import { parseInsightsRow } from "../analysis/insightsRows";
-import { RECORD_FIELDS } from "../analysis/records";
-import { diagnose } from "../analysis/classify";
-import { UserInputError } from "../analysis/errors";
-import { AddressSet } from "../analysis/ip";
+import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, FLOW_LOG_FIELDS, resolveLogFormat } from "../analysis/core/logFormat";
+import { Conversation } from "../analysis/evidence/conversation";
+import { LineSplitter, RawLineScanner } from "../analysis/evidence/rawLines";
+import { parseInsightsRow } from "../analysis/evidence/insightsRows";
+import { RECORD_FIELDS } from "../analysis/core/records";
+import { diagnose } from "../analysis/verdict/classify";
+import { UserInputError } from "../analysis/core/errors";
+import { AddressSet } from "../analysis/core/ip";
 import { NAT_ENI, NAT_IP, S3, TASK, TASK_ENI, inbound, outbound, query, recordCounts, scanLines, toLine } from "./analysis-helpers";
 
 describe("analysis: record model", () => {

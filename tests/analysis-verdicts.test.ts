@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT } from "../analysis/logFormat";
-import { Conversation } from "../analysis/conversation";
-import { RawLineScanner } from "../analysis/rawLines";
-import { feedInsightsResults } from "../analysis/insightsRows";
-import { Confidence, Diagnosis, TrafficType, Verdict, diagnose } from "../analysis/classify";
-import { FlowRecord } from "../analysis/records";
-import { AddressSet } from "../analysis/ip";
+import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT } from "../analysis/core/logFormat";
+import { Conversation } from "../analysis/evidence/conversation";
+import { RawLineScanner } from "../analysis/evidence/rawLines";
+import { feedInsightsResults } from "../analysis/evidence/insightsRows";
+import { Confidence, Diagnosis, TrafficType, Verdict, diagnose } from "../analysis/verdict/classify";
+import { FlowRecord } from "../analysis/core/records";
+import { AddressSet } from "../analysis/core/ip";
 import {
     OTHER_ENI,
     TASK_ENI,

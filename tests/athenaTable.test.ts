@@ -10,7 +10,7 @@
  * string, flow_direction string, traffic_path int.
  */
 import { expect } from "chai";
-import { glueColumns, glueTableInput, projectionParameters } from "../analysis/athena/glueTable";
+import { glueColumns, glueTableInput, projectionParameters } from "../analysis/queries/glueTable";
 import {
     athenaRowsToFields,
     buildAthenaDiagnosisQuery,
@@ -18,8 +18,8 @@ import {
     parseAthenaTable,
     partitionPredicate,
     sqlConversationPredicate,
-} from "../analysis/athena/athenaQuery";
-import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, resolveLogFormat } from "../analysis/logFormat";
+} from "../analysis/queries/athenaQuery";
+import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, resolveLogFormat } from "../analysis/core/logFormat";
 import { userErrorOf } from "./helpers/userErrors";
 
 const AWS_PARQUET_TABLE: Record<string, string> = {

@@ -6,8 +6,8 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { compactAddresses, formatIpv4, formatIpv6 } from "../analysis/cidrCompaction";
-import { IpRange, parseIpRange, parseIpv6 } from "../analysis/ip";
+import { compactAddresses, formatIpv4, formatIpv6 } from "../analysis/core/cidrCompaction";
+import { IpRange, parseIpRange, parseIpv6 } from "../analysis/core/ip";
 
 const SEED = 1802;
 const ranges = (list: readonly string[]): IpRange[] => list.filter((a) => a.includes("/")).map((a) => parseIpRange(a, "test"));

@@ -7,8 +7,8 @@
 import { expect } from "chai";
 import * as path from "path";
 import * as fc from "fast-check";
-import { COMMANDS, COMMAND_OPTIONS, DIAGNOSE_OPTIONS, main } from "../analysis/cli";
-import { OptionSpec, OptionTable, ParsedValues, parseOptions, repeatHelp, resolveRepeats, unionFlags } from "../analysis/cliOptions";
+import { COMMANDS, COMMAND_OPTIONS, DIAGNOSE_OPTIONS, main } from "../analysis/cli/cli";
+import { OptionSpec, OptionTable, ParsedValues, parseOptions, repeatHelp, resolveRepeats, unionFlags } from "../analysis/cli/cliOptions";
 import { run } from "./helpers/cliInProcess";
 import { userErrorOf } from "./helpers/userErrors";
 

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync, cpSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../analysis/cli";
-import { FlowRecord } from "../analysis/records";
+import { main } from "../analysis/cli/cli";
+import { FlowRecord } from "../analysis/core/records";
 import { TASK, TASK_ENI, inbound, outbound, toLine } from "./analysis-helpers";
 import { fixtureDir } from "./helpers/configFixtures";
 

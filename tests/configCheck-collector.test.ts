@@ -16,12 +16,12 @@ import {
     EC2Client,
     GetManagedPrefixListEntriesCommand,
 } from "@aws-sdk/client-ec2";
-import { main } from "../analysis/cli";
-import { Ec2Documents } from "../analysis/configCheck/ec2Documents";
-import { readSnapshot } from "../analysis/configCheck/snapshotFiles";
-import { collectEc2Documents } from "../analysis/live/ec2ConfigCollector";
-import { evaluateConfiguration } from "../analysis/configCheck/evaluate";
-import { AddressSet } from "../analysis/ip";
+import { main } from "../analysis/cli/cli";
+import { Ec2Documents } from "../analysis/verdict/config/ec2Documents";
+import { readSnapshot } from "../analysis/aws/snapshotFiles";
+import { collectEc2Documents } from "../analysis/aws/ec2ConfigCollector";
+import { evaluateConfiguration } from "../analysis/verdict/config/evaluate";
+import { AddressSet } from "../analysis/core/ip";
 import { readFixture } from "./helpers/configFixtures";
 import { answerEc2From } from "./helpers/ec2Answers";
 

@@ -6,9 +6,9 @@ import { expect } from "chai";
 import { cpSync, mkdtempSync, rmSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AddressSet } from "../analysis/ip";
-import { ConfigEvaluation, Culprit, evaluateConfiguration } from "../analysis/configCheck/evaluate";
-import { Ec2Documents, Ec2VpcPeeringConnectionVpcInfo } from "../analysis/configCheck/ec2Documents";
+import { AddressSet } from "../analysis/core/ip";
+import { ConfigEvaluation, Culprit, evaluateConfiguration } from "../analysis/verdict/config/evaluate";
+import { Ec2Documents, Ec2VpcPeeringConnectionVpcInfo } from "../analysis/verdict/config/ec2Documents";
 import { run } from "./helpers/cliInProcess";
 import { fixtureDir, readFixture } from "./helpers/configFixtures";
 

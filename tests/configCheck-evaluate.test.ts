@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { AddressSet } from "../analysis/ip";
-import { ConfigEvaluation, evaluateConfiguration, isDefaultEndpointPolicy } from "../analysis/configCheck/evaluate";
-import { evaluateAcl } from "../analysis/configCheck/networkAcls";
-import { parseIpRange } from "../analysis/ip";
+import { AddressSet } from "../analysis/core/ip";
+import { ConfigEvaluation, evaluateConfiguration, isDefaultEndpointPolicy } from "../analysis/verdict/config/evaluate";
+import { evaluateAcl } from "../analysis/verdict/config/networkAcls";
+import { parseIpRange } from "../analysis/core/ip";
 import { readFixture } from "./helpers/configFixtures";
 
 const S3_IP = "52.219.204.42";

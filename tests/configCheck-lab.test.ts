@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { AddressSet } from "../analysis/ip";
-import { evaluateConfiguration } from "../analysis/configCheck/evaluate";
+import { AddressSet } from "../analysis/core/ip";
+import { evaluateConfiguration } from "../analysis/verdict/config/evaluate";
 import { LAB_SCENARIO_NAMES, resolveLabScenario } from "../components/labScenarios";
 import { readFixture } from "./helpers/configFixtures";
 

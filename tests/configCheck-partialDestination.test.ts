@@ -5,10 +5,10 @@
  */
 import { expect } from "chai";
 import * as path from "path";
-import { main } from "../analysis/cli";
-import { ConfigEvaluation, evaluateConfiguration } from "../analysis/configCheck/evaluate";
-import { Ec2Documents, Ec2IpPermission, Ec2NetworkAclEntry } from "../analysis/configCheck/ec2Documents";
-import { AddressSet } from "../analysis/ip";
+import { main } from "../analysis/cli/cli";
+import { ConfigEvaluation, evaluateConfiguration } from "../analysis/verdict/config/evaluate";
+import { Ec2Documents, Ec2IpPermission, Ec2NetworkAclEntry } from "../analysis/verdict/config/ec2Documents";
+import { AddressSet } from "../analysis/core/ip";
 import { fixtureDir, readFixture } from "./helpers/configFixtures";
 
 const FIXTURE = "engine/blackhole-inside-dst-range";

@@ -37,9 +37,9 @@
  */
 import { expect } from "chai";
 import fc from "fast-check";
-import { AddressSet } from "../analysis/ip";
-import { evaluateConfiguration } from "../analysis/configCheck/evaluate";
-import { Ec2Documents, Ec2IpPermission, Ec2NetworkAclEntry, Ec2Route, Ec2RouteTable, Ec2SecurityGroup } from "../analysis/configCheck/ec2Documents";
+import { AddressSet } from "../analysis/core/ip";
+import { evaluateConfiguration } from "../analysis/verdict/config/evaluate";
+import { Ec2Documents, Ec2IpPermission, Ec2NetworkAclEntry, Ec2Route, Ec2RouteTable, Ec2SecurityGroup } from "../analysis/verdict/config/ec2Documents";
 
 const ENI = "eni-0a1b2c3d4e5f60718";
 const SUBNET = "subnet-0a1b2c3d4e5f60718";

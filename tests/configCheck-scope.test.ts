@@ -7,9 +7,9 @@ import fc from "fast-check";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AddressSet } from "../analysis/ip";
-import { Ec2Documents, Ec2NetworkInterface } from "../analysis/configCheck/ec2Documents";
-import { chooseInterface, interfaceAddresses } from "../analysis/configCheck/scope";
+import { AddressSet } from "../analysis/core/ip";
+import { Ec2Documents, Ec2NetworkInterface } from "../analysis/verdict/config/ec2Documents";
+import { chooseInterface, interfaceAddresses } from "../analysis/verdict/config/scope";
 import { run } from "./helpers/cliInProcess";
 import { fixtureDir, readFixture } from "./helpers/configFixtures";
 

@@ -25,7 +25,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { DEFAULT_FORMAT } from "../analysis/logFormat";
+import { DEFAULT_FORMAT } from "../analysis/core/logFormat";
 import { run } from "./helpers/cliInProcess";
 import { linesToParquet } from "./helpers/parquetFiles";
 

@@ -5,11 +5,11 @@
 import { expect } from "chai";
 import { readFileSync } from "fs";
 import * as path from "path";
-import { parseTaskReasons } from "../analysis/ecs/taskReason";
-import { DescribedTask, parseCluster, parseEniId, parseTaskRef, requireTaskEni, taskFacts, taskNextSteps, taskReasons, taskWindow } from "../analysis/ecs/ecsTask";
-import { ecsTaskReport, linkRecordsToTask, renderTaskSections } from "../analysis/ecs/ecsReport";
-import { parseS3Destination, s3RangesFromIpRanges } from "../analysis/s3Ranges";
-import { scopeToLogStreams } from "../analysis/insightsQuery";
+import { parseTaskReasons } from "../analysis/verdict/ecs/taskReason";
+import { DescribedTask, parseCluster, parseEniId, parseTaskRef, requireTaskEni, taskFacts, taskNextSteps, taskReasons, taskWindow } from "../analysis/verdict/ecs/ecsTask";
+import { ecsTaskReport, linkRecordsToTask, renderTaskSections } from "../analysis/verdict/ecs/ecsReport";
+import { parseS3Destination, s3RangesFromIpRanges } from "../analysis/core/s3Ranges";
+import { scopeToLogStreams } from "../analysis/queries/insightsQuery";
 import { userErrorOf } from "./helpers/userErrors";
 
 const FIXTURES = path.join(__dirname, "..", "..", "tests", "fixtures");

@@ -7,8 +7,8 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { main } from "../analysis/cli";
-import { FLOW_LOG_FIELDS } from "../analysis/logFormat";
+import { main } from "../analysis/cli/cli";
+import { FLOW_LOG_FIELDS } from "../analysis/core/logFormat";
 
 const CORPUS = join(__dirname, "..", "..", "tests", "fixtures", "flow-log-corpus");
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { buildRecordsQuery, conversationFilter, parseClause } from "../analysis/insightsQuery";
-import { DEFAULT_FORMAT, resolveLogFormat } from "../analysis/logFormat";
+import { buildRecordsQuery, conversationFilter, parseClause } from "../analysis/queries/insightsQuery";
+import { DEFAULT_FORMAT, resolveLogFormat } from "../analysis/core/logFormat";
 
 describe("Logs Insights query builder", () => {
     it("uses discovered field names for the default format, without a parse step", () => {
@@ -52,13 +52,13 @@ describe("Logs Insights query builder", () => {
     });
 });
 
-import { AddressSet } from "../analysis/ip";
-import { Conversation } from "../analysis/conversation";
-import { diagnose } from "../analysis/classify";
-import { feedInsightsResults } from "../analysis/insightsRows";
-import { RawLineScanner } from "../analysis/rawLines";
-import { DIAGNOSTIC_FORMAT } from "../analysis/logFormat";
-import { buildDiagnosisQuery, toRecordColumns } from "../analysis/insightsQuery";
+import { AddressSet } from "../analysis/core/ip";
+import { Conversation } from "../analysis/evidence/conversation";
+import { diagnose } from "../analysis/verdict/classify";
+import { feedInsightsResults } from "../analysis/evidence/insightsRows";
+import { RawLineScanner } from "../analysis/evidence/rawLines";
+import { DIAGNOSTIC_FORMAT } from "../analysis/core/logFormat";
+import { buildDiagnosisQuery, toRecordColumns } from "../analysis/queries/insightsQuery";
 
 describe("Logs Insights diagnosis query (server-side stats)", () => {
     it("default format: discovered names, SKIPDATA kept, stats per ENI, action and minute", () => {

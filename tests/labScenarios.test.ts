@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { execFileSync } from "child_process";
-import { UserInputError } from "../analysis/errors";
+import { UserInputError } from "../analysis/core/errors";
 import { userErrorOf } from "./helpers/userErrors";
 import {
     LAB_SCENARIO_NAMES,

@@ -5,9 +5,9 @@
  * That the fused scan as a whole reads files as the full parser does is tested in rawScanPaths.test.ts.
  */
 import { expect } from "chai";
-import { BLOCK_BYTES, LineScanKernel, StopReason } from "../analysis/rawFile/lineScanKernel";
-import { NOT_IPV4, parseIpv4, parseIpv4Bytes } from "../analysis/ip";
-import { MAX_LINE_BYTES } from "../analysis/rawLines";
+import { BLOCK_BYTES, LineScanKernel, StopReason } from "../analysis/evidence/rawFile/lineScanKernel";
+import { NOT_IPV4, parseIpv4, parseIpv4Bytes } from "../analysis/core/ip";
+import { MAX_LINE_BYTES } from "../analysis/evidence/rawLines";
 import { seededRandom } from "./helpers/seededRandom";
 
 const TASK = "10.0.1.25";

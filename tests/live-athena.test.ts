@@ -17,10 +17,10 @@ import {
 } from "@aws-sdk/client-athena";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { DescribeFlowLogsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { AthenaQueryError, AthenaRunnerOptions, runAthenaQuery } from "../analysis/live/athenaQueryRunner";
-import { athenaQueryCostUsd } from "../analysis/live/athenaDiagnosis";
-import { main } from "../analysis/cli";
-import { CommandRunner } from "../analysis/live/stackSource";
+import { AthenaQueryError, AthenaRunnerOptions, runAthenaQuery } from "../analysis/aws/athenaQueryRunner";
+import { athenaQueryCostUsd } from "../analysis/app/athenaDiagnosis";
+import { main } from "../analysis/cli/cli";
+import { CommandRunner } from "../analysis/aws/stackSource";
 
 const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
 const athena = mockClient(AthenaClient);

@@ -10,8 +10,8 @@ import {
     StartQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeFlowLogsCommand, DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { main } from "../analysis/cli";
-import { CommandRunner } from "../analysis/live/stackSource";
+import { main } from "../analysis/cli/cli";
+import { CommandRunner } from "../analysis/aws/stackSource";
 
 const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
 const logs = mockClient(CloudWatchLogsClient);
@@ -379,7 +379,7 @@ describe("vpc-flow-diagnose start-up", () => {
     it("loads no AWS SDK module unless a live command runs, so file diagnoses and --help stay small", () => {
         const script = [
             "const before = new Set(Object.keys(require.cache));",
-            `require(${JSON.stringify(require.resolve("../analysis/cli"))});`,
+            `require(${JSON.stringify(require.resolve("../analysis/cli/cli"))});`,
             "const loaded = Object.keys(require.cache).filter((k) => !before.has(k) && k.includes('@aws-sdk'));",
             "process.stdout.write(JSON.stringify(loaded));",
         ].join("\n");
@@ -389,7 +389,7 @@ describe("vpc-flow-diagnose start-up", () => {
 
     it("answers --help with the option tables and nothing else of the project loaded: no diagnosis, file reader or evaluator", () => {
         const script = [
-            `const cli = require(${JSON.stringify(require.resolve("../analysis/cli"))});`,
+            `const cli = require(${JSON.stringify(require.resolve("../analysis/cli/cli"))});`,
             "cli.main(['--help'], { stdout: () => undefined, stderr: () => undefined }).then(() => {",
             `  const dist = ${JSON.stringify(path.join(__dirname, ".."))};`,
             "  process.stdout.write(JSON.stringify(Object.keys(require.cache).map((k) => require('path').relative(dist, k))));",

@@ -14,9 +14,9 @@ import {
 } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeManagedPrefixListsCommand, EC2Client, GetManagedPrefixListEntriesCommand } from "@aws-sdk/client-ec2";
 import { DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
-import { main } from "../analysis/cli";
-import { describeEcsTask } from "../analysis/live/ecsTasks";
-import { s3PrefixListRanges } from "../analysis/live/s3PrefixList";
+import { main } from "../analysis/cli/cli";
+import { describeEcsTask } from "../analysis/aws/ecsTasks";
+import { s3PrefixListRanges } from "../analysis/aws/s3PrefixList";
 import { FIXTURES, TASK_ARN, TASK_ENI, TASK_ID, sdkTask, stoppedTaskWire } from "./helpers/ecsFixtures";
 
 const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };

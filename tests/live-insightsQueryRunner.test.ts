@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { mockClient } from "aws-sdk-client-mock";
 import { CloudWatchLogsClient, GetQueryResultsCommand, StartQueryCommand, StopQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { QueryError, QueryRequest, RunnerOptions, runInsightsQuery } from "../analysis/live/insightsQueryRunner";
+import { QueryError, QueryRequest, RunnerOptions, runInsightsQuery } from "../analysis/aws/insightsQueryRunner";
 
 const logs = mockClient(CloudWatchLogsClient);
 const client = new CloudWatchLogsClient({ region: "ap-northeast-2", credentials: { accessKeyId: "AKIATEST", secretAccessKey: "test" } });

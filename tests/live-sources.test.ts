@@ -3,9 +3,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { userErrorOf, userErrorOfAsync } from "./helpers/userErrors";
-import { parseStackOutputs, readOutputsFile, readStackOutputs } from "../analysis/live/stackSource";
-import { resolveLiveWindow, undeliveredFrom } from "../analysis/timeWindow";
-import { CLI_POLICY_ACTIONS, explainAwsError } from "../analysis/live/awsErrors";
+import { parseStackOutputs, readOutputsFile, readStackOutputs } from "../analysis/aws/stackSource";
+import { resolveLiveWindow, undeliveredFrom } from "../analysis/core/timeWindow";
+import { CLI_POLICY_ACTIONS, explainAwsError } from "../analysis/aws/awsErrors";
 
 const NOW = new Date("2026-11-26T15:00:00Z");
 const OUTPUTS = {

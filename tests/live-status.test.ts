@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { mockClient } from "aws-sdk-client-mock";
 import { DescribeFlowLogsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { MAX_RECORD_PAGES, collectStatus, recordAllowanceMs, renderStatus, toFlowLogState } from "../analysis/live/flowLogStatus";
+import { MAX_RECORD_PAGES, collectStatus, recordAllowanceMs, renderStatus, toFlowLogState } from "../analysis/aws/flowLogStatus";
 
 const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
 const ec2Mock = mockClient(EC2Client);

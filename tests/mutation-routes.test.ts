@@ -5,9 +5,9 @@
  * on is quoted where AWS states it.
  */
 import { expect } from "chai";
-import { parseIpRange } from "../analysis/ip";
-import { routeTableForSubnet, routeTarget, routeText, selectRoute } from "../analysis/configCheck/routes";
-import { Ec2Documents, Ec2Route, Ec2RouteTable } from "../analysis/configCheck/ec2Documents";
+import { parseIpRange } from "../analysis/core/ip";
+import { routeTableForSubnet, routeTarget, routeText, selectRoute } from "../analysis/verdict/config/routes";
+import { Ec2Documents, Ec2Route, Ec2RouteTable } from "../analysis/verdict/config/ec2Documents";
 
 const SUBNET = "subnet-0a1b2c3d4e5f60718";
 const VPC = "vpc-0a1b2c3d4e5f60718";

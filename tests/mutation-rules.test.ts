@@ -3,10 +3,10 @@
  * Each test names the rule and quotes the AWS sentence it rests on.
  */
 import { expect } from "chai";
-import { parseIpRange } from "../analysis/ip";
-import { describeEntry, evaluateAcl, freeRuleNumber } from "../analysis/configCheck/networkAcls";
-import { evaluateEgress } from "../analysis/configCheck/securityGroups";
-import { Ec2Documents, Ec2NetworkAcl, Ec2NetworkAclEntry, Ec2SecurityGroup } from "../analysis/configCheck/ec2Documents";
+import { parseIpRange } from "../analysis/core/ip";
+import { describeEntry, evaluateAcl, freeRuleNumber } from "../analysis/verdict/config/networkAcls";
+import { evaluateEgress } from "../analysis/verdict/config/securityGroups";
+import { Ec2Documents, Ec2NetworkAcl, Ec2NetworkAclEntry, Ec2SecurityGroup } from "../analysis/verdict/config/ec2Documents";
 
 const S3 = parseIpRange("52.219.204.42", "--dst");
 const S3_LIST = "pl-78a54011";

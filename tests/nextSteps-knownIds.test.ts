@@ -4,12 +4,12 @@
  * without a check, and for interfaces the check did not evaluate.
  */
 import { expect } from "chai";
-import { nextSteps, KnownIds } from "../analysis/advice";
-import { AddressSet } from "../analysis/ip";
+import { nextSteps, KnownIds } from "../analysis/verdict/advice";
+import { AddressSet } from "../analysis/core/ip";
 import { fixtureDir } from "./helpers/configFixtures";
 import { runJson, run } from "./helpers/cliInProcess";
 import { outbound, query, scanLines, toLine } from "./analysis-helpers";
-import { LogFormat, resolveLogFormat } from "../analysis/logFormat";
+import { LogFormat, resolveLogFormat } from "../analysis/core/logFormat";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";

@@ -9,7 +9,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand as GetAthenaResultsCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand, GetQueryResultsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { EC2Client, GetManagedPrefixListEntriesCommand } from "@aws-sdk/client-ec2";
-import { main } from "../analysis/cli";
+import { main } from "../analysis/cli/cli";
 import { fixtureDir, readFixture } from "./helpers/configFixtures";
 import { answerEc2From } from "./helpers/ec2Answers";
 

@@ -5,12 +5,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { Conversation } from "../analysis/conversation";
-import { readInput } from "../analysis/inputFiles";
-import { AddressSet } from "../analysis/ip";
-import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, LogFormat } from "../analysis/logFormat";
-import { mapParquetColumns, parquetValueText } from "../analysis/parquetInput";
-import { FlowRecord } from "../analysis/records";
+import { Conversation } from "../analysis/evidence/conversation";
+import { readInput } from "../analysis/evidence/inputFiles";
+import { AddressSet } from "../analysis/core/ip";
+import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, LogFormat } from "../analysis/core/logFormat";
+import { mapParquetColumns, parquetValueText } from "../analysis/evidence/parquetInput";
+import { FlowRecord } from "../analysis/core/records";
 import { NAT_ENI, NAT_IP, OTHER_ENI, S3, TASK, TASK_ENI, inbound, noise, outbound, statusRecord, toLine } from "./analysis-helpers";
 import { linesToParquet } from "./helpers/parquetFiles";
 
@@ -300,7 +300,7 @@ describe("vpc-flow-diagnose start-up without the Parquet reader", () => {
     it("loads no Parquet module until a Parquet file is read", () => {
         const script = [
             "const before = new Set(Object.keys(require.cache));",
-            `require(${JSON.stringify(require.resolve("../analysis/cli"))});`,
+            `require(${JSON.stringify(require.resolve("../analysis/cli/cli"))});`,
             "const parquetModules = () => Object.keys(require.cache).filter((k) => !before.has(k) && k.includes('hyparquet'));",
             "const atStartUp = parquetModules();",
             // The control: once loaded, the ES module does show in require.cache, so the check can fail.

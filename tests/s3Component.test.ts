@@ -7,8 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT_ID, REGION, byName, promiseOf, registeredUnder, requestFor, resetRecordings } from "./helpers/pulumiMocks";
 import { outputsOf, runProgram } from "./helpers/program";
 import { VpcFlowLogs, VpcFlowLogsArgs } from "../components/vpcFlowLogs";
-import { DIAGNOSTIC_FORMAT } from "../analysis/logFormat";
-import { glueTableInput } from "../analysis/athena/glueTable";
+import { DIAGNOSTIC_FORMAT } from "../analysis/core/logFormat";
+import { glueTableInput } from "../analysis/queries/glueTable";
 
 const VPC = "vpc-0123456789abcdef0";
 const KMS = `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;

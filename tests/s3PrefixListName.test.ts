@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { s3PrefixListName } from "../analysis/live/s3PrefixList";
+import { s3PrefixListName } from "../analysis/aws/s3PrefixList";
 
 describe("the S3 managed prefix list's name", () => {
     it("follows the partition's service-name prefix: cn.com.amazonaws in the China regions", () => {

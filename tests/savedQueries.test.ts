@@ -9,8 +9,8 @@ import {
     buildTopTalkersQuery,
     buildUnansweredQuery,
     interfaceColumn,
-} from "../analysis/insightsQuery";
-import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, FLOW_LOG_FIELDS, resolveLogFormat, toFormatString } from "../analysis/logFormat";
+} from "../analysis/queries/insightsQuery";
+import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, FLOW_LOG_FIELDS, resolveLogFormat, toFormatString } from "../analysis/core/logFormat";
 import { savedQueries, validateSavedQueryFolder } from "../components/savedQueries";
 
 const PARSE_DIAGNOSTIC =

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { main } from "../analysis/cli";
-import { trafficTypeOf } from "../analysis/trafficType";
+import { main } from "../analysis/cli/cli";
+import { trafficTypeOf } from "../analysis/core/trafficType";
 
 describe("traffic type words (stack config and CLI alike)", () => {
     it("reads AWS's words and the console's, in any case", () => {

@@ -8,11 +8,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { main } from "../analysis/cli";
-import { AddressSet } from "../analysis/ip";
-import { DEFAULT_FIELDS } from "../analysis/logFormat";
-import { RawScanSettings } from "../analysis/rawFile/plainFile";
-import { LineQuery, UnreadableReading, countVerdict, couldChangeVerdict, readUnreadableLine } from "../analysis/unreadableLines";
+import { main } from "../analysis/cli/cli";
+import { AddressSet } from "../analysis/core/ip";
+import { DEFAULT_FIELDS } from "../analysis/core/logFormat";
+import { RawScanSettings } from "../analysis/evidence/rawFile/plainFile";
+import { LineQuery, UnreadableReading, countVerdict, couldChangeVerdict, readUnreadableLine } from "../analysis/evidence/unreadableLines";
 import { run } from "./helpers/cliInProcess";
 
 const ROOT = join(__dirname, "..", "..");

@@ -5,8 +5,8 @@
  * verdict, confidence and its reason, late rejects and the evidence lines.
  */
 import { expect } from "chai";
-import { DIAGNOSTIC_FORMAT } from "../analysis/logFormat";
-import { FlowRecord } from "../analysis/records";
+import { DIAGNOSTIC_FORMAT } from "../analysis/core/logFormat";
+import { FlowRecord } from "../analysis/core/records";
 import { diagnoseLines, inbound, outbound, toLine } from "./analysis-helpers";
 
 function answer(records: readonly FlowRecord[]) {

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT_ID, REGION, byName, invokes, promiseOf, registeredUnder, requestFor, resetRecordings } from "./helpers/pulumiMocks";
 import { VpcFlowLogs, VpcFlowLogsArgs } from "../components/vpcFlowLogs";
-import { buildLogStatusQuery, buildRecordsQuery, buildRejectsQuery, buildTopTalkersQuery, buildUnansweredQuery } from "../analysis/insightsQuery";
-import { DEFAULT_FORMAT as DEFAULT_FIELDS, DIAGNOSTIC_FORMAT as DIAGNOSTIC_FIELDS } from "../analysis/logFormat";
+import { buildLogStatusQuery, buildRecordsQuery, buildRejectsQuery, buildTopTalkersQuery, buildUnansweredQuery } from "../analysis/queries/insightsQuery";
+import { DEFAULT_FORMAT as DEFAULT_FIELDS, DIAGNOSTIC_FORMAT as DIAGNOSTIC_FIELDS } from "../analysis/core/logFormat";
 
 const VPC = "vpc-0123456789abcdef0";
 const SUBNET_A = "subnet-0aaaaaaaaaaaaaaaa";

@@ -1,6 +1,6 @@
 /** Runs `vpc-flow-diagnose` in-process at a fixed "now", collecting what it writes. */
 import { expect } from "chai";
-import { main } from "../../analysis/cli";
+import { main } from "../../analysis/cli/cli";
 
 export const NOW = new Date("2026-11-26T14:30:00Z");
 

@@ -1,6 +1,6 @@
 /** Reads the configuration snapshots in tests/fixtures/config (see its README for where their shapes come from). */
 import * as path from "path";
-import { Snapshot, readSnapshot } from "../../analysis/configCheck/snapshotFiles";
+import { Snapshot, readSnapshot } from "../../analysis/aws/snapshotFiles";
 
 export const CONFIG_FIXTURES = path.join(__dirname, "..", "..", "..", "tests", "fixtures", "config");
 

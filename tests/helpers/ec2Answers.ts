@@ -17,7 +17,7 @@ import {
     ServiceInputTypes,
     ServiceOutputTypes,
 } from "@aws-sdk/client-ec2";
-import type { Ec2Documents } from "../../analysis/configCheck/ec2Documents";
+import type { Ec2Documents } from "../../analysis/verdict/config/ec2Documents";
 
 export function answerEc2From(mock: AwsStub<ServiceInputTypes, ServiceOutputTypes, EC2ClientResolvedConfig>, docs: Ec2Documents): void {
     mock.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: docs.networkInterfaces as never });

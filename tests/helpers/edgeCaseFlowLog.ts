@@ -7,8 +7,8 @@
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, LogFormat, formatFromHeader } from "../../analysis/logFormat";
-import { FlowRecord, RECORD_FIELDS } from "../../analysis/records";
+import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, LogFormat, formatFromHeader } from "../../analysis/core/logFormat";
+import { FlowRecord, RECORD_FIELDS } from "../../analysis/core/records";
 import { NAT_ENI, NAT_IP, S3, TASK, TASK_ENI, inbound, outbound, statusRecord, toLine } from "../analysis-helpers";
 import { seededRandom } from "./seededRandom";
 

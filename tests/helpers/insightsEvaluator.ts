@@ -7,7 +7,7 @@
  * `least`, `abs`, `=` on strings and numbers, `in [...]`, `and`/`or`. A null operand makes a
  * comparison false and arithmetic null; `stats` skips non-numbers in sum/min/max.
  */
-import { parseIpRange } from "../../analysis/ip";
+import { parseIpRange } from "../../analysis/core/ip";
 
 export interface LogEvent {
     readonly "@timestamp": number;

@@ -1,6 +1,6 @@
 /** The message of the UserInputError a call throws; fails the test if it throws nothing or something else. */
 import { expect } from "chai";
-import { UserInputError } from "../../analysis/errors";
+import { UserInputError } from "../../analysis/core/errors";
 
 export function userErrorOf(fn: () => unknown): string {
     try {

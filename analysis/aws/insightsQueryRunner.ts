@@ -1,0 +1,183 @@
+/**
+ * Runs one Logs Insights query to the end: StartQuery, then GetQueryResults polled with backoff
+ * until Complete (the SDK has no waiter for queries). Bounded in time, cancellable (StopQuery is
+ * called on the way out), and patient with the per-account limit on concurrent queries.
+ */
+import {
+    CloudWatchLogsClient,
+    GetQueryResultsCommand,
+    QueryStatistics,
+    ResultField,
+    StartQueryCommand,
+    StopQueryCommand,
+} from "@aws-sdk/client-cloudwatch-logs";
+import { insightsQueryTooLong } from "../queries/queryLimits";
+import { abortableSleep, polling } from "./polling";
+
+/** Only the call this module makes; a real client or aws-sdk-client-mock's both fit. */
+export type LogsClient = Pick<CloudWatchLogsClient, "send">;
+
+export interface QueryRequest {
+    readonly logGroupName: string;
+    /** Epoch seconds, as StartQuery takes them. */
+    readonly startTime: number;
+    readonly endTime: number;
+    readonly queryString: string;
+    readonly limit: number;
+}
+
+export interface QueryProgress {
+    readonly status: string;
+    readonly recordsScanned: number;
+    readonly bytesScanned: number;
+    readonly elapsedMs: number;
+}
+
+export interface QueryResult {
+    readonly queryId: string;
+    readonly rows: ResultField[][];
+    readonly statistics: Required<Pick<QueryStatistics, "recordsMatched" | "recordsScanned" | "bytesScanned">> &
+        Pick<QueryStatistics, "estimatedBytesSkipped" | "estimatedRecordsSkipped">;
+    /** True when the query returned as many rows as it was allowed: there may be more. */
+    readonly capHit: boolean;
+}
+
+export interface RunnerOptions {
+    /** Longest wait for the query, from StartQuery on. */
+    readonly timeoutMs: number;
+    readonly signal?: AbortSignal;
+    readonly onProgress?: (progress: QueryProgress) => void;
+    /** First pause between polls; grows by half each time up to maxPollMs. */
+    readonly pollMs?: number;
+    readonly maxPollMs?: number;
+    /** How many times a throttled or concurrency-limited call is retried. */
+    readonly maxRetries?: number;
+    /** Injected in tests so nothing waits for real. */
+    readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+    readonly now?: () => number;
+}
+
+/** Why a query did not give a usable answer; `kind` lets the CLI pick the message. */
+export class QueryError extends Error {
+    constructor(
+        readonly kind: "Failed" | "Cancelled" | "Timeout" | "Unknown" | "TimedOutWaiting" | "Interrupted" | "TooManyQueries" | "TooLong",
+        message: string,
+    ) {
+        super(message);
+        this.name = "QueryError";
+    }
+}
+
+/** Errors that mean the query is no longer running: Logs Insights ended it, or the timeout stopped it. */
+const SETTLED: readonly QueryError["kind"][] = ["Failed", "Cancelled", "Timeout", "TimedOutWaiting"];
+
+/** Errors worth retrying after a pause: too many concurrent queries, throttling, a passing outage. */
+const RETRYABLE = new Set(["LimitExceededException", "ThrottlingException", "TooManyRequestsException", "ServiceUnavailableException"]);
+
+
+export async function runInsightsQuery(client: LogsClient, request: QueryRequest, options: RunnerOptions): Promise<QueryResult> {
+    const sleep = options.sleep ?? abortableSleep;
+    const now = options.now ?? Date.now;
+    const maxRetries = options.maxRetries ?? 5;
+    const maxPollMs = options.maxPollMs ?? 5000;
+    const started = now();
+    const deadline = started + options.timeoutMs;
+
+    const interrupted = () => new QueryError("Interrupted", "Interrupted: the query was stopped.");
+    const { pause, sendWithRetry } = polling({
+        sleep,
+        signal: options.signal,
+        maxRetries,
+        retryable: RETRYABLE,
+        interrupted,
+        gaveUp: (name, attempts) =>
+            new QueryError(
+                "TooManyQueries",
+                name === "LimitExceededException"
+                    ? `Logs Insights refused the query ${attempts} times: too many queries are running in this account. Wait for them to finish (or stop them in the console) and try again.`
+                    : `Logs Insights is throttling requests (${name}), ${attempts} attempts made. Try again in a minute.`,
+            ),
+    });
+
+    if (options.signal?.aborted) throw interrupted();
+    // Every Insights query passes here, so none reaches StartQuery over its length limit.
+    const tooLong = insightsQueryTooLong(request.queryString);
+    if (tooLong !== undefined) throw new QueryError("TooLong", tooLong);
+    const start = await sendWithRetry(() =>
+        client.send(
+            new StartQueryCommand({
+                logGroupName: request.logGroupName,
+                startTime: request.startTime,
+                endTime: request.endTime,
+                queryString: request.queryString,
+                limit: request.limit,
+            }),
+        ),
+    );
+    const queryId = start.queryId;
+    if (!queryId) throw new QueryError("Unknown", "StartQuery returned no query id.");
+
+    const stop = async () => {
+        try {
+            await client.send(new StopQueryCommand({ queryId }));
+        } catch {
+            // The query may have finished meanwhile; nothing is left to stop then.
+        }
+    };
+
+    let pollMs = options.pollMs ?? 1000;
+    try {
+        for (;;) {
+            const response = await sendWithRetry(() => client.send(new GetQueryResultsCommand({ queryId })));
+            const statistics = {
+                recordsMatched: response.statistics?.recordsMatched ?? 0,
+                recordsScanned: response.statistics?.recordsScanned ?? 0,
+                bytesScanned: response.statistics?.bytesScanned ?? 0,
+            };
+            const status = response.status ?? "Unknown";
+            options.onProgress?.({ status, recordsScanned: statistics.recordsScanned, bytesScanned: statistics.bytesScanned, elapsedMs: now() - started });
+            switch (status) {
+                case "Complete": {
+                    const rows = response.results ?? [];
+                    // Reported only when the query used a field index (API reference, QueryStatistics).
+                    const skipped = {
+                        ...(response.statistics?.estimatedBytesSkipped !== undefined ? { estimatedBytesSkipped: response.statistics.estimatedBytesSkipped } : {}),
+                        ...(response.statistics?.estimatedRecordsSkipped !== undefined ? { estimatedRecordsSkipped: response.statistics.estimatedRecordsSkipped } : {}),
+                    };
+                    return { queryId, rows, statistics: { ...statistics, ...skipped }, capHit: rows.length >= request.limit };
+                }
+                case "Scheduled":
+                case "Running":
+                    break;
+                case "Failed":
+                    throw new QueryError("Failed", `The Logs Insights query failed (query id ${queryId}). Check the query and the log group, then try again.`);
+                case "Cancelled":
+                    throw new QueryError("Cancelled", `The Logs Insights query was cancelled by someone else (query id ${queryId}).`);
+                case "Timeout":
+                    throw new QueryError(
+                        "Timeout",
+                        `Logs Insights gave up on the query after its 60-minute limit (query id ${queryId}). Narrow the time window or the addresses.`,
+                    );
+                default:
+                    throw new QueryError("Unknown", `Logs Insights reported status '${status}' for query ${queryId}; its result cannot be trusted.`);
+            }
+            const remaining = deadline - now();
+            if (remaining <= 0) {
+                await stop();
+                throw new QueryError(
+                    "TimedOutWaiting",
+                    `The query did not complete within ${Math.round(options.timeoutMs / 1000)} s and was stopped (query id ${queryId}). Narrow the window, or allow longer with --timeout.`,
+                );
+            }
+            await pause(Math.min(pollMs, remaining));
+            pollMs = Math.min(Math.round(pollMs * 1.5), maxPollMs);
+        }
+    } catch (err) {
+        // Anything but an end Logs Insights reported (or the timeout, which stopped it already)
+        // leaves the query running and scanning at the user's cost: Ctrl-C, throttling that
+        // outlasted the retries, a network or SDK error.
+        const settled = err instanceof QueryError && SETTLED.includes(err.kind);
+        if (!settled) await stop();
+        throw err;
+    }
+}
