@@ -233,7 +233,9 @@ function interfaceEvidence(side: Side, named: boolean, subnet: boolean, hop?: "n
 }
 
 describe("aws ec2 commands: everything the code produces", function () {
-    this.timeout(20000);
+    // The `before` hook evaluates every fixture x mutation x query: a few seconds here, but far longer
+    // under mutation testing (instrumented code on a shared machine), which must not time it out.
+    this.timeout(120000);
 
     before(async () => {
         // 1. The configuration check over every fixture, mutation and query.
