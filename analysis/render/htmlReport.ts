@@ -170,12 +170,13 @@ export function timelineSvg(columns: readonly Column[]): string {
     const barW = Math.max(2, Math.min(24, Math.floor(900 / Math.max(columns.length, 1))));
     const panelH = 90;
     const left = 70;
-    const width = left + columns.length * barW + 20;
-    const height = panelH * 2 + 60;
+    // At least 600 wide, so a short window still has room for its labels.
+    const width = Math.max(600, left + columns.length * barW + 20);
+    const height = panelH * 2 + 75;
     const max = Math.max(1, ...columns.flatMap((c) => [c.outbound.accept + c.outbound.reject, c.inbound.accept + c.inbound.reject]));
     const parts: string[] = [];
     (["outbound", "inbound"] as const).forEach((dir, p) => {
-        const base = 10 + p * (panelH + 20) + panelH;
+        const base = 25 + p * (panelH + 20) + panelH;
         parts.push(`<text x="4" y="${base - panelH / 2}">${dir}</text><line class="axis" x1="${left}" y1="${base}" x2="${width - 10}" y2="${base}"/>`);
         parts.push(`<g class="panel" data-direction="${dir}">`);
         columns.forEach((c, n) => {
@@ -196,7 +197,7 @@ export function timelineSvg(columns: readonly Column[]): string {
         parts.push(`<text x="${left}" y="${axisY}">${columns[0].minute.slice(11, 16)}</text>`);
         parts.push(`<text x="${left + columns.length * barW - 36}" y="${axisY}">${columns[columns.length - 1].minute.slice(11, 16)} UTC</text>`);
     }
-    parts.push(`<text x="${width - 150}" y="12">peak ${max} packets/min</text>`);
+    parts.push(`<text x="${left}" y="14">peak ${max} packets per minute; accepted green, rejected red</text>`);
     return (
         `<svg id="timeline-svg" role="img" aria-labelledby="timeline-title" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">` +
         `<title id="timeline-title">Packets per minute, accepted (green) and rejected (red), outbound and inbound, ${columns.length} minutes from ${columns[0]?.minute ?? "-"}; the table below holds the numbers.</title>${parts.join("")}</svg>`
