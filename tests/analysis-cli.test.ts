@@ -335,7 +335,7 @@ describe("vpc-flow-diagnose: bad input gets one clear message and exit 2", () =>
         ["a bad port", () => ["--input", EXAMPLE, ...CONVERSATION, "--port", "https"], "Invalid --port 'https'. Allowed: an integer from 0 to 65535, e.g. 443."],
         ["a bad protocol", () => ["--input", EXAMPLE, ...CONVERSATION, "--protocol", "tpc"], "Invalid --protocol 'tpc'. Allowed: tcp, udp, icmp, icmpv6, or a protocol number from 0 to 255."],
         ["a bad traffic type", () => ["--input", EXAMPLE, ...CONVERSATION, "--traffic-type", "Rejectd"], "Invalid --traffic-type 'Rejectd'. Allowed: ALL, ACCEPT, REJECT (aliases: All, Accepted, Rejected, any case)."],
-        ["a bad output", () => ["--input", EXAMPLE, ...CONVERSATION, "--output", "yaml"], "Invalid --output 'yaml'. Allowed: text, json, markdown."],
+        ["a bad output", () => ["--input", EXAMPLE, ...CONVERSATION, "--output", "yaml"], "Invalid --output 'yaml'. Allowed: text, json, markdown, html."],
         [
             "a bad time",
             () => ["--input", EXAMPLE, ...CONVERSATION, "--start", "yesterday"],

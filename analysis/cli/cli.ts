@@ -97,7 +97,7 @@ Live, from flow logs in S3 through Athena (a stack with destination s3 does this
 
 ${CONFIG_HELP}
 Output:
-  --output <format>       text, json or markdown. Default: text. Warnings go to stderr.
+  --output <format>       text, json, markdown or html. Default: text. Warnings go to stderr.
   -h, --help              Show this help.
   --version               Print the version (package.json's) and exit.
 

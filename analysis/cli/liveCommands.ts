@@ -15,6 +15,8 @@ import { STATUS_OPTIONS, liveFlagsGiven } from "./liveOptions";
 import { AddressSet } from "../core/ip";
 import { matchAddressFamilies } from "../core/addressFamilies";
 import { render, renderJson } from "../render/render";
+import { renderHtml } from "../render/htmlReport";
+import { pathModel } from "../verdict/pathModel";
 import { TimeWindow, resolveLiveWindow } from "../core/timeWindow";
 import { ResolvedRanges, S3Destination } from "../core/s3Ranges";
 import { readIpRangesFile } from "../evidence/ipRangesFile";
@@ -274,7 +276,13 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
             sources,
         };
         const output = flags.output;
-        io.stdout(output === "json" ? renderJson(full as typeof diagnosis) : render(full, output) + renderTaskSections(ecsTask, sources, output));
+        io.stdout(
+            output === "json"
+                ? renderJson(full as typeof diagnosis)
+                : output === "html"
+                  ? renderHtml(full, pathModel(full), { heading: ecsTask ? "ECS task and inputs" : "Inputs", text: renderTaskSections(ecsTask, sources, "text") })
+                  : render(full, output) + renderTaskSections(ecsTask, sources, output),
+        );
         const q = diagnosis.query;
         if ("service" in q) {
             io.stderr(
