@@ -4,6 +4,7 @@
  * lately"; diagnose still queries and warns (stderr and JSON warnings) when the window reaches past
  * where the records stop. A stack without the output is read as capture on.
  */
+import { diagnosisJson, statusJson } from "./helpers/jsonContract";
 import { expect } from "chai";
 import * as fc from "fast-check";
 import { mockClient } from "aws-sdk-client-mock";
@@ -155,7 +156,7 @@ describe("capture paused: the stack's capture output read by the CLI", () => {
             );
             // The ids are gone with the flow logs: any flow log still writing to the group is looked for.
             expect(ec2.commandCalls(DescribeFlowLogsCommand)[0].args[0].input).to.deep.equal({ Filter: [{ Name: "log-group-name", Values: [GROUP] }] });
-            const json = JSON.parse((await run(["status", "--stack", "dev", "--output", "json"], CW_OUTPUTS)).stdout);
+            const json = statusJson(await run(["status", "--stack", "dev", "--output", "json"], CW_OUTPUTS));
             expect([json.capture, json.findings]).to.deep.equal(["paused", []]);
             expect(json.captureNote).to.match(/^Capture is paused by the stack \(capture=false\): /);
         });
@@ -165,7 +166,7 @@ describe("capture paused: the stack's capture output read by the CLI", () => {
             groupWithNewestRecord("2026-11-26T13:20:05Z");
             const { capture: _, ...older } = CW_OUTPUTS;
             const r = await run(["status", "--stack", "dev", "--output", "json"], older);
-            const json = JSON.parse(r.stdout);
+            const json = statusJson(r);
             expect([json.capture, json.captureNote]).to.deep.equal(["on", undefined]);
             expect(json.findings).to.deep.equal([
                 `No flow log delivers to ${GROUP} in ap-northeast-2: run 'pulumi up', or check --region.`,
@@ -180,7 +181,7 @@ describe("capture paused: the stack's capture output read by the CLI", () => {
                 FlowLogs: [{ FlowLogId: "fl-0other", ResourceId: "subnet-0aaaaaaaaaaaaaaaa", FlowLogStatus: "ACTIVE", DeliverLogsStatus: "SUCCESS", TrafficType: "ALL" }],
             });
             groupWithNewestRecord("2026-11-26T14:58:05Z");
-            const json = JSON.parse((await run(["status", "--stack", "dev", "--output", "json"], CW_OUTPUTS)).stdout);
+            const json = statusJson(await run(["status", "--stack", "dev", "--output", "json"], CW_OUTPUTS));
             expect(json.findings).to.deep.equal([
                 `fl-0other (subnet-0aaaaaaaaaaaaaaaa) delivers to ${GROUP} although the stack's capture is paused: not this stack's flow log, ` +
                     "so its records keep arriving and costing ingest. Delete it in the VPC console if it is not wanted.",
@@ -218,7 +219,7 @@ describe("capture paused: the stack's capture output read by the CLI", () => {
                 FlowLogs: [{ FlowLogId: "fl-0left", ResourceId: "vpc-0123456789abcdef0", FlowLogStatus: "ACTIVE", DeliverLogsStatus: "SUCCESS", TrafficType: "ALL", LogDestination: "arn:aws:s3:::flow-logs-bucket-1a2b3c4" }],
             });
             s3.on(ListObjectsV2Command).resolves({ KeyCount: 0 });
-            const json = JSON.parse((await run(["status", "--stack", "dev", "--output", "json"], S3_OUTPUTS)).stdout);
+            const json = statusJson(await run(["status", "--stack", "dev", "--output", "json"], S3_OUTPUTS));
             expect([json.capture, json.findings]).to.deep.equal([
                 "paused",
                 [
@@ -242,7 +243,7 @@ describe("capture paused: the stack's capture output read by the CLI", () => {
             expect(r.code, r.stderr).to.equal(0);
             expect(logs.commandCalls(StartQueryCommand)).to.have.length(1);
             expect(r.stderr).to.contain(`warning: ${wholeWindow}\n`);
-            expect(JSON.parse(r.stdout).warnings[0]).to.equal(wholeWindow);
+            expect(diagnosisJson(r).warnings[0]).to.equal(wholeWindow);
             expect(logs.commandCalls(FilterLogEventsCommand).map((c) => c.args[0].input)).to.deep.equal([
                 { logGroupName: GROUP, startTime: Date.parse("2026-11-25T15:00:00Z"), startFromHead: false, limit: 1 },
             ]);
@@ -256,11 +257,11 @@ describe("capture paused: the stack's capture output read by the CLI", () => {
                 "Capture is paused by the stack (capture=false): the records stop at 2026-11-26T13:20:05Z " +
                 `(the newest record in ${GROUP} starts at that time), so the window's part from then to 2026-11-26T14:00:00Z holds no record ` +
                 `and nothing found there is not evidence of anything. For only the recorded part, use --end 2026-11-26T13:21:00Z. ${RESUME}`;
-            expect(JSON.parse(partial.stdout).warnings).to.deep.equal([message]);
+            expect(diagnosisJson(partial).warnings).to.deep.equal([message]);
             expect(partial.stderr).to.contain(`warning: ${message}\n`);
 
             const before = await run([...DIAGNOSE, "--start", "2026-11-26T12:00:00Z", "--end", "2026-11-26T13:00:00Z"], CW_OUTPUTS);
-            expect(JSON.parse(before.stdout).warnings).to.deep.equal([]);
+            expect(diagnosisJson(before).warnings).to.deep.equal([]);
             expect(before.stderr).to.not.contain("capture");
         });
 
@@ -271,7 +272,7 @@ describe("capture paused: the stack's capture output read by the CLI", () => {
             const r = await run([...DIAGNOSE, "--start", "2026-11-26T13:00:00Z", "--end", "2026-11-26T14:00:00Z"], older);
             expect(r.code, r.stderr).to.equal(0);
             expect(logs.commandCalls(FilterLogEventsCommand)).to.have.length(0);
-            expect(JSON.parse(r.stdout).warnings).to.deep.equal([]);
+            expect(diagnosisJson(r).warnings).to.deep.equal([]);
         });
 
         it("says where the records stop is unknown when reading the newest record is denied, and still queries", async () => {
@@ -280,7 +281,7 @@ describe("capture paused: the stack's capture output read by the CLI", () => {
             insightsAnswers([]);
             const r = await run([...DIAGNOSE, "--start", "2026-11-26T13:00:00Z", "--end", "2026-11-26T14:00:00Z"], CW_OUTPUTS);
             expect(r.code, r.stderr).to.equal(0);
-            expect(JSON.parse(r.stdout).warnings).to.deep.equal([
+            expect(diagnosisJson(r).warnings).to.deep.equal([
                 "Capture is paused by the stack (capture=false): its records stop where it was paused, which could not be read " +
                     "(AWS denied logs:FilterLogEvents in ap-northeast-2: User is not authorized to perform: logs:FilterLogEvents " +
                     "Reading the newest record needs these IAM actions: logs:FilterLogEvents (see the README for a policy).); " +
@@ -311,7 +312,7 @@ describe("capture paused: the stack's capture output read by the CLI", () => {
                 "Capture is paused by the stack (capture=false): the records stop at 2026-11-26T14:10:00Z " +
                 `(the newest file under ${RECORDS_LOCATION} was written at that time), so the window's part from then to 2026-11-26T15:00:00Z holds no record ` +
                 `and nothing found there is not evidence of anything. For only the recorded part, use --end 2026-11-26T14:11:00Z. ${RESUME}`;
-            expect(JSON.parse(r.stdout).warnings[0]).to.equal(message);
+            expect(diagnosisJson(r).warnings[0]).to.equal(message);
             expect(r.stderr).to.contain(`warning: ${message}\n`);
             expect(athena.commandCalls(StartQueryExecutionCommand)).to.have.length(1);
         });

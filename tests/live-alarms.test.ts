@@ -3,6 +3,7 @@
  * state from DescribeAlarms (aws-sdk-client-mock, the MetricAlarm shape of the CloudWatch API
  * reference), and for one in ALARM the window its evaluation covered with the diagnose command.
  */
+import { statusJson } from "./helpers/jsonContract";
 import { expect } from "chai";
 import { mockClient } from "aws-sdk-client-mock";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
@@ -169,7 +170,7 @@ describe("status: the stack's alarms", () => {
         deliveryMocks();
         cloudWatchMock.on(DescribeAlarmsCommand).rejects(Object.assign(new Error("User: arn:aws:iam::123456789012:user/dev is not authorized to perform: cloudwatch:DescribeAlarms"), { name: "AccessDenied" }));
         const r = await run(["status", "--stack", "dev", "--output", "json"], STACK_OUTPUTS);
-        const json = JSON.parse(r.stdout);
+        const json = statusJson(r);
         expect(r.code).to.equal(0);
         expect(json.alarms).to.deep.equal([]);
         expect(json.warnings).to.have.length(1);
@@ -185,7 +186,7 @@ describe("status: the stack's alarms", () => {
         deliveryMocks();
         cloudWatchMock.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [metricAlarm(REJECTED, "RejectedTcp443", "ALARM", "2026-11-26T14:40:12Z", ALARM_REASON)] });
         const r = await run(["status", "--outputs-file", file, "--output", "json"], "{}");
-        expect(JSON.parse(r.stdout).alarms[0].diagnoseCommand).to.equal(ALARM_COMMAND.replace("--stack dev", `--outputs-file '${file}'`));
+        expect(statusJson(r).alarms[0].diagnoseCommand).to.equal(ALARM_COMMAND.replace("--stack dev", `--outputs-file '${file}'`));
     });
 
     it("a stack without alarms asks CloudWatch nothing, and its JSON has no alarms or warnings key", async () => {
@@ -196,6 +197,6 @@ describe("status: the stack's alarms", () => {
         const r = await run(["status", "--stack", "dev", "--output", "json"], JSON.stringify(outputs));
         expect(r.code).to.equal(0);
         expect(cloudWatchMock.commandCalls(DescribeAlarmsCommand)).to.have.length(0);
-        expect(Object.keys(JSON.parse(r.stdout)).filter((k) => k === "alarms" || k === "warnings")).to.deep.equal([]);
+        expect(Object.keys(statusJson(r)).filter((k) => k === "alarms" || k === "warnings")).to.deep.equal([]);
     });
 });

@@ -12,7 +12,7 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { resetRecordings } from "./helpers/pulumiMocks";
 import { outputsOf, runProgramWithConfig } from "./helpers/program";
 import { loadProject, loadStackConfig, mergeConfig } from "./helpers/pulumiCliRules";
-import { readmeRuns } from "./helpers/readmeStacks";
+import { STACK_PAGES, readmeRuns } from "./helpers/readmeStacks";
 import { policyResource, recordedResources, startRecording, stopRecording, violationsOf } from "./helpers/policyResources";
 import { POLICY_PACK_NAME, policies } from "../policy-pack/policies";
 import { vpcFlowLogRequired } from "../policy-pack/rules/vpcFlowLogRequired";
@@ -53,7 +53,7 @@ function readmeStackConfigs(): { stack: string; line: number; config: Record<str
             .filter((f) => STACK_FILE.test(f))
             .map((f) => [STACK_FILE.exec(f)![1], loadStackConfig(read(f))] as const),
     );
-    return readmeRuns(read("README.md"), project.name, (name) => committed.get(name)).map((run) => ({
+    return readmeRuns(STACK_PAGES.map(read).join("\n"), project.name, (name) => committed.get(name)).map((run) => ({
         stack: run.stack,
         line: run.line,
         config: mergeConfig(run.stack, project, run.config),
@@ -174,7 +174,7 @@ describe("policy pack (policy-pack/): the pack", () => {
 });
 
 describe("policy pack: this program's own stacks pass", () => {
-    it("every stack the README creates passes every policy, and each policy had something of the stack to check", async function () {
+    it("every stack the README and its stack pages create passes every policy, and each policy had something of the stack to check", async function () {
         this.timeout(120_000);
         const seen: { stack: string; checked: string; violations: string[] }[] = [];
         for (const run of readmeStackConfigs()) {
@@ -190,6 +190,7 @@ describe("policy pack: this program's own stacks pass", () => {
         }
         const cloudwatch = "vpcs 0, flowLogs 1, roles 1, logGroups 1, bucketPolicies 0";
         expect(seen).to.deep.equal([
+            { stack: "dev", checked: cloudwatch, violations: [] },
             { stack: "dev", checked: cloudwatch, violations: [] },
             { stack: "dev", checked: cloudwatch, violations: [] },
             { stack: "subnets", checked: "vpcs 0, flowLogs 2, roles 1, logGroups 1, bucketPolicies 0", violations: [] },

@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { registrations, resetRecordings } from "./helpers/pulumiMocks";
 import { outputsOf, runProgramWithConfig } from "./helpers/program";
 import { Project, StackConfig, loadProject, loadStackConfig, mergeConfig, projectSchemaErrors, validateProject } from "./helpers/pulumiCliRules";
-import { readmeRuns, shellWords } from "./helpers/readmeStacks";
+import { STACK_PAGES, readmeRuns, shellWords } from "./helpers/readmeStacks";
 
 const ROOT = path.join(__dirname, "..", "..");
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
@@ -96,8 +96,7 @@ describe("the project against the Pulumi CLI's rules", () => {
 
     it("every `pulumi up` the README and its stack pages tell a user to run passes the CLI's checks and creates the flow logs it promises", async () => {
         // Read in this order, as one text: the front door's stack first, then the pages that add to it.
-        const pages = ["README.md", "docs/configuration.md", "docs/s3-athena.md", "docs/lab.md"];
-        const runs = readmeRuns(pages.map(read).join("\n"), project.name, (name) => committedStacks().get(name));
+        const runs = readmeRuns(STACK_PAGES.map(read).join("\n"), project.name, (name) => committedStacks().get(name));
         const seen: { line: number; stack: string; targets: string[] }[] = [];
         for (const run of runs) {
             resetRecordings();

@@ -65,6 +65,12 @@ function namespacedKey(projectName: string, key: string): string {
  * Replays the README's ```sh blocks. `committedStack` returns the config of a committed
  * Pulumi.<name>.yaml, or undefined.
  */
+/**
+ * The pages that tell a user which stacks to create, in reading order: the front door's stack
+ * first, then the pages that add to it. Tests that replay "every stack the docs create" read these.
+ */
+export const STACK_PAGES = ["README.md", "docs/configuration.md", "docs/s3-athena.md", "docs/lab.md"] as const;
+
 export function readmeRuns(readme: string, projectName: string, committedStack: (name: string) => StackConfig | undefined): ReadmeRun[] {
     const stacks = new Map<string, StackConfig>();
     const runs: ReadmeRun[] = [];
