@@ -9,12 +9,6 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { REGION, RegistrationRequest, registrationRequests, registrations, resetRecordings } from "./helpers/pulumiMocks";
 import { outputsOf, runProgram } from "./helpers/program";
-// Internal to @pulumi/pulumi (pinned ~3.248, as tests/helpers/pulumiMocks.ts): waits until every
-// registration has been sent. Outputs alone do not: with capture paused nothing the outputs read
-// waits for the role's policy attachment, which would then land in the next run's recordings.
-import * as settings from "@pulumi/pulumi/runtime/settings";
-
-const waitForRegistrations = (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs;
 
 const VPC = "vpc-0123456789abcdef0";
 const SUBNET = "subnet-0aaaaaaaaaaaaaaaa";
@@ -29,8 +23,8 @@ interface Run {
 /** One run of the program: every resource as the engine sees it, joined with its inputs, and the outputs. */
 async function run(config: Record<string, string>): Promise<Run> {
     resetRecordings();
+    // outputsOf waits for every registration, the paused stack's policy attachment included.
     const outputs = await outputsOf(runProgram(config));
-    await waitForRegistrations();
     const resources = registrationRequests().map((request) => {
         const registered = registrations.filter((r) => r.name === request.name && r.type === request.type);
         if (registered.length !== 1) throw new Error(`expected one registration of ${request.type} ${request.name}, found ${registered.length}`);

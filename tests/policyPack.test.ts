@@ -191,6 +191,9 @@ describe("policy pack: this program's own stacks pass", () => {
         const cloudwatch = "vpcs 0, flowLogs 1, roles 1, logGroups 1, bucketPolicies 0";
         expect(seen).to.deep.equal([
             { stack: "dev", checked: cloudwatch, violations: [] },
+            // Paused (capture false): no flow log, and nothing of the rest is reported.
+            { stack: "dev", checked: "vpcs 0, flowLogs 0, roles 1, logGroups 1, bucketPolicies 0", violations: [] },
+            { stack: "dev", checked: cloudwatch, violations: [] },
             { stack: "dev", checked: cloudwatch, violations: [] },
             { stack: "dev", checked: cloudwatch, violations: [] },
             { stack: "subnets", checked: "vpcs 0, flowLogs 2, roles 1, logGroups 1, bucketPolicies 0", violations: [] },

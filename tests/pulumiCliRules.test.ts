@@ -105,9 +105,11 @@ describe("the project against the Pulumi CLI's rules", () => {
             await outputsOf(runProgramWithConfig(config));
             seen.push({ line: run.line, stack: run.stack, targets: flowLogTargets() });
         }
-        // One stack of each kind the pages describe: a VPC (the README's, then the workflow page's,
-        // with its filter changed), subnets only, one ENI, S3, the lab.
+        // One stack of each kind the pages describe: a VPC (the README's, paused and resumed, then
+        // the workflow page's, with its filter changed), subnets only, one ENI, S3, the lab.
         expect(seen.map(({ stack, targets }) => ({ stack, targets }))).to.deep.equal([
+            { stack: "dev", targets: ["vpcId vpc-0abc1234def567890"] },
+            { stack: "dev", targets: [] },
             { stack: "dev", targets: ["vpcId vpc-0abc1234def567890"] },
             { stack: "dev", targets: ["vpcId vpc-0abc1234def567890"] },
             { stack: "dev", targets: ["vpcId vpc-0abc1234def567890"] },

@@ -13,6 +13,11 @@ const PROGRAM = path.join(__dirname, "..", "..", "index.js");
  * A config the program refuses before it asks the provider anything throws here; the program's
  * export is the promise of its outputs (refused with a RunError once the provider has answered).
  */
+// Internal to @pulumi/pulumi (pinned ~3.248, as tests/helpers/pulumiMocks.ts): resolves once every
+// registration the program started has been sent to the (mock) engine.
+import * as pulumiSettings from "@pulumi/pulumi/runtime/settings";
+const waitForRegistrations = (pulumiSettings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs;
+
 export function runProgram(config: Record<string, string>): Promise<Record<string, any>> {
     const namespaced: Record<string, string> = { "aws:region": REGION };
     for (const [key, value] of Object.entries(config)) namespaced[`vpc-flow-logs:${key}`] = value;
@@ -31,5 +36,9 @@ export async function outputsOf(program: Promise<Record<string, any>>): Promise<
     const entries = await Promise.all(
         Object.entries(await program).map(async ([key, value]) => [key, pulumi.Output.isInstance(value) ? await promiseOf(value) : value] as const),
     );
+    // Outputs alone do not wait for every registration: with capture paused nothing the outputs
+    // read waits for the role's policy attachment, which would then be missing from this run's
+    // recordings and land in the next run's.
+    await waitForRegistrations();
     return Object.fromEntries(entries);
 }
