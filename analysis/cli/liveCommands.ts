@@ -4,9 +4,6 @@
  * `pulumi` runner are injectable so tests use mocks, and the real clients honour the standard
  * AWS_ENDPOINT_URL variables by themselves.
  */
-import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import { EC2Client } from "@aws-sdk/client-ec2";
-import { ECSClient } from "@aws-sdk/client-ecs";
 import { LOG_GROUP_NAME, LOG_GROUP_NAME_RULE } from "../core/awsNames";
 import { UserInputError, quote } from "../core/errors";
 import { EXIT_FAILURE, EXIT_OK, ParsedValues, oneOf, parseOptions, required } from "./cliOptions";
@@ -21,22 +18,22 @@ import { readIpRangesFile } from "../evidence/ipRangesFile";
 import { EcsTaskFacts, requireTaskEni, taskNextSteps, taskReasons, taskWindow } from "../verdict/ecs/ecsTask";
 import { ReasonFacts, parseTaskReasons } from "../verdict/ecs/taskReason";
 import { InputSources, Sourced, ecsTaskReport, linkRecordsToTask, renderTaskSections } from "../verdict/ecs/ecsReport";
-import { DEFAULT_CLUSTER, EcsClient, EcsLookupError, describeEcsTask } from "../aws/ecsTasks";
+import { DEFAULT_CLUSTER, EcsLookupError, describeEcsTask } from "../aws/ecsTasks";
 import { PrefixListError, s3PrefixListRanges } from "../aws/s3PrefixList";
 import { explainAwsError } from "../aws/awsErrors";
 import { checkConfiguration } from "../app/configStep";
-import { Ec2Client, collectStatus, renderStatus } from "../aws/flowLogStatus";
+import { configCheckRequest } from "./configFlags";
+import { collectStatus, renderStatus } from "../aws/flowLogStatus";
 import { LogsClient, QueryError } from "../aws/insightsQueryRunner";
 import { unknownFields, unknownFieldsWarning } from "../core/logFormat";
 import { carriesAwsServices } from "../evidence/rawLines";
 import { INSIGHTS_USD_PER_GB, LiveTarget, diagnoseLive, resolveLiveTarget, resolveQuerySettings } from "../app/liveDiagnosis";
 import { AthenaSource, CommandRunner, StackSource, isAthenaSource, readOutputsFile, readStackOutputs, runCommand } from "../aws/stackSource";
-import type { AthenaApi } from "../aws/athenaQueryRunner";
-import type { S3Api } from "../aws/s3Status";
+import { AwsClientMakers, awsClient } from "../aws/clients";
 import { parseAthenaTable } from "../queries/athenaQuery";
 
 /** What the live commands need from the world; every field has a real default. */
-export interface LiveIo {
+export interface LiveIo extends AwsClientMakers {
     readonly stdout: (text: string) => void;
     readonly stderr: (text: string) => void;
     readonly now?: () => Date;
@@ -45,11 +42,6 @@ export interface LiveIo {
     readonly cwd?: string;
     /** Aborted on Ctrl-C: the running query is stopped. */
     readonly signal?: AbortSignal;
-    readonly logsClient?: (region: string) => LogsClient;
-    readonly ec2Client?: (region: string) => Ec2Client;
-    readonly ecsClient?: (region: string) => EcsClient;
-    readonly athenaClient?: (region: string) => AthenaApi;
-    readonly s3Client?: (region: string) => S3Api;
     readonly runCommand?: CommandRunner;
     readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -123,7 +115,7 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
     const warn = (message: string) => io.stderr(`warning: ${message}\n`);
     const formatWarning = unknownFieldsWarning(unknownFields(settings.format), values.format !== undefined ? "--format" : "The stack's logFormat");
     if (formatWarning !== undefined) warn(formatWarning);
-    const logs = target === undefined ? undefined : io.logsClient ? io.logsClient(settings.region) : new CloudWatchLogsClient({ region: settings.region });
+    const logs = target === undefined ? undefined : await awsClient(io, "logsClient", settings.region);
     let action: string | undefined;
     let queryString: string | undefined;
     const started = Date.now();
@@ -138,7 +130,7 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
                 );
             }
             const cluster = flags.cluster ?? flags.task.cluster ?? DEFAULT_CLUSTER;
-            const ecs = io.ecsClient ? io.ecsClient(ecsRegion) : new ECSClient({ region: ecsRegion });
+            const ecs = await awsClient(io, "ecsClient", ecsRegion);
             action = "ecs:DescribeTasks";
             task = await describeEcsTask(ecs, flags.task, cluster, ecsRegion);
             action = undefined;
@@ -171,7 +163,7 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
             if (flags.ipRanges !== undefined) {
                 ranges = await readIpRangesFile(flags.ipRanges, s3Region);
             } else {
-                const ec2 = io.ec2Client ? io.ec2Client(s3Region) : new EC2Client({ region: s3Region });
+                const ec2 = await awsClient(io, "ec2Client", s3Region);
                 action = "ec2:DescribeManagedPrefixLists and ec2:GetManagedPrefixListEntries";
                 ranges = await s3PrefixListRanges(ec2, s3Region);
                 action = undefined;
@@ -218,7 +210,7 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
                       conversation,
                       window,
                       {
-                          athena: io.athenaClient ? io.athenaClient(settings.region) : new (await import("@aws-sdk/client-athena")).AthenaClient({ region: settings.region }),
+                          athena: await awsClient(io, "athenaClient", settings.region),
                           ...running,
                           onProgress: (p) => io.stderr(`query ${p.state}: ${megabytes(p.bytesScanned)} MB scanned, ${Math.round((Date.now() - started) / 1000)} s\n`),
                       },
@@ -239,7 +231,8 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         const link = task && settings.format.fields.includes("ecs-task-id") ? linkRecordsToTask(rows, task.taskId) : undefined;
         const ecsTask = task ? ecsTaskReport(task, reasons, link) : undefined;
         // The interface to check is the one named or the task's; otherwise the records' own.
-        const checked = await checkConfiguration({ ...values, eni: eniId }, diagnosis, conversation, io, now, settings.region);
+        const configRequest = configCheckRequest(values);
+        const checked = await checkConfiguration(configRequest && { ...configRequest, eni: eniId }, diagnosis, conversation, io, now, settings.region);
         const config = checked?.report;
         // The next steps again, now with the ids the check found instead of their placeholders.
         const flowLogSteps = checked?.known ? nextStepsWith(checked.known) : diagnosis.nextSteps;
@@ -308,8 +301,8 @@ export async function runStatus(argv: string[], io: LiveIo, help: string): Promi
     const source = await readSource(values, io);
     if (isAthenaSource(source)) return runS3Status(source, values, output, io);
     const target = resolveLiveTarget(source, { region: values.region as string | undefined }, io.env ?? process.env);
-    const logs = io.logsClient ? io.logsClient(target.region) : new CloudWatchLogsClient({ region: target.region });
-    const ec2 = io.ec2Client ? io.ec2Client(target.region) : new EC2Client({ region: target.region });
+    const logs = await awsClient(io, "logsClient", target.region);
+    const ec2 = await awsClient(io, "ec2Client", target.region);
     try {
         const report = await collectStatus(ec2, logs, { ...source, region: target.region }, (io.now ?? (() => new Date()))());
         io.stdout(output === "json" ? JSON.stringify(report, null, 2) + "\n" : renderStatus(report));
@@ -326,9 +319,8 @@ async function runS3Status(source: AthenaSource, values: ParsedValues, output: "
         throw new UserInputError("status for flow logs in S3 reads the bucket and prefix from the stack: use --stack or --outputs-file (not --athena-table).");
     }
     const { region } = resolveQuerySettings(source, { region: values.region as string | undefined }, io.env ?? process.env);
-    const ec2 = io.ec2Client ? io.ec2Client(region) : new EC2Client({ region });
-    const { S3Client } = await import("@aws-sdk/client-s3");
-    const s3 = io.s3Client ? io.s3Client(region) : new S3Client({ region });
+    const ec2 = await awsClient(io, "ec2Client", region);
+    const s3 = await awsClient(io, "s3Client", region);
     const { collectS3Status, renderS3Status } = await import("../aws/s3Status");
     try {
         const report = await collectS3Status(ec2, s3, { ...source, region }, (io.now ?? (() => new Date()))());
