@@ -16,6 +16,7 @@ import { chooseInterface } from "../verdict/config/scope";
 import { readSnapshot } from "../aws/snapshotFiles";
 import { AwsClientMakers, awsClient } from "../aws/clients";
 import type { KnownIds } from "../verdict/advice";
+import { dateToIso } from "../core/isoTime";
 
 /** The configuration check asked for: a snapshot folder, or EC2 now (`--check-config`). */
 export interface ConfigCheckRequest {
@@ -130,7 +131,7 @@ export async function checkConfiguration(
     const { collectEc2Documents, Ec2CollectionError } = await import("../aws/ec2ConfigCollector");
     const { explainCallerAwsError } = await import("../aws/awsErrors");
     const ec2 = await awsClient(io, "ec2Client", region);
-    const checkedAt = now.toISOString().replace(".000Z", "Z");
+    const checkedAt = dateToIso(now);
     try {
         const documents = await collectEc2Documents(ec2, eniId);
         const scope = chooseInterface(documents, { src: conversation.src, named, recordsEnis: sourceEnis(diagnosis), recordsSubnets: sourceSubnets(diagnosis) });

@@ -20,6 +20,7 @@ import { TimeWindow, undeliveredFrom } from "../core/timeWindow";
 import { LogsClient, QueryProgress, QueryResult, runInsightsQuery } from "../aws/insightsQueryRunner";
 import { FlowLogSource } from "../aws/stackSource";
 import { LogGroupFacts, findLogGroup, hasLogStreams, logStreamNames } from "../aws/logGroups";
+import { epochToIso as iso } from "../core/isoTime";
 
 /** Logs Insights list price per GB scanned (us-east-1); the README says to check your region's. */
 export const INSIGHTS_USD_PER_GB = 0.005;
@@ -123,7 +124,6 @@ export interface LiveScope {
     readonly eniId?: string;
 }
 
-const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace(".000Z", "Z");
 
 export function queryCostUsd(bytesScanned: number): number {
     return Math.round((bytesScanned / 1e9) * INSIGHTS_USD_PER_GB * 1e6) / 1e6;

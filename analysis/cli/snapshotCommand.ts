@@ -13,6 +13,7 @@ import { UserInputError, quote } from "../core/errors";
 import { explainAwsError } from "../aws/awsErrors";
 import { Ec2CollectionError, collectEc2Documents, isAccessDenied } from "../aws/ec2ConfigCollector";
 import { AwsClientMakers, awsClient } from "../aws/clients";
+import { dateToIso } from "../core/isoTime";
 
 export const SNAPSHOT_HELP = `Usage: ${PROGRAM} snapshot --eni <eni-id> --out <dir> [--region <region>]
 
@@ -52,7 +53,7 @@ export async function runSnapshot(argv: string[], io: SnapshotIo): Promise<numbe
     const ec2 = await awsClient(io, "ec2Client", region);
     try {
         const documents = await collectEc2Documents(ec2, eniId);
-        const takenAt = (io.now ?? (() => new Date()))().toISOString().replace(".000Z", "Z");
+        const takenAt = dateToIso((io.now ?? (() => new Date()))());
         const files = await writeSnapshot(out, documents, { NetworkInterfaceId: eniId, Region: region, TakenAt: takenAt });
         io.stderr(`Wrote ${files.length} files to ${out}: the configuration of ${eniId}'s path in ${region} at ${takenAt}.\n`);
         return EXIT_OK;

@@ -21,6 +21,7 @@ export { VERDICTS } from "./verdicts";
 export type { NextStep, Verdict } from "./verdicts";
 export type Confidence = "high" | "medium" | "low";
 import type { TrafficType } from "../core/trafficType";
+import { epochToIso } from "../core/isoTime";
 export type { TrafficType } from "../core/trafficType";
 
 export interface ActionCounts {
@@ -149,7 +150,7 @@ function counts(t: FlowTally, pick: (x: Tally) => number): DirectionCounts {
 }
 
 export function isoTime(epochSeconds: number | undefined): string | null {
-    return epochSeconds === undefined ? null : new Date(epochSeconds * 1000).toISOString().replace(".000Z", "Z");
+    return epochSeconds === undefined ? null : epochToIso(epochSeconds);
 }
 
 export function plural(n: number, word: string, many = word + "s"): string {
