@@ -85,8 +85,7 @@ export async function diagnoseLiveRequest(request: LiveDiagnoseRequest, deps: Li
     const formatWarning = unknownFieldsWarning(unknownFields(settings.format), request.overrides.format !== undefined ? "--format" : "The stack's logFormat");
     if (formatWarning !== undefined) warn(formatWarning);
     const logs = target === undefined ? undefined : await awsClient(deps, "logsClient", settings.region);
-    // What an AWS error's message needs; `action` and `query` follow the run.
-    const context: { -readonly [K in keyof AwsErrorContext]: AwsErrorContext[K] } = {
+    const context: ErrorContext = {
         logGroupName: target?.logGroupName,
         athenaTable: athenaSource && `${athenaSource.database}.${athenaSource.table}`,
         workgroup: athenaSource?.workgroup,
@@ -97,67 +96,21 @@ export async function diagnoseLiveRequest(request: LiveDiagnoseRequest, deps: Li
     const started = Date.now();
     const elapsedSeconds = () => Math.round((Date.now() - started) / 1000);
     try {
-        let task: EcsTaskFacts | undefined;
-        let reasons: ReasonFacts = { dialTargets: [], services: [] };
-        if (asked.task !== undefined) {
-            const ecsRegion = request.overrides.region ?? asked.task.region ?? settings.region;
-            if (ecsRegion !== settings.region) {
-                warn(
-                    `The task is in ${ecsRegion} and the ${athenaSource ? "flow logs' Athena table" : "log group"} in ${settings.region}: a flow log only records its own region's interfaces.`,
-                );
-            }
-            const cluster = asked.cluster ?? asked.task.cluster ?? DEFAULT_CLUSTER;
-            const ecs = await awsClient(deps, "ecsClient", ecsRegion);
-            context.action = "ecs:DescribeTasks";
-            task = await describeEcsTask(ecs, asked.task, cluster, ecsRegion);
-            context.action = undefined;
-            requireTaskEni(task, cluster);
-            reasons = parseTaskReasons(taskReasons(task));
-        }
+        const { task, reasons } = await lookUpTask(request, settings.region, athenaSource !== undefined, deps, context);
         const taskTimes = task !== undefined && request.window === undefined ? taskWindow(task, now) : undefined;
         const window = taskTimes?.window ?? (request.window as TimeWindow);
         if (task !== undefined && window.end - window.start <= 0) {
             throw new UserInputError(`Task ${task.taskId}'s window is empty (${iso(window.start)} to ${iso(window.end)}): give one with --since or --start/--end.`);
         }
 
-        const src: Sourced<string[]> = task
-            ? { value: [task.privateIp as string], from: `the task's private IP on ${task.eniId} (${task.subnetId ?? "subnet unknown"}), from ECS DescribeTasks` }
-            : { value: AddressSet.parse(asked.src as string, "--src").toStrings(), from: "--src" };
-
-        let dst: Sourced<string[]>;
-        let dstIsS3 = false;
-        let port: Sourced<number> | undefined = asked.port === undefined ? undefined : { value: asked.port, from: "--port" };
-        if (asked.dst !== undefined && "addresses" in asked.dst) {
-            dst = { value: AddressSet.parse(asked.dst.addresses, "--dst").toStrings(), from: "--dst" };
-        } else if (asked.dst === undefined && reasons.dialTargets.length > 0) {
-            const from = `the task's stop reason: ${reasons.dialTargets.map((t) => `dial tcp ${t.address}:${t.port}`).join(", ")}`;
-            dst = { value: reasons.dialTargets.map((t) => t.address), from };
-            port ??= { value: reasons.dialTargets[0].port, from };
-            if (new Set(reasons.dialTargets.map((t) => t.port)).size > 1) warn(`The task's reasons name several ports; port ${port.value} is used (--port chooses another).`);
-        } else {
-            const s3Region = (asked.dst as S3Destination | undefined)?.region ?? settings.region;
-            let ranges: ResolvedRanges;
-            if (asked.ipRanges !== undefined) {
-                ranges = await readIpRangesFile(asked.ipRanges, s3Region);
-            } else {
-                const ec2 = await awsClient(deps, "ec2Client", s3Region);
-                context.action = "ec2:DescribeManagedPrefixLists and ec2:GetManagedPrefixListEntries";
-                ranges = await s3PrefixListRanges(ec2, s3Region);
-                context.action = undefined;
-            }
-            const why = asked.dst === undefined ? "no address in the task's reasons, so every S3 range of the region: " : "";
-            dst = { value: ranges.cidrs, from: why + ranges.from };
-            dstIsS3 = true;
-        }
-        port ??= { value: 443, from: "default" };
-
+        const { src, dst: settled, port, dstIsS3 } = await settleEnds(asked, task, reasons, settings.region, deps, context);
         // Kept to the address families both sides have (a flow never changes family): refused when none.
         const families = matchAddressFamilies(
             { addresses: AddressSet.parse(src.value.join(","), "--src"), described: describeSide(src, "--src") },
-            { addresses: AddressSet.parse(dst.value.join(","), "--dst"), described: describeSide(dst, "--dst"), expanded: dstIsS3 },
+            { addresses: AddressSet.parse(settled.value.join(","), "--dst"), described: describeSide(settled, "--dst"), expanded: dstIsS3 },
         );
         for (const message of families.warnings) warn(message);
-        dst = { ...dst, value: families.dst.toStrings() };
+        const dst = { ...settled, value: families.dst.toStrings() };
         const conversation = {
             src: families.src,
             dst: families.dst,
@@ -214,6 +167,77 @@ export async function diagnoseLiveRequest(request: LiveDiagnoseRequest, deps: Li
         if (err instanceof UserInputError || isPlainLiveFailure(err)) throw err;
         throw new LiveAwsError(err, { ...context });
     }
+}
+
+/** What an AWS error's message needs; `action` and `query` follow the run. */
+type ErrorContext = { -readonly [K in keyof AwsErrorContext]: AwsErrorContext[K] };
+
+/** The ECS task of --ecs-task and what its stop reasons say, or nothing without one. */
+async function lookUpTask(
+    request: LiveDiagnoseRequest,
+    logsRegion: string,
+    athena: boolean,
+    deps: LiveDiagnoseDependencies,
+    context: ErrorContext,
+): Promise<{ task?: EcsTaskFacts; reasons: ReasonFacts }> {
+    const asked = request.conversation;
+    if (asked.task === undefined) return { reasons: { dialTargets: [], services: [] } };
+    const ecsRegion = request.overrides.region ?? asked.task.region ?? logsRegion;
+    if (ecsRegion !== logsRegion) {
+        deps.warn(`The task is in ${ecsRegion} and the ${athena ? "flow logs' Athena table" : "log group"} in ${logsRegion}: a flow log only records its own region's interfaces.`);
+    }
+    const cluster = asked.cluster ?? asked.task.cluster ?? DEFAULT_CLUSTER;
+    const ecs = await awsClient(deps, "ecsClient", ecsRegion);
+    context.action = "ecs:DescribeTasks";
+    const task = await describeEcsTask(ecs, asked.task, cluster, ecsRegion);
+    context.action = undefined;
+    requireTaskEni(task, cluster);
+    return { task, reasons: parseTaskReasons(taskReasons(task)) };
+}
+
+/**
+ * The conversation's two ends and port, each with where it came from: the flags, the task's own
+ * address, the addresses its stop reasons dialled, or every S3 range of the region.
+ */
+async function settleEnds(
+    asked: LiveDiagnoseRequest["conversation"],
+    task: EcsTaskFacts | undefined,
+    reasons: ReasonFacts,
+    region: string,
+    deps: LiveDiagnoseDependencies,
+    context: ErrorContext,
+): Promise<{ src: Sourced<string[]>; dst: Sourced<string[]>; port: Sourced<number>; dstIsS3: boolean }> {
+    const src: Sourced<string[]> = task
+        ? { value: [task.privateIp as string], from: `the task's private IP on ${task.eniId} (${task.subnetId ?? "subnet unknown"}), from ECS DescribeTasks` }
+        : { value: AddressSet.parse(asked.src as string, "--src").toStrings(), from: "--src" };
+
+    let dst: Sourced<string[]>;
+    let dstIsS3 = false;
+    let port: Sourced<number> | undefined = asked.port === undefined ? undefined : { value: asked.port, from: "--port" };
+    if (asked.dst !== undefined && "addresses" in asked.dst) {
+        dst = { value: AddressSet.parse(asked.dst.addresses, "--dst").toStrings(), from: "--dst" };
+    } else if (asked.dst === undefined && reasons.dialTargets.length > 0) {
+        const from = `the task's stop reason: ${reasons.dialTargets.map((t) => `dial tcp ${t.address}:${t.port}`).join(", ")}`;
+        dst = { value: reasons.dialTargets.map((t) => t.address), from };
+        port ??= { value: reasons.dialTargets[0].port, from };
+        if (new Set(reasons.dialTargets.map((t) => t.port)).size > 1) deps.warn(`The task's reasons name several ports; port ${port.value} is used (--port chooses another).`);
+    } else {
+        const s3Region = (asked.dst as S3Destination | undefined)?.region ?? region;
+        let ranges: ResolvedRanges;
+        if (asked.ipRanges !== undefined) {
+            ranges = await readIpRangesFile(asked.ipRanges, s3Region);
+        } else {
+            const ec2 = await awsClient(deps, "ec2Client", s3Region);
+            context.action = "ec2:DescribeManagedPrefixLists and ec2:GetManagedPrefixListEntries";
+            ranges = await s3PrefixListRanges(ec2, s3Region);
+            context.action = undefined;
+        }
+        const why = asked.dst === undefined ? "no address in the task's reasons, so every S3 range of the region: " : "";
+        dst = { value: ranges.cidrs, from: why + ranges.from };
+        dstIsS3 = true;
+    }
+    port ??= { value: 443, from: "default" };
+    return { src, dst, port, dstIsS3 };
 }
 
 /** A side of the conversation for messages: the flag and its value, or the values and where they came from. */

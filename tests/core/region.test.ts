@@ -1,18 +1,8 @@
 import { expect } from "chai";
 import { chooseRegion } from "../../analysis/core/region";
-import { UserInputError } from "../../analysis/core/errors";
+import { userErrorOf as failure } from "../helpers/userErrors";
 
 const MISSING = "No AWS region: pass --region or set AWS_REGION.";
-
-function failure(run: () => unknown): string {
-    try {
-        run();
-    } catch (err) {
-        expect(err).to.be.instanceOf(UserInputError);
-        return (err as Error).message;
-    }
-    throw new Error("expected a UserInputError");
-}
 
 describe("core/region: the one region fallback", () => {
     const flag = (region: string | undefined) => ({ region, origin: "--region" });
