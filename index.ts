@@ -10,16 +10,28 @@ import { buildRecordsQuery } from "./analysis/queries/insightsQuery";
 import { DEFAULTS, normalizeTrafficType, readIdList, readTags } from "./components/flowLogSettings";
 import { FlowLogLab, checkLabTags } from "./components/lab";
 import { checkLabFlowLogSettings, checkLabStandsAlone, resolveLabScenario } from "./components/labScenarios";
-import { athenaConsoleUrl as athenaUrl, cleanupInstruction, insightsConsoleUrl as consoleUrl, s3CleanupInstruction } from "./components/stackOutputs";
+import {
+    athenaConsoleUrl as athenaUrl,
+    captureInstruction,
+    captureState,
+    cleanupInstruction,
+    existingLogGroupCleanupInstruction,
+    insightsConsoleUrl as consoleUrl,
+    s3CleanupInstruction,
+} from "./components/stackOutputs";
 import { glueDatabaseName } from "./components/s3Delivery";
-import { validateOrFail } from "./components/userErrors";
-import { ProviderPlace } from "./components/preflight";
+import { validateOrFail, validateOrFailAsync } from "./components/userErrors";
+import { readExistingResources } from "./components/existingResources";
+import { ProviderPlace, checkArnPlace } from "./components/preflight";
 import { VpcFlowLogs, VpcFlowLogsArgs, checkFlowLogsArnPlaces, validateFlowLogsArgs } from "./components/vpcFlowLogs";
+import { FlowLogAlarms, notCreated, resolveWatchSettings } from "./components/alarms";
 
 const config = new pulumi.Config("vpc-flow-logs");
 const stack = pulumi.getStack();
 
 const retainLogsOnDestroy = config.getBoolean("retainLogsOnDestroy") ?? false;
+// `pulumi config set capture false && pulumi up` pauses capture: the flow logs alone are deleted.
+const capture = captureState(config.getBoolean("capture") ?? true);
 const [subnetIds, eniIds, tags] = validateOrFail(() => [
     readIdList("subnetIds", config.getObject<unknown>("subnetIds")),
     readIdList("eniIds", config.getObject<unknown>("eniIds")),
@@ -32,6 +44,9 @@ const labValue = config.get("lab");
 const vpcIdValue = config.get("vpcId");
 const trafficTypeValue = config.get("trafficType");
 const maxAggregationIntervalValue = config.getNumber("maxAggregationInterval");
+// The user's log group (`pulumi config set existingLogGroupName /central/flow-logs`): read, never created.
+const existingLogGroupName = config.get("existingLogGroupName");
+const existingRoleArn = config.get("existingRoleArn");
 if (labValue !== undefined) {
     validateOrFail(() => {
         resolveLabScenario(labValue);
@@ -58,11 +73,13 @@ const flowLogArgs = (vpcId: pulumi.Input<string> | undefined): VpcFlowLogsArgs =
     // The lab is there to check the diagnosis, which reads tcp-flags and flow-direction best.
     // (Pulumi.yaml declares no default for logFormat: a declared one would hide "not set".)
     logFormat: config.get("logFormat") ?? (labValue !== undefined ? "diagnostic" : undefined),
-    logGroupName: config.get("logGroupName") ?? `/vpc-flow-logs/${stack}`,
+    // With an existing group there is no group of our own to name: a logGroupName set then is refused.
+    logGroupName: config.get("logGroupName") ?? (existingLogGroupName === undefined ? `/vpc-flow-logs/${stack}` : undefined),
+    existingLogGroupName,
     retentionInDays: config.getNumber("retentionInDays"),
     kmsKeyArn: config.get("kmsKeyArn"),
     retainLogsOnDestroy,
-    existingRoleArn: config.get("existingRoleArn"),
+    existingRoleArn,
     tags,
     // S3 instead of CloudWatch Logs (`pulumi config set destination s3`), queried with Athena.
     destination: config.get("destination"),
@@ -73,8 +90,28 @@ const flowLogArgs = (vpcId: pulumi.Input<string> | undefined): VpcFlowLogsArgs =
     // Glue database and workgroup names are per account and region: one per stack.
     athenaDatabaseName: glueDatabaseName(stack),
     athenaWorkgroupName: `vpc-flow-logs-${stack}`,
+    capture: capture === "on",
 });
 const validated = validateOrFail(() => validateFlowLogsArgs("flow-logs", flowLogArgs(labValue === undefined ? vpcIdValue : pulumi.output("vpc id of the lab, known after deployment"))));
+// The watch (`pulumi config set alarms true`, docs/alarms.md): checked with everything else, before anything is registered.
+const watch = validateOrFail(() =>
+    resolveWatchSettings(
+        stack,
+        {
+            alarms: config.getBoolean("alarms"),
+            alarmPort: config.getNumber("alarmPort"),
+            alarmRejectThreshold: config.getNumber("alarmRejectThreshold"),
+            alarmUnansweredThreshold: config.getNumber("alarmUnansweredThreshold"),
+            alarmPeriodSeconds: config.getNumber("alarmPeriodSeconds"),
+            alarmEvaluationPeriods: config.getNumber("alarmEvaluationPeriods"),
+            alarmEmail: config.get("alarmEmail"),
+            alarmTopicArn: config.get("alarmTopicArn"),
+        },
+        validated.destination.destination,
+        validated.settings.logFormat,
+        validated.logGroupName,
+    ),
+);
 
 /**
  * Where the provider deploys, asked once before anything is registered: the ARNs from config are
@@ -92,8 +129,19 @@ async function providerPlace(): Promise<ProviderPlace> {
 async function deploy(): Promise<Record<string, unknown>> {
     const place = await providerPlace();
     validateOrFail(() => checkFlowLogsArnPlaces(validated, place));
+    // The user's log group and role, read before anything is registered: a missing one, or a role
+    // the flow-logs service may not assume, stops the program with one line.
+    const existing = await validateOrFailAsync(() =>
+        readExistingResources(
+            { existingLogGroupName, existingRoleArn },
+            place,
+            { getLogGroup: (name) => aws.cloudwatch.getLogGroup({ name }), getRole: (name) => aws.iam.getRole({ name }) },
+            (message) => pulumi.log.warn(message),
+        ),
+    );
+    if (watch?.topicArn !== undefined) validateOrFail(() => checkArnPlace("alarmTopicArn", watch.topicArn as string, place));
     const lab = labValue === undefined ? undefined : new FlowLogLab("lab", { scenario: labValue, tags });
-    const flowLogs = new VpcFlowLogs("flow-logs", { ...flowLogArgs(lab?.vpcId ?? vpcIdValue), providerPlace: place });
+    const flowLogs = new VpcFlowLogs("flow-logs", { ...flowLogArgs(lab?.vpcId ?? vpcIdValue), providerPlace: place, existing });
     const region = flowLogs.region;
     const outputs: Record<string, unknown> = {
         destination: flowLogs.destination,
@@ -103,7 +151,10 @@ async function deploy(): Promise<Record<string, unknown>> {
         trafficType: flowLogs.trafficType,
         maxAggregationInterval: flowLogs.maxAggregationInterval,
         region,
+        capture,
     };
+    const retentionInDays = validated.settings.retentionInDays;
+    const isLab = lab !== undefined;
 
     // Each destination has outputs of its own: a shared key list would add the other's keys (undefined).
     const s3 = flowLogs.s3;
@@ -119,7 +170,24 @@ async function deploy(): Promise<Record<string, unknown>> {
             insightsConsoleUrl: pulumi.all([flowLogs.partition, region, logGroupName]).apply(([p, r, name]) => consoleUrl(p, r, name, insightsQuery)),
             /** Saved query name (`vpc-flow-logs/<stack>/<title>`) -> query definition id; `{}` with savedQueries false. */
             savedQueries: flowLogs.savedQueryIds,
-            cleanup: pulumi.all([logGroupName, region]).apply(([name, r]) => cleanupInstruction(stack, name, r, retainLogsOnDestroy)),
+            cleanup: pulumi.all([logGroupName, region]).apply(
+                ([name, r]) =>
+                    (existingLogGroupName !== undefined
+                        ? existingLogGroupCleanupInstruction(stack, name, existingRoleArn === undefined)
+                        : cleanupInstruction(stack, name, r, retainLogsOnDestroy)) +
+                    " " +
+                    captureInstruction(stack, capture, {
+                        what: listed([
+                            `the ${existingLogGroupName !== undefined ? "records in the log group" : "log group"} ${name}${existingLogGroupName !== undefined ? "" : " with its records"}`,
+                            ...(validated.queries.length > 0 ? ["the saved queries"] : []),
+                            ...(validated.settings.existingRoleArn === undefined ? ["the IAM role and policy"] : []),
+                        ]),
+                        // An existing group keeps its own retention, which the stack does not set.
+                        retentionInDays: existingLogGroupName !== undefined ? undefined : retentionInDays,
+                        keptByOwnRules: "the log group's own retention setting keeps them",
+                        lab: isLab,
+                    }),
+            ),
         });
     } else {
         Object.assign(outputs, {
@@ -137,7 +205,30 @@ async function deploy(): Promise<Record<string, unknown>> {
                 .apply(([database, table]) => buildAthenaRecordsQuery(flowLogs.format, { database, table }, { port: 443, protocol: 6 })),
             athenaConsoleUrl: pulumi.all([flowLogs.partition, region]).apply(([p, r]) => athenaUrl(p, r)),
             ...(s3.requiredBucketPolicy !== undefined ? { bucketPolicy: s3.requiredBucketPolicy } : {}),
-            cleanup: s3.bucketName.apply((name) => s3CleanupInstruction(stack, name, s3.requiredBucketPolicy === undefined, retainLogsOnDestroy)),
+            cleanup: s3.bucketName.apply((name) => {
+                const ownBucket = s3.requiredBucketPolicy === undefined;
+                const kept = {
+                    what: `${ownBucket ? `the bucket ${name} with its records` : `the records in ${name}`}, the Glue table and the Athena workgroup`,
+                    // The stack sets no lifecycle rule on a bucket it does not own.
+                    retentionInDays: ownBucket ? retentionInDays : undefined,
+                    lab: isLab,
+                };
+                return `${s3CleanupInstruction(stack, name, ownBucket, retainLogsOnDestroy)} ${captureInstruction(stack, capture, kept)}`;
+            }),
+        });
+    }
+
+    // Only a stack with alarms has these outputs; `vpc-flow-diagnose status` reads alarmNames.
+    if (watch !== undefined) {
+        const alarms = new FlowLogAlarms("flow-logs-alarms", { settings: watch, logGroupName: flowLogs.logGroupName as pulumi.Output<string>, tags });
+        const skipped = notCreated(watch);
+        for (const line of skipped) pulumi.log.warn(`alarms: not created for this logFormat: ${line}.`);
+        Object.assign(outputs, {
+            alarmNames: alarms.alarmNames,
+            alarmMetricFilters: alarms.metricFilterNames,
+            ...(alarms.ruleName !== undefined ? { contributorInsightRule: alarms.ruleName } : {}),
+            ...(alarms.topicArn !== undefined ? { alarmTopicArn: alarms.topicArn } : {}),
+            ...(skipped.length > 0 ? { alarmsNotCreated: skipped } : {}),
         });
     }
 
@@ -153,6 +244,11 @@ async function deploy(): Promise<Record<string, unknown>> {
         });
     }
     return outputs;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: string[]): string {
+    return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
 // The Pulumi runtime awaits an exported promise and takes what it resolves to as the stack's outputs.

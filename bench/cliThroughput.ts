@@ -1,12 +1,15 @@
 /**
- * `npm run bench [-- <size>] [--node <path> ...]`: generates a default-format flow-log file (default
- * 350MB, about 3 million records; pass e.g. 1GB) and its gzip copy, then runs, one after the other:
- * mawk, the CLI on one thread (VPC_FLOW_DIAGNOSE_THREADS=1), the CLI split over the machine's
- * threads, `zcat | mawk` and the CLI on the .gz; it prints records/second, the ratio to the awk run
- * of the same kind and peak RSS for each, and the CLI's `--help` start-up time beside that of
- * `node -e 0`. awk does the same filter-and-count (both directions of 10.0.1.25 <-> 52.219.204.42:443/tcp
- * by action, plus NODATA/SKIPDATA), and the counts are compared so a fast but wrong CLI cannot pass.
- * Files are kept under bench/out/.
+ * `npm run bench [-- <size>] [--node <path> ...] [--parquet-only]`: generates a default-format
+ * flow-log file (default 350MB, about 3 million records; pass e.g. 1GB), its gzip copy and the same
+ * records as Parquet in AWS's flow-log schema, Gzip codec, written by DuckDB (bench/duckdbFlows.ts),
+ * then runs, one after the other: mawk, the CLI on one thread (VPC_FLOW_DIAGNOSE_THREADS=1), the CLI
+ * split over the machine's threads, `zcat | mawk`, the CLI on the .gz, DuckDB (@duckdb/node-api,
+ * 2 threads) on the text file and on the Parquet file, and the CLI on the Parquet file (split and on
+ * one thread); it prints records/second, the ratio to the awk or DuckDB run of the same kind and peak
+ * RSS for each, and the CLI's `--help` start-up time beside that of `node -e 0`. awk and DuckDB
+ * answer the same question (both directions of 10.0.1.25 <-> 52.219.204.42:443/tcp by action, plus
+ * NODATA/SKIPDATA), and the counts are compared so a fast but wrong CLI cannot pass.
+ * `--parquet-only` runs DuckDB and the CLI on the Parquet file only. Files are kept under bench/out/.
  *
  * The CLI runs on the Node.js running the benchmark, or on each `--node` given (e.g. the official
  * Node.js 22 and 24 binaries, which start faster than Node.js 20).
@@ -17,6 +20,8 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 
 const ROOT = join(__dirname, "..", "..");
+/** The DuckDB runner (bench/duckdbFlows.ts), run as a process of its own like every tool here. */
+const DUCKDB = join(__dirname, "duckdbFlows.js");
 const OUT_DIR = join(ROOT, "bench", "out");
 const SRC = "10.0.1.25";
 const DST = "52.219.204.42";
@@ -157,12 +162,15 @@ function startSeconds(command: string, args: string[]): number {
     return best;
 }
 
-/** `[size] [--node <path> ...]`; a bad argument ends the run with a one-line message. */
-function parseArgs(argv: string[]): { sizeArg: string; nodes: string[] } {
+/** `[size] [--node <path> ...] [--parquet-only]`; a bad argument ends the run with a one-line message. */
+function parseArgs(argv: string[]): { sizeArg: string; nodes: string[]; parquetOnly: boolean } {
     let sizeArg = "350MB";
     const nodes: string[] = [];
+    let parquetOnly = false;
     for (let i = 0; i < argv.length; i++) {
-        if (argv[i] === "--node") {
+        if (argv[i] === "--parquet-only") {
+            parquetOnly = true;
+        } else if (argv[i] === "--node") {
             const path = argv[++i];
             if (path === undefined || !existsSync(path)) throw new Error(`--node needs the path of a node binary; got '${path ?? ""}'.`);
             nodes.push(path);
@@ -170,7 +178,7 @@ function parseArgs(argv: string[]): { sizeArg: string; nodes: string[] } {
             sizeArg = argv[i];
         }
     }
-    return { sizeArg, nodes: nodes.length > 0 ? nodes : [process.execPath] };
+    return { sizeArg, nodes: nodes.length > 0 ? nodes : [process.execPath], parquetOnly };
 }
 
 function nodeVersion(node: string): string {
@@ -194,7 +202,7 @@ function bestOf(commands: Commands): Record<string, Run> {
 }
 
 function main(): void {
-    const { sizeArg, nodes } = parseArgs(process.argv.slice(2));
+    const { sizeArg, nodes, parquetOnly } = parseArgs(process.argv.slice(2));
     const size = parseSize(sizeArg);
     mkdirSync(OUT_DIR, { recursive: true });
     const path = join(OUT_DIR, `flows-${sizeArg.toUpperCase()}.log`);
@@ -207,58 +215,99 @@ function main(): void {
         records = generate(path, size);
     }
     const gzPath = path + ".gz";
-    if (!existsSync(gzPath)) {
+    if (!existsSync(gzPath) && !parquetOnly) {
         console.log(`Compressing ${gzPath}...`);
         const result = spawnSync("sh", ["-c", `gzip -c "${path}" > "${gzPath}.partial" && mv "${gzPath}.partial" "${gzPath}"`], { stdio: "inherit" });
         if (result.status !== 0) throw new Error("gzip failed");
     }
+    const parquetPath = path.replace(/\.log$/, ".gzip.parquet");
+    if (!existsSync(parquetPath)) {
+        console.log(`Writing ${parquetPath} with DuckDB...`);
+        const result = spawnSync(process.execPath, [DUCKDB, "write", path, parquetPath + ".partial", "GZIP"], { stdio: "inherit" });
+        if (result.status !== 0) throw new Error("DuckDB could not write the Parquet file");
+        renameSync(parquetPath + ".partial", parquetPath);
+    }
     const bytes = statSync(path).size;
     const threads = availableParallelism();
     const versions = nodes.map(nodeVersion);
-    console.log(`${records.toLocaleString("en-US")} records, ${(bytes / 1e6).toFixed(0)} MB (${(statSync(gzPath).size / 1e6).toFixed(0)} MB gzip); os.availableParallelism() ${threads}; node ${versions.join(", ")}`);
+    console.log(
+        `${records.toLocaleString("en-US")} records, ${(bytes / 1e6).toFixed(0)} MB (${parquetOnly ? "" : `${(statSync(gzPath).size / 1e6).toFixed(0)} MB gzip, `}` +
+            `${(statSync(parquetPath).size / 1e6).toFixed(0)} MB Parquet); os.availableParallelism() ${threads}; node ${versions.join(", ")}`,
+    );
     // Warm the page cache so no tool pays for the first read from disk.
-    spawnSync("cat", [path, gzPath], { stdio: "ignore" });
+    spawnSync("cat", parquetOnly ? [parquetPath] : [path, gzPath, parquetPath], { stdio: "ignore" });
 
     const awk = findAwk();
     const cliArgs = (input: string) => [join(ROOT, "bin", "vpc-flow-diagnose.js"), "--input", input, "--src", SRC, "--dst", DST, "--output", "json"];
     // A run slowed by something else on the machine then slows no tool more than the others.
-    const commands: Commands = {
-        awkRun: () => timed(awk.command, [AWK_PROGRAM, path]),
-        zcatAwk: () => timed("sh", ["-c", `zcat "${gzPath}" | ${awk.command} '${AWK_PROGRAM.replace(/'/g, "'\\''")}'`]),
-    };
+    const duckdb = (input: string) => () => timed(process.execPath, [DUCKDB, "query", input, SRC, DST, "2"]);
+    const commands: Commands = parquetOnly
+        ? { duckdbParquet: duckdb(parquetPath) }
+        : {
+              awkRun: () => timed(awk.command, [AWK_PROGRAM, path]),
+              zcatAwk: () => timed("sh", ["-c", `zcat "${gzPath}" | ${awk.command} '${AWK_PROGRAM.replace(/'/g, "'\\''")}'`]),
+              duckdbText: duckdb(path),
+              duckdbParquet: duckdb(parquetPath),
+          };
     nodes.forEach((node, n) => {
-        commands[`single${n}`] = () => timed(node, cliArgs(path), { VPC_FLOW_DIAGNOSE_THREADS: "1" });
-        commands[`split${n}`] = () => timed(node, cliArgs(path), { VPC_FLOW_DIAGNOSE_THREADS: "" });
-        commands[`gz${n}`] = () => timed(node, cliArgs(gzPath), { VPC_FLOW_DIAGNOSE_THREADS: "" });
+        if (!parquetOnly) {
+            commands[`single${n}`] = () => timed(node, cliArgs(path), { VPC_FLOW_DIAGNOSE_THREADS: "1" });
+            commands[`split${n}`] = () => timed(node, cliArgs(path), { VPC_FLOW_DIAGNOSE_THREADS: "" });
+            commands[`gz${n}`] = () => timed(node, cliArgs(gzPath), { VPC_FLOW_DIAGNOSE_THREADS: "" });
+        }
+        commands[`parquet${n}`] = () => timed(node, cliArgs(parquetPath), { VPC_FLOW_DIAGNOSE_THREADS: "" });
+        commands[`parquetSingle${n}`] = () => timed(node, cliArgs(parquetPath), { VPC_FLOW_DIAGNOSE_THREADS: "1" });
     });
     const best = bestOf(commands);
-    const { awkRun, zcatAwk } = best;
+    const { awkRun, zcatAwk, duckdbText, duckdbParquet } = best;
 
     const row = (name: string, run: Run, baseline: Run | undefined) =>
         `${name.padEnd(56)} ${run.seconds.toFixed(2).padStart(6)} s ${(records / run.seconds / 1e6).toFixed(2).padStart(6)} M rec/s ` +
         `${baseline ? (baseline.seconds / run.seconds).toFixed(2).padStart(5) + "x" : "     -"}  ` +
         `peak RSS ${run.peakRssMb === undefined ? "n/a" : run.peakRssMb.toFixed(0).padStart(4) + " MB"}`;
     console.log("");
-    console.log(`${"run".padEnd(56)} ${"time".padStart(8)} ${"records/s".padStart(12)}  ratio  (best of ${ROUNDS} interleaved runs; ratio: the awk run of its kind / this run)`);
-    console.log(row(`${awk.name}, plain file`, awkRun, undefined));
-    console.log(row(`zcat | ${awk.name}, .gz`, zcatAwk, undefined));
-    const expected = awkRun.stdout.trim();
-    let agree = zcatAwk.stdout.trim() === expected;
+    console.log(`${"run".padEnd(56)} ${"time".padStart(8)} ${"records/s".padStart(12)}  ratio  (best of ${ROUNDS} interleaved runs; ratio: the awk or DuckDB run of its kind / this run)`);
+    // Every tool's counts against the first one's: awk's, or DuckDB's on Parquet alone.
+    const expected = (awkRun ?? duckdbParquet).stdout.trim();
+    let agree = true;
     const checks: string[] = [];
+    const tool = (name: string, run: Run) => {
+        const counts = run.stdout.trim();
+        checks.push(`  counts (out acc/rej, in acc/rej, NODATA, SKIPDATA) ${name}: ${counts} | expected ${expected} -> ${counts === expected ? "agree" : "DIFFER"}`);
+        agree &&= counts === expected;
+    };
+    if (!parquetOnly) {
+        console.log(row(`${awk.name}, plain file`, awkRun, undefined));
+        console.log(row(`zcat | ${awk.name}, .gz`, zcatAwk, undefined));
+        console.log(row("DuckDB (2 threads), plain file", duckdbText, awkRun));
+        tool(`zcat | ${awk.name}`, zcatAwk);
+        tool("DuckDB, plain file", duckdbText);
+    }
+    console.log(row("DuckDB (2 threads), Parquet (Gzip)", duckdbParquet, undefined));
+    tool("DuckDB, Parquet", duckdbParquet);
     nodes.forEach((node, n) => {
         const on = nodes.length > 1 ? ` (node ${versions[n]})` : "";
-        const single = best[`single${n}`];
-        const split = best[`split${n}`];
-        const gz = best[`gz${n}`];
-        console.log(row(`vpc-flow-diagnose, 1 thread${on}`, single, awkRun));
-        console.log(row(`vpc-flow-diagnose, split (${Math.min(threads, 8)} threads)${on}`, split, awkRun));
-        console.log(row(`vpc-flow-diagnose, .gz${on}`, gz, zcatAwk));
-        const help = startSeconds(node, [join(ROOT, "bin", "vpc-flow-diagnose.js"), "--help"]);
-        const bare = startSeconds(node, ["-e", "0"]);
-        checks.push(`node ${versions[n]}: split vs 1 thread ${(single.seconds / split.seconds).toFixed(2)}x; vpc-flow-diagnose --help ${help.toFixed(3)} s, node -e 0 ${bare.toFixed(3)} s (best of 9)`);
-        for (const [name, run] of [["1 thread", single], ["split", split], [".gz", gz]] as const) {
+        const runs: [string, Run][] = [];
+        if (!parquetOnly) {
+            const single = best[`single${n}`];
+            const split = best[`split${n}`];
+            const gz = best[`gz${n}`];
+            console.log(row(`vpc-flow-diagnose, 1 thread${on}`, single, awkRun));
+            console.log(row(`vpc-flow-diagnose, split (${Math.min(threads, 8)} threads)${on}`, split, awkRun));
+            console.log(row(`vpc-flow-diagnose, .gz${on}`, gz, zcatAwk));
+            const help = startSeconds(node, [join(ROOT, "bin", "vpc-flow-diagnose.js"), "--help"]);
+            const bare = startSeconds(node, ["-e", "0"]);
+            checks.push(`node ${versions[n]}: split vs 1 thread ${(single.seconds / split.seconds).toFixed(2)}x; vpc-flow-diagnose --help ${help.toFixed(3)} s, node -e 0 ${bare.toFixed(3)} s (best of 9)`);
+            runs.push(["1 thread", single], ["split", split], [".gz", gz]);
+        }
+        const parquet = best[`parquet${n}`];
+        const parquetSingle = best[`parquetSingle${n}`];
+        console.log(row(`vpc-flow-diagnose, Parquet, split (${Math.min(threads, 8)} threads)${on}`, parquet, duckdbParquet));
+        console.log(row(`vpc-flow-diagnose, Parquet, 1 thread${on}`, parquetSingle, duckdbParquet));
+        runs.push(["Parquet split", parquet], ["Parquet 1 thread", parquetSingle]);
+        for (const [name, run] of runs) {
             const { counts, verdict } = cliCounts(run.stdout);
-            checks.push(`  counts (out acc/rej, in acc/rej, NODATA, SKIPDATA) ${name}: ${counts} | awk ${expected} -> ${counts === expected ? "agree" : "DIFFER"}; verdict ${verdict}`);
+            checks.push(`  counts (out acc/rej, in acc/rej, NODATA, SKIPDATA) ${name}: ${counts} | expected ${expected} -> ${counts === expected ? "agree" : "DIFFER"}; verdict ${verdict}`);
             agree &&= counts === expected;
         }
     });

@@ -109,10 +109,10 @@ export function validateKmsKeyArn(value: string): string {
 }
 
 /** CloudWatch Logs: 1-512 characters of a-z, A-Z, 0-9, '_', '-', '/', '.', '#'. */
-export function validateLogGroupName(value: string): string {
+export function validateLogGroupName(value: string, key = "logGroupName"): string {
     if (!LOG_GROUP_NAME.test(value)) {
         throw new UserInputError(
-            `Invalid logGroupName ${quote(value)}. Allowed: ${LOG_GROUP_NAME_RULE}.`,
+            `Invalid ${key} ${quote(value)}. Allowed: ${LOG_GROUP_NAME_RULE}.`,
         );
     }
     return value;

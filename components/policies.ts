@@ -14,7 +14,8 @@ export interface PolicyDocument {
 export interface PolicyStatement {
     readonly Sid: string;
     readonly Effect: "Allow" | "Deny";
-    readonly Principal?: { readonly Service: string };
+    /** A service, or "*" (everyone: only in Deny statements here). */
+    readonly Principal?: { readonly Service: string } | "*";
     readonly Action: string | readonly string[];
     readonly Resource?: string | readonly string[];
     readonly Condition?: Record<string, Record<string, string>>;

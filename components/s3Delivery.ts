@@ -12,9 +12,13 @@
  *   (`arn:aws:logs:region:account_id:*`) against the confused deputy; for Hive-compatible prefixes
  *   the write resource is `arn:aws:s3:::bucket_name/optional_folder/AWSLogs/aws-account-id=account_id/*`.
  * - A subfolder may not be named `AWSLogs` (a reserved term).
+ *
+ * TLS only: Security Hub control S3.5 ("S3 general purpose buckets should require requests to use
+ * SSL", AWS Config rule s3-bucket-ssl-requests-only) passes when the bucket policy denies every
+ * request with `aws:SecureTransport` false. docs/security-baseline.md lists the controls checked.
  */
 import { UserInputError, quote } from "../analysis/core/errors";
-import { PolicyDocument } from "./policies";
+import { PolicyDocument, PolicyStatement } from "./policies";
 import { foldedStackName } from "./preflight";
 
 export const DESTINATIONS = ["cloudwatch", "s3"] as const;
@@ -162,8 +166,31 @@ export function flowLogsBucketPolicy(layout: S3Layout): PolicyDocument {
                 Resource: bucketArn,
                 Condition: condition,
             },
+            tlsOnlyStatement(bucketArn),
         ],
     };
+}
+
+/**
+ * Refuses every request made over plain HTTP, by anyone, on the bucket and its objects (Security
+ * Hub S3.5). An explicit Deny wins over every Allow, the delivery service's included; the service
+ * writes over HTTPS, so delivery is unaffected. A Deny is never a "public" policy, so the bucket's
+ * public access block (BlockPublicPolicy) accepts it.
+ */
+export function tlsOnlyStatement(bucketArn: string): PolicyStatement {
+    return {
+        Sid: "DenyPlainHttp",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
+}
+
+/** The policy of a bucket nobody but the account's principals use (the Athena results): TLS only. */
+export function tlsOnlyBucketPolicy(bucketArn: string): PolicyDocument {
+    return { Version: "2012-10-17", Statement: [tlsOnlyStatement(bucketArn)] };
 }
 
 /** The lifecycle rules of the flow-log bucket: expire the delivered files after `days`; none for 0. */
@@ -196,6 +223,7 @@ export interface DestinationInput {
     readonly s3Prefix?: string;
     readonly athenaBytesScannedCutoffMb?: number;
     readonly existingRoleArn?: string;
+    readonly existingLogGroupName?: string;
 }
 
 export type DestinationSettings =
@@ -223,6 +251,11 @@ export function resolveDestination(input: DestinationInput): DestinationSettings
             }
         }
         return { destination };
+    }
+    if (input.existingLogGroupName !== undefined) {
+        throw new UserInputError(
+            `existingLogGroupName ${quote(input.existingLogGroupName)} applies to destination cloudwatch; this stack delivers to S3. Remove existingLogGroupName, or set destination to cloudwatch.`,
+        );
     }
     if (input.existingRoleArn !== undefined) {
         throw new UserInputError(

@@ -17,6 +17,7 @@ import {
     flowLogsBucketPolicy,
     flowLogsLifecycleRules,
     recordsLocation,
+    tlsOnlyBucketPolicy,
 } from "./s3Delivery";
 
 type S3Settings = Extract<DestinationSettings, { destination: "s3" }>;
@@ -116,13 +117,26 @@ export function createS3Delivery(name: string, inputs: S3DeliveryInputs, parent:
 
     // Query results are scratch: their own bucket, emptied and deleted with the stack.
     const resultsBucket = new aws.s3.Bucket(`${name}-athena-results`, { forceDestroy: true, tags }, { parent });
-    new aws.s3.BucketOwnershipControls(`${name}-athena-results-ownership`, { bucket: resultsBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent });
-    new aws.s3.BucketPublicAccessBlock(
+    const resultsOwnership = new aws.s3.BucketOwnershipControls(
+        `${name}-athena-results-ownership`,
+        { bucket: resultsBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+        { parent },
+    );
+    const resultsPublicAccess = new aws.s3.BucketPublicAccessBlock(
         `${name}-athena-results-public-access`,
         { bucket: resultsBucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
         { parent },
     );
     new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-athena-results-encryption`, { bucket: resultsBucket.id, rules: [encryptionRule(inputs.kmsKeyArn)] }, { parent });
+    // TLS only (Security Hub S3.5). After the public access block and ownership, as for the
+    // flow-log bucket: S3 answers concurrent changes to one bucket's policy and public access block
+    // with OperationAborted ("A conflicting conditional operation is currently in progress",
+    // hashicorp/terraform-provider-aws issue 7628).
+    new aws.s3.BucketPolicy(
+        `${name}-athena-results-policy`,
+        { bucket: resultsBucket.id, policy: pulumi.all([inputs.partition, resultsBucket.bucket]).apply(([p, b]) => JSON.stringify(tlsOnlyBucketPolicy(bucketArnOf(p, b)))) },
+        { parent, dependsOn: [resultsPublicAccess, resultsOwnership] },
+    );
     new aws.s3.BucketLifecycleConfiguration(`${name}-athena-results-lifecycle`, { bucket: resultsBucket.id, rules: athenaResultsLifecycleRules() }, { parent });
     const resultsLocation = pulumi.interpolate`s3://${resultsBucket.bucket}/${ATHENA_RESULTS_PREFIX}`;
 
@@ -161,6 +175,9 @@ export function createS3Delivery(name: string, inputs: S3DeliveryInputs, parent:
                 bytesScannedCutoffPerQuery: settings.scanCutoffMb * 1_000_000,
                 // Queries in the workgroup cannot choose another result location or lift the cutoff.
                 enforceWorkgroupConfiguration: true,
+                // The provider's default, said explicitly: Security Hub Athena.4 (AWS Config rule
+                // athena-workgroup-logging-enabled) fails a workgroup that does not publish metrics.
+                publishCloudwatchMetricsEnabled: true,
                 engineVersion: { selectedEngineVersion: "Athena engine version 3" },
                 resultConfiguration: {
                     outputLocation: resultsLocation,

@@ -56,6 +56,12 @@ export function cleanupInstruction(stack: string, logGroupName: string, region: 
     );
 }
 
+/** The cleanup line of a stack that delivers into the user's log group: destroy never touches the group. */
+export function existingLogGroupCleanupInstruction(stack: string, logGroupName: string, ownRole: boolean): string {
+    const ours = ownRole ? "the flow logs, the IAM role and policy, and the saved queries" : "the flow logs and the saved queries";
+    return `Run 'pulumi destroy --stack ${stack}' to delete ${ours}; the log group ${logGroupName} is not the stack's and stays, with its records, retention and encryption as they are.`;
+}
+
 /**
  * Opens the Athena query editor in the stack's region. The console has no documented way to fill
  * in a query or pick the workgroup from a link: choose the `athenaWorkgroup` and paste `athenaQuery`.
@@ -81,5 +87,57 @@ export function s3CleanupInstruction(stack: string, bucketName: string, ownBucke
         `Run '${destroy}' to delete the flow logs, ${athena}, and the bucket ${bucketName}. ` +
         `A bucket that still holds records is never emptied for you: the delete then fails (BucketNotEmpty) until you run 'aws s3 rm s3://${bucketName} --recursive', ` +
         `or keep it with 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' before destroying.`
+    );
+}
+
+/** The `capture` output: whether the stack's flow logs exist (`capture` true) or are paused. */
+export type CaptureState = "on" | "paused";
+
+export const captureState = (capture: boolean): CaptureState => (capture ? "on" : "paused");
+
+/** What a paused stack keeps, for {@link captureInstruction}. */
+export interface KeptWhilePaused {
+    /** The resources that stay, e.g. `the log group /vpc-flow-logs/dev with its records, the saved queries and the IAM role`. */
+    readonly what: string;
+    /**
+     * Days the records are kept (retentionInDays: the log group's retention, or the own bucket's
+     * expiration rule); 0 = never expire; undefined when the bucket is the user's, whose rules are theirs.
+     */
+    readonly retentionInDays?: number;
+    /** Whose rules keep the records when retentionInDays is undefined, as a clause; default the user's bucket's lifecycle rules. */
+    readonly keptByOwnRules?: string;
+    /** A lab stack: its network and generator stay too, and the instance costs by the hour. */
+    readonly lab: boolean;
+}
+
+function keptFor(retentionInDays: number | undefined, keptByOwnRules = "your bucket's own lifecycle rules keep them"): string {
+    if (retentionInDays === undefined) return `for as long as ${keptByOwnRules}`;
+    if (retentionInDays === 0) return "until you delete them (retentionInDays 0: never expire)";
+    // Expiry counts from each record (the log group's retention) or file (the bucket's rule): the
+    // newest ones go this many days after the pause too.
+    const days = `${retentionInDays} day${retentionInDays === 1 ? "" : "s"}`;
+    return `for ${days} (retentionInDays), so a pause longer than ${days} leaves none`;
+}
+
+/**
+ * The pause step of the cleanup output, next to destroy: with capture on, how to stop paying for
+ * ingest and keep the evidence; with capture paused, that it is, what it still costs, and how to
+ * resume. Deleting a flow log stops new records and nothing else (the records already delivered
+ * stay where they are), so the only cost left is storing them.
+ */
+export function captureInstruction(stack: string, capture: CaptureState, kept: KeptWhilePaused): string {
+    const set = (value: boolean) => `'pulumi config set capture ${value} --stack ${stack} && pulumi up --stack ${stack}'`;
+    const lab = kept.lab
+        ? " The lab's network and its generator instance stay too, and the instance keeps costing by the hour: only destroy removes it."
+        : "";
+    if (capture === "on") {
+        return (
+            `To stop paying for ingest but keep ${kept.what}, pause capture instead: ${set(false)} deletes the flow logs only, ` +
+            `and the records then cost storage only, kept ${keptFor(kept.retentionInDays, kept.keptByOwnRules)}; ${set(true)} brings the flow logs back.${lab}`
+        );
+    }
+    return (
+        `Capture is paused (capture=false): no flow log, so no new records and no ingest; ${kept.what} stay and cost storage only, ` +
+        `the records kept ${keptFor(kept.retentionInDays, kept.keptByOwnRules)}. Resume with ${set(true)}.${lab}`
     );
 }

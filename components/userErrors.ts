@@ -13,3 +13,13 @@ export function validateOrFail<T>(validate: () => T): T {
         throw err;
     }
 }
+
+/** The same for an asynchronous check (one that asks the provider first). */
+export async function validateOrFailAsync<T>(validate: () => Promise<T>): Promise<T> {
+    try {
+        return await validate();
+    } catch (err) {
+        if (err instanceof UserInputError) throw new pulumi.RunError(err.message);
+        throw err;
+    }
+}

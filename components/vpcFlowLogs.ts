@@ -10,6 +10,7 @@ import { GUIDE_RULES, GuideRule, TAG_RULES } from "./awsConstraints";
 import { ProviderPlace, checkArnPlace, checkModel, checkTags } from "./preflight";
 import { DestinationSettings, glueDatabaseName, resolveDestination } from "./s3Delivery";
 import { S3Delivery, createS3Delivery } from "./s3Resources";
+import { ExistingResources, checkExistingLogGroupConflicts, checkRoleTrust, otherAccountRoleWarning, roleAccountOf, roleNameOf } from "./existingResources";
 
 /**
  * Arguments of {@link VpcFlowLogs}. Settings that shape what gets created are plain values, checked
@@ -39,6 +40,12 @@ export interface VpcFlowLogsArgs {
     readonly logFormat?: string;
     /** CloudWatch log group to create. Default `/vpc-flow-logs/<component name>`. */
     readonly logGroupName?: string;
+    /**
+     * Deliver into this existing log group instead of creating one; the stack never changes or
+     * deletes it. Not with logGroupName, retentionInDays (other than 7), kmsKeyArn,
+     * retainLogsOnDestroy or destination s3. Default: create a log group.
+     */
+    readonly existingLogGroupName?: string;
     /** Days CloudWatch keeps the records; one of the values PutRetentionPolicy accepts, 0 = never expire. Default 7. */
     readonly retentionInDays?: number;
     /** KMS key ARN to encrypt the log group; its key policy must allow `logs.<region>.amazonaws.com`. Default: none. */
@@ -80,6 +87,20 @@ export interface VpcFlowLogsArgs {
      * the provider, and a refused ARN fails the input of the resource that would carry it.
      */
     readonly providerPlace?: ProviderPlace;
+    /**
+     * The existing log group and role as the caller read them before registering anything
+     * (index.ts does, existingResources.ts readExistingResources). Without it the component reads
+     * them itself, and a group that cannot be read or a role the flow-logs service may not assume
+     * fails the input of the flow logs that would use it.
+     */
+    readonly existing?: ExistingResources;
+    /**
+     * false pauses capture: no flow log is created (existing ones are deleted), while the log group
+     * or bucket, the role, Athena and the saved queries stay, so the records remain readable and
+     * only storage is paid. true again recreates the flow logs with the same names and settings.
+     * Default true.
+     */
+    readonly capture?: boolean;
 }
 
 /**
@@ -138,6 +159,8 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
         const kmsKeyArn = placed("kmsKeyArn", settings.kmsKeyArn, destination.destination === "s3" ? GUIDE_RULES.s3KmsKeyRegion : GUIDE_RULES.logsKmsKeyRegion);
 
         let logGroup: aws.cloudwatch.LogGroup | undefined;
+        let logGroupArn: pulumi.Output<string> | undefined;
+        let logGroupOutputName: pulumi.Output<string> | undefined;
         let roleArn: pulumi.Output<string> | undefined;
         let deliveryReady: pulumi.Resource[] = [];
         let s3: S3Delivery | undefined;
@@ -162,19 +185,43 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
             );
             deliveryReady = s3.deliveryReady;
         } else {
-            logGroup = new aws.cloudwatch.LogGroup(
-                `${name}-log-group`,
-                {
-                    name: logGroupName,
-                    retentionInDays: settings.retentionInDays,
-                    kmsKeyId: kmsKeyArn,
-                    tags,
-                },
-                { parent: this, retainOnDelete: settings.retainLogsOnDestroy },
-            );
+            if (args.existingLogGroupName !== undefined) {
+                // The user's group: read, never registered, so destroy leaves it and its records alone.
+                const group = args.existing?.logGroup !== undefined ? pulumi.output(args.existing.logGroup) : aws.cloudwatch.getLogGroupOutput({ name: logGroupName }, { parent: this });
+                logGroupArn = group.arn;
+                logGroupOutputName = group.name;
+            } else {
+                logGroup = new aws.cloudwatch.LogGroup(
+                    `${name}-log-group`,
+                    {
+                        name: logGroupName,
+                        retentionInDays: settings.retentionInDays,
+                        kmsKeyId: kmsKeyArn,
+                        tags,
+                    },
+                    { parent: this, retainOnDelete: settings.retainLogsOnDestroy },
+                );
+                logGroupArn = logGroup.arn;
+                logGroupOutputName = logGroup.name;
+            }
 
             if (settings.existingRoleArn !== undefined) {
-                roleArn = placed("existingRoleArn", settings.existingRoleArn) as pulumi.Output<string>;
+                const existingRoleArn = settings.existingRoleArn;
+                roleArn = placed("existingRoleArn", existingRoleArn) as pulumi.Output<string>;
+                if (args.existing?.roleChecked !== true) {
+                    // Read here only when the caller has not: the flow logs wait for the check.
+                    roleArn = pulumi.all([roleArn, place]).apply(([arn, where]): pulumi.Output<string> => {
+                        if (roleAccountOf(arn) !== where.accountId) {
+                            pulumi.log.warn(otherAccountRoleWarning(arn, where), this);
+                            return pulumi.output(arn);
+                        }
+                        const role = aws.iam.getRoleOutput({ name: roleNameOf(arn) }, { parent: this });
+                        return role.assumeRolePolicy.apply((trust) => {
+                            for (const warning of validateOrFail(() => checkRoleTrust(arn, trust, where))) pulumi.log.warn(warning, this);
+                            return arn;
+                        });
+                    });
+                }
             } else {
                 const role = new aws.iam.Role(
                     `${name}-role`,
@@ -193,7 +240,7 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
                     `${name}-policy`,
                     {
                         description: policyDescription(logGroupName),
-                        policy: logGroup.arn.apply((arn) => JSON.stringify(flowLogsDeliveryPolicy(arn))),
+                        policy: logGroupArn.apply((arn) => JSON.stringify(flowLogsDeliveryPolicy(arn))),
                         tags,
                     },
                     { parent: this },
@@ -210,7 +257,10 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
             }
         }
 
-        const flowLogIds: pulumi.Output<[string, string]>[] = targets.map((target, index) => {
+        // Paused capture registers no flow log and nothing else differs, so every other resource keeps
+        // its name and inputs and resuming recreates the same flow logs.
+        const capturedTargets = args.capture === false ? [] : targets;
+        const flowLogIds: pulumi.Output<[string, string]>[] = capturedTargets.map((target, index) => {
             const flowLog = new aws.ec2.FlowLog(
                 flowLogName(name, target, index),
                 {
@@ -222,7 +272,7 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
                               logDestination: s3.destinationArn,
                               destinationOptions: { fileFormat: destination.destination === "s3" ? destination.fileFormat : undefined, hiveCompatiblePartitions: true, perHourPartition: true },
                           }
-                        : { logDestinationType: "cloud-watch-logs", logDestination: (logGroup as aws.cloudwatch.LogGroup).arn, iamRoleArn: roleArn }),
+                        : { logDestinationType: "cloud-watch-logs", logDestination: logGroupArn, iamRoleArn: roleArn }),
                     maxAggregationInterval: settings.maxAggregationInterval,
                     // Always explicit, the default too: AWS reports the format in effect, so an unset
                     // value would not show a diff when a stack switches back from diagnostic to
@@ -251,15 +301,15 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
         const savedQueryIds = queries.map((query) => {
             const definition = new aws.cloudwatch.QueryDefinition(
                 `${name}-query-${query.key}`,
-                { name: query.name, queryString: query.queryString, logGroupNames: [(logGroup as aws.cloudwatch.LogGroup).name] },
+                { name: query.name, queryString: query.queryString, logGroupNames: [logGroupOutputName as pulumi.Output<string>] },
                 { parent: this },
             );
             return definition.queryDefinitionId.apply((id): [string, string] => [query.name, id]);
         });
 
         this.destination = destination.destination;
-        this.logGroupName = logGroup?.name;
-        this.logGroupArn = logGroup?.arn;
+        this.logGroupName = logGroupOutputName;
+        this.logGroupArn = logGroupArn;
         this.roleArn = roleArn;
         this.s3 = s3;
         this.flowLogIds = pulumi.all(flowLogIds).apply((pairs) => Object.fromEntries(pairs));
@@ -301,8 +351,12 @@ export function validateFlowLogsArgs(name: string, args: VpcFlowLogsArgs) {
         eniIds: targets.filter((t) => t.kind === "eni").map((t) => t.id),
     });
     const destination: DestinationSettings = resolveDestination(args);
+    if (args.existingLogGroupName !== undefined) checkExistingLogGroupConflicts(args.existingLogGroupName, args);
     const settings = resolveFlowLogSettings({ ...args, destination: destination.destination });
-    const logGroupName = validateLogGroupName(args.logGroupName ?? `/vpc-flow-logs/${name}`);
+    const logGroupName =
+        args.existingLogGroupName !== undefined
+            ? validateLogGroupName(args.existingLogGroupName, "existingLogGroupName")
+            : validateLogGroupName(args.logGroupName ?? `/vpc-flow-logs/${name}`);
     // Saved queries are Logs Insights queries on the log group: S3 stacks query with Athena.
     const queries =
         args.savedQueries === false || destination.destination === "s3" ? [] : savedQueries(settings.logFormat, args.savedQueryFolder ?? `vpc-flow-logs/${name}`);
@@ -322,7 +376,8 @@ export function validateFlowLogsArgs(name: string, args: VpcFlowLogsArgs) {
         checkModel("athenaWorkgroupName", args.athenaWorkgroupName ?? `vpc-flow-logs-${name}`, "athena.workGroupName");
         checkTags(settings.tags, [{ rules: TAG_RULES.s3Bucket }, { rules: TAG_RULES.athenaWorkgroup }, { rules: TAG_RULES.ec2 }]);
     } else {
-        checkModel("logGroupName", logGroupName, "logs.logGroupName");
+        const createsGroup = args.existingLogGroupName === undefined;
+        checkModel(createsGroup ? "logGroupName" : "existingLogGroupName", logGroupName, "logs.logGroupName");
         const createsRole = settings.existingRoleArn === undefined;
         if (createsRole) {
             checkModel("logGroupName", roleDescription(logGroupName), "iam.roleDescription");
@@ -333,7 +388,7 @@ export function validateFlowLogsArgs(name: string, args: VpcFlowLogsArgs) {
             checkModel("logFormat", query.queryString, "logs.queryDefinitionString");
         }
         checkTags(settings.tags, [
-            { rules: TAG_RULES.logGroup },
+            ...(createsGroup ? [{ rules: TAG_RULES.logGroup }] : []),
             ...(createsRole ? [{ rules: TAG_RULES.iamRole }, { rules: TAG_RULES.iamPolicy }] : []),
             { rules: TAG_RULES.ec2 },
         ]);

@@ -16,6 +16,7 @@ import { UserInputError } from "../analysis/core/errors";
 import { run } from "./helpers/cliInProcess";
 import { userErrorOf } from "./helpers/userErrors";
 import { FIXTURES, TASK_ARN, sdkTask, stoppedTaskWire } from "./helpers/ecsFixtures";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const EXAMPLE = path.join(__dirname, "..", "..", "examples", "s3-timeout.log");
 const IP_RANGES = path.join(FIXTURES, "ip-ranges-sample.json");
@@ -39,7 +40,7 @@ describe("address families: --src and --dst with --input", () => {
 
     it("the NAT64 form it suggests is a valid --dst (no-traffic in an IPv4-only file, no error)", async () => {
         const r = await run("--input", EXAMPLE, "--src", "2600:1f18::5", "--dst", "64:ff9b::52.219.204.0/118", "--output", "json");
-        expect([r.code, r.stderr, JSON.parse(r.stdout).verdict]).to.deep.equal([0, "", "no-traffic"]);
+        expect([r.code, r.stderr, diagnosisJson(r).verdict]).to.deep.equal([0, "", "no-traffic"]);
     });
 
     const MIXED_WARNING = "2600:1f18::/32 in --dst 52.219.204.42,2600:1f18::/32 is IPv6 and --src 10.0.1.25 is IPv4 only: a flow never changes address family, so it can never match; left out.";
@@ -47,18 +48,18 @@ describe("address families: --src and --dst with --input", () => {
     it("a --dst list of both families keeps the --src's and warns about the rest, on stderr and in JSON", async () => {
         const r = await run("--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "52.219.204.42,2600:1f18::/32", "--output", "json");
         expect([r.code, r.stderr]).to.deep.equal([0, `warning: ${MIXED_WARNING}\n`]);
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect([out.verdict, out.conversation.dst, out.counts.outbound.accept, out.warnings]).to.deep.equal(["routing", ["52.219.204.42"], 12, [MIXED_WARNING]]);
     });
 
     it("the same with --dst repeated (the values add up first)", async () => {
         const r = await run("--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--dst", "2600:1f18::/32", "--output", "json");
-        expect(JSON.parse(r.stdout).warnings).to.deep.equal([MIXED_WARNING]);
+        expect(diagnosisJson(r).warnings).to.deep.equal([MIXED_WARNING]);
     });
 
     it("a --src list of both families: the entries of the other family are named", async () => {
         const r = await run("--input", EXAMPLE, "--src", "10.0.1.25,2600:1f18::5,2600:1f18::6", "--dst", "52.219.204.42", "--output", "json");
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect([out.verdict, out.conversation.src, out.warnings]).to.deep.equal([
             "routing",
             ["10.0.1.25"],
@@ -72,7 +73,7 @@ describe("address families: --src and --dst with --input", () => {
         // The sample's ap-northeast-2 has IPv4 ranges and 2406:da60:f000::/40.
         const r = await run("--input", EXAMPLE, "--src", "2406:da60::5", "--dst", "s3:ap-northeast-2", "--ip-ranges", IP_RANGES, "--output", "json");
         expect([r.code, r.stderr]).to.deep.equal([0, ""]);
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect([out.verdict, out.conversation.dst, out.warnings]).to.deep.equal(["no-traffic", ["2406:da60:f000::/40"], []]);
     });
 
@@ -130,7 +131,7 @@ describe("address families: live (Logs Insights and ECS mocked)", () => {
     it("a mixed --src list: the sources and the query keep the --dst's family", async () => {
         const w = world();
         const r = await w.run(["--log-group", GROUP, "--region", REGION, "--src", "10.0.1.25,2600:1f18::5", "--dst", "52.219.204.42", "--since", "1h", "--output", "json"]);
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect([r.code, out.sources.src, out.conversation.src, out.warnings[0]]).to.deep.equal([
             0,
             { value: ["10.0.1.25"], from: "--src" },
@@ -157,7 +158,7 @@ describe("address families: live (Logs Insights and ECS mocked)", () => {
         const warning = "2600:1f18::/32 in --dst 52.219.204.42,2600:1f18::/32 is IPv6 and --src 10.0.1.25 is IPv4 only: a flow never changes address family, so it can never match; left out.";
         expect(r.code, r.stderr).to.equal(0);
         expect(r.stderr.split("\n")[0]).to.equal(`warning: ${warning}`);
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect([out.verdict, out.conversation.dst, out.sources.dst, out.warnings]).to.deep.equal(["no-traffic", ["52.219.204.42"], { value: ["52.219.204.42"], from: "--dst" }, [
             warning,
             "The window's last 10 min (from 2026-11-26T14:50:00Z) may not be delivered yet: flow logs reach CloudWatch Logs 5-10 minutes late, so replies in that stretch may still be missing.",

@@ -9,6 +9,7 @@ import { DIAGNOSTIC_FORMAT } from "../analysis/core/logFormat";
 import { FlowRecord } from "../analysis/core/records";
 import { OTHER_ENI, S3, TASK, TASK_ENI, inbound, noise, outbound, statusRecord, toAggregateRows, toInsightsRow, toLine } from "./analysis-helpers";
 import { linesToParquet } from "./helpers/parquetFiles";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const ROOT = join(__dirname, "..", "..");
 const BIN = join(ROOT, "bin", "vpc-flow-diagnose.js");
@@ -98,6 +99,7 @@ describe("vpc-flow-diagnose: the example", () => {
             return { minute: new Date(minute * 1000).toISOString().replace(".000Z", "Z"), packets: out(3) };
         });
         expect(d).to.deep.equal({
+            schemaVersion: "1.0.0",
             verdict: "routing",
             summary:
                 "Packets from 10.0.1.25 to 52.219.204.42:443/tcp were accepted on the way out (12 records) and nothing came back: consistent with a routing problem " +
@@ -247,7 +249,7 @@ describe("vpc-flow-diagnose: options", () => {
         // The truncated last line is the workload's, to an unread address with an unread action: an outbound REJECT would make it mixed.
         const warning = `Set aside 2 unreadable lines or rows: 1 could be a record of the conversation that would change the verdict (${path}:6); 1 names no address of the conversation (${path}:1). The verdict rests on the readable records, with lower confidence.`;
         expect([r.code, r.stderr]).to.deep.equal([0, `warning: ${warning}\n`]);
-        const d = JSON.parse(r.stdout);
+        const d = diagnosisJson(r);
         expect([d.verdict, d.confidence, d.skipped, d.warnings]).to.deep.equal(["network-ok", "medium", { malformed: 2, nodata: 0, skipdata: 0 }, [warning]]);
         expect(d.evidence).to.include("Skipped 2 malformed lines or rows (1 of them mentions the conversation's addresses), e.g. 'garbage here'.");
     });
@@ -266,7 +268,7 @@ describe("vpc-flow-diagnose: options", () => {
         const r = await run("--input", path, ...CONVERSATION, "--format", "default", "--output", "json");
         const warning = `The input's header line sets the format to '${DIAGNOSTIC_FORMAT.formatString}'; it overrides --format.`;
         expect([r.code, r.stderr]).to.deep.equal([0, `warning: ${warning}\n`]);
-        const d = JSON.parse(r.stdout);
+        const d = diagnosisJson(r);
         expect([d.verdict, d.warnings]).to.deep.equal(["security-group-or-nacl", [warning]]);
     });
 
@@ -333,7 +335,7 @@ describe("vpc-flow-diagnose: bad input gets one clear message and exit 2", () =>
         ["a bad port", () => ["--input", EXAMPLE, ...CONVERSATION, "--port", "https"], "Invalid --port 'https'. Allowed: an integer from 0 to 65535, e.g. 443."],
         ["a bad protocol", () => ["--input", EXAMPLE, ...CONVERSATION, "--protocol", "tpc"], "Invalid --protocol 'tpc'. Allowed: tcp, udp, icmp, icmpv6, or a protocol number from 0 to 255."],
         ["a bad traffic type", () => ["--input", EXAMPLE, ...CONVERSATION, "--traffic-type", "Rejectd"], "Invalid --traffic-type 'Rejectd'. Allowed: ALL, ACCEPT, REJECT (aliases: All, Accepted, Rejected, any case)."],
-        ["a bad output", () => ["--input", EXAMPLE, ...CONVERSATION, "--output", "yaml"], "Invalid --output 'yaml'. Allowed: text, json, markdown."],
+        ["a bad output", () => ["--input", EXAMPLE, ...CONVERSATION, "--output", "yaml"], "Invalid --output 'yaml'. Allowed: text, json, markdown, html."],
         [
             "a bad time",
             () => ["--input", EXAMPLE, ...CONVERSATION, "--start", "yesterday"],

@@ -4,12 +4,13 @@
  */
 import { expect } from "chai";
 import { main } from "../analysis/cli/cli";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 async function json(...argv: string[]): Promise<any> {
     let stdout = "";
     const code = await main(argv, { stdout: (t) => (stdout += t), stderr: () => undefined, now: () => new Date("2026-11-27T12:00:00Z") });
     expect(code).to.equal(0);
-    return JSON.parse(stdout);
+    return diagnosisJson(stdout);
 }
 
 const ROUTE_STEP =

@@ -17,6 +17,7 @@ import { timelineChart } from "../analysis/render/render";
 import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT } from "../analysis/core/logFormat";
 import { AddressSet } from "../analysis/core/ip";
 import { S3, T0, TASK, TASK_ENI, inbound, outbound, query, recordCounts, statusRecord, toLine } from "./analysis-helpers";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const dir = mkdtempSync(join(tmpdir(), "vpc-flow-shapes-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,13 +43,13 @@ describe("shapes users export", () => {
         const events = range(3).map((i) => ["EVENTS", `3${i}`, "1795701790000", `${TASK_ENI}-all`, toLine(outbound("REJECT", i)), "1795701725000"].join("\t"));
         const path = file([...events, `SEARCHEDLOGSTREAMS\t${TASK_ENI}-all\tTrue`].join("\n") + "\n");
         const r = await run("--input", path, ...CONVERSATION, "--output", "json");
-        const d = JSON.parse(r.stdout);
+        const d = diagnosisJson(r);
         expect([r.code, d.verdict, d.counts.outbound.reject, d.skipped.malformed]).to.deep.equal([0, "security-group-or-nacl", 3, 0]);
     });
 
     it("reads messages joined by tabs ('--query events[].message --output text')", async () => {
         const path = file(range(3).map((i) => toLine(outbound("ACCEPT", i))).join("\t") + "\n" + toLine(inbound("ACCEPT", 4)) + "\n");
-        const d = JSON.parse((await run("--input", path, ...CONVERSATION, "--output", "json")).stdout);
+        const d = diagnosisJson(await run("--input", path, ...CONVERSATION, "--output", "json"));
         expect([d.verdict, recordCounts(d), d.skipped.malformed]).to.deep.equal(["network-ok", [3, 0, 1, 0], 0]);
     });
 
@@ -84,7 +85,7 @@ describe("shapes users export", () => {
         const fields = [...DEFAULT_FORMAT.fields, "reject-reason", "next-hop-type"];
         const lines = range(2).map((i) => `${toLine(outbound("REJECT", i))} BPA igw`);
         const r = await run("--input", file([fields.join(" "), ...lines].join("\n")), ...CONVERSATION, "--output", "json");
-        const d = JSON.parse(r.stdout);
+        const d = diagnosisJson(r);
         expect(r.stderr).to.equal("warning: The input's header has a field this tool does not know yet (next-hop-type): its values are kept as opaque text.\n");
         expect([d.verdict, d.counts.outbound.reject, d.interfaces[0].rejectReasons]).to.deep.equal(["security-group-or-nacl", 2, { BPA: 2 }]);
         expect(d.summary).to.equal(
@@ -100,14 +101,14 @@ describe("shapes users export", () => {
 
     it("counts a truncated header in the middle of a file as malformed and keeps reading in the current format", async () => {
         const lines = [toLine(outbound("ACCEPT", 0)), "version account-id interface-id srcaddr", toLine(outbound("ACCEPT", 1)), toLine(inbound("ACCEPT", 2))];
-        const d = JSON.parse((await run("--input", file(lines.join("\n")), ...CONVERSATION, "--output", "json")).stdout);
+        const d = diagnosisJson(await run("--input", file(lines.join("\n")), ...CONVERSATION, "--output", "json"));
         expect([d.verdict, recordCounts(d), d.skipped.malformed]).to.deep.equal(["network-ok", [2, 0, 1, 0], 1]);
         expect(d.evidence).to.include("Skipped 1 malformed line or row, e.g. 'a header line without srcaddr and dstaddr: version account-id interface-id srcaddr'.");
     });
 
     it("refuses a verdict when most lines that mention the conversation are malformed", async () => {
         const broken = range(3).map((i) => toLine(outbound("REJECT", i)).replace(" 443 ", " https "));
-        const d = JSON.parse((await run("--input", file([...broken, toLine(outbound("ACCEPT", 5))].join("\n")), ...CONVERSATION, "--output", "json")).stdout);
+        const d = diagnosisJson(await run("--input", file([...broken, toLine(outbound("ACCEPT", 5))].join("\n")), ...CONVERSATION, "--output", "json"));
         expect([d.verdict, d.confidence]).to.deep.equal(["inconclusive", "low"]);
         expect(d.summary).to.equal(
             `3 lines or rows that mention the conversation's addresses could not be read (e.g. '${broken[0]}'), against 1 readable record: no verdict from evidence that was mostly skipped.`,
@@ -119,7 +120,7 @@ describe("small truths in the output", () => {
     it("counts the same file given twice once, and says so", async () => {
         const path = file(range(3).map((i) => toLine(outbound("ACCEPT", i))).join("\n"));
         // Named twice in other spellings: the same spelling twice is one --input (a set of files).
-        const d = JSON.parse((await run("--input", path, "--input", `${dirname(path)}/./${basename(path)}`, ...CONVERSATION, "--output", "json")).stdout);
+        const d = diagnosisJson(await run("--input", path, "--input", `${dirname(path)}/./${basename(path)}`, ...CONVERSATION, "--output", "json"));
         expect([d.verdict, d.counts.outbound.accept, d.input]).to.deep.equal(["routing", 3, { records: 6, matched: 3, outsideWindow: 0, duplicates: 3 }]);
         expect(d.evidence).to.include("Counted once: 3 exact duplicate records (the same file given twice, or two flow logs writing while one replaces the other).");
     });
@@ -143,7 +144,7 @@ describe("small truths in the output", () => {
         const r = await run("--input", path, ...CONVERSATION, "--traffic-type", "REJECT", "--output", "json");
         const warning = "The input has 2 ACCEPT records although --traffic-type is REJECT: the flow log probably captures ALL; diagnose again with --traffic-type ALL.";
         expect(r.stderr).to.equal(`warning: ${warning}\n`);
-        expect(JSON.parse(r.stdout).warnings).to.deep.equal([warning]);
+        expect(diagnosisJson(r).warnings).to.deep.equal([warning]);
     });
 
     it("puts dates in the timeline when the evidence spans days", () => {
@@ -166,7 +167,7 @@ describe("small truths in the output", () => {
 
     it("UDP without a reply: routing at most medium, and one-way UDP can be normal", async () => {
         const path = file(range(3).map((i) => toLine(outbound("ACCEPT", i, { protocol: 17, dstPort: 514 }))).join("\n"));
-        const d = JSON.parse((await run("--input", path, ...CONVERSATION, "--protocol", "udp", "--port", "514", "--output", "json")).stdout);
+        const d = diagnosisJson(await run("--input", path, ...CONVERSATION, "--protocol", "udp", "--port", "514", "--output", "json"));
         expect([d.verdict, d.confidence]).to.deep.equal(["routing", "medium"]);
         expect(d.evidence).to.include("UDP: no reply is logged, which can be normal for one-way UDP (no handshake, no acknowledgement).");
     });
@@ -240,7 +241,7 @@ describe("a --format with a field this tool does not know yet", () => {
             .map((f) => "$" + `{${f}}`)
             .join(" ");
         const r = await run("--input", file(lines.join("\n") + "\n"), ...CONVERSATION, "--format", format, "--output", "json");
-        const d = JSON.parse(r.stdout);
+        const d = diagnosisJson(r);
         expect([r.code, d.verdict, recordCounts(d), d.skipped.malformed]).to.deep.equal([0, "routing", [3, 0, 0, 0], 0]);
         expect(r.stderr).to.equal("warning: --format has a field this tool does not know yet (next-hop-type): its values are kept as opaque text.\n");
     });

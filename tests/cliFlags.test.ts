@@ -11,6 +11,7 @@ import { COMMANDS, COMMAND_OPTIONS, DIAGNOSE_OPTIONS, main } from "../analysis/c
 import { OptionSpec, OptionTable, ParsedValues, parseOptions, repeatHelp, resolveRepeats, unionFlags } from "../analysis/cli/cliOptions";
 import { run } from "./helpers/cliInProcess";
 import { userErrorOf } from "./helpers/userErrors";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const EXAMPLE = path.join(__dirname, "..", "..", "examples", "s3-timeout.log");
 
@@ -163,7 +164,7 @@ describe("repeated flags end to end (the issue's commands)", () => {
     it("--dst 52.219.204.42 --dst 10.9.9.9 diagnoses both: routing for the S3 address, as with one comma list", async () => {
         const r = await run("--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--dst", "10.9.9.9", "--output", "json");
         expect([r.code, r.stderr]).to.deep.equal([0, ""]);
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect([out.verdict, out.confidence, out.conversation.dst, out.counts.outbound.accept, out.counts.inbound.accept]).to.deep.equal([
             "routing",
             "high",
@@ -174,7 +175,7 @@ describe("repeated flags end to end (the issue's commands)", () => {
         const commaList = await run("--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "52.219.204.42,10.9.9.9", "--output", "json");
         expect(commaList.stdout).to.equal(r.stdout);
         // The other order is the same set: the same verdict and counts.
-        const reversed = JSON.parse((await run("--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "10.9.9.9", "--dst", "52.219.204.42", "--output", "json")).stdout);
+        const reversed = diagnosisJson(await run("--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "10.9.9.9", "--dst", "52.219.204.42", "--output", "json"));
         expect([reversed.verdict, reversed.conversation.dst, reversed.counts]).to.deep.equal(["routing", ["10.9.9.9", "52.219.204.42"], out.counts]);
     });
 
@@ -185,14 +186,14 @@ describe("repeated flags end to end (the issue's commands)", () => {
     });
 
     it("--src repeated adds up: the workload's second address is searched too", async () => {
-        const one = JSON.parse((await run("--input", EXAMPLE, "--src", "10.0.9.9", "--dst", "52.219.204.42", "--output", "json")).stdout);
-        const both = JSON.parse((await run("--input", EXAMPLE, "--src", "10.0.9.9", "--src", "10.0.1.25", "--dst", "52.219.204.42", "--output", "json")).stdout);
+        const one = diagnosisJson(await run("--input", EXAMPLE, "--src", "10.0.9.9", "--dst", "52.219.204.42", "--output", "json"));
+        const both = diagnosisJson(await run("--input", EXAMPLE, "--src", "10.0.9.9", "--src", "10.0.1.25", "--dst", "52.219.204.42", "--output", "json"));
         expect([one.verdict, both.verdict, both.conversation.src, both.counts.outbound.accept]).to.deep.equal(["no-traffic", "routing", ["10.0.9.9", "10.0.1.25"], 12]);
     });
 
     it("--input named twice is one file: its records are read once", async () => {
-        const once = JSON.parse((await run("--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--output", "json")).stdout);
-        const twice = JSON.parse((await run("--input", EXAMPLE, "--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--output", "json")).stdout);
+        const once = diagnosisJson(await run("--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--output", "json"));
+        const twice = diagnosisJson(await run("--input", EXAMPLE, "--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--output", "json"));
         expect(twice.input).to.deep.equal(once.input);
         expect(twice.input.duplicates).to.equal(0);
     });

@@ -6,6 +6,7 @@ import { main } from "../analysis/cli/cli";
 import { FlowRecord } from "../analysis/core/records";
 import { TASK, TASK_ENI, inbound, outbound, toLine } from "./analysis-helpers";
 import { fixtureDir } from "./helpers/configFixtures";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const NOW = new Date("2026-11-26T14:30:00Z");
 const S3 = "52.219.204.42";
@@ -44,7 +45,7 @@ async function run(...argv: string[]) {
 async function configOf(fixture: string, shape: Shape, dst = S3, src = TASK) {
     const r = await run("--input", records(shape, src, dst), "--src", src, "--dst", dst, "--config-snapshot", fixture.startsWith("/") ? fixture : fixtureDir(fixture), "--output", "json");
     expect([r.code, r.stderr]).to.deep.equal([0, ""]);
-    const out = JSON.parse(r.stdout);
+    const out = diagnosisJson(r);
     return { verdict: out.verdict as string, config: out.config };
 }
 
@@ -173,7 +174,7 @@ describe("vpc-flow-diagnose --config-snapshot: the configuration beside the reco
         const r = await run("--input", records("routing"), "--src", TASK, "--dst", S3, "--config-snapshot", fixtureDir("engine/private-no-route"), "--eni", "eni-0ffffffffffffffff", "--output", "json");
         const reason = `In --config-snapshot ${fixtureDir("engine/private-no-route")}: network interface eni-0ffffffffffffffff is not in describe-network-interfaces (it holds: eni-0a1b2c3d4e5f60718).`;
         expect([r.code, r.stderr]).to.deep.equal([0, `warning: configuration not checked: ${reason}\n`]);
-        const config = JSON.parse(r.stdout).config;
+        const config = diagnosisJson(r).config;
         expect([config.checked, config.agreement, config.agreementReason, config.path, config.verdict]).to.deep.equal([false, "not-checked", reason, null, null]);
     });
 

@@ -24,6 +24,7 @@ import { evaluateConfiguration } from "../analysis/verdict/config/evaluate";
 import { AddressSet } from "../analysis/core/ip";
 import { readFixture } from "./helpers/configFixtures";
 import { answerEc2From } from "./helpers/ec2Answers";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
 const ec2Mock = mockClient(EC2Client);
@@ -197,7 +198,7 @@ describe("configuration check: live, through the CLI", () => {
         answerFrom(documents);
         const r = await run("--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--check-config", "--region", "ap-northeast-2", "--output", "json");
         expect([r.code, r.stderr, r.regions]).to.deep.equal([0, "", ["ap-northeast-2"]]);
-        const config = JSON.parse(r.stdout).config;
+        const config = diagnosisJson(r).config;
         expect([config.checked, config.source, config.checkedAt, config.eniId, config.verdict, config.agreement, config.culprits[0].id]).to.deep.equal([
             true,
             "live",
@@ -221,7 +222,7 @@ describe("configuration check: live, through the CLI", () => {
             "ec2:DescribeNetworkInterfaces, ec2:DescribeRouteTables, ec2:DescribeSecurityGroups, ec2:DescribeNetworkAcls, ec2:DescribeVpcEndpoints, ec2:DescribeNatGateways, " +
             "ec2:DescribeInternetGateways, ec2:DescribeVpcPeeringConnections, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see the README for a policy). The verdict above is the flow logs' alone.";
         expect([r.code, r.stderr]).to.deep.equal([0, `warning: configuration not checked: ${reason}\n`]);
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect([out.verdict, out.config.checked, out.config.agreement, out.config.agreementReason, out.warnings]).to.deep.equal([
             "routing",
             false,
@@ -235,7 +236,7 @@ describe("configuration check: live, through the CLI", () => {
     const exampleCheck = (region: string) =>
         ["--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--check-config", "--eni", "eni-0a1b2c3d4e5f60718", "--region", region, "--output", "json"] as const;
     const reasonAndWarnings = (r: { code: number; stdout: string; stderr: string }) => {
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         return [r.code, r.stderr, out.verdict, out.warnings, out.config.agreement, out.config.agreementReason];
     };
 

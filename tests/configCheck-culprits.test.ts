@@ -11,6 +11,7 @@ import { ConfigEvaluation, Culprit, evaluateConfiguration } from "../analysis/ve
 import { Ec2Documents, Ec2VpcPeeringConnectionVpcInfo } from "../analysis/verdict/config/ec2Documents";
 import { run } from "./helpers/cliInProcess";
 import { fixtureDir, readFixture } from "./helpers/configFixtures";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const S3 = "52.219.204.42";
 const WORKLOAD_ENI = "eni-0a1b2c3d4e5f60718";
@@ -30,7 +31,7 @@ const full = (c: Culprit) => [c.kind, c.id, c.direction, c.rule, c.reason, c.fix
 /** The exact command of the issue, against a fixture: `--input examples/s3-timeout.log --src 10.0.1.25 --dst 52.219.204.42 --config-snapshot <dir>`. */
 async function cli(dir: string, dst = S3) {
     const r = await run("--input", "examples/s3-timeout.log", "--src", "10.0.1.25", "--dst", dst, "--config-snapshot", dir, "--output", "json");
-    return { ...r, out: r.code === 0 ? JSON.parse(r.stdout) : undefined };
+    return { ...r, out: r.code === 0 ? diagnosisJson(r) : undefined };
 }
 
 const EDGE =

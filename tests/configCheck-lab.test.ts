@@ -4,7 +4,7 @@ import { evaluateConfiguration } from "../analysis/verdict/config/evaluate";
 import { LAB_SCENARIO_NAMES, resolveLabScenario } from "../components/labScenarios";
 import { readFixture } from "./helpers/configFixtures";
 
-/** What each lab scenario breaks, as the configuration check must name it (README, lab section). */
+/** What each lab scenario breaks, as the configuration check must name it (docs/lab.md). */
 const EXPECTED_CULPRIT: Record<string, unknown[]> = {
     "no-route": ["route-table", "rtb-0c4d6e8f0a2b4c6d8", "outbound", "(no route)"],
     "public-no-ip": ["public-ip", "eni-0e2f4a6b8c0d2e4f6", "outbound", "0.0.0.0/0 -> igw-0c0d2e4f6a8b0c2d4"],

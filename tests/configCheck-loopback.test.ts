@@ -9,6 +9,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { FakeEc2, startFakeEc2 } from "./helpers/fakeEc2";
 import { fixtureDir } from "./helpers/configFixtures";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const LAB = fixtureDir("lab/nacl-return-deny");
 const EXAMPLE = path.join(__dirname, "..", "..", "examples", "s3-timeout.log");
@@ -55,7 +56,7 @@ describe("vpc-flow-diagnose --check-config against a loopback EC2 endpoint", () 
         );
         const r = await runCli(["--input", records, "--src", "10.42.0.12", "--dst", "52.219.204.0/22", "--check-config", "--region", "ap-northeast-2", "--output", "json"], server.url);
         expect([r.code, r.stderr], r.stderr).to.deep.equal([0, ""]);
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         const c = out.config.culprits[0];
         expect([out.verdict, out.config.checked, out.config.path, out.config.verdict, out.config.agreement, out.config.notes, out.config.culprits.length]).to.deep.equal([
             "nacl-return-path",
@@ -111,7 +112,7 @@ describe("vpc-flow-diagnose --check-config against a loopback EC2 endpoint", () 
             server.url,
         );
         expect([r.code, r.stderr], r.stderr).to.deep.equal([0, ""]);
-        const config = JSON.parse(r.stdout).config;
+        const config = diagnosisJson(r).config;
         expect([config.path, config.verdict, config.agreement, config.eniBasis, config.culprits.map((c: { kind: string; id: string; rule: string }) => [c.kind, c.id, c.rule])]).to.deep.equal([
             "peering",
             "routing",
@@ -131,7 +132,7 @@ describe("vpc-flow-diagnose --check-config against a loopback EC2 endpoint", () 
     /** Exit 0, exactly one warning on stderr and in the JSON `warnings`, the flow-log verdict kept with not-checked. */
     function expectNotChecked(r: CliRun, reason: string): void {
         expect([r.code, r.stderr]).to.deep.equal([0, `warning: configuration not checked: ${reason}\n`]);
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect([out.verdict, out.warnings, out.config.checked, out.config.agreement, out.config.agreementReason, out.config.eniId]).to.deep.equal([
             "routing",
             [`configuration not checked: ${reason}`],

@@ -10,6 +10,7 @@ import { ConfigEvaluation, evaluateConfiguration } from "../analysis/verdict/con
 import { Ec2Documents, Ec2IpPermission, Ec2NetworkAclEntry } from "../analysis/verdict/config/ec2Documents";
 import { AddressSet } from "../analysis/core/ip";
 import { fixtureDir, readFixture } from "./helpers/configFixtures";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const FIXTURE = "engine/blackhole-inside-dst-range";
 const RTB = "rtb-0aa11bb22cc33dd44";
@@ -159,7 +160,7 @@ describe("configuration check: a destination range governed in part by narrower 
         const argv = ["--input", S3_TIMEOUT_LOG, "--src", "10.0.1.25", "--dst", "52.219.204.0/22", "--config-snapshot", fixtureDir(FIXTURE), "--output", "json"];
         const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), now: () => new Date("2026-11-26T14:30:00Z"), env: {} });
         expect([code, stderr]).to.deep.equal([0, ""]);
-        const out = JSON.parse(stdout);
+        const out = diagnosisJson({ stdout, stderr });
         expect([out.verdict, out.warnings]).to.deep.equal(["routing", []]);
         expect(out.config).to.deep.equal({
             checked: true,

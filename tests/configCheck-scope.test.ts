@@ -12,6 +12,7 @@ import { Ec2Documents, Ec2NetworkInterface } from "../analysis/verdict/config/ec
 import { chooseInterface, interfaceAddresses } from "../analysis/verdict/config/scope";
 import { run } from "./helpers/cliInProcess";
 import { fixtureDir, readFixture } from "./helpers/configFixtures";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const OTHER_VPC = fixtureDir("scope/other-vpc");
 const SISTER = fixtureDir("scope/sister-same-subnet");
@@ -182,7 +183,7 @@ describe("vpc-flow-diagnose --config-snapshot of another VPC's interface", () =>
             "it holds eni-0f1e2d3c4b5a69788 (10.9.1.40; vpc-0b7c6d5e4f3a2b1c0, subnet-0e4d3c2b1a0f9e8d7). " +
             "Check a snapshot of the workload's interface ('vpc-flow-diagnose snapshot --eni <eni-id> --out <dir>'), or name a stand-in with --eni.";
         expect([r.code, r.stderr]).to.deep.equal([0, `warning: configuration not checked: ${reason}\n`]);
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect([out.verdict, out.config.checked, out.config.agreement, out.config.culprits, out.config.eniId, out.config.eniBasis, out.config.agreementReason]).to.deep.equal([
             "routing",
             false,
@@ -234,7 +235,7 @@ describe("vpc-flow-diagnose --config-snapshot of another VPC's interface", () =>
 
     it("the same sister without the records' subnet-id: not-checked (nothing says it is the workload's subnet)", async () => {
         const r = await run("--input", "examples/s3-timeout.log", "--src", "10.0.1.25", "--dst", "52.219.204.42", "--config-snapshot", SISTER, "--output", "json");
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect([r.code, out.config.checked, out.config.agreement, out.warnings.length]).to.deep.equal([0, false, "not-checked", 1]);
         expect(out.config.agreementReason).to.contain("it holds eni-0d3e4f5a6b7c8d9e0 (10.0.1.77; vpc-0a1b2c3d4e5f60789, subnet-0c1d2e3f4a5b6c7d8)");
     });

@@ -19,6 +19,8 @@ import { diagnoseAthena } from "../analysis/app/athenaDiagnosis";
 import { LogsClient } from "../analysis/aws/insightsQueryRunner";
 import { AthenaApi } from "../analysis/aws/athenaQueryRunner";
 import { linesToParquet } from "./helpers/parquetFiles";
+import { diagnosisJson } from "./helpers/jsonContract";
+import { linesToParquetWithDuckDb } from "./helpers/duckdbParquet";
 
 const ENI = "eni-0a1b2c3d4e5f60718";
 const T0 = Date.parse("2026-11-26T14:02:00Z") / 1000;
@@ -129,6 +131,13 @@ const essentials = (d: { verdict: string; confidence: string; counts: unknown; p
     lastSeen: d.lastSeen,
 });
 
+/** Other conversations in the window, and NODATA records of another interface: what a busy file holds besides. */
+const OTHER_TRAFFIC = Array.from({ length: 5000 }, (_v, i) =>
+    i % 97 === 0
+        ? `2 123456789012 eni-07e6d5c4b3a291807 - - - - - - - ${T0 + (i % 1500)} ${T0 + (i % 1500) + 60} - NODATA`
+        : `2 123456789012 ${ENI} 10.0.${i % 8}.${1 + (i % 250)} ${3 + (i % 50)}.${i % 256}.${(i * 7) % 256}.${(i * 13) % 256} ${1024 + i} 443 6 ${1 + (i % 40)} ${60 + i} ${T0 + (i % 1500)} ${T0 + (i % 1500) + 55} ACCEPT OK`,
+);
+
 const SCENARIOS: [string, Rec[], string][] = [
     ["accepted out, nothing back", [0, 1, 2, 3].map((i) => out(i, "ACCEPT")), "routing"],
     ["rejected on the way out", [0, 1, 2].map((i) => out(i, "REJECT")), "security-group-or-nacl"],
@@ -144,7 +153,7 @@ async function diagnoseFile(file: string) {
         now: () => NOW,
     });
     expect(code).to.equal(0);
-    return essentials(JSON.parse(stdout));
+    return essentials(diagnosisJson(stdout));
 }
 
 describe("the same records through a text file, a Parquet file, Logs Insights rows and Athena rows", () => {
@@ -159,6 +168,17 @@ describe("the same records through a text file, a Parquet file, Logs Insights ro
                 fs.writeFileSync(parquet, linesToParquet(lines, DEFAULT_FORMAT.fields));
                 const fromFile = await diagnoseFile(file);
                 expect(await diagnoseFile(parquet)).to.deep.equal(fromFile);
+                // Files of several row groups, as DuckDB writes them (pages v1, dictionaries where they
+                // pay, null for '-') and as hyparquet-writer does with small pages, PLAIN addresses
+                // and '-' strings written as null: the records spread over them among other traffic.
+                const busy = [...OTHER_TRAFFIC.slice(0, 2500), ...lines, ...OTHER_TRAFFIC.slice(2500)];
+                const duckdb = path.join(dir, "busy-duckdb.parquet");
+                fs.writeFileSync(duckdb, await linesToParquetWithDuckDb(busy, DEFAULT_FORMAT.fields, { codec: "GZIP" }));
+                const written = path.join(dir, "busy-writer.parquet");
+                const plain = { srcaddr: "PLAIN", dstaddr: "PLAIN" } as const;
+                fs.writeFileSync(written, linesToParquet(busy, DEFAULT_FORMAT.fields, { rowGroupSize: 997, pageSize: 4096, nullStrings: true, encodings: plain, codec: "SNAPPY" }));
+                expect(await diagnoseFile(duckdb)).to.deep.equal(fromFile);
+                expect(await diagnoseFile(written)).to.deep.equal(fromFile);
 
                 const insights = await diagnoseLive({ logGroupName: "/vpc-flow-logs/dev", region: "ap-northeast-2", format: DEFAULT_FORMAT, trafficType: "ALL" }, conversation, WINDOW, {
                     ...deps,

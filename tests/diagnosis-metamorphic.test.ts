@@ -28,6 +28,7 @@ import { gzipSync } from "node:zlib";
 import { DEFAULT_FORMAT } from "../analysis/core/logFormat";
 import { run } from "./helpers/cliInProcess";
 import { linesToParquet } from "./helpers/parquetFiles";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const TASK = "10.0.1.25";
 const S3 = "52.219.204.42";
@@ -236,7 +237,7 @@ function writeInput(dir: string, records: readonly Rec[], kind: Kind, seed: numb
 async function diagnose(files: readonly string[]): Promise<any> {
     const r = await run(...files.flatMap((f) => ["--input", f]), "--src", TASK, "--dst", S3, "--output", "json");
     expect(r.code, r.stderr).to.equal(0);
-    return JSON.parse(r.stdout);
+    return diagnosisJson(r);
 }
 
 /** Where two JSON answers differ, one `path: expected -> actual` line each, so a failure reads at a glance. */

@@ -23,6 +23,7 @@ import { taskNextSteps, requireTaskEni } from "../analysis/verdict/ecs/ecsTask";
 import { UserInputError } from "../analysis/core/errors";
 import { run } from "./helpers/cliInProcess";
 import { outbound, query, scanLines, toLine, TASK_ENI, NAT_ENI } from "./analysis-helpers";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const REPO = path.join(__dirname, "..", "..");
 
@@ -232,7 +233,9 @@ function interfaceEvidence(side: Side, named: boolean, subnet: boolean, hop?: "n
 }
 
 describe("aws ec2 commands: everything the code produces", function () {
-    this.timeout(20000);
+    // The `before` hook evaluates every fixture x mutation x query: a few seconds here, but far longer
+    // under mutation testing (instrumented code on a shared machine), which must not time it out.
+    this.timeout(120000);
 
     before(async () => {
         // 1. The configuration check over every fixture, mutation and query.
@@ -293,7 +296,7 @@ describe("aws ec2 commands: everything the code produces", function () {
         // 4. The CLI with each snapshot, and the snapshot folder's error messages.
         for (const name of fixtureNames()) {
             const r = await run("--input", "examples/s3-timeout.log", "--src", "10.0.1.25", "--dst", "52.219.204.42", "--config-snapshot", fixtureDir(name), "--output", "json");
-            collect(`CLI --config-snapshot ${name}`, JSON.parse(r.stdout));
+            collect(`CLI --config-snapshot ${name}`, diagnosisJson(r));
         }
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ec2-commands-"));
         try {

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { main } from "../analysis/cli/cli";
 import { FLOW_LOG_FIELDS } from "../analysis/core/logFormat";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const CORPUS = join(__dirname, "..", "..", "tests", "fixtures", "flow-log-corpus");
 
@@ -22,7 +23,7 @@ async function run(...argv: string[]): Promise<{ code: number; stdout: string; s
 async function diagnoseFile(file: string, conversation: string[]): Promise<any> {
     const r = await run("--input", join(CORPUS, file), ...conversation, "--output", "json");
     expect([r.code, r.stderr]).to.deep.equal([0, ""]);
-    return JSON.parse(r.stdout);
+    return diagnosisJson(r);
 }
 
 interface CorpusCase {
@@ -287,7 +288,7 @@ describe("flow-log corpus: records written by others", () => {
     it("ICMP: no port anywhere, port null in the JSON, and no Reachability Analyzer (it takes tcp and udp only)", async () => {
         const args = ["--input", join(CORPUS, "aws-vpc-user-guide/security-group-nacl-icmp.log"), "--src", "203.0.113.12", "--dst", "172.31.16.139", "--protocol", "icmp"];
         const text = await run(...args);
-        const json = JSON.parse((await run(...args, "--output", "json")).stdout);
+        const json = diagnosisJson(await run(...args, "--output", "json"));
         expect(json.conversation).to.deep.equal({ src: ["203.0.113.12"], dst: ["172.31.16.139"], port: null, protocol: "icmp", trafficType: "ALL", window: { start: null, end: null } });
         for (const output of [text.stdout, JSON.stringify(json)]) {
             expect(output).to.not.include(":443");

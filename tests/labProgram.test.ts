@@ -23,12 +23,12 @@ function runError(fn: () => unknown): Error {
 describe("the Pulumi program with the reproduction lab (config key lab)", () => {
     beforeEach(resetRecordings);
 
-    it("the README's command to move the generator to a newer AMI names the generator's URN in a stack named lab", async () => {
+    it("the lab page's command to move the generator to a newer AMI names the generator's URN in a stack named lab", async () => {
         await outputsOf(runProgram({ lab: "healthy" }));
         const urn = requestFor("lab-generator").urn;
         expect(urn).to.equal("urn:pulumi:dev::vpc-flow-logs::vpc-flow-logs:lab:FlowLogLab$aws:ec2/instance:Instance::lab-generator");
-        const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
-        expect(readme).to.contain(`pulumi up --replace '${urn.replace(":dev::", ":lab::")}'`);
+        const labPage = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "lab.md"), "utf8");
+        expect(labPage).to.contain(`pulumi up --replace '${urn.replace(":dev::", ":lab::")}'`);
     });
 
     it("refuses a lab whose flow log could not show the verdict, before creating anything", () => {
@@ -84,6 +84,7 @@ describe("the Pulumi program with the reproduction lab (config key lab)", () => 
                 "insightsConsoleUrl",
                 "savedQueries",
                 "cleanup",
+                "capture",
                 "destination",
                 "labScenario",
                 "labExpectedVerdict",

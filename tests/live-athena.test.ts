@@ -21,6 +21,7 @@ import { AthenaQueryError, AthenaRunnerOptions, runAthenaQuery } from "../analys
 import { athenaQueryCostUsd } from "../analysis/app/athenaDiagnosis";
 import { main } from "../analysis/cli/cli";
 import { CommandRunner } from "../analysis/aws/stackSource";
+import { diagnosisJson, statusJson } from "./helpers/jsonContract";
 
 const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
 const athena = mockClient(AthenaClient);
@@ -272,7 +273,7 @@ describe("vpc-flow-diagnose on flow logs in S3 (Athena, mocked)", () => {
         const r = await run(["--stack", "dev", "--src", "10.0.1.25", "--dst", "52.219.204.42", "--start", "2026-11-26T14:00:00Z", "--end", "2026-11-26T14:40:00Z", "--output", "json"], stack);
         expect(r.code, r.stderr).to.equal(0);
         expect(r.regions).to.deep.equal(["ap-northeast-2"]);
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect([out.verdict, out.counts, out.packets.outbound]).to.deep.equal(["routing", { outbound: { accept: 6, reject: 0 }, inbound: { accept: 0, reject: 0 } }, { accept: 18, reject: 0 }]);
         expect({ ...out.query, queryString: undefined }).to.deep.equal({
             service: "athena",
@@ -296,6 +297,18 @@ describe("vpc-flow-diagnose on flow logs in S3 (Athena, mocked)", () => {
         );
     });
 
+    it("puts the row-limit warning in the JSON's warnings as well as on stderr", async () => {
+        answers(Array.from({ length: 10000 }, (_, i) => athenaRow(`14:${String(10 + (i % 20)).padStart(2, "0")}`, "out", "ACCEPT", 1)));
+        const r = await run(["--stack", "dev", "--src", "10.0.1.25", "--dst", "52.219.204.42", "--start", "2026-11-26T14:00:00Z", "--end", "2026-11-26T14:40:00Z", "--output", "json"], stack);
+        expect(r.code, r.stderr).to.equal(0);
+        const out = diagnosisJson(r);
+        expect([out.query.rows, out.query.capHit, out.warnings]).to.deep.equal([
+            10000,
+            true,
+            ["The query returned 10000 rows, its limit: some evidence is missing. Narrow the window (--since, --start/--end) or the addresses (--src, --dst)."],
+        ]);
+    });
+
     it("takes --athena-table, --workgroup and --region without a stack, and keeps to --eni", async () => {
         answers([athenaRow("14:20", "out", "REJECT", 2)]);
         const r = await run(
@@ -303,7 +316,7 @@ describe("vpc-flow-diagnose on flow logs in S3 (Athena, mocked)", () => {
         );
         expect(r.code, r.stderr).to.equal(0);
         expect(r.regions).to.deep.equal(["eu-west-1"]);
-        expect(JSON.parse(r.stdout).verdict).to.equal("security-group-or-nacl");
+        expect(diagnosisJson(r).verdict).to.equal("security-group-or-nacl");
         expect(athena.commandCalls(StartQueryExecutionCommand)[0].args[0].input.QueryString).to.contain(`  AND interface_id = '${ENI}'\n`);
     });
 
@@ -380,7 +393,7 @@ describe("vpc-flow-diagnose on flow logs in S3 (Athena, mocked)", () => {
         s3.on(ListObjectsV2Command).resolves({ KeyCount: 0 });
         const r = await run(["status", "--stack", "dev", "--output", "json"], stack);
         expect(r.code, r.stderr).to.equal(0);
-        const report = JSON.parse(r.stdout);
+        const report = statusJson(r);
         const policy =
             "Check that the bucket policy lets delivery.logs.amazonaws.com put objects under 's3://flow-logs-bucket-1a2b3c4/AWSLogs/aws-account-id=123456789012/*' and read the bucket ACL " +
             "(the stack attaches it to its own bucket; for existingBucketArn, the bucketPolicy output), and with a KMS key that its key policy allows delivery.logs.amazonaws.com (kms:GenerateDataKey*).";

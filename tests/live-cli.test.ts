@@ -12,6 +12,7 @@ import {
 import { DescribeFlowLogsCommand, DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { main } from "../analysis/cli/cli";
 import { CommandRunner } from "../analysis/aws/stackSource";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
 const logs = mockClient(CloudWatchLogsClient);
@@ -101,7 +102,7 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
         const r = await run(["--log-group", GROUP, "--region", "eu-west-1", ...CONVERSATION, "--since", "1h", "--output", "json"]);
         expect(r.code).to.equal(0);
         expect(r.regions).to.deep.equal(["eu-west-1"]);
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect([out.verdict, out.confidence, out.counts]).to.deep.equal([
             "routing",
             "high",
@@ -153,9 +154,9 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
         const lag =
             "The window's last 10 min (from 2026-11-26T14:50:00Z) may not be delivered yet: flow logs reach CloudWatch Logs 5-10 minutes late, so replies in that stretch may still be missing.";
         expect(r.stderr.split("\n").filter((l) => l.startsWith("warning: "))).to.deep.equal([`warning: ${lag}`, `warning: ${warning}`]);
-        expect(JSON.parse(r.stdout).warnings).to.deep.equal([lag, warning]);
+        expect(diagnosisJson(r).warnings).to.deep.equal([lag, warning]);
         // The query filtered on protocol and port itself: rows without those columns are full matches.
-        expect(JSON.parse(r.stdout).evidence).to.deep.equal([
+        expect(diagnosisJson(r).evidence).to.deep.equal([
             "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
         ]);
     });
@@ -188,7 +189,7 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
         healthyGroup();
         queryAnswers([statsRow("14:55", "out", "ACCEPT", 2), statsRow("14:56", "out", "ACCEPT", 2)]);
         const r = await run(["--log-group", GROUP, "--region", "eu-west-1", ...CONVERSATION, "--since", "30m", "--output", "json"]);
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect([r.code, out.verdict, out.confidence, out.summary, out.confidenceReason, out.nextSteps[0]]).to.deep.equal([
             0,
             "inconclusive",
@@ -203,7 +204,7 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
         healthyGroup();
         queryAnswers([statsRow("14:35", "out", "ACCEPT", 2), statsRow("14:55", "out", "ACCEPT", 2)]);
         const r = await run(["--log-group", GROUP, "--region", "eu-west-1", ...CONVERSATION, "--since", "30m", "--output", "json"]);
-        expect(JSON.parse(r.stdout).verdict).to.equal("routing");
+        expect(diagnosisJson(r).verdict).to.equal("routing");
     });
 
     it("warns when the row cap is hit, when the window predates the log group, and when it has no streams", async () => {
@@ -319,7 +320,7 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
         // The diagnosis's own warning (the window's end is not delivered yet) comes first, the check's after it.
         const UNDELIVERED =
             "The window's last 10 min (from 2026-11-26T14:50:00Z) may not be delivered yet: flow logs reach CloudWatch Logs 5-10 minutes late, so replies in that stretch may still be missing.";
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect([r.code, r.stderr.split("\n").filter((l) => l.startsWith("warning: ")), out.verdict, out.warnings, out.config.agreement]).to.deep.equal([
             0,
             [`warning: ${UNDELIVERED}`, `warning: configuration not checked: ${reason}`],

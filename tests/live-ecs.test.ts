@@ -3,6 +3,8 @@
  * per client instance (aws-sdk-client-mock), and the file-mode side of `--dst s3 --ip-ranges`.
  */
 import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { mockClient } from "aws-sdk-client-mock";
 import {
@@ -18,6 +20,7 @@ import { main } from "../analysis/cli/cli";
 import { describeEcsTask } from "../analysis/aws/ecsTasks";
 import { s3PrefixListRanges } from "../analysis/aws/s3PrefixList";
 import { FIXTURES, TASK_ARN, TASK_ENI, TASK_ID, sdkTask, stoppedTaskWire } from "./helpers/ecsFixtures";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
 const NOW = new Date("2026-11-26T15:00:00Z");
@@ -119,7 +122,7 @@ describe("vpc-flow-diagnose --ecs-task (ECS, EC2 and Logs Insights mocked)", () 
                 "limit 10000",
             ].join("\n| "),
         });
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect(out.verdict).to.equal("routing");
         expect(out.ecsTask).to.deep.equal({
             taskArn: TASK_ARN,
@@ -204,7 +207,7 @@ describe("vpc-flow-diagnose --ecs-task (ECS, EC2 and Logs Insights mocked)", () 
             { PrefixListId: "pl-78a54011", NextToken: undefined },
             { PrefixListId: "pl-78a54011", NextToken: "page-2" },
         ]);
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect(out.sources.dst).to.deep.equal({
             value: ["52.219.56.0/22", "52.219.204.0/22"],
             from: "no address in the task's reasons, so every S3 range of the region: managed prefix list com.amazonaws.ap-northeast-2.s3 (pl-78a54011, version 3, 2 ranges)",
@@ -228,7 +231,7 @@ describe("vpc-flow-diagnose --ecs-task (ECS, EC2 and Logs Insights mocked)", () 
         const r = await w.run(["--ecs-task", TASK_ARN, "--log-group", GROUP, "--format", "ecs", "--output", "json"]);
         expect(r.code, r.stderr).to.equal(0);
         expect(w.startQuery().queryString).to.contain(" by interfaceId, srcAddr, dstAddr, action, logStatus, tcpFlags, flowDirection, trafficPath, pktSrcAddr, pktDstAddr, ecsTaskId, ecsServiceName, bin(1m)");
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect(out.ecsTask.flowLogRecords).to.deep.equal({ recordsWithTaskId: 6, recordsWithOtherTaskIds: 0, serviceNames: ["web-api"] });
         expect(out.counts.outbound.accept).to.equal(8);
     });
@@ -245,13 +248,37 @@ describe("vpc-flow-diagnose --ecs-task (ECS, EC2 and Logs Insights mocked)", () 
         );
     });
 
+    it("puts the no-log-stream warning in the JSON's warnings as well as on stderr", async () => {
+        const w = world();
+        w.ecs.on(DescribeTasksCommand).resolves({ tasks: [sdkTask(stoppedTaskWire())] });
+        w.logGroupAnswers([], ["eni-0fffffffffffffff0-all"]);
+        const r = await w.run(["--ecs-task", TASK_ARN, "--log-group", GROUP, "--output", "json"]);
+        expect(r.code, r.stderr).to.equal(0);
+        const noStream = `Log group ${GROUP} has no log stream for ${TASK_ENI}: no flow log covers that interface, or nothing was delivered for it yet. The whole log group is queried instead (all its interfaces are scanned, and paid for).`;
+        // diagnosisJson compares the JSON's warnings with stderr's, in order.
+        expect(diagnosisJson(r).warnings).to.include(noStream);
+    });
+
+    it("warns, on stderr and in the JSON, when the task's region is not the log group's", async () => {
+        const w = world();
+        w.ecs.on(DescribeTasksCommand).resolves({ tasks: [sdkTask(stoppedTaskWire())] });
+        w.logGroupAnswers([]);
+        const outputs = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "live-ecs-")), "outputs.json");
+        fs.writeFileSync(outputs, JSON.stringify({ logGroupName: GROUP, region: "eu-west-1", logFormat: "default", trafficType: "ALL" }));
+        const r = await w.run(["--ecs-task", TASK_ARN, "--outputs-file", outputs, "--output", "json"]);
+        expect(r.code, r.stderr).to.equal(0);
+        const otherRegion = "The task is in ap-northeast-2 and the log group in eu-west-1: a flow log only records its own region's interfaces.";
+        expect(diagnosisJson(r).warnings[0]).to.equal(otherRegion);
+        expect([w.regions.ecs, w.regions.logs]).to.deep.equal([["ap-northeast-2"], ["eu-west-1"]]);
+    });
+
     it("--eni scopes a query without a task; --since wins over nothing else", async () => {
         const w = world();
         w.logGroupAnswers([]);
         const r = await w.run(["--log-group", GROUP, "--region", REGION, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--eni", TASK_ENI, "--since", "1h", "--output", "json"]);
         expect(r.code, r.stderr).to.equal(0);
         expect((w.startQuery().queryString as string).split("\n")[0]).to.equal(`filterIndex @logStream = "${TASK_ENI}-all"`);
-        expect(JSON.parse(r.stdout).sources.eni).to.deep.equal({ value: TASK_ENI, from: "--eni" });
+        expect(diagnosisJson(r).sources.eni).to.deep.equal({ value: TASK_ENI, from: "--eni" });
         expect(w.ecs.commandCalls(DescribeTasksCommand)).to.have.length(0);
     });
 
@@ -345,7 +372,7 @@ describe("vpc-flow-diagnose --dst s3", () => {
         w.logGroupAnswers([statsRow("14:10", "out", "REJECT", 3, "52.219.206.1")]);
         const r = await w.run(["--log-group", GROUP, "--region", REGION, "--src", "10.0.1.25", "--dst", "s3", "--since", "1h", "--output", "json"]);
         expect(r.code, r.stderr).to.equal(0);
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect([out.verdict, out.conversation.dst, out.sources.dst]).to.deep.equal([
             "security-group-or-nacl",
             ["52.219.204.0/22"],
@@ -360,7 +387,7 @@ describe("vpc-flow-diagnose --dst s3", () => {
         const file = path.join(FIXTURES, "ip-ranges-sample.json");
         const r = await w.run(["--log-group", GROUP, "--region", REGION, "--src", "10.0.1.25", "--dst", "s3:eu-central-1", "--ip-ranges", file, "--since", "1h", "--output", "json"]);
         expect(r.code, r.stderr).to.equal(0);
-        expect(JSON.parse(r.stdout).sources.dst).to.deep.equal({
+        expect(diagnosisJson(r).sources.dst).to.deep.equal({
             value: ["52.219.168.0/24"],
             from: `--ip-ranges '${file}': service S3, region eu-central-1 (1 ranges, createDate 2021-01-27-21-34-18)`,
         });
@@ -400,7 +427,7 @@ describe("vpc-flow-diagnose --dst s3", () => {
             "json",
         ]);
         expect(r.code, r.stderr).to.equal(0);
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         // The region's IPv6 range (2406:da60:f000::/40) is left out without a word: --src is IPv4,
         // a flow never changes address family, and the tool, not the user, chose S3's ranges.
         expect([out.verdict, out.conversation.dst, out.counts.outbound.accept, out.warnings]).to.deep.equal([

@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import { CliRun, runCliProcess } from "./helpers/cliProcess";
 import { FakeCloudWatchLogs, startFakeCloudWatchLogs } from "./helpers/fakeCloudWatchLogs";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 function runCli(argv: string[], endpoint: string): Promise<CliRun> {
     return runCliProcess(argv, { AWS_ENDPOINT_URL_ATHENA: endpoint });
@@ -46,7 +47,7 @@ describe("vpc-flow-diagnose against a loopback Athena endpoint", () => {
             server.url,
         );
         expect(r.code, r.stderr).to.equal(0);
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect([out.verdict, out.counts, out.query.queryExecutionId, out.query.costUsd]).to.deep.equal([
             "nacl-return-path",
             { outbound: { accept: 2, reject: 0 }, inbound: { accept: 0, reject: 2 } },

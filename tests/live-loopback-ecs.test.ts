@@ -11,6 +11,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { FakeCloudWatchLogs, startFakeCloudWatchLogs } from "./helpers/fakeCloudWatchLogs";
 import { TASK_ENI, TASK_ID, stoppedTaskWire } from "./helpers/ecsFixtures";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const GROUP = "/vpc-flow-logs/dev";
 
@@ -130,7 +131,7 @@ describe("vpc-flow-diagnose --ecs-task against a loopback ECS, EC2 and CloudWatc
             ["DescribeManagedPrefixLists", { Action: "DescribeManagedPrefixLists", Version: "2016-11-15", "Filter.1.Name": "prefix-list-name", "Filter.1.Value.1": "com.amazonaws.ap-northeast-2.s3" }],
             ["GetManagedPrefixListEntries", { Action: "GetManagedPrefixListEntries", Version: "2016-11-15", PrefixListId: "pl-78a54011" }],
         ]);
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect(out.sources.dst).to.deep.equal({
             value: ["52.219.56.0/22", "52.219.204.0/22"],
             from: "no address in the task's reasons, so every S3 range of the region: managed prefix list com.amazonaws.ap-northeast-2.s3 (pl-78a54011, version 3, 2 ranges)",

@@ -5,6 +5,7 @@
 import { expect } from "chai";
 import { CliRun, runCliProcess } from "./helpers/cliProcess";
 import { FakeCloudWatchLogs, startFakeCloudWatchLogs } from "./helpers/fakeCloudWatchLogs";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 
 function runCli(argv: string[], endpoint: string): Promise<CliRun> {
@@ -57,7 +58,7 @@ describe("vpc-flow-diagnose against a loopback CloudWatch Logs endpoint", () => 
             server.url,
         );
         expect(r.code, r.stderr).to.equal(0);
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect([out.verdict, out.counts, out.query.queryId, out.query.costUsd]).to.deep.equal([
             "nacl-return-path",
             { outbound: { accept: 2, reject: 0 }, inbound: { accept: 0, reject: 2 } },

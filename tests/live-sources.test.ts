@@ -168,11 +168,11 @@ describe("live sources: stack outputs, time window, AWS errors", () => {
             it(`explains ${what}`, () => expect(explainAwsError(err, ctx)).to.equal(message));
         }
 
-        it("lists exactly the IAM actions the README's policy grants", () => {
-            const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
-            const blocks = [...readme.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1]);
+        it("lists exactly the IAM actions the policy in docs/iam.md grants", () => {
+            const iamPage = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "iam.md"), "utf8");
+            const blocks = [...iamPage.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1]);
             const policy = blocks.filter((b) => b.includes('"Sid": "VpcFlowDiagnoseCli"'));
-            expect(policy, "README has the CLI's IAM policy once").to.have.length(1);
+            expect(policy, "docs/iam.md has the CLI's IAM policy once").to.have.length(1);
             const actions = (JSON.parse(policy[0]).Statement as { Action: string[] }[]).flatMap((s) => s.Action);
             expect(actions).to.deep.equal([...CLI_POLICY_ACTIONS]);
         });

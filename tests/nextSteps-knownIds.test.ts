@@ -15,6 +15,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { runCliProcess } from "./helpers/cliProcess";
 import { FakeEc2, startFakeEc2 } from "./helpers/fakeEc2";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const S3_TIMEOUT = ["--input", "examples/s3-timeout.log", "--src", "10.0.1.25", "--dst", "52.219.204.42"];
 const SG_REJECT = ["--input", "examples/sg-reject.log", "--src", "10.0.1.25", "--dst", "52.219.204.42"];
@@ -85,7 +86,7 @@ describe("next steps with the ids the configuration check found", () => {
     it("a snapshot of another interface than the records' leaves the placeholders", async () => {
         // The lab's snapshot holds eni-0e2f4a6b8c0d2e4f6; the records are eni-0a1b2c3d4e5f60718's.
         const r = await run(...S3_TIMEOUT, "--config-snapshot", fixtureDir("lab/no-route"), "--output", "json");
-        const d = JSON.parse(r.stdout);
+        const d = diagnosisJson(r);
         expect(d.nextSteps.slice(0, 2).map((s: { commands: string[] }) => s.commands)).to.deep.equal([
             ["aws ec2 describe-network-interfaces --network-interface-ids eni-0a1b2c3d4e5f60718 --query 'NetworkInterfaces[0].[SubnetId,Groups]'"],
             ["aws ec2 describe-route-tables --filters Name=association.subnet-id,Values=<subnet-id> --query 'RouteTables[].Routes'"],
@@ -179,7 +180,7 @@ describe("next steps with the ids --check-config found (loopback EC2)", () => {
             NODE_NO_WARNINGS: "1",
         });
         expect([r.code, r.stderr]).to.deep.equal([0, ""]);
-        const out = JSON.parse(r.stdout);
+        const out = diagnosisJson(r);
         expect([out.verdict, out.config.eniId]).to.deep.equal(["nacl-return-path", eni]);
         expect(out.nextSteps).to.deep.equal([
             {

@@ -12,6 +12,7 @@ import { EC2Client, GetManagedPrefixListEntriesCommand } from "@aws-sdk/client-e
 import { main } from "../analysis/cli/cli";
 import { fixtureDir, readFixture } from "./helpers/configFixtures";
 import { answerEc2From } from "./helpers/ec2Answers";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
 const logs = mockClient(CloudWatchLogsClient);
@@ -83,7 +84,7 @@ async function run(...argv: string[]): Promise<{ code: number; out: { verdict: s
         athenaClient: (region) => new AthenaClient({ region, credentials }),
         ec2Client: (region) => new EC2Client({ region, credentials }),
     });
-    return { code, out: JSON.parse(stdout), stderr };
+    return { code, out: diagnosisJson({ stdout, stderr }), stderr };
 }
 
 const ROUTE_TABLE_BY_ID = {

@@ -13,6 +13,7 @@ import { mapParquetColumns, parquetValueText } from "../analysis/evidence/parque
 import { FlowRecord } from "../analysis/core/records";
 import { NAT_ENI, NAT_IP, OTHER_ENI, S3, TASK, TASK_ENI, inbound, noise, outbound, statusRecord, toLine } from "./analysis-helpers";
 import { linesToParquet } from "./helpers/parquetFiles";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const ROOT = join(__dirname, "..", "..");
 const FIXTURES = join(ROOT, "tests", "fixtures", "parquet");
@@ -60,8 +61,8 @@ describe("Parquet input: what AWS writes", () => {
             0,
             `warning: ${setAside(`${text}:9`)}\n`,
         ]);
-        const fromParquet = JSON.parse(parquetRun.stdout);
-        const fromText = JSON.parse(textRun.stdout);
+        const fromParquet = diagnosisJson(parquetRun);
+        const fromText = diagnosisJson(textRun);
         const placeless = (d: any) => JSON.parse(JSON.stringify(d).split(`${parquet} row 8`).join("<place>").split(`${text}:9`).join("<place>"));
         expect(placeless(fromParquet)).to.deep.equal(placeless(fromText));
         expect([fromParquet.verdict, fromParquet.confidence, fromParquet.counts, fromParquet.skipped, fromParquet.input]).to.deep.equal([
@@ -115,8 +116,8 @@ describe("Parquet input: the same records give the same diagnosis as text", () =
             const parquet = file(`${s.verdict}.bin`, linesToParquet(lines, format.fields, { columnOrder: SHUFFLED, rowGroupSize: 2 }));
             const fromText = await run("--input", text, ...CONVERSATION, ...(s.extra ?? []), "--output", "json");
             const fromParquet = await run("--input", parquet, ...CONVERSATION, ...(s.extra ?? []), "--output", "json");
-            expect([fromParquet.code, JSON.parse(fromParquet.stdout).verdict, fromParquet.stderr]).to.deep.equal([0, s.verdict, s.warning ?? ""]);
-            expect(JSON.parse(fromParquet.stdout)).to.deep.equal(JSON.parse(fromText.stdout));
+            expect([fromParquet.code, diagnosisJson(fromParquet).verdict, fromParquet.stderr]).to.deep.equal([0, s.verdict, s.warning ?? ""]);
+            expect(diagnosisJson(fromParquet)).to.deep.equal(diagnosisJson(fromText));
             expect(fromParquet.stderr).to.equal(fromText.stderr);
         });
     }
@@ -174,7 +175,7 @@ describe("Parquet input: columns and values", () => {
         const a = file("unknown-a.parquet", linesToParquet(lines, DEFAULT_FORMAT.fields, { extraColumns: extra }));
         const b = file("unknown-b.parquet", linesToParquet([toLine(outbound("ACCEPT", 1))], DEFAULT_FORMAT.fields, { extraColumns: extra }));
         const r = await run("--input", a, "--input", b, ...CONVERSATION, "--output", "json");
-        expect([r.code, r.stderr, JSON.parse(r.stdout).counts.outbound.accept]).to.deep.equal([
+        expect([r.code, r.stderr, diagnosisJson(r).counts.outbound.accept]).to.deep.equal([
             0,
             "warning: The Parquet input has a column this tool does not know (next_hop_type): it is not read.\n",
             2,
@@ -189,7 +190,7 @@ describe("Parquet input: columns and values", () => {
         const r = await run("--input", path, ...CONVERSATION, "--output", "json");
         // Set aside and said; the verdict is already inconclusive, so there is nothing to lower.
         expect([r.code, r.stderr]).to.deep.equal([0, `warning: Set aside 1 unreadable line or row: 1 could be a record of the conversation that would change the verdict (${path} row 1).\n`]);
-        const d = JSON.parse(r.stdout);
+        const d = diagnosisJson(r);
         // The second row's null action is '-': a record without an action, which the verdict says.
         expect([d.verdict, d.skipped.malformed, d.input.records, d.input.matched]).to.deep.equal(["inconclusive", 1, 1, 1]);
         const conversation = new Conversation({ src: AddressSet.parse(TASK, "--src"), dst: AddressSet.parse(S3, "--dst"), port: 443, protocol: 6 });

@@ -36,6 +36,7 @@ describe("the Pulumi program (index.ts) under mocks", () => {
             trafficType: "REJECT",
             maxAggregationInterval: 60,
             region: REGION,
+            capture: "on",
             insightsQuery: query,
             insightsConsoleUrl:
                 `https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#logsV2:logs-insights$3FqueryDetail$3D` +
@@ -53,7 +54,10 @@ describe("the Pulumi program (index.ts) under mocks", () => {
             },
             cleanup:
                 "Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, and the log group /vpc-flow-logs/dev with its records (ingest stops at once). " +
-                "To keep the records, run 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' first: destroy uses the setting of the last update.",
+                "To keep the records, run 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' first: destroy uses the setting of the last update. " +
+                "To stop paying for ingest but keep the log group /vpc-flow-logs/dev with its records, the saved queries and the IAM role and policy, pause capture instead: " +
+                "'pulumi config set capture false --stack dev && pulumi up --stack dev' deletes the flow logs only, and the records then cost storage only, " +
+                "kept for 14 days (retentionInDays), so a pause longer than 14 days leaves none; 'pulumi config set capture true --stack dev && pulumi up --stack dev' brings the flow logs back.",
         });
         expect(byName("flow-logs-log-group").inputs).to.deep.equal({ name: logGroup, retentionInDays: 14, tags: { team: "platform" } });
         expect(registeredUnder("flow-logs")).to.have.length(12);
@@ -93,7 +97,10 @@ describe("the Pulumi program (index.ts) under mocks", () => {
         );
         expect(outputs.cleanup).to.equal(
             "Run 'pulumi destroy --stack dev' to delete the flow logs and the IAM role and policy; the log group /team/flow-logs is kept (retainLogsOnDestroy, as of the last update: after changing it, run 'pulumi up' before destroying). " +
-                `Delete it later with 'aws logs delete-log-group --log-group-name /team/flow-logs --region ${REGION}'.`,
+                `Delete it later with 'aws logs delete-log-group --log-group-name /team/flow-logs --region ${REGION}'. ` +
+                "To stop paying for ingest but keep the log group /team/flow-logs with its records, the saved queries and the IAM role and policy, pause capture instead: " +
+                "'pulumi config set capture false --stack dev && pulumi up --stack dev' deletes the flow logs only, and the records then cost storage only, " +
+                "kept for 7 days (retentionInDays), so a pause longer than 7 days leaves none; 'pulumi config set capture true --stack dev && pulumi up --stack dev' brings the flow logs back.",
         );
     });
 

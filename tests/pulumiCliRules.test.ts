@@ -51,6 +51,12 @@ describe("the project against the Pulumi CLI's rules", () => {
         expect(Object.entries(project.config).filter(([, d]) => d.default === undefined && d.value === undefined).map(([k]) => k)).to.deep.equal([]);
     });
 
+    it("keeps existingLogGroupName and existingRoleArn undeclared (no sensible default) and names them in the comment block", () => {
+        expect(Object.keys(project.config).filter((k) => k.startsWith("existing"))).to.deep.equal([]);
+        const comments = read("Pulumi.yaml").split("\n").filter((line) => line.trim().startsWith("#"));
+        expect(["existingLogGroupName", "existingRoleArn"].map((key) => comments.some((line) => line.trim().startsWith(`#   ${key} `)))).to.deep.equal([true, true]);
+    });
+
     it("the committed Pulumi.dev.yaml is accepted and the program stops at the missing target before creating anything", () => {
         const stacks = committedStacks();
         expect([...stacks.keys()]).to.deep.equal(["dev"]);
@@ -58,7 +64,14 @@ describe("the project against the Pulumi CLI's rules", () => {
         expect(config).to.deep.equal({
             "aws:region": "ap-northeast-2",
             "vpc-flow-logs:trafficType": "ALL",
+            "vpc-flow-logs:alarms": "false",
+            "vpc-flow-logs:alarmEvaluationPeriods": "1",
+            "vpc-flow-logs:alarmPeriodSeconds": "300",
+            "vpc-flow-logs:alarmPort": "443",
+            "vpc-flow-logs:alarmRejectThreshold": "5",
+            "vpc-flow-logs:alarmUnansweredThreshold": "3",
             "vpc-flow-logs:athenaBytesScannedCutoffMb": "1000",
+            "vpc-flow-logs:capture": "true",
             "vpc-flow-logs:destination": "cloudwatch",
             "vpc-flow-logs:fileFormat": "parquet",
             "vpc-flow-logs:eniIds": "[]",
@@ -81,8 +94,10 @@ describe("the project against the Pulumi CLI's rules", () => {
         expect(registrations).to.deep.equal([]);
     });
 
-    it("every `pulumi up` the README tells a user to run passes the CLI's checks and creates the flow logs it promises", async () => {
-        const runs = readmeRuns(read("README.md"), project.name, (name) => committedStacks().get(name));
+    it("every `pulumi up` the README and its stack pages tell a user to run passes the CLI's checks and creates the flow logs it promises", async () => {
+        // Read in this order, as one text: the front door's stack first, then the pages that add to it.
+        const pages = ["README.md", "docs/configuration.md", "docs/s3-athena.md", "docs/lab.md"];
+        const runs = readmeRuns(pages.map(read).join("\n"), project.name, (name) => committedStacks().get(name));
         const seen: { line: number; stack: string; targets: string[] }[] = [];
         for (const run of runs) {
             resetRecordings();
@@ -91,8 +106,10 @@ describe("the project against the Pulumi CLI's rules", () => {
             await outputsOf(runProgramWithConfig(config));
             seen.push({ line: run.line, stack: run.stack, targets: flowLogTargets() });
         }
-        // One stack of each kind the README describes: a VPC, subnets only, one ENI, S3, the lab.
+        // One stack of each kind the pages describe: a VPC (the README's, then the workflow page's,
+        // with its filter changed), subnets only, one ENI, S3, the lab.
         expect(seen.map(({ stack, targets }) => ({ stack, targets }))).to.deep.equal([
+            { stack: "dev", targets: ["vpcId vpc-0abc1234def567890"] },
             { stack: "dev", targets: ["vpcId vpc-0abc1234def567890"] },
             { stack: "dev", targets: ["vpcId vpc-0abc1234def567890"] },
             { stack: "subnets", targets: ["subnetId subnet-0abc1234def567890", "subnetId subnet-0def567890abc1234"] },
@@ -124,6 +141,7 @@ describe("the project against the Pulumi CLI's rules", () => {
         const cases: [string, string, string][] = [
             ["vpc-flow-logs:retentionInDays: seven", "retentionInDays", "integer"],
             ["vpc-flow-logs:retainLogsOnDestroy: yes-please", "retainLogsOnDestroy", "boolean"],
+            ["vpc-flow-logs:capture: paused", "capture", "boolean"],
             ["vpc-flow-logs:subnetIds: subnet-0abc1234def567890", "subnetIds", "array<string>"],
             ["vpc-flow-logs:eniIds:\n    - 5\n    - [eni-1]", "eniIds", "array<string>"],
         ];

@@ -25,6 +25,7 @@ import { AthenaQueryError, runAthenaQuery } from "../analysis/aws/athenaQueryRun
 import { diagnoseLive, diagnoseQueryRows } from "../analysis/app/liveDiagnosis";
 import { main } from "../analysis/cli/cli";
 import { LogEvent, evaluateInsightsQuery } from "./helpers/insightsEvaluator";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const SEED = 1805;
 const FIXTURE = fs.readFileSync(path.join(__dirname, "..", "..", "tests", "fixtures", "ip-ranges-s3-2026-08-22.json"), "utf8");
@@ -412,7 +413,7 @@ describe("query length: a live diagnosis over the largest region's S3 ranges", (
         );
         expect(code, stderr).to.equal(0);
         expect(sent).to.have.length(2);
-        const out = JSON.parse(stdout);
+        const out = diagnosisJson({ stdout, stderr });
         expect([out.verdict, out.query.queries, out.query.bytesScanned, out.query.costUsd]).to.deep.equal(["routing", 2, 2e6, 0.00001]);
         const lines = stderr.trim().split("\n");
         expect(lines[0]).to.equal(

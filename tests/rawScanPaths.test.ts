@@ -14,6 +14,7 @@ import { RawLineScanner } from "../analysis/evidence/rawLines";
 import { deserializeError, serializeError } from "../analysis/evidence/rawFile/workerErrors";
 import { NAT_ENI, S3, TASK, query } from "./analysis-helpers";
 import { DIAGNOSTIC_LOOKALIKE, ExpectedCounts, edgeCaseFlowLog } from "./helpers/edgeCaseFlowLog";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const dir = mkdtempSync(join(tmpdir(), "vpc-flow-scan-paths-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -220,9 +221,9 @@ describe("raw files: the fused scan, the split scan and the full parser agree", 
         const plain = await cliJson(path, {});
         const warning = `The fast raw-line scanner cannot run: ${missing} is missing: build the project with 'npm run build' (it assembles lineScan.wat). Reading line by line instead: slower, the same result.`;
         expect(cli.stderr).to.equal(`warning: ${warning}\n` + plain.stderr);
-        const json = JSON.parse(cli.stdout) as { warnings: string[] };
-        expect(json.warnings).to.deep.equal([warning, ...(JSON.parse(plain.stdout) as { warnings: string[] }).warnings]);
-        expect([cli.code, { ...json, warnings: [] }]).to.deep.equal([plain.code, { ...JSON.parse(plain.stdout), warnings: [] }]);
+        const json = diagnosisJson(cli) as { warnings: string[] };
+        expect(json.warnings).to.deep.equal([warning, ...(diagnosisJson(plain) as { warnings: string[] }).warnings]);
+        expect([cli.code, { ...json, warnings: [] }]).to.deep.equal([plain.code, { ...diagnosisJson(plain), warnings: [] }]);
     });
 
     it("gunzip keeps up to four 1 MiB chunks ready, so it inflates while the scan reads (zlib streams take Transform options)", () => {

@@ -44,6 +44,7 @@ describe("VpcFlowLogs component with destination s3", () => {
             "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration s3-bucket-lifecycle",
             "aws:s3/bucketOwnershipControls:BucketOwnershipControls s3-athena-results-ownership",
             "aws:s3/bucketOwnershipControls:BucketOwnershipControls s3-bucket-ownership",
+            "aws:s3/bucketPolicy:BucketPolicy s3-athena-results-policy",
             "aws:s3/bucketPolicy:BucketPolicy s3-bucket-policy",
             "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock s3-athena-results-public-access",
             "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock s3-bucket-public-access",
@@ -93,6 +94,14 @@ describe("VpcFlowLogs component with destination s3", () => {
                     Resource: "arn:aws:s3:::pol-bucket-1a2b3c4",
                     Condition: condition,
                 },
+                {
+                    Sid: "DenyPlainHttp",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:*",
+                    Resource: ["arn:aws:s3:::pol-bucket-1a2b3c4", "arn:aws:s3:::pol-bucket-1a2b3c4/*"],
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
             ],
         });
         expect(requestFor("pol-bucket-policy").dependencies).to.deep.equal(["pol-bucket", "pol-bucket-ownership", "pol-bucket-public-access"]);
@@ -119,6 +128,32 @@ describe("VpcFlowLogs component with destination s3", () => {
         expect(byName("sec-athena-results-lifecycle").inputs.rules).to.deep.equal([
             { id: "expire-athena-results", status: "Enabled", filter: { prefix: "athena-results/" }, expiration: { days: 7 } },
         ]);
+    });
+
+    it("denies plain HTTP on the Athena results bucket too, with a policy set after its public access block", async () => {
+        await deploy("res", {});
+        const policy = byName("res-athena-results-policy").inputs;
+        expect(policy.bucket).to.equal("res-athena-results-id");
+        expect(JSON.parse(policy.policy)).to.deep.equal({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "DenyPlainHttp",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:*",
+                    Resource: ["arn:aws:s3:::res-athena-results-1a2b3c4", "arn:aws:s3:::res-athena-results-1a2b3c4/*"],
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
+            ],
+        });
+        expect(requestFor("res-athena-results-policy").dependencies).to.deep.equal([
+            "res-athena-results",
+            "res-athena-results-ownership",
+            "res-athena-results-public-access",
+        ]);
+        // Scratch like its bucket: deleted with the stack.
+        expect(requestFor("res-athena-results-policy").retainOnDelete).to.equal(false);
     });
 
     it("uses the KMS key for SSE-KMS, plain text when asked, and no lifecycle rule for retention 0", async () => {
@@ -161,6 +196,7 @@ describe("VpcFlowLogs component with destination s3", () => {
             configuration: {
                 bytesScannedCutoffPerQuery: 250000000,
                 enforceWorkgroupConfiguration: true,
+                publishCloudwatchMetricsEnabled: true,
                 engineVersion: { selectedEngineVersion: "Athena engine version 3" },
                 resultConfiguration: { outputLocation: "s3://ath-athena-results-1a2b3c4/athena-results/", encryptionConfiguration: { encryptionOption: "SSE_S3" } },
             },
@@ -184,7 +220,7 @@ describe("VpcFlowLogs component with destination s3", () => {
         const outputs = await outputsOf(runProgram({ vpcId: VPC, destination: "s3" }));
         expect(Object.keys(outputs).sort()).to.deep.equal(
             [
-                "destination", "flowLogIds", "logFormat", "logFormatKind", "trafficType", "maxAggregationInterval", "region",
+                "destination", "flowLogIds", "logFormat", "logFormatKind", "trafficType", "maxAggregationInterval", "region", "capture",
                 "bucketName", "bucketArn", "recordsLocation", "athenaDatabase", "athenaTable", "athenaWorkgroup", "athenaResultsLocation",
                 "athenaQuery", "athenaConsoleUrl", "cleanup",
             ].sort(),
@@ -210,8 +246,12 @@ describe("VpcFlowLogs component with destination s3", () => {
         expect(outputs.cleanup).to.equal(
             "Run 'pulumi destroy --stack dev' to delete the flow logs, the Glue table and database, the Athena workgroup and its results bucket, and the bucket flow-logs-bucket-1a2b3c4. " +
                 "A bucket that still holds records is never emptied for you: the delete then fails (BucketNotEmpty) until you run 'aws s3 rm s3://flow-logs-bucket-1a2b3c4 --recursive', " +
-                "or keep it with 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' before destroying.",
+                "or keep it with 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' before destroying. " +
+                "To stop paying for ingest but keep the bucket flow-logs-bucket-1a2b3c4 with its records, the Glue table and the Athena workgroup, pause capture instead: " +
+                "'pulumi config set capture false --stack dev && pulumi up --stack dev' deletes the flow logs only, and the records then cost storage only, " +
+                "kept for 7 days (retentionInDays), so a pause longer than 7 days leaves none; 'pulumi config set capture true --stack dev && pulumi up --stack dev' brings the flow logs back.",
         );
+        expect(outputs.capture).to.equal("on");
         expect(registeredUnder("flow-logs").filter((r) => r.type.startsWith("aws:cloudwatch") || r.type.startsWith("aws:iam"))).to.deep.equal([]);
     });
 });

@@ -14,6 +14,8 @@ import {
     glueDatabaseName,
     recordsLocation,
     resolveDestination,
+    tlsOnlyBucketPolicy,
+    tlsOnlyStatement,
 } from "../components/s3Delivery";
 import { resolveFlowLogSettings } from "../components/flowLogSettings";
 import { userErrorOf } from "./helpers/userErrors";
@@ -45,9 +47,30 @@ describe("S3 delivery (pure)", () => {
                     Resource: "arn:aws:s3:::central-flow-logs",
                     Condition: condition,
                 },
+                {
+                    Sid: "DenyPlainHttp",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:*",
+                    Resource: ["arn:aws:s3:::central-flow-logs", "arn:aws:s3:::central-flow-logs/*"],
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
             ],
         });
         expect(JSON.stringify(flowLogsBucketPolicy(LAYOUT))).not.to.contain("x-amz-acl");
+    });
+
+    it("denies plain HTTP on the bucket and its objects for everyone (Security Hub S3.5), on the results bucket too", () => {
+        const deny = {
+            Sid: "DenyPlainHttp",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: ["arn:aws-us-gov:s3:::query-results", "arn:aws-us-gov:s3:::query-results/*"],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        };
+        expect(tlsOnlyStatement("arn:aws-us-gov:s3:::query-results")).to.deep.equal(deny);
+        expect(tlsOnlyBucketPolicy("arn:aws-us-gov:s3:::query-results")).to.deep.equal({ Version: "2012-10-17", Statement: [deny] });
     });
 
     it("scopes the write to AWSLogs/ at the bucket's root without a prefix, in the bucket's partition", () => {
@@ -55,6 +78,7 @@ describe("S3 delivery (pure)", () => {
         expect(policy.Statement.map((s) => [s.Resource, s.Condition?.ArnLike])).to.deep.equal([
             ["arn:aws-cn:s3:::central-flow-logs/AWSLogs/aws-account-id=123456789012/*", { "aws:SourceArn": "arn:aws-cn:logs:cn-north-1:123456789012:*" }],
             ["arn:aws-cn:s3:::central-flow-logs", { "aws:SourceArn": "arn:aws-cn:logs:cn-north-1:123456789012:*" }],
+            [["arn:aws-cn:s3:::central-flow-logs", "arn:aws-cn:s3:::central-flow-logs/*"], undefined],
         ]);
     });
 

@@ -18,6 +18,7 @@ import { DIAGNOSTIC_FORMAT, resolveLogFormat } from "../analysis/core/logFormat"
 import { FlowRecord } from "../analysis/core/records";
 import { RawScanSettings } from "../analysis/evidence/rawFile/plainFile";
 import { T0, TASK, inbound, outbound, recordCounts, toLine } from "./analysis-helpers";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const dir = mkdtempSync(join(tmpdir(), "vpc-flow-s3-service-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,7 +46,7 @@ async function diagnose(path: string, format: string, rawScan: RawScanSettings =
         { stdout: (t) => (stdout += t), stderr: () => undefined, rawScan },
     );
     expect(code).to.equal(0);
-    return JSON.parse(stdout);
+    return diagnosisJson(stdout);
 }
 
 describe("--dst s3: records AWS marks as S3", () => {

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { main } from "../analysis/cli/cli";
 import { trafficTypeOf } from "../analysis/core/trafficType";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 describe("traffic type words (stack config and CLI alike)", () => {
     it("reads AWS's words and the console's, in any case", () => {
@@ -24,6 +25,6 @@ describe("traffic type words (stack config and CLI alike)", () => {
             { stdout: (t) => (stdout += t), stderr: () => undefined },
         );
         expect(code).to.equal(0);
-        expect(JSON.parse(stdout).conversation.trafficType).to.equal("REJECT");
+        expect(diagnosisJson(stdout).conversation.trafficType).to.equal("REJECT");
     });
 });

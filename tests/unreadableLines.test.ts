@@ -14,6 +14,7 @@ import { DEFAULT_FIELDS } from "../analysis/core/logFormat";
 import { RawScanSettings } from "../analysis/evidence/rawFile/plainFile";
 import { LineQuery, UnreadableReading, countVerdict, couldChangeVerdict, readUnreadableLine } from "../analysis/evidence/unreadableLines";
 import { run } from "./helpers/cliInProcess";
+import { diagnosisJson } from "./helpers/jsonContract";
 
 const ROOT = join(__dirname, "..", "..");
 const EXAMPLE = readFileSync(join(ROOT, "examples", "s3-timeout.log"), "utf8");
@@ -137,7 +138,7 @@ interface Outcome {
 async function diagnoseExample(name: string, lines: readonly string[], ...extra: string[]): Promise<{ path: string; outcome: Outcome; json: any }> {
     const path = exampleWith(name, lines);
     const r = await run("--input", path, ...CONVERSATION, "--output", "json", ...extra);
-    const json = JSON.parse(r.stdout);
+    const json = diagnosisJson(r);
     return { path, json, outcome: { code: r.code, verdict: json.verdict, confidence: json.confidence, setAside: json.setAside, stderr: r.stderr } };
 }
 
@@ -278,7 +279,7 @@ describe("unreadable lines: text, .gz, one thread, split threads and the full pa
 
     it("the full parser places every broken line at its line number", async () => {
         const r = await cliThrough(path, { fullParser: true });
-        const d = JSON.parse(r.stdout);
+        const d = diagnosisJson(r);
         const at = (k: number) => `<input>:${expectedAt[k]}`;
         expect([r.code, d.verdict, d.confidence, d.setAside]).to.deep.equal([
             0,
@@ -330,7 +331,7 @@ describe("unreadable lines: a property", () => {
 
     it("inserting lines whose readable addresses are another conversation's never changes the verdict or the statistics", async () => {
         const clean = await run("--input", exampleWith("property-clean.log", []), ...CONVERSATION, "--output", "json");
-        const reference = JSON.parse(clean.stdout);
+        const reference = diagnosisJson(clean);
         const stable = (d: any) => ({
             verdict: d.verdict,
             summary: d.summary,
@@ -352,7 +353,7 @@ describe("unreadable lines: a property", () => {
                 const path = join(dir, `property-${n++}.log`);
                 writeFileSync(path, lines.join("\n") + "\n");
                 const r = await run("--input", path, ...CONVERSATION, "--output", "json");
-                const d = JSON.parse(r.stdout);
+                const d = diagnosisJson(r);
                 expect(stable(d)).to.deep.equal(stable(reference));
                 // Each inserted line is either set aside or a record of another conversation.
                 expect(d.skipped.malformed + d.input.records - reference.input.records).to.equal(insertions.length);

@@ -57,6 +57,30 @@ describe("verdict rules", () => {
                 ],
             });
         });
+        // The same rule bounds how many: a closed connection leaves a straggler or two, so no more
+        // REJECT records are left out as late than the conversation has accepted records; the rest
+        // count as rejected replies (AWS: "packets arrived after the connection was closed" explains
+        // a few, not a pattern).
+        it("no more late rejects than accepted records: of three closing rejects after two accepted records, one still counts", () => {
+            const records = [
+                outbound("ACCEPT", 0, { tcpFlags: 3 }),
+                inbound("ACCEPT", 0, { tcpFlags: 19 }),
+                inbound("REJECT", 1, { tcpFlags: 1, packets: 1, bytes: 40 }),
+                inbound("REJECT", 2, { tcpFlags: 1, packets: 1, bytes: 40 }),
+                inbound("REJECT", 3, { tcpFlags: 1, packets: 1, bytes: 40 }),
+            ];
+            expect(answer(records)).to.deep.equal({
+                verdict: "network-ok",
+                confidence: "medium",
+                confidenceReason: "Replies were accepted, but 1 inbound record was also rejected in the window (an intermittent network ACL rule or ephemeral-port range?).",
+                lateRejects: { outbound: 0, inbound: 2 },
+                evidence: [
+                    "tcp-flags: the accepted outbound record is not SYN only.",
+                    "tcp-flags: the destination answered with SYN-ACK (18/19) in 1 inbound record.",
+                    "Left out 2 late inbound REJECT records: a few packets after an accepted conversation closed (FIN/RST or at its end) are rejected normally and prove nothing.",
+                ],
+            });
+        });
     });
 
     describe("SYN-retry rule: one SYN-only record of a few small packets is already an unanswered attempt", () => {

@@ -25,7 +25,7 @@ import { PrefixListError, s3PrefixListRanges } from "../aws/s3PrefixList";
 import { QueryError, QueryProgress } from "../aws/insightsQueryRunner";
 import type { AthenaProgress } from "../aws/athenaQueryRunner";
 import type { AwsErrorContext } from "../aws/awsErrors";
-import { isAthenaSource } from "../aws/stackSource";
+import { capturePaused, isAthenaSource } from "../aws/stackSource";
 import { ConfigIo, checkConfiguration } from "./configStep";
 import { LiveTarget, QuerySummary, diagnoseLive, resolveLiveTarget, resolveQuerySettings } from "./liveDiagnosis";
 import type { AthenaQuerySummary } from "./athenaDiagnosis";
@@ -71,7 +71,16 @@ export function isPlainLiveFailure(err: unknown): err is Error {
 }
 
 export async function diagnoseLiveRequest(request: LiveDiagnoseRequest, deps: LiveDiagnoseDependencies): Promise<LiveReport> {
-    const { now, warn } = deps;
+    const { now } = deps;
+    // Every warning said is in the report's `warnings` too, in the order said: the scope's, the
+    // query runners' (a capped result) and the diagnosis's own all come through here.
+    const warned: string[] = [];
+    const say = deps.warn;
+    const warn = (message: string) => {
+        warned.push(message);
+        say(message);
+    };
+    deps = { ...deps, warn };
     const asked = request.conversation;
     const source = await loadSource(request.source, deps);
     const env = deps.env ?? process.env;
@@ -128,6 +137,18 @@ export async function diagnoseLiveRequest(request: LiveDiagnoseRequest, deps: Li
             ...(eniId !== undefined ? { eni: { value: eniId, from: asked.eni !== undefined ? "--eni" : "the task's ENI, from ECS DescribeTasks" } } : {}),
         };
 
+        // A paused stack's records stop where capture was paused: said when the window reaches past them.
+        if (capturePaused(source)) {
+            const paused = await import("../aws/pausedCapture");
+            context.action = athenaSource ? "s3:ListBucket" : "logs:FilterLogEvents";
+            const stop = athenaSource
+                ? await paused.s3RecordsStop(await awsClient(deps, "s3Client", settings.region), athenaSource.recordsLocation, settings.region, now)
+                : await paused.cloudWatchRecordsStop(logs!, (target as LiveTarget).logGroupName, settings.region, now);
+            context.action = undefined;
+            const message = paused.pausedCaptureWarning(window, stop);
+            if (message !== undefined) warn(message);
+        }
+
         const onQuery = (q: string) => (context.query = q);
         // What either query runner needs besides its client and its progress line.
         const running = { now, timeoutMs: request.timeoutMs, signal: deps.signal, sleep: deps.sleep, warn, onQuery };
@@ -157,7 +178,8 @@ export async function diagnoseLiveRequest(request: LiveDiagnoseRequest, deps: Li
         const flowLogSteps = checked?.known ? nextStepsWith(checked.known) : diagnosis.nextSteps;
         return {
             ...diagnosis,
-            warnings: [...families.warnings, ...diagnosis.warnings, ...(checked?.warnings ?? [])],
+            // The configuration check says its own on stderr, after everything above.
+            warnings: [...warned, ...(checked?.warnings ?? [])],
             nextSteps: task ? [...taskNextSteps(reasons, settings.region), ...flowLogSteps] : flowLogSteps,
             ...(config ? { config } : {}),
             ...(ecsTask ? { ecsTask } : {}),

@@ -5,6 +5,7 @@
  * standard AWS_ENDPOINT_URL variables by themselves.
  */
 import type { AthenaClient } from "@aws-sdk/client-athena";
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { ECSClient } from "@aws-sdk/client-ecs";
@@ -17,6 +18,7 @@ export interface AwsApis {
     readonly ecsClient: Pick<ECSClient, "send">;
     readonly athenaClient: Pick<AthenaClient, "send">;
     readonly s3Client: Pick<S3Client, "send">;
+    readonly cloudWatchClient: Pick<CloudWatchClient, "send">;
 }
 
 export type AwsService = keyof AwsApis;
@@ -30,6 +32,7 @@ const REAL_CLIENTS: { readonly [K in AwsService]: (region: string) => Promise<Aw
     ecsClient: async (region) => new (await import("@aws-sdk/client-ecs")).ECSClient({ region }),
     athenaClient: async (region) => new (await import("@aws-sdk/client-athena")).AthenaClient({ region }),
     s3Client: async (region) => new (await import("@aws-sdk/client-s3")).S3Client({ region }),
+    cloudWatchClient: async (region) => new (await import("@aws-sdk/client-cloudwatch")).CloudWatchClient({ region }),
 };
 
 /** The client of `service` in `region`: the caller's maker when it gave one, else the real one. */

@@ -9,7 +9,7 @@
  */
 import { DescribeFlowLogsCommand, EC2Client, Filter, FlowLog } from "@aws-sdk/client-ec2";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { FlowLogSource } from "./stackSource";
+import { CaptureState, FlowLogSource } from "./stackSource";
 import { explainCallerAwsError, isAccessDenied } from "./awsErrors";
 
 export type Ec2Client = Pick<EC2Client, "send">;
@@ -59,6 +59,10 @@ export interface StatusReport {
     readonly streamMetadataNewestEvent?: string;
     /** Read when the group has streams. */
     readonly newestRecord?: NewestRecord;
+    /** The stack's `capture` output (`on` when it has none). */
+    readonly capture: CaptureState;
+    /** With capture paused: that no record is expected, where the records stop, how to resume. */
+    readonly captureNote?: string;
     readonly findings: string[];
 }
 
@@ -109,8 +113,35 @@ export async function collectStatus(
         moreStreams: logStreams >= STREAM_SAMPLE,
         streamMetadataNewestEvent: newestEventMs ? new Date(newestEventMs).toISOString() : undefined,
         newestRecord,
+        capture: source.capture ?? "on",
     };
-    return { ...report, findings: statusFindings(report, now) };
+    const captureNote = report.capture === "paused" ? pausedCaptureNote(report) : undefined;
+    return { ...report, ...(captureNote !== undefined ? { captureNote } : {}), findings: statusFindings(report, now) };
+}
+
+/** How to turn capture back on; the stack's own config key (Pulumi.yaml `capture`). */
+export const RESUME_COMMAND = "pulumi config set capture true && pulumi up";
+
+/**
+ * A paused stack has no flow log by design: say so, and where its records stop (the newest one read,
+ * since the outputs do not say when capture was paused).
+ */
+function pausedCaptureNote(r: Omit<StatusReport, "findings" | "captureNote">): string {
+    const record = r.newestRecord;
+    const stop = !r.logGroupExists
+        ? ""
+        : r.logStreams === 0
+          ? "; it holds no record (no log streams), so nothing was captured before the pause"
+          : record?.outcome === "read"
+            ? `; the records stop at the newest, which starts at ${record.timestamp} (${record.ageMinutes} min ago)`
+            : record?.outcome === "none"
+              ? `; none arrived since ${record.since}, so the records stop before then`
+              : "";
+    return (
+        `Capture is paused by the stack (capture=false): it has no flow log, so no record arrives and none is expected. ` +
+        `The records already in ${r.logGroupName} stay readable (diagnose still queries them) until its retention expires them${stop}. ` +
+        `Resume with '${RESUME_COMMAND}'.`
+    );
 }
 
 export function toFlowLogState(f: FlowLog): FlowLogState {
@@ -176,10 +207,15 @@ export function recordAllowanceMs(flowLogs: readonly FlowLogState[]): number {
 }
 
 /** What to do next, from the facts alone; empty when delivery looks healthy. */
-export function statusFindings(r: Omit<StatusReport, "findings">, now: Date): string[] {
+export function statusFindings(r: Omit<StatusReport, "findings" | "captureNote">, now: Date): string[] {
     const findings: string[] = [];
     if (!r.logGroupExists) {
         findings.push(`Log group ${r.logGroupName} does not exist in ${r.region}: deploy the stack ('pulumi up') or check --region.`);
+    }
+    // Paused: no flow log, no new record and no stream are the expected state, not findings.
+    if (r.capture === "paused") {
+        if (r.flowLogs.length > 0) findings.push(foreignFlowLogsFinding(r.flowLogs, r.logGroupName));
+        return findings;
     }
     if (r.flowLogs.length === 0) {
         findings.push(`No flow log delivers to ${r.logGroupName} in ${r.region}: run 'pulumi up', or check --region.`);
@@ -212,8 +248,17 @@ export function statusFindings(r: Omit<StatusReport, "findings">, now: Date): st
     return findings;
 }
 
+/** Flow logs found on the group of a paused stack were made by something else, and still cost ingest. */
+export function foreignFlowLogsFinding(flowLogs: readonly FlowLogState[], destination: string): string {
+    const names = flowLogs.map((f) => `${f.flowLogId} (${f.resourceId})`).join(", ");
+    return (
+        `${names} ${flowLogs.length === 1 ? "delivers" : "deliver"} to ${destination} although the stack's capture is paused: not this stack's flow log${flowLogs.length === 1 ? "" : "s"}, ` +
+        "so its records keep arriving and costing ingest. Delete it in the VPC console if it is not wanted."
+    );
+}
+
 /** What the newest record read says about delivery; undefined when it is recent enough. */
-function newestRecordFinding(r: Omit<StatusReport, "findings">, record: NewestRecord, now: Date): string | undefined {
+function newestRecordFinding(r: Omit<StatusReport, "findings" | "captureNote">, record: NewestRecord, now: Date): string | undefined {
     const metadata =
         r.streamMetadataNewestEvent === undefined
             ? ""
@@ -272,7 +317,7 @@ function newestRecordText(record: NewestRecord): string {
 
 export function renderStatus(r: StatusReport): string {
     const lines = [`Flow logs delivering to ${r.logGroupName} (${r.region})`, ""];
-    if (r.flowLogs.length === 0) lines.push("  no flow logs found");
+    if (r.flowLogs.length === 0) lines.push(r.capture === "paused" ? PAUSED_LINE : "  no flow logs found");
     for (const f of r.flowLogs) {
         const error = f.deliverLogsErrorMessage ? ` (${f.deliverLogsErrorMessage})` : "";
         lines.push(`  ${f.flowLogId}  ${f.resourceId}  ${f.flowLogStatus}  delivery ${f.deliverLogsStatus}${error}  filter ${f.trafficType}`);
@@ -289,7 +334,16 @@ export function renderStatus(r: StatusReport): string {
         lines.push("Log group: not found");
     }
     lines.push("");
-    if (r.findings.length === 0) lines.push("Delivery looks healthy.");
-    else lines.push("What to check:", ...r.findings.map((f) => `  - ${f}`));
+    lines.push(...statusEnding(r));
     return lines.join("\n") + "\n";
+}
+
+/** The flow-log list of a paused stack with none: the state, not a fault. */
+export const PAUSED_LINE = "  none: capture is paused by the stack (capture=false)";
+
+/** The closing lines of either status: the paused note, then what to check (or that all is well). */
+export function statusEnding(r: { readonly captureNote?: string; readonly findings: readonly string[] }): string[] {
+    const lines = r.captureNote !== undefined ? [r.captureNote] : [];
+    if (r.findings.length > 0) return [...lines, ...(lines.length > 0 ? [""] : []), "What to check:", ...r.findings.map((f) => `  - ${f}`)];
+    return lines.length > 0 ? lines : ["Delivery looks healthy."];
 }

@@ -7,8 +7,8 @@
  */
 import { DescribeFlowLogsCommand } from "@aws-sdk/client-ec2";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { Ec2Client, FlowLogState, STALE_MS, toFlowLogState } from "./flowLogStatus";
-import { AthenaSource } from "./stackSource";
+import { Ec2Client, FlowLogState, PAUSED_LINE, RESUME_COMMAND, STALE_MS, foreignFlowLogsFinding, statusEnding, toFlowLogState } from "./flowLogStatus";
+import { AthenaSource, CaptureState } from "./stackSource";
 
 export type S3Api = Pick<S3Client, "send">;
 
@@ -23,8 +23,46 @@ export interface S3StatusReport {
     readonly flowLogs: FlowLogState[];
     readonly newestObject?: { readonly key: string; readonly lastModified: string; readonly ageMinutes: number; readonly bytes: number };
     readonly hoursLookedBack: number;
+    /** The stack's `capture` output (`on` when it has none). */
+    readonly capture: CaptureState;
+    /** With capture paused: that no file is expected, where the records stop, how to resume. */
+    readonly captureNote?: string;
     readonly findings: string[];
 }
+
+export interface NewestObject {
+    readonly key: string;
+    readonly lastModified: Date;
+    readonly bytes: number;
+}
+
+/**
+ * The newest object under the records' prefix: ListObjectsV2 on each hour folder, newest hour
+ * first, back `hours` hours from now; undefined when none holds an object.
+ */
+export async function findNewestObject(s3: S3Api, location: { bucket: string; keyPrefix: string }, now: Date, hours: number): Promise<NewestObject | undefined> {
+    let newest: NewestObject | undefined;
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    for (let back = 0; back < hours && newest === undefined; back++) {
+        const prefix = hourKeyPrefix(location.keyPrefix, nowSeconds - back * 3600);
+        let token: string | undefined;
+        do {
+            const page = await s3.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, ContinuationToken: token }));
+            for (const o of page.Contents ?? []) {
+                if (o.Key !== undefined && o.LastModified !== undefined && (newest === undefined || o.LastModified > newest.lastModified)) {
+                    newest = { key: o.Key, lastModified: o.LastModified, bytes: o.Size ?? 0 };
+                }
+            }
+            token = page.IsTruncated ? page.NextContinuationToken : undefined;
+        } while (token);
+    }
+    return newest;
+}
+
+/** The folder inside the bucket of a flow log's `arn:aws:s3:::bucket/folder` destination ("" for none). */
+const destinationFolder = (arn: string | undefined) => (arn ?? "").split(":::")[1]?.split("/").slice(1).filter(Boolean).join("/") ?? "";
+/** The folder the records location starts with, before AWS's own `AWSLogs/...` keys. */
+const recordsFolder = (keyPrefix: string) => keyPrefix.slice(0, Math.max(keyPrefix.indexOf("AWSLogs/"), 0)).split("/").filter(Boolean).join("/");
 
 /** `s3://bucket/key/prefix/` -> bucket and key prefix. */
 export function splitS3Url(url: string): { bucket: string; keyPrefix: string } | undefined {
@@ -49,25 +87,14 @@ export async function collectS3Status(ec2: Ec2Client, s3: S3Api, source: AthenaS
         new DescribeFlowLogsCommand({ Filter: ids.length > 0 ? [{ Name: "flow-log-id", Values: ids }] : [{ Name: "log-destination-type", Values: ["s3"] }] }),
     );
     const flowLogs = (response.FlowLogs ?? [])
-        // Without ids, every S3 flow log of the region is listed: keep those writing to this bucket.
+        // Without ids, every S3 flow log of the region is listed: keep those writing to this bucket
+        // (and, for a paused stack, whose ids are gone by design, to its own folder of it: other
+        // stacks may share the bucket under prefixes of their own).
         .filter((f) => ids.length > 0 || (f.LogDestination ?? "").split(":::")[1]?.split("/")[0] === location.bucket)
+        .filter((f) => ids.length > 0 || source.capture !== "paused" || destinationFolder(f.LogDestination) === recordsFolder(location.keyPrefix))
         .map(toFlowLogState);
 
-    let newest: { key: string; lastModified: Date; bytes: number } | undefined;
-    const nowSeconds = Math.floor(now.getTime() / 1000);
-    for (let back = 0; back < HOURS_LOOKED_BACK && newest === undefined; back++) {
-        const prefix = hourKeyPrefix(location.keyPrefix, nowSeconds - back * 3600);
-        let token: string | undefined;
-        do {
-            const page = await s3.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: prefix, ContinuationToken: token }));
-            for (const o of page.Contents ?? []) {
-                if (o.Key !== undefined && o.LastModified !== undefined && (newest === undefined || o.LastModified > newest.lastModified)) {
-                    newest = { key: o.Key, lastModified: o.LastModified, bytes: o.Size ?? 0 };
-                }
-            }
-            token = page.IsTruncated ? page.NextContinuationToken : undefined;
-        } while (token);
-    }
+    const newest = await findNewestObject(s3, location, now, HOURS_LOOKED_BACK);
     const report = {
         destination: "s3" as const,
         bucketName: location.bucket,
@@ -85,15 +112,31 @@ export async function collectS3Status(ec2: Ec2Client, s3: S3Api, source: AthenaS
               }
             : {}),
         hoursLookedBack: HOURS_LOOKED_BACK,
+        capture: source.capture ?? "on",
     };
-    return { ...report, findings: s3StatusFindings(report, now) };
+    const captureNote = report.capture === "paused" ? pausedS3Note(report) : undefined;
+    return { ...report, ...(captureNote !== undefined ? { captureNote } : {}), findings: s3StatusFindings(report, now) };
 }
 
-export function s3StatusFindings(r: Omit<S3StatusReport, "findings">, now: Date): string[] {
+/** A paused S3 stack: no file expected; the newest object tells where the records stop. */
+function pausedS3Note(r: Omit<S3StatusReport, "findings" | "captureNote">): string {
+    const stop = r.newestObject
+        ? `; the records stop about when the newest file was written, ${r.newestObject.lastModified} (${r.newestObject.ageMinutes} min ago)`
+        : `; no file was written in the last ${r.hoursLookedBack} hours, so they stop before then`;
+    return (
+        `Capture is paused by the stack (capture=false): it has no flow log, so no file arrives and none is expected. ` +
+        `The records already under ${r.recordsLocation} stay readable (diagnose still queries them through Athena)${stop}. ` +
+        `Resume with '${RESUME_COMMAND}'.`
+    );
+}
+
+export function s3StatusFindings(r: Omit<S3StatusReport, "findings" | "captureNote">, now: Date): string[] {
     const findings: string[] = [];
     const policy =
         `Check that the bucket policy lets delivery.logs.amazonaws.com put objects under '${r.recordsLocation.replace(/aws-service=.*$/, "")}*' and read the bucket ACL ` +
         "(the stack attaches it to its own bucket; for existingBucketArn, the bucketPolicy output), and with a KMS key that its key policy allows delivery.logs.amazonaws.com (kms:GenerateDataKey*).";
+    // Paused: no flow log and no new file are the expected state, not findings.
+    if (r.capture === "paused") return r.flowLogs.length > 0 ? [foreignFlowLogsFinding(r.flowLogs, r.bucketName)] : [];
     if (r.flowLogs.length === 0) findings.push(`No flow log delivers to ${r.bucketName} in ${r.region}: run 'pulumi up', or check --region.`);
     for (const f of r.flowLogs) {
         if (f.deliverLogsStatus === "FAILED") {
@@ -118,7 +161,7 @@ export function s3StatusFindings(r: Omit<S3StatusReport, "findings">, now: Date)
 
 export function renderS3Status(r: S3StatusReport): string {
     const lines = [`Flow logs delivering to ${r.recordsLocation} (${r.region})`, ""];
-    if (r.flowLogs.length === 0) lines.push("  no flow logs found");
+    if (r.flowLogs.length === 0) lines.push(r.capture === "paused" ? PAUSED_LINE : "  no flow logs found");
     for (const f of r.flowLogs) {
         const error = f.deliverLogsErrorMessage ? ` (${f.deliverLogsErrorMessage})` : "";
         lines.push(`  ${f.flowLogId}  ${f.resourceId}  ${f.flowLogStatus}  delivery ${f.deliverLogsStatus}${error}  filter ${f.trafficType}`);
@@ -130,7 +173,6 @@ export function renderS3Status(r: S3StatusReport): string {
             : `Newest object: none in the last ${r.hoursLookedBack} hours`,
     );
     lines.push("");
-    if (r.findings.length === 0) lines.push("Delivery looks healthy.");
-    else lines.push("What to check:", ...r.findings.map((f) => `  - ${f}`));
+    lines.push(...statusEnding(r));
     return lines.join("\n") + "\n";
 }

@@ -6,14 +6,25 @@ import { execFile } from "child_process";
 import { UserInputError, quote } from "../core/errors";
 import { readUserTextFile } from "../evidence/userFiles";
 
+/**
+ * The stack's `capture` output: `paused` when it was deployed with `capture false` (its flow logs
+ * deleted, the records kept). Stacks deployed before the output existed have none: capture on.
+ */
+export type CaptureState = "on" | "paused";
+
 export interface FlowLogSource {
     readonly logGroupName: string;
+    /** From the stack's outputs; absent (capture on) for older stacks and hand-given flags. */
+    readonly capture?: CaptureState;
     readonly region?: string;
     /** Format string or preset name, as the stack exported it. */
     readonly logFormat?: string;
     readonly trafficType?: string;
     /** Target id -> flow log id, for the status command. */
     readonly flowLogIds?: Record<string, string>;
+    /** A stack with alarms (`alarms: true`): the alarm names and the Contributor Insights rule, for the status command. */
+    readonly alarmNames?: string[];
+    readonly contributorInsightRule?: string;
 }
 
 /** A stack whose flow logs go to S3: the Athena table, workgroup and bucket it exports. */
@@ -29,7 +40,12 @@ export interface AthenaSource {
     readonly bucketName?: string;
     /** `s3://<bucket>/.../aws-region=<region>/`, where the records land. */
     readonly recordsLocation?: string;
+    /** From the stack's outputs; absent (capture on) for older stacks and --athena-table. */
+    readonly capture?: CaptureState;
 }
+
+/** Whether a source says its stack's capture is paused; a missing output means on. */
+export const capturePaused = (source: StackSource): boolean => source.capture === "paused";
 
 export type StackSource = FlowLogSource | AthenaSource;
 
@@ -53,6 +69,11 @@ export function parseStackOutputs(text: string, origin: string): StackSource {
         throw new UserInputError(`${origin} has no outputs: the stack has not been deployed. Run 'pulumi up' first.`);
     }
     const stringOutput = (key: string) => (typeof o[key] === "string" ? (o[key] as string) : undefined);
+    const capture = o.capture;
+    if (capture !== undefined && capture !== "on" && capture !== "paused") {
+        throw new UserInputError(`${origin} has a capture output of ${quote(capture)}. Allowed: 'on' or 'paused' (or none, from a stack deployed before it existed).`);
+    }
+    const captureField = capture === undefined ? {} : { capture: capture as CaptureState };
     const ids = o.flowLogIds;
     const flowLogIds = ids && typeof ids === "object" && !Array.isArray(ids) ? (ids as Record<string, string>) : undefined;
     if (o.destination === "s3") {
@@ -73,6 +94,7 @@ export function parseStackOutputs(text: string, origin: string): StackSource {
             flowLogIds,
             bucketName: stringOutput("bucketName"),
             recordsLocation: stringOutput("recordsLocation"),
+            ...captureField,
         };
     }
     if (typeof o.logGroupName !== "string") {
@@ -86,6 +108,9 @@ export function parseStackOutputs(text: string, origin: string): StackSource {
         logFormat: stringOutput("logFormat"),
         trafficType: stringOutput("trafficType"),
         flowLogIds,
+        ...captureField,
+        ...(Array.isArray(o.alarmNames) && o.alarmNames.every((n) => typeof n === "string") ? { alarmNames: o.alarmNames as string[] } : {}),
+        ...(stringOutput("contributorInsightRule") !== undefined ? { contributorInsightRule: stringOutput("contributorInsightRule") } : {}),
     };
 }
 

@@ -5,6 +5,8 @@
  * Exit codes: 0 a diagnosis was made (whatever the verdict), 2 bad usage or unreadable input,
  * 1 anything else (a bug or an outage: the stack is printed).
  */
+import * as fs from "fs";
+import * as path from "path";
 import { UserInputError, quote } from "../core/errors";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, OptionTable, PROGRAM, parseOptions, repeatHelp } from "./cliOptions";
 import type { CliIo } from "./cliIo";
@@ -35,6 +37,7 @@ export const DIAGNOSE_OPTIONS = {
     output: { type: "string", default: "text", repeat: "once" },
     "ip-ranges": { type: "string", repeat: "once" },
     help: { type: "boolean", short: "h", repeat: "union" },
+    version: { type: "boolean", repeat: "union" },
     ...LIVE_OPTIONS,
     ...CONFIG_OPTIONS,
 } as const satisfies OptionTable;
@@ -94,8 +97,9 @@ Live, from flow logs in S3 through Athena (a stack with destination s3 does this
 
 ${CONFIG_HELP}
 Output:
-  --output <format>       text, json or markdown. Default: text. Warnings go to stderr.
+  --output <format>       text, json, markdown or html. Default: text. Warnings go to stderr.
   -h, --help              Show this help.
+  --version               Print the version (package.json's) and exit.
 
 ${repeatHelp(DIAGNOSE_OPTIONS)}
 Verdicts: security-group-or-nacl, nacl-return-path, routing, network-ok, mixed, no-traffic, inconclusive.
@@ -158,5 +162,24 @@ async function runDiagnose(argv: string[], io: CliIo): Promise<number> {
         io.stdout(DIAGNOSE_HELP);
         return EXIT_OK;
     }
+    if (values.version) {
+        io.stdout(`${packageVersion()}\n`);
+        return EXIT_OK;
+    }
     return (await import("./diagnoseCommand")).diagnoseCommand(values, io);
+}
+
+/**
+ * The version in package.json, the one place it is kept (CHANGELOG.md names it per release). Found
+ * by walking up from this file, which runs from analysis/ under ts-node and dist/analysis/ compiled.
+ */
+export function packageVersion(from: string = __dirname): string {
+    for (let dir = from; ; dir = path.dirname(dir)) {
+        const file = path.join(dir, "package.json");
+        if (fs.existsSync(file)) {
+            const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
+            if (pkg.name === "vpc-flow-logs" && typeof pkg.version === "string") return pkg.version;
+        }
+        if (path.dirname(dir) === dir) throw new Error(`package.json of vpc-flow-logs not found above ${from}`);
+    }
 }

@@ -7,6 +7,7 @@
 // a bad flag answer before any of it is read.
 import type { LiveIo } from "./liveCommands";
 import type { RawScanSettings } from "../evidence/rawFile/plainFile";
+import type { ParquetScanSettings } from "../evidence/inputSummary";
 
 export interface CliIo extends LiveIo {
     readonly stdout: (text: string) => void;
@@ -15,4 +16,6 @@ export interface CliIo extends LiveIo {
     readonly now?: () => Date;
     /** How files of raw lines are read (threads, range size); tests compare the paths with it. */
     readonly rawScan?: RawScanSettings;
+    /** How Parquet files are read (the general reader only, the split threshold); tests compare the paths with it. */
+    readonly parquetScan?: ParquetScanSettings;
 }

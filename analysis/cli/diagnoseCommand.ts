@@ -96,6 +96,7 @@ export async function diagnoseCommand(values: ParsedValues, io: CliIo): Promise<
             formatChosen: args.formatChosen,
             warn,
             rawScan: io.rawScan,
+            parquetScan: io.parquetScan,
         });
     }
     const evidence = conversation.evidence();
@@ -108,7 +109,7 @@ export async function diagnoseCommand(values: ParsedValues, io: CliIo): Promise<
     const nextSteps = checked?.known ? diagnose(evidence, { trafficType: args.trafficType, warnings, known: checked.known }).nextSteps : diagnosis.nextSteps;
     // A check that could not run has said why on stderr; the JSON `warnings` say it too.
     const configWarnings = checked?.warnings ?? [];
-    io.stdout(render(checked ? { ...diagnosis, warnings: [...diagnosis.warnings, ...configWarnings], nextSteps, config: checked.report } : diagnosis, args.output));
+    io.stdout(render(checked ? { ...diagnosis, warnings: [...diagnosis.warnings, ...configWarnings], nextSteps, config: checked.report } : diagnosis, args.output, evidence.trafficPaths));
     return EXIT_OK;
 }
 

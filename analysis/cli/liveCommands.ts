@@ -11,7 +11,10 @@ import { LiveConversationFlags } from "./liveFlags";
 import { STATUS_OPTIONS, liveFlagsGiven } from "./liveOptions";
 import { configCheckRequest } from "./configFlags";
 import { render, renderJson } from "../render/render";
+import { renderHtml } from "../render/htmlReport";
+import { pathModel } from "../verdict/pathModel";
 import { resolveLiveWindow } from "../core/timeWindow";
+import { STATUS_SCHEMA_VERSION, versioned } from "../core/jsonContract";
 import { renderTaskSections } from "../verdict/ecs/ecsReport";
 import { explainAwsError } from "../aws/awsErrors";
 import { collectStatus, renderStatus } from "../aws/flowLogStatus";
@@ -130,7 +133,13 @@ export async function runLiveDiagnose(values: ParsedValues, flags: LiveConversat
         throw err;
     }
     const output = flags.output;
-    io.stdout(output === "json" ? renderJson(report) : render(report, output) + renderTaskSections(report.ecsTask, report.sources, output));
+    io.stdout(
+        output === "json"
+            ? renderJson(report)
+            : output === "html"
+              ? renderHtml(report, pathModel(report), { heading: report.ecsTask ? "ECS task and inputs" : "Inputs", text: renderTaskSections(report.ecsTask, report.sources, "text") })
+              : render(report, output) + renderTaskSections(report.ecsTask, report.sources, output),
+    );
     io.stderr(await costLine(report.query));
     return EXIT_OK;
 }
@@ -167,7 +176,21 @@ export async function runStatus(argv: string[], io: LiveIo, help: string): Promi
     const ec2 = await awsClient(io, "ec2Client", target.region);
     try {
         const report = await collectStatus(ec2, logs, { ...source, region: target.region }, (io.now ?? (() => new Date()))());
-        io.stdout(output === "json" ? JSON.stringify(report, null, 2) + "\n" : renderStatus(report));
+        // A stack with alarms names them in its outputs: their states follow delivery's (docs/alarms.md).
+        const alarmNames = "alarmNames" in source ? (source.alarmNames ?? []) : [];
+        if (alarmNames.length === 0) {
+            io.stdout(output === "json" ? JSON.stringify(versioned(STATUS_SCHEMA_VERSION, report), null, 2) + "\n" : renderStatus(report));
+            return EXIT_OK;
+        }
+        const { collectAlarms, renderAlarms } = await import("../aws/alarmStatus");
+        const cloudWatch = await awsClient(io, "cloudWatchClient", target.region);
+        // Printed for pasting into a shell: a value with other characters is single-quoted.
+        const shellWord = (v: string) => (/^[A-Za-z0-9_./:=@-]+$/.test(v) ? v : `'${v.replace(/'/g, "'\\''")}'`);
+        const sourceFlag = values.stack !== undefined ? `--stack ${shellWord(values.stack as string)}` : `--outputs-file ${shellWord(values["outputs-file"] as string)}`;
+        const contributorInsightRule = "contributorInsightRule" in source ? source.contributorInsightRule : undefined;
+        const alarms = await collectAlarms(cloudWatch, alarmNames, { sourceFlag, region: target.region, contributorInsightRule });
+        for (const warning of alarms.warnings) io.stderr(`warning: ${warning}\n`);
+        io.stdout(output === "json" ? JSON.stringify(versioned(STATUS_SCHEMA_VERSION, { ...report, ...alarms }), null, 2) + "\n" : renderStatus(report) + renderAlarms(alarms));
         return EXIT_OK;
     } catch (err) {
         io.stderr(explainAwsError(err, { logGroupName: target.logGroupName, region: target.region }) + "\n");
@@ -186,7 +209,7 @@ async function runS3Status(source: AthenaSource, regionFlag: string | undefined,
     const { collectS3Status, renderS3Status } = await import("../aws/s3Status");
     try {
         const report = await collectS3Status(ec2, s3, { ...source, region }, (io.now ?? (() => new Date()))());
-        io.stdout(output === "json" ? JSON.stringify(report, null, 2) + "\n" : renderS3Status(report));
+        io.stdout(output === "json" ? JSON.stringify(versioned(STATUS_SCHEMA_VERSION, report), null, 2) + "\n" : renderS3Status(report));
         return EXIT_OK;
     } catch (err) {
         io.stderr(explainAwsError(err, { bucketName: source.bucketName, region, action: "ec2:DescribeFlowLogs or s3:ListBucket" }) + "\n");

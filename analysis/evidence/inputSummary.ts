@@ -22,6 +22,25 @@ export interface InputSummary {
     scan?: PlainScanPlan;
 }
 
+/** How a Parquet file was read: tests and `npm run bench` check the path they meant to measure. */
+export interface ParquetScanPlan {
+    threads: number;
+    /** Row groups with rows. */
+    rowGroups: number;
+    /** Row groups read by the general reader (every value of every row) rather than the row-group scan. */
+    generalReader: number;
+}
+
+/** How Parquet files are read; the defaults suit the CLI (threads: RawScanSettings.threads, VPC_FLOW_DIAGNOSE_THREADS). */
+export interface ParquetScanSettings {
+    /** Only the general reader: the reference the row-group scan is held to. */
+    readonly generalReader?: boolean;
+    /** Read on several threads only files of at least this many bytes (default 4 MiB). */
+    readonly minSplitBytes?: number;
+    /** Told how the file was read (the summary itself stays as it was). */
+    readonly onPlan?: (plan: ParquetScanPlan) => void;
+}
+
 export interface ReadInputOptions {
     readonly path: string;
     readonly conversation: Conversation;
@@ -35,4 +54,6 @@ export interface ReadInputOptions {
     readonly flag?: string;
     /** How raw lines are read (threads, or the line-by-line parser only); the defaults suit the CLI. */
     readonly rawScan?: RawScanSettings;
+    /** How Parquet files are read. */
+    readonly parquetScan?: ParquetScanSettings;
 }

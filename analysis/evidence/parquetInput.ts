@@ -15,18 +15,24 @@
  * raw-line scanner, so a Parquet file gives the same statistics, malformed-record rules and
  * duplicate handling as the text file with the same records.
  *
- * Memory: the footer is read first, then one row group at a time, only the known columns. The
- * Parquet reader (hyparquet) is loaded on the first Parquet file, so the CLI starts without it.
+ * Speed and memory: the footer is read first, then the row groups, only the known columns, by the
+ * row-group scan (parquet/rowGroupScan.ts: addresses first, as bytes; a row about other addresses is
+ * counted, not built), on worker threads for a file of 4 MiB or more, one row group in flight per
+ * thread. A row group that scan does not read goes to the general reader (hyparquet's parquetRead).
+ * hyparquet is loaded on the first Parquet file, so the CLI starts without it.
  */
 import { promises as fs } from "node:fs";
 import { brotliDecompressSync, unzipSync } from "node:zlib";
-import type { AsyncBuffer, Compressors, FileMetaData } from "hyparquet";
+import type { AsyncBuffer, Compressors, FileMetaData, RowGroup, SchemaTree } from "hyparquet";
 import { UserInputError, quote } from "../core/errors";
 import { Conversation } from "./conversation";
 import { LogFormat, toFormatString } from "../core/logFormat";
 import { RECORD_FIELDS } from "../core/records";
 import { RawLineScanner } from "./rawLines";
-import type { InputSummary, ReadInputOptions } from "./inputSummary";
+import type { InputSummary, ParquetScanPlan, ReadInputOptions } from "./inputSummary";
+import { threadCount } from "./rawFile/plainFile";
+import { AddressRole, ChunkPlace, ColumnPlan, ScanSetup, loadParquetPrimitives } from "./parquet/rowGroupScan";
+import { scanRowGroups } from "./parquet/rowGroupThreads";
 
 /** Every Parquet file starts and ends with these 4 bytes. */
 const MAGIC = Buffer.from("PAR1", "latin1");
@@ -45,6 +51,9 @@ const COMPRESSORS: Compressors = {
     BROTLI: (input) => brotliDecompressSync(input),
 };
 const READABLE_CODECS = "uncompressed, Snappy, Gzip or Brotli";
+
+/** Below this, starting worker threads costs more than they save. */
+const DEFAULT_MIN_SPLIT_BYTES = 4 << 20;
 
 /** Unknown columns already reported for a conversation: S3 delivers many files of one format. */
 const warnedColumns = new WeakMap<Conversation, Set<string>>();
@@ -149,18 +158,24 @@ export async function readParquetInput(options: ReadInputOptions): Promise<Input
         const format: LogFormat = { kind: "custom", fields: columns.fields, formatString: toFormatString(columns.fields) };
         const scanner = new RawLineScanner(conversation, options.src, options.dst, format, { warn: options.warn, source: path });
         let rows = 0;
+        /** Row groups with rows, where their rows start in the file's row numbering. */
+        const groups: { index: number; start: number; rows: number }[] = [];
         let groupStart = 0;
-        for (const group of metadata.row_groups) {
+        metadata.row_groups.forEach((group, index) => {
             const groupRows = Number(group.num_rows);
-            if (groupRows === 0) continue;
+            if (groupRows > 0) groups.push({ index, start: groupStart, rows: groupRows });
+            groupStart += groupRows;
+        });
+        // The general reader: every value of every row, each row read as the line it stands for.
+        const readGeneral = async (group: { start: number; rows: number }) => {
             let data: unknown[][] = [];
             try {
                 await hyparquet.parquetRead({
                     file,
                     metadata,
                     columns: columns.names,
-                    rowStart: groupStart,
-                    rowEnd: groupStart + groupRows,
+                    rowStart: group.start,
+                    rowEnd: group.start + group.rows,
                     compressors: COMPRESSORS,
                     onComplete: (groupData: unknown[][]) => (data = groupData),
                 });
@@ -168,7 +183,33 @@ export async function readParquetInput(options: ReadInputOptions): Promise<Input
                 throw cannotRead(readerReason(err));
             }
             for (const row of data) feedRow(row, ++rows, columns, scanner, options);
-            groupStart += groupRows;
+        };
+        const plans = options.parquetScan?.generalReader ? undefined : columnPlans(topLevel, columns);
+        const plan: ParquetScanPlan = { threads: 1, rowGroups: groups.length, generalReader: groups.length };
+        if (plans === undefined) {
+            for (const group of groups) await readGeneral(group);
+        } else {
+            const jobs = groups.map((g) => ({ index: g.index, rows: g.rows, chunks: chunkPlaces(metadata.row_groups[g.index], columns.names) }));
+            const setup: ScanSetup = { columns: plans, src: options.src, dst: options.dst, looseMatch: scanner.looseMatch, reader: await loadParquetPrimitives() };
+            const minSplit = options.parquetScan?.minSplitBytes ?? DEFAULT_MIN_SPLIT_BYTES;
+            plan.threads = size < minSplit ? 1 : Math.min(threadCount(options.rawScan ?? {}), jobs.length);
+            plan.generalReader = 0;
+            await scanRowGroups(handle.fd, jobs, setup, plan.threads, async (result) => {
+                if ("unreadable" in result) {
+                    plan.generalReader++;
+                    await readGeneral(groups[jobs.findIndex((j) => j.index === result.index)]);
+                    return;
+                }
+                let next = 0;
+                for (let k = 0; k < result.rowsToRead.length; k++) {
+                    const row = result.rowsToRead[k];
+                    scanner.countUnrelated(row - next);
+                    feedRow(result.values[k], rows + row + 1, columns, scanner, options);
+                    next = row + 1;
+                }
+                scanner.countUnrelated(result.rows - next);
+                rows += result.rows;
+            });
         }
         scanner.flush();
 
@@ -180,10 +221,53 @@ export async function readParquetInput(options: ReadInputOptions): Promise<Input
                     `(columns ${columns.names.join(", ")}): check that it is a VPC flow log file.`,
             );
         }
+        options.parquetScan?.onPlan?.(plan);
         return { path, kind: "parquet", gzip: false, lines: rows, records };
     } finally {
         await handle.close();
     }
+}
+
+/**
+ * How each column is read by the row-group scan (parquet/rowGroupScan.ts), or undefined when a
+ * column has a type it leaves to the general reader (a date, a timestamp, an unsigned or a
+ * binary column, a list).
+ */
+export function columnPlans(topLevel: readonly SchemaTree[], columns: ParquetColumns): ColumnPlan[] | undefined {
+    const plans: ColumnPlan[] = [];
+    const firstOf = (...fields: string[]) => fields.find((f) => columns.fields.includes(f));
+    const sourceFirst = firstOf("srcaddr", "pkt-srcaddr");
+    const destinationFirst = firstOf("dstaddr", "pkt-dstaddr");
+    for (let i = 0; i < columns.names.length; i++) {
+        const element = topLevel.find((c) => c.element.name === columns.names[i])?.element;
+        if (element === undefined || element.repetition_type === "REPEATED") return undefined;
+        const field = columns.fields[i];
+        const { type, converted_type: converted, logical_type: logical } = element;
+        const signed = logical === undefined || (logical.type === "INTEGER" && logical.isSigned);
+        let kind: ColumnPlan["kind"];
+        if (type === "INT32" && signed && (converted === undefined || converted === "INT_8" || converted === "INT_16" || converted === "INT_32")) kind = "int32";
+        else if (type === "INT64" && signed && (converted === undefined || converted === "INT_64")) kind = "int64";
+        else if (type === "BYTE_ARRAY" && (converted === undefined || converted === "UTF8") && (logical === undefined || logical.type === "STRING")) kind = "string";
+        else return undefined;
+        let role = AddressRole.None;
+        if (field === "srcaddr" || field === "pkt-srcaddr") role = field === sourceFirst ? AddressRole.SourceFirst : AddressRole.SourceOther;
+        if (field === "dstaddr" || field === "pkt-dstaddr") role = field === destinationFirst ? AddressRole.DestinationFirst : AddressRole.DestinationOther;
+        if (role !== AddressRole.None && kind !== "string") return undefined;
+        plans.push({ kind, optional: element.repetition_type !== "REQUIRED", role });
+    }
+    return plans;
+}
+
+/** Where each named column's chunk of the row group is; a missing one reads as empty (the general reader then says what is wrong). */
+function chunkPlaces(group: RowGroup, names: readonly string[]): ChunkPlace[] {
+    return names.map((name) => {
+        const chunk = group.columns.find((c) => c.meta_data !== undefined && c.meta_data.path_in_schema.join(".") === name);
+        const meta = chunk?.meta_data;
+        if (meta === undefined || chunk?.file_path) return { offset: 0, length: 0, codec: "missing" };
+        // Some writers leave dictionary_page_offset at 0 for a chunk without a dictionary.
+        const offset = Number(meta.dictionary_page_offset || meta.data_page_offset);
+        return { offset, length: Number(meta.total_compressed_size), codec: meta.codec };
+    });
 }
 
 function feedRow(row: readonly unknown[], rowNumber: number, columns: ParquetColumns, scanner: RawLineScanner, options: ReadInputOptions): void {

@@ -3,26 +3,34 @@
  */
 import { Diagnosis, InterfaceSummary, TimelineEntry, serviceText } from "../verdict/classify";
 import { ConfigReport, configurationLines } from "../verdict/config/report";
+import { DIAGNOSIS_SCHEMA_VERSION, versioned } from "../core/jsonContract";
+import { pathModel } from "../verdict/pathModel";
+import { mermaidSection } from "./pathMermaid";
+import { renderHtml } from "./htmlReport";
 
 /** A diagnosis, and the configuration check when one was asked for (`config` in the JSON). */
 type Rendered = Diagnosis & { readonly config?: ConfigReport };
 
-export const OUTPUT_FORMATS = ["text", "json", "markdown"] as const;
+export const OUTPUT_FORMATS = ["text", "json", "markdown", "html"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-export function render(diagnosis: Rendered, output: OutputFormat): string {
+/** `trafficPaths`: the outbound records' traffic-path values and counts, for the path drawn without a configuration check. */
+export function render(diagnosis: Rendered, output: OutputFormat, trafficPaths?: Readonly<Record<string, number>>): string {
     switch (output) {
         case "json":
             return renderJson(diagnosis);
         case "markdown":
-            return renderMarkdown(diagnosis);
+            return renderMarkdown(diagnosis, trafficPaths);
+        case "html":
+            return renderHtml(diagnosis, pathModel(diagnosis, trafficPaths));
         case "text":
             return renderText(diagnosis);
     }
 }
 
+/** The JSON contract: docs/schema/diagnosis.schema.json, its version first. */
 export function renderJson(diagnosis: Rendered): string {
-    return JSON.stringify(diagnosis, null, 2) + "\n";
+    return JSON.stringify(versioned(DIAGNOSIS_SCHEMA_VERSION, diagnosis), null, 2) + "\n";
 }
 
 const ROWS: ReadonlyArray<readonly ["outbound" | "inbound", "accept" | "reject", string]> = [
@@ -108,7 +116,7 @@ export function renderText(d: Rendered): string {
     return out.join("\n") + "\n";
 }
 
-export function renderMarkdown(d: Rendered): string {
+export function renderMarkdown(d: Rendered, trafficPaths?: Readonly<Record<string, number>>): string {
     const out: string[] = [];
     out.push(`### VPC flow diagnosis: \`${d.verdict}\` (confidence: ${d.confidence})`);
     out.push("");
@@ -133,6 +141,7 @@ export function renderMarkdown(d: Rendered): string {
     out.push("");
     out.push(`**Confidence: ${d.confidence}.** ${d.confidenceReason}`);
     out.push("");
+    out.push(...mermaidSection(pathModel(d, trafficPaths)));
     const chart = timelineChart(d.timeline);
     if (chart.length > 0) {
         out.push("```");

@@ -1,6 +1,7 @@
 /** Runs `vpc-flow-diagnose` in-process at a fixed "now", collecting what it writes. */
 import { expect } from "chai";
 import { main } from "../../analysis/cli/cli";
+import { diagnosisJson } from "./jsonContract";
 
 export const NOW = new Date("2026-11-26T14:30:00Z");
 
@@ -22,5 +23,5 @@ export async function runJson(...argv: string[]): Promise<any> {
     const r = await run(...argv, "--output", "json");
     expect(r.stderr, "stderr").to.equal("");
     expect(r.code).to.equal(0);
-    return JSON.parse(r.stdout);
+    return diagnosisJson(r);
 }

@@ -22,6 +22,12 @@ export interface ParquetWriteChoices {
     readonly nullStrings?: boolean;
     /** More columns, written as given (unknown fields, odd types). */
     readonly extraColumns?: readonly ColumnSource[];
+    /** Target uncompressed page size in bytes (the writer's default: 1 MiB). */
+    readonly pageSize?: number;
+    /** String values written in place of the texts of the lines (values a line cannot hold: spaces, the empty string). */
+    readonly stringValues?: Readonly<Record<string, string>>;
+    /** Value encoding per field (default: the writer's choice, a dictionary where it at least halves the size). */
+    readonly encodings?: Readonly<Record<string, ColumnSource["encoding"]>>;
 }
 
 /** Parquet bytes for raw lines in `fields` order: numbers that do not apply are null, strings keep `-`. */
@@ -32,15 +38,17 @@ export function linesToParquet(lines: readonly string[], fields: readonly string
         if (at < 0) throw new Error(`no field ${field} in the lines`);
         const texts = rows.map((r) => r[at]);
         const name = field.replace(/-/g, "_");
-        if (INT32_FIELDS.has(field)) return { name, type: "INT32", nullable: true, data: texts.map((t) => (t === "-" ? null : Number(t))) };
-        if (INT64_FIELDS.has(field)) return { name, type: "INT64", nullable: true, data: texts.map((t) => (t === "-" ? null : BigInt(t))) };
-        return { name, type: "STRING", nullable: true, data: texts.map((t) => (t === "-" && choices.nullStrings ? null : t)) };
+        const encoding = choices.encodings?.[field] === undefined ? {} : { encoding: choices.encodings[field] };
+        if (INT32_FIELDS.has(field)) return { name, type: "INT32", nullable: true, data: texts.map((t) => (t === "-" ? null : Number(t))), ...encoding };
+        if (INT64_FIELDS.has(field)) return { name, type: "INT64", nullable: true, data: texts.map((t) => (t === "-" ? null : BigInt(t))), ...encoding };
+        return { name, type: "STRING", nullable: true, data: texts.map((t) => (t === "-" && choices.nullStrings ? null : (choices.stringValues?.[t] ?? t))), ...encoding };
     });
     const buffer = parquetWriteBuffer({
         columnData: [...columnData, ...(choices.extraColumns ?? [])],
         codec: choices.codec ?? "GZIP",
         compressors: { GZIP: (input: Uint8Array) => gzipSync(input) },
         rowGroupSize: choices.rowGroupSize ?? 1000,
+        ...(choices.pageSize === undefined ? {} : { pageSize: choices.pageSize }),
     });
     return Buffer.from(buffer);
 }

@@ -30,6 +30,45 @@ export const LAB_MOCK = {
     s3Cidrs: ["52.219.204.0/22", "3.5.140.0/22", "52.219.56.0/22"],
 } as const;
 
+/** A trust policy that lets the flow-logs service of this account and region assume a role (the stack's own). */
+export const FLOW_LOGS_TRUST = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+        {
+            Effect: "Allow",
+            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: {
+                StringEquals: { "aws:SourceAccount": ACCOUNT_ID },
+                ArnLike: { "aws:SourceArn": `arn:aws:ec2:${REGION}:${ACCOUNT_ID}:vpc-flow-log/*` },
+            },
+        },
+    ],
+});
+
+/**
+ * The account's IAM roles (name -> trust policy, as the provider's getRole returns it: decoded
+ * JSON) and log groups (name -> log class) the getRole / getLogGroup invokes answer for; any other
+ * name fails as the provider does. Tests may add entries and must remove them.
+ */
+export const MOCK_ROLES = new Map<string, string>([
+    ["delivery", FLOW_LOGS_TRUST],
+    ["flow-logs-delivery", FLOW_LOGS_TRUST],
+    [
+        "ec2-app",
+        JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+    ],
+]);
+export const MOCK_LOG_GROUPS = new Map<string, string>([["/central/flow-logs", "STANDARD"]]);
+
+/**
+ * A failed invoke as the engine reports it: a gRPC error whose `details` the SDK turns into the
+ * Error the program sees (runtime/invoke.js, `new Error(err.details)`).
+ */
+function invokeError(text: string): Error {
+    return Object.assign(new Error(text), { details: text });
+}
+
 export interface Registration {
     readonly type: string;
     readonly name: string;
@@ -73,6 +112,8 @@ function stateFor(args: pulumi.runtime.MockResourceArgs): Record<string, any> {
         case "aws:s3/bucket:Bucket":
             // Pulumi auto-names a bucket from its resource name and a random suffix.
             return { ...args.inputs, bucket: `${args.name}-1a2b3c4`, arn: `arn:aws:s3:::${args.name}-1a2b3c4` };
+        case "aws:sns/topic:Topic":
+            return { ...args.inputs, arn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${args.inputs.name}` };
         case "aws:cloudwatch/queryDefinition:QueryDefinition":
             // AWS generates the id (a UUID) on PutQueryDefinition; the mock derives one from the name.
             return { ...args.inputs, queryDefinitionId: `qd-${args.name}` };
@@ -133,6 +174,48 @@ pulumi.runtime.setMocks(
                         tags: {},
                         version: 1,
                     };
+                case "aws:cloudwatch/getLogGroup:getLogGroup": {
+                    const name = args.inputs.name as string;
+                    const logGroupClass = MOCK_LOG_GROUPS.get(name);
+                    // The provider's text for a group that does not exist (logs group_data_source.go, tfresource empty result).
+                    if (logGroupClass === undefined) throw invokeError(`reading CloudWatch Logs Log Group (${name}): empty result`);
+                    return {
+                        // The provider trims the ':*' DescribeLogGroups puts at the end of the ARN.
+                        arn: `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:${name}`,
+                        creationTime: Date.parse("2026-11-01T00:00:00Z"),
+                        deletionProtectionEnabled: false,
+                        id: name,
+                        kmsKeyId: "",
+                        logGroupClass,
+                        name,
+                        region: REGION,
+                        retentionInDays: 365,
+                        tags: {},
+                    };
+                }
+                case "aws:iam/getRole:getRole": {
+                    const name = args.inputs.name as string;
+                    const trust = MOCK_ROLES.get(name);
+                    if (trust === undefined) {
+                        throw invokeError(
+                            `reading IAM Role (${name}): operation error IAM: GetRole, https response error StatusCode: 404, RequestID: 0a1b2c3d-0000-4000-8000-000000000000, NoSuchEntity: The role with name ${name} cannot be found.`,
+                        );
+                    }
+                    return {
+                        arn: `arn:aws:iam::${ACCOUNT_ID}:role/${name}`,
+                        assumeRolePolicy: trust,
+                        createDate: "2026-11-01T00:00:00Z",
+                        description: "",
+                        id: name,
+                        maxSessionDuration: 3600,
+                        name,
+                        path: "/",
+                        permissionsBoundary: "",
+                        roleLastUseds: [],
+                        tags: {},
+                        uniqueId: "AROATESTROLE",
+                    };
+                }
                 default:
                     throw new Error(`Mock not implemented: ${args.token}`);
             }
@@ -170,6 +253,11 @@ monitor.registerResource = (req: any, callback: unknown) => {
     });
     return registerResource(req, callback);
 };
+
+/** Everything the program told the engine, one entry per resource, in registration order. */
+export function registrationRequests(): readonly RegistrationRequest[] {
+    return [...requests];
+}
 
 /** What the program told the engine about the named resource. */
 export function requestFor(name: string): RegistrationRequest {
