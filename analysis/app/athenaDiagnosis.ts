@@ -12,6 +12,7 @@ import { LogFormat } from "../core/logFormat";
 import { TimeWindow } from "../core/timeWindow";
 import { AthenaApi, AthenaProgress, runAthenaQuery } from "../aws/athenaQueryRunner";
 import { StepsWithKnownIds, diagnoseQueryRowsWithSteps } from "./liveDiagnosis";
+import { epochToIso as iso } from "../core/isoTime";
 
 /** Athena's list price per TB scanned (us-east-1), and its minimum billed per query. */
 export const ATHENA_USD_PER_TB = 5;
@@ -54,7 +55,6 @@ export interface AthenaDependencies {
     readonly onQuery?: (queryString: string) => void;
 }
 
-const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace(".000Z", "Z");
 
 export async function diagnoseAthena(
     target: AthenaTarget,

@@ -5,24 +5,32 @@
  * gone) never stops the diagnosis: it says why on stderr and in `config`, as `not-checked`.
  */
 import { Diagnosis } from "../verdict/classify";
-import { UserInputError, quote } from "../core/errors";
-import { AWS_REGION_NAME } from "../core/awsNames";
+import { isNetworkInterfaceId } from "../core/awsNames";
+import { chooseRegion } from "../core/region";
 import { inKnownS3Range } from "../verdict/destination";
 import { AddressSet } from "../core/ip";
-import { ParsedValues } from "../cli/cliOptions";
 import { CONFIG_CHECK_IAM_ACTIONS } from "../verdict/config/ec2Documents";
 import { ConfigCheckError, ConfigEvaluation, evaluateConfiguration } from "../verdict/config/evaluate";
-import { configRequested, isNetworkInterfaceId } from "../cli/configFlags";
 import { ConfigReport, checkedReport, notCheckedReport } from "../verdict/config/report";
 import { chooseInterface } from "../verdict/config/scope";
 import { readSnapshot } from "../aws/snapshotFiles";
-import type { Ec2ConfigClient } from "../aws/ec2ConfigCollector";
+import { AwsClientMakers, awsClient } from "../aws/clients";
 import type { KnownIds } from "../verdict/advice";
+import { dateToIso } from "../core/isoTime";
 
-export interface ConfigIo {
+/** The configuration check asked for: a snapshot folder, or EC2 now (`--check-config`). */
+export interface ConfigCheckRequest {
+    /** `--config-snapshot`: check the configuration saved in this folder; absent: ask EC2. */
+    readonly snapshotDir?: string;
+    /** The interface to check (`--eni`, or the ECS task's); absent: the records' own. */
+    readonly eni?: string;
+    /** `--region`, for a check against EC2. */
+    readonly region?: string;
+}
+
+export interface ConfigIo extends Pick<AwsClientMakers, "ec2Client"> {
     readonly stderr: (text: string) => void;
     readonly env?: NodeJS.ProcessEnv;
-    readonly ec2Client?: (region: string) => Ec2ConfigClient;
 }
 
 export interface ConfigConversation {
@@ -69,17 +77,18 @@ function sourceSubnets(diagnosis: Diagnosis): string[] {
     return [...new Set(diagnosis.interfaces.filter((i) => i.side === "source").flatMap((i) => i.subnetIds))].sort();
 }
 
+/** `request` undefined: no check was asked for. */
 export async function checkConfiguration(
-    values: ParsedValues,
+    request: ConfigCheckRequest | undefined,
     diagnosis: Diagnosis,
     conversation: ConfigConversation,
     io: ConfigIo,
     now: Date,
     liveRegion?: string,
 ): Promise<ConfigCheckOutcome | undefined> {
-    if (!configRequested(values)) return undefined;
-    const named = values.eni as string | undefined;
-    const snapshotDir = values["config-snapshot"] as string | undefined;
+    if (request === undefined) return undefined;
+    const named = request.eni;
+    const snapshotDir = request.snapshotDir;
     const warn = (report: ConfigReport): ConfigCheckOutcome => {
         const message = `configuration not checked: ${report.agreementReason}`;
         io.stderr(`warning: ${message}\n`);
@@ -114,19 +123,15 @@ export async function checkConfiguration(
         return warn(notCheckedReport(why.charAt(0).toUpperCase() + why.slice(1), "live", null));
     }
     const env = io.env ?? process.env;
-    const region = liveRegion ?? (values.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-    if (!region) {
-        throw new UserInputError("--check-config needs a region: pass --region, or set AWS_REGION.");
-    }
-    if (!AWS_REGION_NAME.test(region)) {
-        const origin = liveRegion !== undefined || values.region !== undefined ? "--region" : env.AWS_REGION !== undefined ? "AWS_REGION" : "AWS_DEFAULT_REGION";
-        throw new UserInputError(`Invalid ${origin} ${quote(region)}. Allowed: an AWS region name such as ap-northeast-2 or us-east-1.`);
-    }
+    const region = chooseRegion(
+        [{ region: liveRegion ?? request.region, origin: "--region" }],
+        env,
+        "--check-config needs a region: pass --region, or set AWS_REGION.",
+    );
     const { collectEc2Documents, Ec2CollectionError } = await import("../aws/ec2ConfigCollector");
     const { explainCallerAwsError } = await import("../aws/awsErrors");
-    // Loaded here, not at the top: reading a snapshot or a file needs no AWS SDK.
-    const ec2 = io.ec2Client ? io.ec2Client(region) : new (await import("@aws-sdk/client-ec2")).EC2Client({ region });
-    const checkedAt = now.toISOString().replace(".000Z", "Z");
+    const ec2 = await awsClient(io, "ec2Client", region);
+    const checkedAt = dateToIso(now);
     try {
         const documents = await collectEc2Documents(ec2, eniId);
         const scope = chooseInterface(documents, { src: conversation.src, named, recordsEnis: sourceEnis(diagnosis), recordsSubnets: sourceSubnets(diagnosis) });

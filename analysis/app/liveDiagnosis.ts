@@ -4,8 +4,7 @@
  * same engine that reads files. Missing return traffic inside the last minutes of the window is
  * not taken as proof of a routing problem: those records may not be delivered yet.
  */
-import { DescribeLogGroupsCommand, DescribeLogStreamsCommand, LogGroup } from "@aws-sdk/client-cloudwatch-logs";
-import { AWS_REGION_NAME } from "../core/awsNames";
+import { chooseRegion } from "../core/region";
 import { UserInputError, quote } from "../core/errors";
 import { Diagnosis, NextStep, diagnose, serviceText } from "../verdict/classify";
 import type { KnownIds } from "../verdict/advice";
@@ -20,6 +19,8 @@ import { RawLineScanner } from "../evidence/rawLines";
 import { TimeWindow, undeliveredFrom } from "../core/timeWindow";
 import { LogsClient, QueryProgress, QueryResult, runInsightsQuery } from "../aws/insightsQueryRunner";
 import { FlowLogSource } from "../aws/stackSource";
+import { LogGroupFacts, findLogGroup, hasLogStreams, logStreamNames } from "../aws/logGroups";
+import { epochToIso as iso } from "../core/isoTime";
 
 /** Logs Insights list price per GB scanned (us-east-1); the README says to check your region's. */
 export const INSIGHTS_USD_PER_GB = 0.005;
@@ -51,13 +52,14 @@ export function resolveQuerySettings(
     overrides: LiveOverrides,
     env: NodeJS.ProcessEnv,
 ): Omit<LiveTarget, "logGroupName"> {
-    const region = overrides.region ?? source.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-    if (!region) {
-        throw new UserInputError("No AWS region: pass --region, set AWS_REGION, or use --stack so the stack's region is used.");
-    }
-    if (!AWS_REGION_NAME.test(region)) {
-        throw new UserInputError(`Invalid --region ${quote(region)}. Allowed: an AWS region name such as ap-northeast-2 or us-east-1.`);
-    }
+    const region = chooseRegion(
+        [
+            { region: overrides.region, origin: "--region" },
+            { region: source.region, origin: "region (stack output)" },
+        ],
+        env,
+        "No AWS region: pass --region, set AWS_REGION, or use --stack so the stack's region is used.",
+    );
     const format = resolveLogFormat(overrides.format ?? source.logFormat ?? "default", overrides.format !== undefined ? "--format" : "logFormat (stack output)", true);
     const trafficText = overrides.trafficType ?? source.trafficType ?? "ALL";
     const trafficType = trafficTypeOf(trafficText);
@@ -122,7 +124,6 @@ export interface LiveScope {
     readonly eniId?: string;
 }
 
-const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace(".000Z", "Z");
 
 export function queryCostUsd(bytesScanned: number): number {
     return Math.round((bytesScanned / 1e9) * INSIGHTS_USD_PER_GB * 1e6) / 1e6;
@@ -293,9 +294,8 @@ export function notYetRouting(d: Diagnosis, settledUntil: number): Diagnosis {
  * Before paying for a query: the group exists (else a clear not-found), it has streams, and the
  * window does not start before the group did.
  */
-async function checkEvidenceExists(target: LiveTarget, window: TimeWindow, deps: LiveDependencies): Promise<LogGroup> {
-    const groups = await deps.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: target.logGroupName, limit: 50 }));
-    const group = (groups.logGroups ?? []).find((g) => g.logGroupName === target.logGroupName);
+async function checkEvidenceExists(target: LiveTarget, window: TimeWindow, deps: LiveDependencies): Promise<LogGroupFacts> {
+    const group = await findLogGroup(deps.logs, target.logGroupName);
     if (!group) {
         throw Object.assign(new Error(`Log group ${target.logGroupName} not found`), { name: "ResourceNotFoundException" });
     }
@@ -304,8 +304,7 @@ async function checkEvidenceExists(target: LiveTarget, window: TimeWindow, deps:
             `The window starts at ${iso(window.start)}, before the log group was created (${iso(Math.floor(group.creationTime / 1000))}): nothing before then was logged.`,
         );
     }
-    const streams = await deps.logs.send(new DescribeLogStreamsCommand({ logGroupName: target.logGroupName, limit: 1 }));
-    if ((streams.logStreams ?? []).length === 0) {
+    if (!(await hasLogStreams(deps.logs, target.logGroupName))) {
         deps.warn(
             `Log group ${target.logGroupName} has no log streams: the flow log has delivered nothing yet. 'vpc-flow-diagnose status' shows its delivery status.`,
         );
@@ -319,9 +318,8 @@ async function checkEvidenceExists(target: LiveTarget, window: TimeWindow, deps:
  * is queried (with a warning): nothing was delivered for it, and other ENIs (a NAT gateway's) may
  * still show the conversation.
  */
-async function eniStreamScope(target: LiveTarget, eniId: string, group: LogGroup, deps: LiveDependencies): Promise<StreamScope | undefined> {
-    const response = await deps.logs.send(new DescribeLogStreamsCommand({ logGroupName: target.logGroupName, logStreamNamePrefix: eniId, limit: 50 }));
-    const names = (response.logStreams ?? []).map((s) => s.logStreamName).filter((n): n is string => n !== undefined && n.startsWith(eniId + "-"));
+async function eniStreamScope(target: LiveTarget, eniId: string, group: LogGroupFacts, deps: LiveDependencies): Promise<StreamScope | undefined> {
+    const names = (await logStreamNames(deps.logs, target.logGroupName, eniId)).filter((n) => n.startsWith(eniId + "-"));
     if (names.length === 0) {
         deps.warn(
             `Log group ${target.logGroupName} has no log stream for ${eniId}: no flow log covers that interface, or nothing was delivered for it yet. ` +

@@ -6,7 +6,8 @@
  * DescribeAlarms: CloudWatch API reference (MetricAlarm: AlarmName, StateValue OK | ALARM |
  * INSUFFICIENT_DATA, StateReason, StateUpdatedTimestamp, Period, EvaluationPeriods, MetricName).
  */
-import { CloudWatchClient, DescribeAlarmsCommand, MetricAlarm } from "@aws-sdk/client-cloudwatch";
+import { DescribeAlarmsCommand, MetricAlarm } from "@aws-sdk/client-cloudwatch";
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { explainCallerAwsError, isAccessDenied } from "./awsErrors";
 
 export type CloudWatchApi = Pick<CloudWatchClient, "send">;
@@ -110,5 +111,3 @@ export function renderAlarms(report: AlarmsReport): string {
     }
     return lines.join("\n") + "\n";
 }
-
-export { CloudWatchClient };

@@ -14,7 +14,7 @@ import {
     StopQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
 import { athenaQueryTooLong } from "../queries/queryLimits";
-import { abortableSleep, polling } from "./polling";
+import { abortableSleep, pollQuery, polling } from "./polling";
 
 export type AthenaApi = Pick<AthenaClient, "send">;
 
@@ -131,38 +131,35 @@ export async function runAthenaQuery(client: AthenaApi, request: AthenaQueryRequ
         }
     };
 
-    let pollMs = options.pollMs ?? 1000;
     let bytesScanned = 0;
-    try {
-        for (;;) {
+    await pollQuery<true>({
+        check: async () => {
             const response = await sendWithRetry(() => client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })));
             const execution = response.QueryExecution;
             const state = execution?.Status?.State ?? "UNKNOWN";
             bytesScanned = execution?.Statistics?.DataScannedInBytes ?? bytesScanned;
             options.onProgress?.({ state, bytesScanned, elapsedMs: now() - started });
-            if (state === "SUCCEEDED") break;
+            if (state === "SUCCEEDED") return true;
             if (state !== "QUEUED" && state !== "RUNNING") {
                 throw failure(state, id, execution?.Status?.StateChangeReason, execution?.Status?.AthenaError?.ErrorMessage, bytesScanned, request.workGroup);
             }
-            const remaining = deadline - now();
-            if (remaining <= 0) {
-                await stop();
-                throw new AthenaQueryError(
-                    "TimedOutWaiting",
-                    `The Athena query did not finish within ${Math.round(options.timeoutMs / 1000)} s and was stopped (query execution ${id}). Narrow the window, or allow longer with --timeout.`,
-                );
-            }
-            await pause(Math.min(pollMs, remaining));
-            pollMs = Math.min(Math.round(pollMs * 1.5), maxPollMs);
-        }
-    } catch (err) {
+            return undefined;
+        },
+        pause,
+        now,
+        deadline,
+        pollMs: options.pollMs ?? 1000,
+        maxPollMs,
+        stop,
+        timedOut: () =>
+            new AthenaQueryError(
+                "TimedOutWaiting",
+                `The Athena query did not finish within ${Math.round(options.timeoutMs / 1000)} s and was stopped (query execution ${id}). Narrow the window, or allow longer with --timeout.`,
+            ),
         // Anything but an end Athena reported (or the timeout, which stopped it already) leaves the
-        // query running and scanning at the user's cost: Ctrl-C, throttling that outlasted the
-        // retries, a network or SDK error.
-        const settled = err instanceof AthenaQueryError && SETTLED.includes(err.kind);
-        if (!settled) await stop();
-        throw err;
-    }
+        // query running and scanning at the user's cost.
+        settled: (err) => err instanceof AthenaQueryError && SETTLED.includes(err.kind),
+    });
 
     let columns: string[] = [];
     const rows: (string | undefined)[][] = [];

@@ -12,7 +12,7 @@ import {
     StopQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { insightsQueryTooLong } from "../queries/queryLimits";
-import { abortableSleep, polling } from "./polling";
+import { abortableSleep, pollQuery, polling } from "./polling";
 
 /** Only the call this module makes; a real client or aws-sdk-client-mock's both fit. */
 export type LogsClient = Pick<CloudWatchLogsClient, "send">;
@@ -125,9 +125,8 @@ export async function runInsightsQuery(client: LogsClient, request: QueryRequest
         }
     };
 
-    let pollMs = options.pollMs ?? 1000;
-    try {
-        for (;;) {
+    return pollQuery<QueryResult>({
+        check: async () => {
             const response = await sendWithRetry(() => client.send(new GetQueryResultsCommand({ queryId })));
             const statistics = {
                 recordsMatched: response.statistics?.recordsMatched ?? 0,
@@ -148,7 +147,7 @@ export async function runInsightsQuery(client: LogsClient, request: QueryRequest
                 }
                 case "Scheduled":
                 case "Running":
-                    break;
+                    return undefined;
                 case "Failed":
                     throw new QueryError("Failed", `The Logs Insights query failed (query id ${queryId}). Check the query and the log group, then try again.`);
                 case "Cancelled":
@@ -161,23 +160,20 @@ export async function runInsightsQuery(client: LogsClient, request: QueryRequest
                 default:
                     throw new QueryError("Unknown", `Logs Insights reported status '${status}' for query ${queryId}; its result cannot be trusted.`);
             }
-            const remaining = deadline - now();
-            if (remaining <= 0) {
-                await stop();
-                throw new QueryError(
-                    "TimedOutWaiting",
-                    `The query did not complete within ${Math.round(options.timeoutMs / 1000)} s and was stopped (query id ${queryId}). Narrow the window, or allow longer with --timeout.`,
-                );
-            }
-            await pause(Math.min(pollMs, remaining));
-            pollMs = Math.min(Math.round(pollMs * 1.5), maxPollMs);
-        }
-    } catch (err) {
+        },
+        pause,
+        now,
+        deadline,
+        pollMs: options.pollMs ?? 1000,
+        maxPollMs,
+        stop,
+        timedOut: () =>
+            new QueryError(
+                "TimedOutWaiting",
+                `The query did not complete within ${Math.round(options.timeoutMs / 1000)} s and was stopped (query id ${queryId}). Narrow the window, or allow longer with --timeout.`,
+            ),
         // Anything but an end Logs Insights reported (or the timeout, which stopped it already)
-        // leaves the query running and scanning at the user's cost: Ctrl-C, throttling that
-        // outlasted the retries, a network or SDK error.
-        const settled = err instanceof QueryError && SETTLED.includes(err.kind);
-        if (!settled) await stop();
-        throw err;
-    }
+        // leaves the query running and scanning at the user's cost.
+        settled: (err) => err instanceof QueryError && SETTLED.includes(err.kind),
+    });
 }

@@ -58,3 +58,47 @@ export function polling(settings: PollingSettings): {
     };
     return { pause, sendWithRetry };
 }
+
+/** One running query, as the poll loop sees it. */
+export interface PolledQuery<T> {
+    /** One look: the result ends the loop, undefined means still running; throws when the query ended otherwise. */
+    readonly check: () => Promise<T | undefined>;
+    readonly pause: (ms: number) => Promise<void>;
+    readonly now: () => number;
+    /** When to give up waiting (same clock as `now`). */
+    readonly deadline: number;
+    /** The first pause; each next one is 1.5 times longer, up to `maxPollMs`. */
+    readonly pollMs: number;
+    readonly maxPollMs: number;
+    /** Stops the query, best effort (it may have finished meanwhile). */
+    readonly stop: () => Promise<void>;
+    /** The error when the deadline passes; the query is stopped first. */
+    readonly timedOut: () => Error;
+    /** True for an error that says the query already ended (the service said so, or the timeout stopped it). */
+    readonly settled: (err: unknown) => boolean;
+}
+
+/**
+ * The poll loop of both query runners: look, pause a growing interval, give up at the deadline.
+ * Anything but an end the service reported (Ctrl-C, throttling that outlasted the retries, a
+ * network or SDK error) would leave the query running and scanning at the user's cost: it is stopped.
+ */
+export async function pollQuery<T>(query: PolledQuery<T>): Promise<T> {
+    let pollMs = query.pollMs;
+    try {
+        for (;;) {
+            const result = await query.check();
+            if (result !== undefined) return result;
+            const remaining = query.deadline - query.now();
+            if (remaining <= 0) {
+                await query.stop();
+                throw query.timedOut();
+            }
+            await query.pause(Math.min(pollMs, remaining));
+            pollMs = Math.min(Math.round(pollMs * 1.5), query.maxPollMs);
+        }
+    } catch (err) {
+        if (!query.settled(err)) await query.stop();
+        throw err;
+    }
+}

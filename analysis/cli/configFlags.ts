@@ -4,6 +4,8 @@
  */
 import { OptionTable, ParsedValues } from "./cliOptions";
 import { UserInputError, quote } from "../core/errors";
+import { isNetworkInterfaceId } from "../core/awsNames";
+import type { ConfigCheckRequest } from "../app/configStep";
 
 /** The diagnose flags of the configuration check (kept apart so other flags can grow beside them). */
 export const CONFIG_OPTIONS = {
@@ -35,7 +37,15 @@ export function validateConfigFlags(values: ParsedValues): void {
     }
 }
 
-/** A network interface id: eni- and 8 or 17 hex digits. */
-export function isNetworkInterfaceId(value: string): boolean {
-    return /^eni-[0-9a-f]{8}([0-9a-f]{9})?$/.test(value);
+/**
+ * The configuration check asked for, as the typed request the use case takes; undefined when none
+ * was. `eni` is the one the user named: a live diagnosis may put the ECS task's in its place.
+ */
+export function configCheckRequest(values: ParsedValues): ConfigCheckRequest | undefined {
+    if (!configRequested(values)) return undefined;
+    return {
+        snapshotDir: values["config-snapshot"] as string | undefined,
+        eni: values.eni as string | undefined,
+        region: values.region as string | undefined,
+    };
 }

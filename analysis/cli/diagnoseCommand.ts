@@ -17,7 +17,7 @@ import { parseLiveConversationFlags } from "./liveFlags";
 import { liveFlagsGiven } from "./liveOptions";
 import { parseS3Destination } from "../core/s3Ranges";
 import { parseTime } from "../core/timeWindow";
-import { configRequested, validateConfigFlags } from "./configFlags";
+import { configCheckRequest, configRequested, validateConfigFlags } from "./configFlags";
 import type { CliIo } from "./cliIo";
 
 export interface DiagnoseArgs {
@@ -104,7 +104,7 @@ export async function diagnoseCommand(values: ParsedValues, io: CliIo): Promise<
     // Warnings about the evidence itself (a --traffic-type the records contradict) arise only now.
     for (const message of diagnosis.warnings.slice(warnings.length)) io.stderr(`warning: ${message}\n`);
     // The evaluator loads only when a check was asked for.
-    const checked = configRequested(values) ? await (await import("../app/configStep")).checkConfiguration(values, diagnosis, args.query, io, now) : undefined;
+    const checked = configRequested(values) ? await (await import("../app/configStep")).checkConfiguration(configCheckRequest(values), diagnosis, args.query, io, now) : undefined;
     // The next steps again, now with the ids the check found instead of their placeholders.
     const nextSteps = checked?.known ? diagnose(evidence, { trafficType: args.trafficType, warnings, known: checked.known }).nextSteps : diagnosis.nextSteps;
     // A check that could not run has said why on stderr; the JSON `warnings` say it too.

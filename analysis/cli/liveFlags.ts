@@ -5,26 +5,12 @@
 import { UserInputError } from "../core/errors";
 import { ParsedValues, oneOf, parsePort, parseProtocol, required } from "./cliOptions";
 import { OUTPUT_FORMATS, OutputFormat } from "../render/render";
-import { S3Destination, parseS3Destination } from "../core/s3Ranges";
-import { TaskRef, parseCluster, parseEniId, parseTaskRef } from "../verdict/ecs/ecsTask";
+import { parseS3Destination } from "../core/s3Ranges";
+import type { LiveConversationRequest } from "../app/liveRequest";
+import { parseCluster, parseEniId, parseTaskRef } from "../verdict/ecs/ecsTask";
 
-/** What a live diagnosis was asked, before anything is looked up in AWS. */
-export interface LiveConversationFlags {
-    readonly task?: TaskRef;
-    readonly cluster?: string;
-    readonly eni?: string;
-    /** The workload's addresses as given; absent with --ecs-task (the task's IP is used). */
-    readonly src?: string;
-    /** `s3`/`s3:<region>`, an address list, or absent (with --ecs-task: from the task's reasons, else S3). */
-    readonly dst?: S3Destination | { readonly addresses: string };
-    /** Absent when --port was not given: a port from the task's reason, else 443, applies. */
-    readonly port?: number;
-    readonly protocol: number;
-    readonly output: OutputFormat;
-    readonly ipRanges?: string;
-    /** True when --since, --start or --end set the window (they win over the task's times). */
-    readonly windowGiven: boolean;
-}
+/** What a live diagnosis was asked, before anything is looked up in AWS, and how to show the answer. */
+export type LiveConversationFlags = LiveConversationRequest & { readonly output: OutputFormat };
 
 /**
  * Checks the live conversation flags. --ecs-task and --src are refused together: the task's own

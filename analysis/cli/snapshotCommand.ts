@@ -3,16 +3,17 @@
  * path as the files `--config-snapshot` reads, so it can go with a ticket and be checked again by
  * anyone, without credentials, after the ENI itself is gone.
  */
-import { EC2Client } from "@aws-sdk/client-ec2";
-import { AWS_REGION_NAME } from "../core/awsNames";
+import { isNetworkInterfaceId } from "../core/awsNames";
+import { chooseRegion } from "../core/region";
 import { EXIT_FAILURE, EXIT_OK, PROGRAM, parseOptions, repeatHelp, required } from "./cliOptions";
 import { SNAPSHOT_OPTIONS } from "./liveOptions";
-import { isNetworkInterfaceId } from "./configFlags";
 import { CONFIG_CHECK_IAM_ACTIONS } from "../verdict/config/ec2Documents";
 import { writeSnapshot } from "../aws/snapshotFiles";
 import { UserInputError, quote } from "../core/errors";
 import { explainAwsError } from "../aws/awsErrors";
-import { Ec2CollectionError, Ec2ConfigClient, collectEc2Documents, isAccessDenied } from "../aws/ec2ConfigCollector";
+import { Ec2CollectionError, collectEc2Documents, isAccessDenied } from "../aws/ec2ConfigCollector";
+import { AwsClientMakers, awsClient } from "../aws/clients";
+import { dateToIso } from "../core/isoTime";
 
 export const SNAPSHOT_HELP = `Usage: ${PROGRAM} snapshot --eni <eni-id> --out <dir> [--region <region>]
 
@@ -29,12 +30,11 @@ ${repeatHelp(SNAPSHOT_OPTIONS)}
 IAM actions: ${CONFIG_CHECK_IAM_ACTIONS.join(", ")}.
 `;
 
-export interface SnapshotIo {
+export interface SnapshotIo extends Pick<AwsClientMakers, "ec2Client"> {
     readonly stdout: (text: string) => void;
     readonly stderr: (text: string) => void;
     readonly env?: NodeJS.ProcessEnv;
     readonly now?: () => Date;
-    readonly ec2Client?: (region: string) => Ec2ConfigClient;
 }
 
 export async function runSnapshot(argv: string[], io: SnapshotIo): Promise<number> {
@@ -49,13 +49,11 @@ export async function runSnapshot(argv: string[], io: SnapshotIo): Promise<numbe
     }
     const out = required(values, "out", "the folder to write the snapshot to, e.g. --out ./snapshot");
     const env = io.env ?? process.env;
-    const region = (values.region as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-    if (!region) throw new UserInputError("No AWS region: pass --region or set AWS_REGION.");
-    if (!AWS_REGION_NAME.test(region)) throw new UserInputError(`Invalid --region ${quote(region)}. Allowed: an AWS region name such as ap-northeast-2 or us-east-1.`);
-    const ec2 = io.ec2Client ? io.ec2Client(region) : new EC2Client({ region });
+    const region = chooseRegion([{ region: values.region as string | undefined, origin: "--region" }], env, "No AWS region: pass --region or set AWS_REGION.");
+    const ec2 = await awsClient(io, "ec2Client", region);
     try {
         const documents = await collectEc2Documents(ec2, eniId);
-        const takenAt = (io.now ?? (() => new Date()))().toISOString().replace(".000Z", "Z");
+        const takenAt = dateToIso((io.now ?? (() => new Date()))());
         const files = await writeSnapshot(out, documents, { NetworkInterfaceId: eniId, Region: region, TakenAt: takenAt });
         io.stderr(`Wrote ${files.length} files to ${out}: the configuration of ${eniId}'s path in ${region} at ${takenAt}.\n`);
         return EXIT_OK;

@@ -3,6 +3,7 @@
  * A live query's window is required, bounded and checked before anything is paid for.
  */
 import { UserInputError, quote } from "./errors";
+import { epochToIso as iso } from "./isoTime";
 
 const RELATIVE = /^(\d+)([smhd])$/;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
@@ -42,7 +43,6 @@ export interface WindowFlags {
     readonly allowWideWindow?: boolean;
 }
 
-const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace(".000Z", "Z");
 
 export function resolveLiveWindow(flags: WindowFlags, now: Date): TimeWindow {
     const nowSeconds = Math.floor(now.getTime() / 1000);

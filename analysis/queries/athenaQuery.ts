@@ -10,9 +10,9 @@
  * `date_format` with MySQL-style patterns; `end` is a reserved word and is quoted.
  */
 import { UserInputError, quote } from "../core/errors";
-import { ConversationSelector, GROUP_BY_FIELDS, LISTED_FIELDS } from "./insightsQuery";
+import { GROUP_BY_FIELDS, LISTED_FIELDS } from "./insightsQuery";
+import { ConversationSelector, FilterDialect, conversationPredicate } from "./conversationFilter";
 import { LogFormat } from "../core/logFormat";
-import { protocolHasPorts } from "../core/records";
 import { TimeWindow } from "../core/timeWindow";
 import { athenaColumn } from "./glueTable";
 
@@ -86,30 +86,18 @@ export function sqlAddressPredicate(column: string, addresses: readonly string[]
     return terms.length === 1 ? terms[0] : `(${terms.join(" OR ")})`;
 }
 
-/** Both directions of the conversation, as the Insights filter (insightsQuery.ts, conversationFilter). */
+/** Athena's SQL (Presto/Trino), for the one conversation filter (conversationFilter.ts). */
+export const ATHENA_DIALECT: FilterDialect = {
+    column: sqlColumn,
+    address: sqlAddressPredicate,
+    text: literal,
+    and: "AND",
+    or: "OR",
+};
+
+/** Both directions of the conversation, the same filter as Logs Insights' (conversationFilter.ts). */
 export function sqlConversationPredicate(sel: ConversationSelector, format: LogFormat): string {
-    const has = (f: string) => format.fields.includes(f);
-    const columns = {
-        src: has("pkt-srcaddr") ? ["srcaddr", "pkt_srcaddr"] : ["srcaddr"],
-        dst: has("pkt-dstaddr") ? ["dstaddr", "pkt_dstaddr"] : ["dstaddr"],
-    };
-    const side = (which: "src" | "dst", addresses?: readonly string[]) => {
-        if (!addresses || addresses.length === 0) return [];
-        const terms = columns[which].map((column) => sqlAddressPredicate(column, addresses));
-        return [terms.length === 1 ? terms[0] : `(${terms.join(" OR ")})`];
-    };
-    const ports = protocolHasPorts(sel.protocol);
-    const outbound = [...side("src", sel.src), ...side("dst", sel.dst), ...(ports ? [`dstport = ${sel.port}`] : [])];
-    const inbound = [...side("src", sel.dst), ...(ports ? [`srcport = ${sel.port}`] : []), ...side("dst", sel.src)];
-    if (outbound.length === 0) return `protocol = ${sel.protocol}`;
-    const byService =
-        sel.s3Service && has("pkt-dst-aws-service") && has("pkt-src-aws-service")
-            ? [
-                  [...side("src", sel.src), "pkt_dst_aws_service = 'S3'", ...(ports ? [`dstport = ${sel.port}`] : [])],
-                  ["pkt_src_aws_service = 'S3'", ...(ports ? [`srcport = ${sel.port}`] : []), ...side("dst", sel.src)],
-              ]
-            : [];
-    return `protocol = ${sel.protocol} AND (${[outbound, inbound, ...byService].map((terms) => `(${terms.join(" AND ")})`).join(" OR ")})`;
+    return conversationPredicate(sel, format, ATHENA_DIALECT);
 }
 
 /** The minute of a record's start, printed as Logs Insights prints `bin(1m)` (UTC, no zone). */

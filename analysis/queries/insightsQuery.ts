@@ -9,6 +9,7 @@
  */
 import { LogFormat, fieldSpec } from "../core/logFormat";
 import { protocolHasPorts } from "../core/records";
+import { ConversationSelector, FilterDialect, conversationPredicate } from "./conversationFilter";
 
 /** Logs Insights column name for a flow-log field. */
 export function insightsField(name: string): string {
@@ -24,19 +25,7 @@ export function parseClause(format: LogFormat): string[] {
     return [`parse @message "${stars}" as ${format.fields.map(insightsField).join(", ")}`];
 }
 
-/** The conversation to look at. Addresses are IPs or CIDRs; an absent side matches any address. */
-export interface ConversationSelector {
-    readonly src?: readonly string[];
-    readonly dst?: readonly string[];
-    readonly port: number;
-    /** IANA protocol number: 6 TCP, 17 UDP. */
-    readonly protocol: number;
-    /**
-     * Also the workload's records whose far end AWS marks as S3 (pkt-dst-aws-service /
-     * pkt-src-aws-service), for `--dst s3` with a format that has both fields.
-     */
-    readonly s3Service?: boolean;
-}
+export type { ConversationSelector } from "./conversationFilter";
 
 /** `srcAddr = "10.0.1.25"` for an address, `isIpInSubnet(srcAddr, "10.0.1.0/24")` for a CIDR. */
 export function addressPredicate(column: string, addresses: readonly string[]): string {
@@ -44,36 +33,18 @@ export function addressPredicate(column: string, addresses: readonly string[]): 
     return terms.length === 1 ? terms[0] : `(${terms.join(" or ")})`;
 }
 
-/**
- * Both directions of the conversation: outbound src -> dst:port and inbound dst:port -> src.
- * Ports are compared as numbers, which works for discovered and parsed columns alike, and only for
- * TCP and UDP. When the format has the packet's original addresses (`pkt-srcaddr`,
- * `pkt-dstaddr`), an address may match either column: on a NAT gateway's interface `dstAddr` is
- * the gateway itself and only `pktDstAddr` names S3, and those legs are evidence too.
- */
+/** The Logs Insights query language, for the one conversation filter (conversationFilter.ts). */
+export const INSIGHTS_DIALECT: FilterDialect = {
+    column: insightsField,
+    address: addressPredicate,
+    text: (value) => `"${value}"`,
+    and: "and",
+    or: "or",
+};
+
+/** The conversation as a Logs Insights `filter` command; see conversationPredicate for what it keeps. */
 export function conversationFilter(sel: ConversationSelector, format?: LogFormat): string {
-    const hasField = (name: string) => format?.fields.includes(name) ?? false;
-    const columns = {
-        src: hasField("pkt-srcaddr") ? ["srcAddr", "pktSrcAddr"] : ["srcAddr"],
-        dst: hasField("pkt-dstaddr") ? ["dstAddr", "pktDstAddr"] : ["dstAddr"],
-    };
-    const side = (which: "src" | "dst", addresses?: readonly string[]) => {
-        if (!addresses || addresses.length === 0) return [];
-        const terms = columns[which].map((column) => addressPredicate(column, addresses));
-        return [terms.length === 1 ? terms[0] : `(${terms.join(" or ")})`];
-    };
-    const ports = protocolHasPorts(sel.protocol);
-    const outbound = [...side("src", sel.src), ...side("dst", sel.dst), ...(ports ? [`dstPort = ${sel.port}`] : [])];
-    const inbound = [...side("src", sel.dst), ...(ports ? [`srcPort = ${sel.port}`] : []), ...side("dst", sel.src)];
-    if (outbound.length === 0) return `filter protocol = ${sel.protocol}`;
-    const byService =
-        sel.s3Service && hasField("pkt-dst-aws-service") && hasField("pkt-src-aws-service")
-            ? [
-                  [...side("src", sel.src), 'pktDstAwsService = "S3"', ...(ports ? [`dstPort = ${sel.port}`] : [])],
-                  ['pktSrcAwsService = "S3"', ...(ports ? [`srcPort = ${sel.port}`] : []), ...side("dst", sel.src)],
-              ]
-            : [];
-    return `filter protocol = ${sel.protocol} and (${[outbound, inbound, ...byService].map((terms) => `(${terms.join(" and ")})`).join(" or ")})`;
+    return `filter ${conversationPredicate(sel, format, INSIGHTS_DIALECT)}`;
 }
 
 /** Columns worth reading by eye, in this order, where the format has them. */

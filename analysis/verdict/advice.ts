@@ -57,8 +57,12 @@ function hostText(range: { text: string } | undefined, fallback: string): string
     return range === undefined ? fallback : range.text.replace(/\/(32|128)$/, "");
 }
 
-export function nextSteps(input: AdviceInput): NextStep[] {
-    const { verdict, e, trafficType, location, reason, known } = input;
+/**
+ * What every verdict's writer needs, built once: the conversation in words, the ids known, and the
+ * step builders that turn them into pasteable commands.
+ */
+function adviceContext(input: AdviceInput) {
+    const { e, trafficType, location, reason, known } = input;
     const q = e.query;
     const kind = destinationKind(e);
     const s3 = kind === "s3";
@@ -148,149 +152,157 @@ export function nextSteps(input: AdviceInput): NextStep[] {
             nacl(hop?.subnetIds[0] ?? "<hop-subnet-id>"),
         );
 
-    switch (verdict) {
-        case "security-group-or-nacl":
-            if (reason === "bpa") {
-                step(
-                    "Check VPC Block Public Access: reject-reason BPA means it blocked the packets, not a security group or a network ACL. Exclude the VPC or subnet, or change the mode, if this traffic should pass.",
-                    "aws ec2 describe-vpc-block-public-access-options",
-                    "aws ec2 describe-vpc-block-public-access-exclusions",
-                );
-                break;
-            }
-            if (hop) {
-                hopNacl(
-                    `Check the network ACL of the ${hop.hop === "nat-gateway" ? "NAT gateway's" : "intermediate hop's"} subnet: it must allow inbound ${rule} from ${src} and outbound ${rule} to ${dst}`,
-                );
-                break;
-            }
-            if (location?.side === "destination") {
-                findEni(location.enis[0], "<destination-eni-id>");
-                destinationIngress(location.enis[0]);
-            } else if (location?.side === "source") {
-                findEni(location.enis[0], "<source-eni-id>", true);
-                sourceEgress(location.enis[0]);
-            } else {
-                whichEnd(location?.enis[0]);
-                sourceEgress(location?.enis[0], "If it is the source's ENI: ");
-                destinationIngress(location?.enis[0], "If it is the destination's ENI: ");
-            }
-            reachability();
-            break;
-        case "nacl-return-path": {
-            if (hop) {
-                hopNacl(
-                    `Check the network ACL of the ${hop.hop === "nat-gateway" ? "NAT gateway's" : "intermediate hop's"} subnet: it must allow inbound ${proto} from ${dst}${ports ? ` port ${q.port} to the ephemeral ports 1024-65535` : ""}, and outbound to ${src}`,
-                );
-                break;
-            }
-            const sourceInbound = (i: InterfaceEvidence | undefined, prefix = "") => {
-                const acl = workloadNacl(i, true);
-                step(
-                    `${lead(prefix)}heck the inbound rules of the network ACL of ${acl.where}: they must allow ${proto} from ${dst}${ports ? ` port ${q.port} to the ephemeral ports 1024-65535` : ""}. Network ACLs are stateless; security groups are stateful and are not the cause.`,
-                    acl.command,
-                );
-            };
-            const destinationOutbound = (i: InterfaceEvidence | undefined, prefix = "") => {
-                const acl = workloadNacl(i, false);
-                step(
-                    `${lead(prefix)}heck the outbound rules of the network ACL of ${acl.where}: they must allow ${proto} to ${src}${ports ? " on the ephemeral ports 1024-65535" : ""}. Network ACLs are stateless; security groups are stateful and are not the cause.`,
-                    acl.command,
-                );
-            };
-            if (location?.side === "destination") {
-                findEni(location.enis[0], "<destination-eni-id>");
-                destinationOutbound(location.enis[0]);
-            } else if (location?.side === "source") {
-                findEni(location.enis[0], "<source-eni-id>", true);
-                sourceInbound(location.enis[0]);
-            } else {
-                whichEnd(location?.enis[0]);
-                sourceInbound(location?.enis[0], "If it is the source's ENI: ");
-                destinationOutbound(location?.enis[0], "If it is the destination's ENI: ");
-            }
-            break;
+    return { e, trafficType, location, reason, known, q, kind, s3, ipv6, proto, ports, rule, dst, src, sourceEni, steps, step, knownFor, subnetOf, findEni, workloadNacl, reachability, sourceEgress, destinationIngress, whichEnd, hop, hopNacl };
+}
+
+type AdviceContext = ReturnType<typeof adviceContext>;
+
+/** One writer per verdict: the compiler checks that every verdict has its steps. */
+const WRITERS: Record<Verdict, (c: AdviceContext) => void> = {
+    "security-group-or-nacl": ({ location, reason, rule, dst, src, step, findEni, reachability, sourceEgress, destinationIngress, whichEnd, hop, hopNacl }) => {
+        if (reason === "bpa") {
+            step(
+                "Check VPC Block Public Access: reject-reason BPA means it blocked the packets, not a security group or a network ACL. Exclude the VPC or subnet, or change the mode, if this traffic should pass.",
+                "aws ec2 describe-vpc-block-public-access-options",
+                "aws ec2 describe-vpc-block-public-access-exclusions",
+            );
+            return;
         }
-        case "routing": {
-            const i = location?.enis.find((x) => x.side === "source") ?? sourceEni;
-            findEni(i, "<source-eni-id>", true);
-            const subnet = subnetOf(i, true);
-            routingSteps(step, subnet, subnet === known?.subnetId ? knownFor(i, true)?.routeTableId : undefined, dst, src, kind, ipv6, e);
-            const nat = e.interfaces.find((x) => x.side === "intermediate" && x.hop === "nat-gateway");
-            if (!ipv6 && kind !== "private") {
-                step(
-                    nat
-                        ? `The packets reached the NAT gateway (ENI ${eniId(nat, "<eni-id>")}): check that the NAT subnet's route table sends 0.0.0.0/0 to an internet gateway.`
-                        : "If the route is to a NAT gateway: check that it is available and that its subnet routes 0.0.0.0/0 to an internet gateway.",
-                );
-            }
-            reachability();
-            break;
+        if (hop) {
+            hopNacl(
+                `Check the network ACL of the ${hop.hop === "nat-gateway" ? "NAT gateway's" : "intermediate hop's"} subnet: it must allow inbound ${rule} from ${src} and outbound ${rule} to ${dst}`,
+            );
+            return;
         }
-        case "network-ok":
-            if (location?.side === "destination") {
-                step(
-                    `Check the destination: is a service listening on ${ports ? `${proto} port ${q.port}` : proto}, and does a host firewall drop the packets? A reply would leave through ${eniId(location.enis[0], "<destination-eni-id>")} and be logged there.`,
-                );
-                break;
-            }
-            if (s3) {
-                step(
-                    "The network delivered packets both ways; look above it: DNS (does the bucket name resolve to the address diagnosed?), TLS and proxy settings (HTTPS_PROXY, NO_PROXY), the task role and the bucket policy (aws:SourceVpce conditions), and the client's timeouts.",
-                );
-                step(
-                    "Reproduce from inside the task.",
-                    "aws ecs execute-command --cluster <cluster> --task <task-id> --interactive --command 'curl -sv https://s3.<region>.amazonaws.com'",
-                );
-            } else {
-                step(
-                    "The network delivered packets both ways; look above it: DNS (does the name resolve to the address diagnosed?), TLS and proxy settings, permissions, and the client's and the service's timeouts and logs.",
-                );
-            }
-            break;
-        case "mixed":
-            step(
-                "Compare the timeline: if rejects start or stop at a point in time, a rule changed; find the change in CloudTrail (AuthorizeSecurityGroupEgress, RevokeSecurityGroupEgress, CreateNetworkAclEntry, ReplaceNetworkAclEntry, ReplaceNetworkAclAssociation).",
-                "aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=RevokeSecurityGroupEgress",
+        if (location?.side === "destination") {
+            findEni(location.enis[0], "<destination-eni-id>");
+            destinationIngress(location.enis[0]);
+        } else if (location?.side === "source") {
+            findEni(location.enis[0], "<source-eni-id>", true);
+            sourceEgress(location.enis[0]);
+        } else {
+            whichEnd(location?.enis[0]);
+            sourceEgress(location?.enis[0], "If it is the source's ENI: ");
+            destinationIngress(location?.enis[0], "If it is the destination's ENI: ");
+        }
+        reachability();
+    },
+    "nacl-return-path": ({ location, q, proto, ports, dst, src, step, findEni, workloadNacl, whichEnd, hop, hopNacl }) => {
+        if (hop) {
+            hopNacl(
+                `Check the network ACL of the ${hop.hop === "nat-gateway" ? "NAT gateway's" : "intermediate hop's"} subnet: it must allow inbound ${proto} from ${dst}${ports ? ` port ${q.port} to the ephemeral ports 1024-65535` : ""}, and outbound to ${src}`,
             );
-            step("Compare the per-ENI counts: ENIs that only reject belong to tasks with other security groups or in another subnet; check the service's network configuration.");
-            step(`Check the security groups of the rejecting ENIs and the network ACLs of their subnets for ${rule} to ${dst}.`);
-            break;
-        case "no-traffic":
+            return;
+        }
+        const sourceInbound = (i: InterfaceEvidence | undefined, prefix = "") => {
+            const acl = workloadNacl(i, true);
             step(
-                s3
-                    ? "Check the address: resolve the bucket's endpoint from the task (S3 answers from many addresses) and widen --dst to the S3 range, e.g. 52.219.204.0/22."
-                    : "Check the address: resolve the destination's name from the workload (it may answer from several addresses) and widen --dst to a CIDR if needed.",
+                `${lead(prefix)}heck the inbound rules of the network ACL of ${acl.where}: they must allow ${proto} from ${dst}${ports ? ` port ${q.port} to the ephemeral ports 1024-65535` : ""}. Network ACLs are stateless; security groups are stateful and are not the cause.`,
+                acl.command,
             );
-            step("Check the window: delivery to CloudWatch Logs takes about 5-10 minutes; widen --start/--end.");
+        };
+        const destinationOutbound = (i: InterfaceEvidence | undefined, prefix = "") => {
+            const acl = workloadNacl(i, false);
             step(
-                "Check that the flow log delivers.",
-                "aws ec2 describe-flow-logs --query 'FlowLogs[].[FlowLogId,ResourceId,TrafficType,DeliverLogsStatus,DeliverLogsErrorMessage]'",
+                `${lead(prefix)}heck the outbound rules of the network ACL of ${acl.where}: they must allow ${proto} to ${src}${ports ? " on the ephemeral ports 1024-65535" : ""}. Network ACLs are stateless; security groups are stateful and are not the cause.`,
+                acl.command,
             );
-            break;
-        case "inconclusive":
-            if (reason === "missing-action") {
-                step(
-                    "The flow log's format has no $" +
-                        "{action} field, so no record says ACCEPT or REJECT. Create a flow log whose format has it (the diagnostic format: 'pulumi config set logFormat diagnostic' and 'pulumi up'; a flow log cannot be modified, so it is replaced), wait 10 minutes, reproduce the failure and diagnose again.",
-                );
-            } else if (reason === "unknown-side") {
-                const i = location?.enis[0];
-                whichEnd(i);
-                step(`If it is the source's: the packets left and nothing came back, consistent with a routing problem; check the route table of its subnet for ${dst}.`);
-                step(`If it is the destination's: the packets arrived; check that a service listens on ${ports ? `${proto} port ${q.port}` : proto} and that no host firewall drops them.`);
-            } else if (reason === "malformed") {
-                step(
-                    "Check the input's format: pass the flow log's format with --format (a custom format string), or export raw lines instead (the S3 files, or 'aws logs filter-log-events --log-group-name <group> --output text').",
-                );
-            } else {
-                step(
-                    `The flow log captures ${trafficType} only. Set its traffic type to ALL (AWS replaces the flow log to change it), wait 10 minutes, reproduce the failure and diagnose again.`,
-                );
-            }
-            break;
-    }
-    return steps;
+        };
+        if (location?.side === "destination") {
+            findEni(location.enis[0], "<destination-eni-id>");
+            destinationOutbound(location.enis[0]);
+        } else if (location?.side === "source") {
+            findEni(location.enis[0], "<source-eni-id>", true);
+            sourceInbound(location.enis[0]);
+        } else {
+            whichEnd(location?.enis[0]);
+            sourceInbound(location?.enis[0], "If it is the source's ENI: ");
+            destinationOutbound(location?.enis[0], "If it is the destination's ENI: ");
+        }
+    },
+    "routing": ({ e, location, known, kind, ipv6, dst, src, sourceEni, step, knownFor, subnetOf, findEni, reachability }) => {
+        const i = location?.enis.find((x) => x.side === "source") ?? sourceEni;
+        findEni(i, "<source-eni-id>", true);
+        const subnet = subnetOf(i, true);
+        routingSteps(step, subnet, subnet === known?.subnetId ? knownFor(i, true)?.routeTableId : undefined, dst, src, kind, ipv6, e);
+        const nat = e.interfaces.find((x) => x.side === "intermediate" && x.hop === "nat-gateway");
+        if (!ipv6 && kind !== "private") {
+            step(
+                nat
+                    ? `The packets reached the NAT gateway (ENI ${eniId(nat, "<eni-id>")}): check that the NAT subnet's route table sends 0.0.0.0/0 to an internet gateway.`
+                    : "If the route is to a NAT gateway: check that it is available and that its subnet routes 0.0.0.0/0 to an internet gateway.",
+            );
+        }
+        reachability();
+    },
+    "network-ok": ({ location, q, s3, proto, ports, step }) => {
+        if (location?.side === "destination") {
+            step(
+                `Check the destination: is a service listening on ${ports ? `${proto} port ${q.port}` : proto}, and does a host firewall drop the packets? A reply would leave through ${eniId(location.enis[0], "<destination-eni-id>")} and be logged there.`,
+            );
+            return;
+        }
+        if (s3) {
+            step(
+                "The network delivered packets both ways; look above it: DNS (does the bucket name resolve to the address diagnosed?), TLS and proxy settings (HTTPS_PROXY, NO_PROXY), the task role and the bucket policy (aws:SourceVpce conditions), and the client's timeouts.",
+            );
+            step(
+                "Reproduce from inside the task.",
+                "aws ecs execute-command --cluster <cluster> --task <task-id> --interactive --command 'curl -sv https://s3.<region>.amazonaws.com'",
+            );
+        } else {
+            step(
+                "The network delivered packets both ways; look above it: DNS (does the name resolve to the address diagnosed?), TLS and proxy settings, permissions, and the client's and the service's timeouts and logs.",
+            );
+        }
+    },
+    "mixed": ({ rule, dst, step }) => {
+        step(
+            "Compare the timeline: if rejects start or stop at a point in time, a rule changed; find the change in CloudTrail (AuthorizeSecurityGroupEgress, RevokeSecurityGroupEgress, CreateNetworkAclEntry, ReplaceNetworkAclEntry, ReplaceNetworkAclAssociation).",
+            "aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=RevokeSecurityGroupEgress",
+        );
+        step("Compare the per-ENI counts: ENIs that only reject belong to tasks with other security groups or in another subnet; check the service's network configuration.");
+        step(`Check the security groups of the rejecting ENIs and the network ACLs of their subnets for ${rule} to ${dst}.`);
+    },
+    "no-traffic": ({ s3, step }) => {
+        step(
+            s3
+                ? "Check the address: resolve the bucket's endpoint from the task (S3 answers from many addresses) and widen --dst to the S3 range, e.g. 52.219.204.0/22."
+                : "Check the address: resolve the destination's name from the workload (it may answer from several addresses) and widen --dst to a CIDR if needed.",
+        );
+        step("Check the window: delivery to CloudWatch Logs takes about 5-10 minutes; widen --start/--end.");
+        step(
+            "Check that the flow log delivers.",
+            "aws ec2 describe-flow-logs --query 'FlowLogs[].[FlowLogId,ResourceId,TrafficType,DeliverLogsStatus,DeliverLogsErrorMessage]'",
+        );
+    },
+    "inconclusive": ({ trafficType, location, reason, q, proto, ports, dst, step, whichEnd }) => {
+        if (reason === "missing-action") {
+            step(
+                "The flow log's format has no $" +
+                    "{action} field, so no record says ACCEPT or REJECT. Create a flow log whose format has it (the diagnostic format: 'pulumi config set logFormat diagnostic' and 'pulumi up'; a flow log cannot be modified, so it is replaced), wait 10 minutes, reproduce the failure and diagnose again.",
+            );
+        } else if (reason === "unknown-side") {
+            const i = location?.enis[0];
+            whichEnd(i);
+            step(`If it is the source's: the packets left and nothing came back, consistent with a routing problem; check the route table of its subnet for ${dst}.`);
+            step(`If it is the destination's: the packets arrived; check that a service listens on ${ports ? `${proto} port ${q.port}` : proto} and that no host firewall drops them.`);
+        } else if (reason === "malformed") {
+            step(
+                "Check the input's format: pass the flow log's format with --format (a custom format string), or export raw lines instead (the S3 files, or 'aws logs filter-log-events --log-group-name <group> --output text').",
+            );
+        } else {
+            step(
+                `The flow log captures ${trafficType} only. Set its traffic type to ALL (AWS replaces the flow log to change it), wait 10 minutes, reproduce the failure and diagnose again.`,
+            );
+        }
+    },
+};
+
+export function nextSteps(input: AdviceInput): NextStep[] {
+    const context = adviceContext(input);
+    WRITERS[input.verdict](context);
+    return context.steps;
 }
 
 function routingSteps(

@@ -21,6 +21,7 @@ export { VERDICTS } from "./verdicts";
 export type { NextStep, Verdict } from "./verdicts";
 export type Confidence = "high" | "medium" | "low";
 import type { TrafficType } from "../core/trafficType";
+import { epochToIso } from "../core/isoTime";
 export type { TrafficType } from "../core/trafficType";
 
 export interface ActionCounts {
@@ -149,7 +150,7 @@ function counts(t: FlowTally, pick: (x: Tally) => number): DirectionCounts {
 }
 
 export function isoTime(epochSeconds: number | undefined): string | null {
-    return epochSeconds === undefined ? null : new Date(epochSeconds * 1000).toISOString().replace(".000Z", "Z");
+    return epochSeconds === undefined ? null : epochToIso(epochSeconds);
 }
 
 export function plural(n: number, word: string, many = word + "s"): string {
@@ -204,78 +205,111 @@ interface Finding {
     adviceReason?: AdviceReason;
 }
 
-export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {}): Diagnosis {
-    const trafficType = options.trafficType ?? "ALL";
-    const q = e.query;
-    const portsApply = protocolHasPorts(q.protocol);
-    const port = portsApply ? q.port : null;
-    const srcText = q.src.toString();
-    const service = serviceText(q.dst.toStrings(), port, protocolName(q.protocol));
-    const conv = `${srcText} <-> ${service}`;
+/** Which records speak for the conversation: the ends' ENIs, or the intermediate hops when no end is in the input. */
+interface View {
+    readonly useIntermediate: boolean;
+    readonly tally: FlowTally;
+    readonly enis: readonly InterfaceEvidence[];
+    readonly late: { readonly outbound: number; readonly inbound: number };
+    /** Records of each direction and action that decide the verdict (late rejects taken out). */
+    readonly outAcc: number;
+    readonly outRej: number;
+    readonly inAcc: number;
+    readonly inRej: number;
+    readonly noAction: number;
+    readonly allRejectsBpa: boolean;
+}
 
-    // Intermediate hops see the conversation a second time; their legs are kept apart so they are
-    // not counted twice, and used on their own only when no ENI at either end is in the input.
+/** How the findings name the conversation. */
+interface Words {
+    readonly srcText: string;
+    readonly service: string;
+    /** `<src> <-> <service>` */
+    readonly conv: string;
+}
+
+/**
+ * Intermediate hops see the conversation a second time; their legs are kept apart so they are not
+ * counted twice, and used on their own only when no ENI at either end is in the input.
+ */
+function selectView(e: ConversationEvidence): View {
     const endsSeen = matchedRecords(e.endpoint) + e.noAction.endpoint > 0;
     const useIntermediate = !endsSeen && matchedRecords(e.intermediate) + e.noAction.intermediate > 0;
-    const view = useIntermediate ? e.intermediate : e.endpoint;
-    const enis = e.interfaces.filter((i) => (i.side === "intermediate") === useIntermediate);
+    const tally = useIntermediate ? e.intermediate : e.endpoint;
     const late = useIntermediate ? { outbound: 0, inbound: 0 } : countLateRejects(e);
-    const outAcc = view.outbound.accept.records;
-    const outRej = view.outbound.reject.records - late.outbound;
-    const inAcc = view.inbound.accept.records;
-    const inRej = view.inbound.reject.records - late.inbound;
-    const noAction = useIntermediate ? e.noAction.intermediate : e.noAction.endpoint;
-    const withTally = (dir: Direction, key: "accept" | "reject") => enis.filter((i) => i.tally[dir][key].records > 0);
     const bpa = e.rejectReasons.BPA ?? 0;
-    const allRejectsBpa = bpa > 0 && bpa >= view.outbound.reject.records + view.inbound.reject.records;
-
-    const rejectedOut = (): Finding => {
-        const where = withTally("outbound", "reject");
-        const side = sideOfAll(where);
-        const n = plural(outRej, "record");
-        const location: Location = { side, enis: where };
-        if (allRejectsBpa) {
-            return {
-                verdict: "security-group-or-nacl",
-                summary: `Packets from ${srcText} to ${service} were rejected (${n}) at ${enisWithOwner(where)} by VPC Block Public Access (reject-reason BPA), neither a security group nor a network ACL: the VPC or subnet blocks internet traffic through its internet gateway unless excluded.`,
-                confidence: "high",
-                reason: "the REJECT records carry reject-reason BPA",
-                location,
-                adviceReason: "bpa",
-            };
-        }
-        const summary =
-            side === "source"
-                ? `Packets from ${srcText} to ${service} were rejected (${n}) as they left ${enisWithOwner(where)} and never accepted: a security group egress rule or a network ACL outbound rule blocks them.`
-                : side === "destination"
-                  ? `Packets from ${srcText} to ${service} were rejected (${n}) as they arrived at ${enisWithOwner(where)} and never accepted there: a security group inbound rule or a network ACL inbound rule of the destination blocks them.`
-                  : `Packets from ${srcText} to ${service} were rejected (${n}) at ${enisWithOwner(where)} and never accepted. The records cannot tell whether that is the source's or the destination's ENI (${where[0]?.sideBasis ?? "no ENI named"}): either the source's security group egress or network ACL outbound rules, or the destination's security group inbound or network ACL inbound rules block them.`;
-        return { verdict: "security-group-or-nacl", summary, confidence: "high", reason: "the ENI logged REJECT for the packets and no ACCEPT", location };
+    return {
+        useIntermediate,
+        tally,
+        enis: e.interfaces.filter((i) => (i.side === "intermediate") === useIntermediate),
+        late,
+        outAcc: tally.outbound.accept.records,
+        outRej: tally.outbound.reject.records - late.outbound,
+        inAcc: tally.inbound.accept.records,
+        inRej: tally.inbound.reject.records - late.inbound,
+        noAction: useIntermediate ? e.noAction.intermediate : e.noAction.endpoint,
+        allRejectsBpa: bpa > 0 && bpa >= tally.outbound.reject.records + tally.inbound.reject.records,
     };
+}
 
-    const rejectedReplies = (confidence: Confidence, reason: string, accepted: boolean): Finding => {
-        const where = withTally("inbound", "reject");
-        const side = sideOfAll(where);
-        const n = plural(inRej, "record");
-        const first = accepted ? `Packets from ${srcText} to ${service} were accepted, and the replies` : `Replies from ${service} to ${srcText}`;
-        const summary =
-            side === "source"
-                ? `${first} were rejected (${n}) as they arrived at ${enisWithOwner(where)} and never accepted: a network ACL inbound rule of the source's subnet drops the return traffic (security groups are stateful and would let it in).`
-                : side === "destination"
-                  ? `${first} were rejected (${n}) as they left ${enisWithOwner(where)} and never accepted: a network ACL outbound rule of the destination's subnet drops the return traffic (security groups are stateful and would let it out).`
-                  : `${first} were rejected (${n}) at ${enisWithOwner(where)} and never accepted. The records cannot tell whether that is the source's or the destination's ENI: a network ACL drops the return traffic, either the source subnet's inbound rules or the destination subnet's outbound rules (security groups are stateful).`;
-        return { verdict: "nacl-return-path", summary, confidence, reason, location: { side, enis: where } };
-    };
+function withTally(v: View, dir: Direction, key: "accept" | "reject"): InterfaceEvidence[] {
+    return v.enis.filter((i) => i.tally[dir][key].records > 0);
+}
 
-    let f: Finding;
-    if (outAcc + view.outbound.reject.records + inAcc + view.inbound.reject.records === 0 && noAction > 0) {
+/** The packets were rejected on their way out (or in, at the destination). */
+function rejectedOut(v: View, w: Words): Finding {
+    const { srcText, service } = w;
+    const where = withTally(v, "outbound", "reject");
+    const side = sideOfAll(where);
+    const n = plural(v.outRej, "record");
+    const location: Location = { side, enis: where };
+    if (v.allRejectsBpa) {
+        return {
+            verdict: "security-group-or-nacl",
+            summary: `Packets from ${srcText} to ${service} were rejected (${n}) at ${enisWithOwner(where)} by VPC Block Public Access (reject-reason BPA), neither a security group nor a network ACL: the VPC or subnet blocks internet traffic through its internet gateway unless excluded.`,
+            confidence: "high",
+            reason: "the REJECT records carry reject-reason BPA",
+            location,
+            adviceReason: "bpa",
+        };
+    }
+    const summary =
+        side === "source"
+            ? `Packets from ${srcText} to ${service} were rejected (${n}) as they left ${enisWithOwner(where)} and never accepted: a security group egress rule or a network ACL outbound rule blocks them.`
+            : side === "destination"
+              ? `Packets from ${srcText} to ${service} were rejected (${n}) as they arrived at ${enisWithOwner(where)} and never accepted there: a security group inbound rule or a network ACL inbound rule of the destination blocks them.`
+              : `Packets from ${srcText} to ${service} were rejected (${n}) at ${enisWithOwner(where)} and never accepted. The records cannot tell whether that is the source's or the destination's ENI (${where[0]?.sideBasis ?? "no ENI named"}): either the source's security group egress or network ACL outbound rules, or the destination's security group inbound or network ACL inbound rules block them.`;
+    return { verdict: "security-group-or-nacl", summary, confidence: "high", reason: "the ENI logged REJECT for the packets and no ACCEPT", location };
+}
+
+/** The replies were rejected: a network ACL on the return path. */
+function rejectedReplies(v: View, w: Words, confidence: Confidence, reason: string, accepted: boolean): Finding {
+    const { srcText, service } = w;
+    const where = withTally(v, "inbound", "reject");
+    const side = sideOfAll(where);
+    const n = plural(v.inRej, "record");
+    const first = accepted ? `Packets from ${srcText} to ${service} were accepted, and the replies` : `Replies from ${service} to ${srcText}`;
+    const summary =
+        side === "source"
+            ? `${first} were rejected (${n}) as they arrived at ${enisWithOwner(where)} and never accepted: a network ACL inbound rule of the source's subnet drops the return traffic (security groups are stateful and would let it in).`
+            : side === "destination"
+              ? `${first} were rejected (${n}) as they left ${enisWithOwner(where)} and never accepted: a network ACL outbound rule of the destination's subnet drops the return traffic (security groups are stateful and would let it out).`
+              : `${first} were rejected (${n}) at ${enisWithOwner(where)} and never accepted. The records cannot tell whether that is the source's or the destination's ENI: a network ACL drops the return traffic, either the source subnet's inbound rules or the destination subnet's outbound rules (security groups are stateful).`;
+    return { verdict: "nacl-return-path", summary, confidence, reason, location: { side, enis: where } };
+}
+
+/** The decision ladder: the first rung whose evidence is there decides the verdict. */
+function decide(e: ConversationEvidence, v: View, w: Words, trafficType: TrafficType): Finding {
+    const { srcText, service, conv } = w;
+    const { outAcc, outRej, inAcc, inRej, noAction, enis } = v;
+    if (outAcc + v.tally.outbound.reject.records + inAcc + v.tally.inbound.reject.records === 0 && noAction > 0) {
         const all = e.noAction.endpoint + e.noAction.intermediate;
         const hopsOnly = all - noAction;
         const split =
             hopsOnly > 0 && noAction > 0
                 ? ` (${noAction} at ${noAction === 1 ? "an end's ENI" : "the ends' ENIs"}, ${hopsOnly} at ${hopsOnly === 1 ? "an intermediate hop" : "intermediate hops"})`
                 : "";
-        f = {
+        return {
             verdict: "inconclusive",
             summary: `${plural(all, "record")} of ${conv} ${all === 1 ? "matches" : "match"}${split}, but the flow-log format has no action field: whether the packets were accepted or rejected cannot be told from them.`,
             confidence: "low",
@@ -283,32 +317,34 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
             location: { side: sideOfAll(enis), enis },
             adviceReason: "missing-action",
         };
-    } else if (trafficType === "REJECT") {
+    }
+    if (trafficType === "REJECT") {
         if (outRej > 0) {
-            f = { ...rejectedOut(), confidence: "medium", reason: "the flow log captures REJECT only, so accepted packets are invisible and a mix of accepted and rejected traffic cannot be ruled out" };
-        } else if (inRej > 0) {
-            f = rejectedReplies("medium", "the flow log captures REJECT only, so it cannot show whether some replies were accepted, or whether these were stragglers after a close", false);
-        } else {
-            f = {
-                verdict: "inconclusive",
-                summary: `No REJECT record for ${conv}, and the flow log captures REJECT only: nothing was rejected, but whether packets left and were answered cannot be seen.`,
-                confidence: "low",
-                reason: "a REJECT-only flow log says nothing about accepted traffic or routing",
-                adviceReason: "traffic-type",
-            };
+            return { ...rejectedOut(v, w), confidence: "medium", reason: "the flow log captures REJECT only, so accepted packets are invisible and a mix of accepted and rejected traffic cannot be ruled out" };
         }
-    } else if (outRej > 0 && outAcc > 0 && !rejectedOnlyAtDestination(enis)) {
-        f = {
+        if (inRej > 0) {
+            return rejectedReplies(v, w, "medium", "the flow log captures REJECT only, so it cannot show whether some replies were accepted, or whether these were stragglers after a close", false);
+        }
+        return {
+            verdict: "inconclusive",
+            summary: `No REJECT record for ${conv}, and the flow log captures REJECT only: nothing was rejected, but whether packets left and were answered cannot be seen.`,
+            confidence: "low",
+            reason: "a REJECT-only flow log says nothing about accepted traffic or routing",
+            adviceReason: "traffic-type",
+        };
+    }
+    if (outRej > 0 && outAcc > 0 && !rejectedOnlyAtDestination(enis)) {
+        return {
             verdict: "mixed",
             summary: `Packets from ${srcText} to ${service} were both accepted (${plural(outAcc, "record")}) and rejected (${plural(outRej, "record")}) in the window: rules changed, or the tasks differ (security groups, subnets).`,
             confidence: "high",
             reason: "both outcomes are logged for the same conversation",
-            location: { side: sideOfAll(withTally("outbound", "reject")), enis: withTally("outbound", "reject") },
+            location: { side: sideOfAll(withTally(v, "outbound", "reject")), enis: withTally(v, "outbound", "reject") },
         };
-    } else if (outRej > 0) {
-        f = rejectedOut();
-    } else if (outAcc > 0 && inAcc > 0) {
-        f = {
+    }
+    if (outRej > 0) return rejectedOut(v, w);
+    if (outAcc > 0 && inAcc > 0) {
+        return {
             verdict: "network-ok",
             summary: `Packets from ${srcText} to ${service} were accepted and answered: the network path works; look at DNS, TLS, proxy settings, permissions, and application timeouts.`,
             confidence: inRej > 0 ? "medium" : "high",
@@ -317,44 +353,48 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
                     ? `replies were accepted, but ${plural(inRej, "inbound record")} ${inRej === 1 ? "was" : "were"} also rejected in the window (an intermittent network ACL rule or ephemeral-port range?)`
                     : "accepted records in both directions",
         };
-    } else if (outAcc > 0 && inRej > 0) {
-        f = rejectedReplies("high", "the ENI logged ACCEPT for the packets and REJECT for the replies", true);
-    } else if (outAcc > 0) {
-        f = unanswered(e, enis, srcText, service, outAcc, trafficType);
-    } else if (inAcc > 0) {
-        f = {
+    }
+    if (outAcc > 0 && inRej > 0) return rejectedReplies(v, w, "high", "the ENI logged ACCEPT for the packets and REJECT for the replies", true);
+    if (outAcc > 0) return unanswered(e, enis, srcText, service, outAcc, trafficType);
+    if (inAcc > 0) {
+        return {
             verdict: "network-ok",
             summary: `Replies from ${service} to ${srcText} were accepted, so packets got out and were answered; the outbound records are missing from the input (window edge, or another ENI).`,
             confidence: "medium",
             reason: "only the return direction was logged",
         };
-    } else if (inRej > 0) {
-        f = rejectedReplies("medium", "the outbound packets are not in the input, only the rejected replies", false);
-    } else if (trafficType === "ACCEPT") {
-        f = {
+    }
+    if (inRej > 0) return rejectedReplies(v, w, "medium", "the outbound packets are not in the input, only the rejected replies", false);
+    if (trafficType === "ACCEPT") {
+        return {
             verdict: "inconclusive",
             summary: `No record of ${conv}, and the flow log captures ACCEPT only: rejected packets are not logged, so this is as consistent with a rejection as with no traffic.`,
             confidence: "low",
             reason: "in an ACCEPT-only flow log the absence of rejects is not evidence",
             adviceReason: "traffic-type",
         };
-    } else {
-        f = {
-            verdict: "no-traffic",
-            summary: `No record of ${conv} in the input: wrong address or window, DNS resolved another address, delivery lag (5-10 minutes), or the flow log is not delivering.`,
-            confidence: "medium",
-            reason: "an absence of records has several explanations besides no traffic",
-        };
     }
+    return {
+        verdict: "no-traffic",
+        summary: `No record of ${conv} in the input: wrong address or window, DNS resolved another address, delivery lag (5-10 minutes), or the flow log is not delivering.`,
+        confidence: "medium",
+        reason: "an absence of records has several explanations besides no traffic",
+    };
+}
 
-    // An intermediate hop sees the conversation a second time; when the source's ENI shows the
-    // packets leaving unanswered, a rejection at the hop names the culprit.
+/**
+ * An intermediate hop sees the conversation a second time; when the source's ENI shows the packets
+ * leaving unanswered, a rejection at the hop names the culprit.
+ */
+function blameHop(e: ConversationEvidence, v: View, w: Words, f: Finding): Finding {
+    if (v.useIntermediate || f.verdict !== "routing") return f;
+    const { srcText, service } = w;
     const hops = e.interfaces.filter((i) => i.side === "intermediate");
     const relay = e.intermediate;
-    if (!useIntermediate && f.verdict === "routing" && relay.outbound.reject.records > 0 && relay.outbound.accept.records === 0) {
+    if (relay.outbound.reject.records > 0 && relay.outbound.accept.records === 0) {
         const where = hops.filter((i) => i.tally.outbound.reject.records > 0);
         const nat = where.every((i) => i.hop === "nat-gateway");
-        f = {
+        return {
             verdict: "security-group-or-nacl",
             summary: nat
                 ? `Packets from ${srcText} to ${service} left the source's ENI but were rejected at the NAT gateway's ENI ${where.map(eniText).join(", ")} (${plural(relay.outbound.reject.records, "record")}): the NAT subnet's network ACL blocks them (NAT gateways have no security groups).`
@@ -363,9 +403,10 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
             reason: "the intermediate hop logged REJECT for the packets (matched through pkt-srcaddr/pkt-dstaddr)",
             location: { side: "intermediate", enis: where },
         };
-    } else if (!useIntermediate && f.verdict === "routing" && relay.inbound.reject.records > 0 && relay.inbound.accept.records === 0) {
+    }
+    if (relay.inbound.reject.records > 0 && relay.inbound.accept.records === 0) {
         const where = hops.filter((i) => i.tally.inbound.reject.records > 0);
-        f = {
+        return {
             verdict: "nacl-return-path",
             summary: `Replies from ${service} reached the intermediate hop ${where.map(eniText).join(", ")} but were rejected on their way back to ${srcText} (${plural(relay.inbound.reject.records, "record")}): the network ACL of its subnet blocks the return leg.`,
             confidence: "high",
@@ -373,33 +414,50 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
             location: { side: "intermediate", enis: where },
         };
     }
+    return f;
+}
 
-    // Unreadable lines that could be records which change the verdict (unreadableLines.ts): as many
-    // as the readable records, and there is no verdict; fewer, and the confidence goes down.
-    const setAside = setAsideReasons(e, { outAcc, outRej, inAcc, inRej }, trafficType);
+/**
+ * Unreadable lines that could be records which change the verdict (unreadableLines.ts): as many as
+ * the readable records, and there is no verdict; fewer, and the confidence goes down (`lowered`).
+ */
+function weighUnreadable(e: ConversationEvidence, v: View, f: Finding, trafficType: TrafficType): { finding: Finding; setAside: SetAsideReason[]; changing?: SetAsideReason; lowered: boolean } {
+    const setAside = setAsideReasons(e, { outAcc: v.outAcc, outRej: v.outRej, inAcc: v.inAcc, inRej: v.inRej }, trafficType);
     const changing = setAside.find((r) => r.reason === "could-change-verdict");
     const lowered = changing !== undefined && f.verdict !== "inconclusive";
     if (lowered && changing.count >= e.input.matched) {
         const sample = e.malformedSamples.length > 0 ? ` (e.g. '${e.malformedSamples[0]}')` : "";
-        f = {
+        const finding: Finding = {
             verdict: "inconclusive",
             summary: `${plural(changing.count, "line or row", "lines or rows")} that mention the conversation's addresses could not be read${sample}, against ${plural(e.input.matched, "readable record")}: no verdict from evidence that was mostly skipped.`,
             confidence: "low",
             reason: "most of the input about this conversation is malformed",
             adviceReason: "malformed",
         };
+        return { finding, setAside, changing, lowered };
     }
+    return { finding: f, setAside, changing, lowered };
+}
 
+/** The finding's confidence, lowered for what may be missing from the evidence, and the reasons said. */
+function confidenceOf(
+    e: ConversationEvidence,
+    v: View,
+    f: Finding,
+    unreadable: { readonly changing?: SetAsideReason; readonly lowered: boolean },
+    trafficType: TrafficType,
+): { confidence: Confidence; reasons: string[] } {
     const reasons = [f.reason];
     let confidence = f.confidence;
-    if (lowered && f.verdict !== "inconclusive") {
+    const { changing, lowered } = unreadable;
+    if (lowered && changing !== undefined && f.verdict !== "inconclusive") {
         confidence = downgrade(confidence);
         reasons.push(`${plural(changing.count, "unreadable line or row", "unreadable lines or rows")} could be ${changing.count === 1 ? "a record" : "records"} of the conversation that would change the verdict`);
     }
     // With no ENI tied to the conversation, any ENI's SKIPDATA may have swallowed its records, but a
     // NODATA elsewhere (every idle ENI logs them) says nothing about it.
-    const skipdata = enis.length > 0 ? sum(enis.map((i) => i.skipdata)) : e.skipped.skipdata;
-    const nodata = enis.length > 0 ? sum(enis.map((i) => i.nodata)) : 0;
+    const skipdata = v.enis.length > 0 ? sum(v.enis.map((i) => i.skipdata)) : e.skipped.skipdata;
+    const nodata = v.enis.length > 0 ? sum(v.enis.map((i) => i.nodata)) : 0;
     if (skipdata > 0) {
         confidence = downgrade(confidence);
         reasons.push(`${plural(skipdata, "SKIPDATA record")} ${skipdata === 1 ? "means" : "mean"} some records were not captured, so the evidence is incomplete`);
@@ -409,12 +467,30 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
         reasons.push(`${plural(nodata, "NODATA record")} overlapping the conversation: intervals in which the ENI logged no traffic at all`);
     }
     if (f.verdict === "routing" && trafficType === "ACCEPT") confidence = lower(confidence, "medium");
+    return { confidence, reasons };
+}
+
+/** Evidence in, diagnosis out: the view, the decision ladder, the confidence, then the report assembled. */
+export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {}): Diagnosis {
+    const trafficType = options.trafficType ?? "ALL";
+    const q = e.query;
+    const port = protocolHasPorts(q.protocol) ? q.port : null;
+    const srcText = q.src.toString();
+    const service = serviceText(q.dst.toStrings(), port, protocolName(q.protocol));
+    const words: Words = { srcText, service, conv: `${srcText} <-> ${service}` };
+
+    const view = selectView(e);
+    const unreadable = weighUnreadable(e, view, blameHop(e, view, words, decide(e, view, words, trafficType)), trafficType);
+    const f = unreadable.finding;
+    const { confidence, reasons } = confidenceOf(e, view, f, unreadable, trafficType);
 
     const warnings = [...(options.warnings ?? [])];
-    const setAsideNote = setAsideText(setAside, lowered ? (f.verdict === "inconclusive" ? "no-verdict" : "lowered") : "kept");
+    const setAsideNote = setAsideText(unreadable.setAside, unreadable.lowered ? (f.verdict === "inconclusive" ? "no-verdict" : "lowered") : "kept");
     if (setAsideNote !== undefined) warnings.push(setAsideNote);
-    const contradiction = trafficTypeContradiction(view, trafficType);
+    const contradiction = trafficTypeContradiction(view.tally, trafficType);
     if (contradiction) warnings.push(contradiction);
+    const { useIntermediate, late } = view;
+    const setAside = unreadable.setAside;
 
     return {
         verdict: f.verdict,
@@ -429,9 +505,9 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
             trafficType,
             window: { start: isoTime(q.window?.start), end: isoTime(q.window?.end) },
         },
-        counts: counts(view, (t) => t.records),
-        packets: counts(view, (t) => t.packets),
-        bytes: counts(view, (t) => t.bytes),
+        counts: counts(view.tally, (t) => t.records),
+        packets: counts(view.tally, (t) => t.packets),
+        bytes: counts(view.tally, (t) => t.bytes),
         lateRejects: late,
         intermediateLegs: counts(useIntermediate ? emptyFlow() : e.intermediate, (t) => t.records),
         firstSeen: isoTime(e.firstSeen),
@@ -447,7 +523,6 @@ export function diagnose(e: ConversationEvidence, options: DiagnoseOptions = {})
     };
 }
 
-/** Rejected where the packets arrive and accepted where they leave: one block, at the destination. */
 function rejectedOnlyAtDestination(enis: readonly InterfaceEvidence[]): boolean {
     const rejecting = enis.filter((i) => i.tally.outbound.reject.records > 0);
     const accepting = enis.filter((i) => i.tally.outbound.accept.records > 0);

@@ -11,7 +11,9 @@ import { AWS_REGION_NAME } from "../../core/awsNames";
 import { UserInputError, quote } from "../../core/errors";
 import { NextStep } from "../classify";
 import { DELIVERY_LAG_SECONDS, MAX_WINDOW_SECONDS, TimeWindow } from "../../core/timeWindow";
-import { EndpointService, ReasonFacts, isPrivateIpv4 } from "./taskReason";
+import { EndpointService, ReasonFacts } from "./taskReason";
+import { isPrivateIpv4 } from "../../core/ip";
+import { dateToIso, epochToIso } from "../../core/isoTime";
 
 /** The part of DescribeTasks' `Task` this project reads. */
 export interface DescribedTask {
@@ -106,7 +108,7 @@ export function clusterName(cluster: string): string {
     return cluster.slice(cluster.lastIndexOf("/") + 1);
 }
 
-const isoOf = (date: Date | undefined) => (date === undefined ? undefined : date.toISOString().replace(".000Z", "Z"));
+const isoOf = (date: Date | undefined) => (date === undefined ? undefined : dateToIso(date));
 
 export function taskFacts(task: DescribedTask): EcsTaskFacts {
     const eni = (task.attachments ?? []).find((a) => a.type === "ElasticNetworkInterface");
@@ -168,7 +170,6 @@ export interface TaskWindow {
     readonly from: string;
 }
 
-const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace(".000Z", "Z");
 
 /**
  * The task's window: from a minute before `createdAt` to `stoppedAt` plus the delivery lag (records
@@ -204,7 +205,7 @@ export function taskWindow(facts: EcsTaskFacts, now: Date): TaskWindow {
         window: { start, end },
         from:
             `task created at ${facts.createdAt} minus 1 min, to stopped at ${facts.stoppedAt} plus 10 min delivery lag` +
-            (end < stopped + DELIVERY_LAG_SECONDS ? ` (cut at now, ${iso(nowSeconds)})` : ""),
+            (end < stopped + DELIVERY_LAG_SECONDS ? ` (cut at now, ${epochToIso(nowSeconds)})` : ""),
     };
 }
 
@@ -244,7 +245,7 @@ const SERVICE_STEPS: Readonly<Record<EndpointService, (region: string) => NextSt
 /** Next steps for the services the task's reasons name, and for a dial target inside the VPC. */
 export function taskNextSteps(reasons: ReasonFacts, region: string): NextStep[] {
     const steps = reasons.services.map((s) => SERVICE_STEPS[s](region));
-    const privateTargets = reasons.dialTargets.filter((t) => isPrivateIpv4(t.address));
+    const privateTargets = reasons.dialTargets.filter((t) => isPrivateIpv4(t.address) === true);
     if (privateTargets.length > 0) {
         const addresses = privateTargets.map((t) => t.address);
         steps.push({

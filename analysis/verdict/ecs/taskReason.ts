@@ -60,11 +60,3 @@ export function parseTaskReasons(reasons: readonly (string | undefined)[]): Reas
     }
     return { dialTargets: targets, services: SERVICE_ORDER.filter((s) => services.has(s)) };
 }
-
-/** RFC 1918 and RFC 6598 space: a dial target here is inside the VPC, usually an interface endpoint. */
-export function isPrivateIpv4(address: string): boolean {
-    const octets = address.split(".").map(Number);
-    if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o))) return false;
-    const [a, b] = octets;
-    return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-}
