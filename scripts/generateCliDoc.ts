@@ -1,7 +1,7 @@
 /**
  * Writes docs/cli.md from the CLI's own help texts and option tables, so the page and `--help`
  * cannot drift: `node dist/scripts/generateCliDoc.js` (after `tsc`) rewrites it, and
- * tests/cliDoc.test.ts fails when the committed page is not what this prints.
+ * tests/cli/cliDoc.test.ts fails when the committed page is not what this prints.
  */
 import * as fs from "fs";
 import * as path from "path";

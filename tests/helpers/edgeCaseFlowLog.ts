@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, LogFormat, formatFromHeader } from "../../analysis/core/logFormat";
 import { FlowRecord, RECORD_FIELDS } from "../../analysis/core/records";
-import { NAT_ENI, NAT_IP, S3, TASK, TASK_ENI, inbound, outbound, statusRecord, toLine } from "../analysis-helpers";
+import { NAT_ENI, NAT_IP, S3, TASK, TASK_ENI, inbound, outbound, statusRecord, toLine } from "./analysisRecords";
 import { seededRandom } from "./seededRandom";
 
 const AWS_EXAMPLES = join(__dirname, "..", "..", "..", "tests", "fixtures", "flow-log-corpus", "aws-vpc-user-guide");

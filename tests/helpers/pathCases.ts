@@ -9,7 +9,7 @@ import { main } from "../../analysis/cli/cli";
 import { FlowRecord } from "../../analysis/core/records";
 import { Diagnosis } from "../../analysis/verdict/classify";
 import { ConfigReport } from "../../analysis/verdict/config/report";
-import { S3, TASK, inbound, outbound, toLine } from "../analysis-helpers";
+import { S3, TASK, inbound, outbound, toLine } from "./analysisRecords";
 import { fixtureDir } from "./configFixtures";
 
 export const ROOT = join(__dirname, "..", "..", "..");

@@ -1,5 +1,5 @@
 /**
- * Runs index.ts under the shared mocks (import ./pulumiMocks first), the way tests/program.test.ts
+ * Runs index.ts under the shared mocks (import ./pulumiMocks first), the way tests/components/program.test.ts
  * does, for tests that need the whole program with a given stack config.
  */
 import * as path from "path";
