@@ -185,6 +185,22 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
         expect(r.stdout.split("\n")[0]).to.equal("Verdict: no-traffic (confidence: medium)");
     });
 
+    it("--format with a field this tool does not know: the query keeps its column by position, with the file mode's warning on stderr and in the JSON", async () => {
+        healthyGroup();
+        queryAnswers([statsRow("14:20", "out", "ACCEPT", 3), statsRow("14:21", "out", "ACCEPT", 3)]);
+        const format = "${version} ${future-field} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}";
+        const r = await run(["--stack", "dev", "--format", format, ...CONVERSATION, "--since", "1h", "--output", "json"], {
+            runCommand: async () => ({ stdout: PULUMI_OUTPUTS }),
+        });
+        expect([r.code, diagnosisJson(r).verdict]).to.deep.equal([0, "routing"]);
+        expect(logs.commandCalls(StartQueryCommand)[0].args[0].input.queryString?.split("\n| ")[0]).to.equal(
+            'parse @message "* * * * * * * * * * * * * * *" as version, unknownField2, accountId, interfaceId, srcAddr, dstAddr, srcPort, dstPort, protocol, packets, bytes, startTime, endTime, action, logStatus',
+        );
+        const warning = "--format has a field this tool does not know yet (future-field): its values are kept as opaque text.";
+        expect(r.stderr.split("\n").filter((l) => l.startsWith("warning: "))[0]).to.equal(`warning: ${warning}`);
+        expect(diagnosisJson(r).warnings[0]).to.equal(warning);
+    });
+
     it("does not conclude routing from missing replies inside the undelivered tail", async () => {
         healthyGroup();
         queryAnswers([statsRow("14:55", "out", "ACCEPT", 2), statsRow("14:56", "out", "ACCEPT", 2)]);
