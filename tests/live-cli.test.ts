@@ -249,7 +249,7 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
                 healthyGroup();
                 logs.on(StartQueryCommand).rejects(Object.assign(new Error("not authorized to perform: logs:StartQuery"), { name: "AccessDeniedException" }));
             },
-            "AWS denied the request in eu-west-1: not authorized to perform: logs:StartQuery\nThe CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:FilterLogEvents, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries, athena:StartQueryExecution, athena:GetQueryExecution, athena:GetQueryResults, athena:StopQueryExecution, glue:GetDatabase, glue:GetTable, s3:GetBucketLocation, s3:GetObject, s3:PutObject, s3:ListBucket (see the README for a policy).\n",
+            "AWS denied the request in eu-west-1: not authorized to perform: logs:StartQuery\nThe CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:FilterLogEvents, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries, athena:StartQueryExecution, athena:GetQueryExecution, athena:GetQueryResults, athena:StopQueryExecution, glue:GetDatabase, glue:GetTable, s3:GetBucketLocation, s3:GetObject, s3:PutObject, s3:ListBucket, cloudwatch:DescribeAlarms (see the README for a policy).\n",
         ],
         [
             "missing credentials",
@@ -387,7 +387,7 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
         const r = await run(["status", "--log-group", GROUP, "--region", "eu-west-1"]);
         expect([r.code, r.stderr]).to.deep.equal([
             1,
-            "AWS denied the request in eu-west-1: You are not authorized to perform this operation.\nThe CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:FilterLogEvents, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries, athena:StartQueryExecution, athena:GetQueryExecution, athena:GetQueryResults, athena:StopQueryExecution, glue:GetDatabase, glue:GetTable, s3:GetBucketLocation, s3:GetObject, s3:PutObject, s3:ListBucket (see the README for a policy).\n",
+            "AWS denied the request in eu-west-1: You are not authorized to perform this operation.\nThe CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:FilterLogEvents, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries, athena:StartQueryExecution, athena:GetQueryExecution, athena:GetQueryResults, athena:StopQueryExecution, glue:GetDatabase, glue:GetTable, s3:GetBucketLocation, s3:GetObject, s3:PutObject, s3:ListBucket, cloudwatch:DescribeAlarms (see the README for a policy).\n",
         ]);
     });
 });

@@ -31,6 +31,8 @@ export const CLI_IAM_ACTIONS: readonly string[] = [
     "s3:GetObject",
     "s3:PutObject",
     "s3:ListBucket",
+    // status of a stack with alarms: each alarm's state.
+    "cloudwatch:DescribeAlarms",
 ];
 
 /**
