@@ -173,8 +173,8 @@ async function deploy(): Promise<Record<string, unknown>> {
             cleanup: pulumi.all([logGroupName, region]).apply(
                 ([name, r]) =>
                     (existingLogGroupName !== undefined
-                        ? existingLogGroupCleanupInstruction(stack, name, existingRoleArn === undefined)
-                        : cleanupInstruction(stack, name, r, retainLogsOnDestroy)) +
+                        ? existingLogGroupCleanupInstruction(stack, name, existingRoleArn === undefined, validated.queries.length > 0)
+                        : cleanupInstruction(stack, name, r, retainLogsOnDestroy, existingRoleArn === undefined)) +
                     " " +
                     captureInstruction(stack, capture, {
                         what: listed([

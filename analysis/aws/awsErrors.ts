@@ -5,7 +5,7 @@
 
 import { CONFIG_CHECK_IAM_ACTIONS } from "../verdict/config/ec2Documents";
 
-/** What the person running the CLI needs for the diagnosis and status; the README lists the same policy. */
+/** What the person running the CLI needs for the diagnosis and status; docs/iam.md lists the same policy. */
 export const CLI_IAM_ACTIONS: readonly string[] = [
     "logs:StartQuery",
     "logs:GetQueryResults",
@@ -31,10 +31,12 @@ export const CLI_IAM_ACTIONS: readonly string[] = [
     "s3:GetObject",
     "s3:PutObject",
     "s3:ListBucket",
+    // status of a stack with alarms: each alarm's state.
+    "cloudwatch:DescribeAlarms",
 ];
 
 /**
- * Every action the CLI's IAM policy in the README grants: the diagnosis and status calls, then the
+ * Every action the CLI's IAM policy in docs/iam.md grants: the diagnosis and status calls, then the
  * configuration check's read-only EC2 calls (which name themselves when denied), each once.
  */
 export const CLI_POLICY_ACTIONS: readonly string[] = [...new Set([...CLI_IAM_ACTIONS, ...CONFIG_CHECK_IAM_ACTIONS])];
@@ -92,7 +94,7 @@ export function explainCallerAwsError(err: unknown, ctx: AwsErrorContext): strin
     }
     if (isAccessDenied(err)) {
         const needs = ctx.needs ?? { who: "The CLI", actions: CLI_IAM_ACTIONS };
-        return `AWS denied ${ctx.action ?? "the request"}${where}: ${awsMessage}\n${needs.who} needs these IAM actions: ${needs.actions.join(", ")} (see the README for a policy).`;
+        return `AWS denied ${ctx.action ?? "the request"}${where}: ${awsMessage}\n${needs.who} needs these IAM actions: ${needs.actions.join(", ")} (see docs/iam.md for a policy).`;
     }
     if (/region is missing/i.test(awsMessage)) {
         return "No AWS region: pass --region, set AWS_REGION, or use --stack so the stack's region is used.";

@@ -44,7 +44,9 @@ export const STATUS_HELP = `Usage: ${PROGRAM} status --stack <name> | --outputs-
 Is the flow log delivering? Shows each flow log's state and delivery status (with AWS's own error,
 e.g. "Access error"), the log group's stored bytes, its log streams (one per network interface) and
 the newest event, and what to check when nothing arrives. For a stack that delivers to S3: the
-newest object under the records' prefix and its age instead of the log group.
+newest object under the records' prefix and its age instead of the log group. For a stack with
+alarms (alarms: true, --stack or --outputs-file): each alarm's state from CloudWatch
+(cloudwatch:DescribeAlarms) and, for one in ALARM, the diagnose command for the window it covered.
 
   --stack <name>          Read the log group, region and flow log ids from the stack's outputs.
   --outputs-file <file>   The same outputs, saved with 'pulumi stack output --json > file'.

@@ -62,7 +62,7 @@ export async function runSnapshot(argv: string[], io: SnapshotIo): Promise<numbe
             const cause = err.cause as { name?: string; message?: string };
             io.stderr(
                 isAccessDenied(err.cause)
-                    ? `AWS denied ${err.action} in ${region}: ${cause.message ?? ""}\nThe snapshot needs these IAM actions: ${CONFIG_CHECK_IAM_ACTIONS.join(", ")} (see the README for a policy).\n`
+                    ? `AWS denied ${err.action} in ${region}: ${cause.message ?? ""}\nThe snapshot needs these IAM actions: ${CONFIG_CHECK_IAM_ACTIONS.join(", ")} (see docs/iam.md for a policy).\n`
                     : cause.name === "InvalidNetworkInterfaceID.NotFound"
                       ? `${eniId} does not exist in ${region}: is this its region? A stopped task's ENI is deleted with it.\n`
                       : `${err.action}: ${explainAwsError(err.cause, { region })}\n`,

@@ -18,11 +18,21 @@ export function insightsField(name: string): string {
     return spec.insightsName;
 }
 
+/**
+ * Column name of a field this project does not know (`unknownField3` for the third field): it keeps
+ * its place in the parse pattern, as file mode keeps it in the line, and no query reads it. The
+ * prefix keeps it from shadowing a known column, whatever the user called the field.
+ */
+export function unknownFieldColumn(position: number): string {
+    return `unknownField${position}`;
+}
+
 /** `parse @message "* * ..." as a, b, ...` for formats Logs Insights does not discover; empty for default. */
 export function parseClause(format: LogFormat): string[] {
     if (format.kind === "default") return [];
     const stars = format.fields.map(() => "*").join(" ");
-    return [`parse @message "${stars}" as ${format.fields.map(insightsField).join(", ")}`];
+    const columns = format.fields.map((name, i) => (fieldSpec(name) === undefined ? unknownFieldColumn(i + 1) : insightsField(name)));
+    return [`parse @message "${stars}" as ${columns.join(", ")}`];
 }
 
 export type { ConversationSelector } from "./conversationFilter";

@@ -284,7 +284,7 @@ describe("capture paused: the stack's capture output read by the CLI", () => {
             expect(diagnosisJson(r).warnings).to.deep.equal([
                 "Capture is paused by the stack (capture=false): its records stop where it was paused, which could not be read " +
                     "(AWS denied logs:FilterLogEvents in ap-northeast-2: User is not authorized to perform: logs:FilterLogEvents " +
-                    "Reading the newest record needs these IAM actions: logs:FilterLogEvents (see the README for a policy).); " +
+                    "Reading the newest record needs these IAM actions: logs:FilterLogEvents (see docs/iam.md for a policy).); " +
                     `any part of the window after that holds no record and nothing found there is not evidence of anything. ${RESUME}`,
             ]);
             expect(logs.commandCalls(StartQueryCommand)).to.have.length(1);

@@ -220,7 +220,7 @@ describe("configuration check: live, through the CLI", () => {
         const reason =
             "AWS denied ec2:DescribeRouteTables in ap-northeast-2: You are not authorized to perform this operation. The configuration check needs these IAM actions: " +
             "ec2:DescribeNetworkInterfaces, ec2:DescribeRouteTables, ec2:DescribeSecurityGroups, ec2:DescribeNetworkAcls, ec2:DescribeVpcEndpoints, ec2:DescribeNatGateways, " +
-            "ec2:DescribeInternetGateways, ec2:DescribeVpcPeeringConnections, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see the README for a policy). The verdict above is the flow logs' alone.";
+            "ec2:DescribeInternetGateways, ec2:DescribeVpcPeeringConnections, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see docs/iam.md for a policy). The verdict above is the flow logs' alone.";
         expect([r.code, r.stderr]).to.deep.equal([0, `warning: configuration not checked: ${reason}\n`]);
         const out = diagnosisJson(r);
         expect([out.verdict, out.config.checked, out.config.agreement, out.config.agreementReason, out.warnings]).to.deep.equal([
@@ -337,7 +337,7 @@ describe("configuration check: live, through the CLI", () => {
         expect([r.code, r.stderr]).to.deep.equal([
             1,
             "AWS denied ec2:DescribeNetworkInterfaces in ap-northeast-2: You are not authorized to perform this operation.\n" +
-                "The snapshot needs these IAM actions: ec2:DescribeNetworkInterfaces, ec2:DescribeRouteTables, ec2:DescribeSecurityGroups, ec2:DescribeNetworkAcls, ec2:DescribeVpcEndpoints, ec2:DescribeNatGateways, ec2:DescribeInternetGateways, ec2:DescribeVpcPeeringConnections, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see the README for a policy).\n",
+                "The snapshot needs these IAM actions: ec2:DescribeNetworkInterfaces, ec2:DescribeRouteTables, ec2:DescribeSecurityGroups, ec2:DescribeNetworkAcls, ec2:DescribeVpcEndpoints, ec2:DescribeNatGateways, ec2:DescribeInternetGateways, ec2:DescribeVpcPeeringConnections, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see docs/iam.md for a policy).\n",
         ]);
     });
 

@@ -350,7 +350,7 @@ describe("vpc-flow-diagnose --ecs-task (ECS, EC2 and Logs Insights mocked)", () 
                     .on(DescribeTasksCommand)
                     .rejects(Object.assign(new Error("User: arn:aws:iam::123456789012:user/a is not authorized to perform: ecs:DescribeTasks"), { name: "AccessDeniedException" })),
             "AWS denied ecs:DescribeTasks in ap-northeast-2: User: arn:aws:iam::123456789012:user/a is not authorized to perform: ecs:DescribeTasks\n" +
-                "The CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:FilterLogEvents, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries, athena:StartQueryExecution, athena:GetQueryExecution, athena:GetQueryResults, athena:StopQueryExecution, glue:GetDatabase, glue:GetTable, s3:GetBucketLocation, s3:GetObject, s3:PutObject, s3:ListBucket (see the README for a policy).\n",
+                "The CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:FilterLogEvents, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries, athena:StartQueryExecution, athena:GetQueryExecution, athena:GetQueryResults, athena:StopQueryExecution, glue:GetDatabase, glue:GetTable, s3:GetBucketLocation, s3:GetObject, s3:PutObject, s3:ListBucket, cloudwatch:DescribeAlarms (see docs/iam.md for a policy).\n",
         ],
     ];
     for (const [name, arrange, message] of awsFailures) {

@@ -145,7 +145,7 @@ describe("live sources: stack outputs, time window, AWS errors", () => {
                 "access denied",
                 { name: "AccessDeniedException", message: "User: arn:aws:iam::123456789012:user/a is not authorized to perform: logs:StartQuery" },
                 "AWS denied the request in ap-northeast-2: User: arn:aws:iam::123456789012:user/a is not authorized to perform: logs:StartQuery\n" +
-                    "The CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:FilterLogEvents, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries, athena:StartQueryExecution, athena:GetQueryExecution, athena:GetQueryResults, athena:StopQueryExecution, glue:GetDatabase, glue:GetTable, s3:GetBucketLocation, s3:GetObject, s3:PutObject, s3:ListBucket (see the README for a policy).",
+                    "The CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:FilterLogEvents, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries, athena:StartQueryExecution, athena:GetQueryExecution, athena:GetQueryResults, athena:StopQueryExecution, glue:GetDatabase, glue:GetTable, s3:GetBucketLocation, s3:GetObject, s3:PutObject, s3:ListBucket, cloudwatch:DescribeAlarms (see docs/iam.md for a policy).",
             ],
             [
                 "a malformed query",
@@ -167,6 +167,39 @@ describe("live sources: stack outputs, time window, AWS errors", () => {
         for (const [what, err, message] of cases) {
             it(`explains ${what}`, () => expect(explainAwsError(err, ctx)).to.equal(message));
         }
+
+        it("grants the IAM action of every AWS SDK command the CLI's code sends", () => {
+            // The IAM prefix of each SDK client; ListObjectsV2 is authorised by s3:ListBucket (S3 API reference).
+            const prefixes: Record<string, string> = { "cloudwatch-logs": "logs", cloudwatch: "cloudwatch", ec2: "ec2", ecs: "ecs", athena: "athena", glue: "glue", s3: "s3" };
+            const actionNames: Record<string, string> = { "s3:ListObjectsV2": "s3:ListBucket" };
+            const files: string[] = [];
+            const walk = (dir: string): void => {
+                for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+                    const full = path.join(dir, entry.name);
+                    if (entry.isDirectory()) walk(full);
+                    else if (entry.name.endsWith(".ts")) files.push(full);
+                }
+            };
+            walk(path.join(__dirname, "..", "..", "analysis"));
+            const sent = new Set<string>();
+            for (const file of files) {
+                const text = fs.readFileSync(file, "utf8");
+                const clientOf = new Map<string, string>();
+                for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*"@aws-sdk\/client-([a-z0-9-]+)"/g)) {
+                    for (const name of m[1].split(",").map((n) => n.trim().split(/\s+as\s+/)[0])) clientOf.set(name, m[2]);
+                }
+                for (const m of text.matchAll(/new (\w+)Command\(/g)) {
+                    const client = clientOf.get(`${m[1]}Command`);
+                    expect(client, `${file}: ${m[1]}Command is imported from an @aws-sdk client`).to.not.equal(undefined);
+                    const prefix = prefixes[client as string];
+                    expect(prefix, `IAM prefix of @aws-sdk/client-${client}`).to.not.equal(undefined);
+                    const action = `${prefix}:${m[1]}`;
+                    sent.add(actionNames[action] ?? action);
+                }
+            }
+            expect(sent.size).to.equal(24);
+            expect([...sent].filter((a) => !CLI_POLICY_ACTIONS.includes(a))).to.deep.equal([]);
+        });
 
         it("lists exactly the IAM actions the policy in docs/iam.md grants", () => {
             const iamPage = fs.readFileSync(path.join(__dirname, "..", "..", "..", "docs", "iam.md"), "utf8");

@@ -246,7 +246,7 @@ describe("status command", () => {
         logsMock.on(FilterLogEventsCommand).rejects(Object.assign(new Error(denial), { name: "AccessDeniedException" }));
         const report = await collectStatus(ec2, logs, SOURCE, NOW);
         expect(report.findings).to.deep.equal([
-            `Records not read: AWS denied logs:FilterLogEvents in ap-northeast-2: ${denial} Reading the newest record needs these IAM actions: logs:FilterLogEvents (see the README for a policy). ` +
+            `Records not read: AWS denied logs:FilterLogEvents in ap-northeast-2: ${denial} Reading the newest record needs these IAM actions: logs:FilterLogEvents (see docs/iam.md for a policy). ` +
                 "Without it status cannot tell whether records still arrive. " +
                 "The streams' metadata gives 2026-11-26T14:10:00.000Z as the newest event, a value CloudWatch Logs updates eventually (typically within an hour), so it is not used to judge.",
         ]);

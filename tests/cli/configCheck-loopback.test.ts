@@ -152,7 +152,7 @@ describe("vpc-flow-diagnose --check-config against a loopback EC2 endpoint", () 
             r,
             "AWS denied ec2:DescribeNetworkInterfaces in eu-west-1: You are not authorized to perform this operation. The configuration check needs these IAM actions: " +
                 "ec2:DescribeNetworkInterfaces, ec2:DescribeRouteTables, ec2:DescribeSecurityGroups, ec2:DescribeNetworkAcls, ec2:DescribeVpcEndpoints, ec2:DescribeNatGateways, " +
-                "ec2:DescribeInternetGateways, ec2:DescribeVpcPeeringConnections, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see the README for a policy)." +
+                "ec2:DescribeInternetGateways, ec2:DescribeVpcPeeringConnections, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see docs/iam.md for a policy)." +
                 ALONE,
         );
         expect(server.requests.map((q) => q.action)).to.deep.equal(["DescribeNetworkInterfaces"]);

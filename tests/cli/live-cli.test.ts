@@ -185,6 +185,22 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
         expect(r.stdout.split("\n")[0]).to.equal("Verdict: no-traffic (confidence: medium)");
     });
 
+    it("--format with a field this tool does not know: the query keeps its column by position, with the file mode's warning on stderr and in the JSON", async () => {
+        healthyGroup();
+        queryAnswers([statsRow("14:20", "out", "ACCEPT", 3), statsRow("14:21", "out", "ACCEPT", 3)]);
+        const format = "${version} ${future-field} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}";
+        const r = await run(["--stack", "dev", "--format", format, ...CONVERSATION, "--since", "1h", "--output", "json"], {
+            runCommand: async () => ({ stdout: PULUMI_OUTPUTS }),
+        });
+        expect([r.code, diagnosisJson(r).verdict]).to.deep.equal([0, "routing"]);
+        expect(logs.commandCalls(StartQueryCommand)[0].args[0].input.queryString?.split("\n| ")[0]).to.equal(
+            'parse @message "* * * * * * * * * * * * * * *" as version, unknownField2, accountId, interfaceId, srcAddr, dstAddr, srcPort, dstPort, protocol, packets, bytes, startTime, endTime, action, logStatus',
+        );
+        const warning = "--format has a field this tool does not know yet (future-field): its values are kept as opaque text.";
+        expect(r.stderr.split("\n").filter((l) => l.startsWith("warning: "))[0]).to.equal(`warning: ${warning}`);
+        expect(diagnosisJson(r).warnings[0]).to.equal(warning);
+    });
+
     it("does not conclude routing from missing replies inside the undelivered tail", async () => {
         healthyGroup();
         queryAnswers([statsRow("14:55", "out", "ACCEPT", 2), statsRow("14:56", "out", "ACCEPT", 2)]);
@@ -233,7 +249,7 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
                 healthyGroup();
                 logs.on(StartQueryCommand).rejects(Object.assign(new Error("not authorized to perform: logs:StartQuery"), { name: "AccessDeniedException" }));
             },
-            "AWS denied the request in eu-west-1: not authorized to perform: logs:StartQuery\nThe CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:FilterLogEvents, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries, athena:StartQueryExecution, athena:GetQueryExecution, athena:GetQueryResults, athena:StopQueryExecution, glue:GetDatabase, glue:GetTable, s3:GetBucketLocation, s3:GetObject, s3:PutObject, s3:ListBucket (see the README for a policy).\n",
+            "AWS denied the request in eu-west-1: not authorized to perform: logs:StartQuery\nThe CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:FilterLogEvents, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries, athena:StartQueryExecution, athena:GetQueryExecution, athena:GetQueryResults, athena:StopQueryExecution, glue:GetDatabase, glue:GetTable, s3:GetBucketLocation, s3:GetObject, s3:PutObject, s3:ListBucket, cloudwatch:DescribeAlarms (see docs/iam.md for a policy).\n",
         ],
         [
             "missing credentials",
@@ -316,7 +332,7 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
         const reason =
             "AWS denied ec2:DescribeNetworkInterfaces in eu-west-1: You are not authorized to perform this operation. The configuration check needs these IAM actions: " +
             "ec2:DescribeNetworkInterfaces, ec2:DescribeRouteTables, ec2:DescribeSecurityGroups, ec2:DescribeNetworkAcls, ec2:DescribeVpcEndpoints, ec2:DescribeNatGateways, " +
-            "ec2:DescribeInternetGateways, ec2:DescribeVpcPeeringConnections, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see the README for a policy). The verdict above is the flow logs' alone.";
+            "ec2:DescribeInternetGateways, ec2:DescribeVpcPeeringConnections, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries (see docs/iam.md for a policy). The verdict above is the flow logs' alone.";
         // The diagnosis's own warning (the window's end is not delivered yet) comes first, the check's after it.
         const UNDELIVERED =
             "The window's last 10 min (from 2026-11-26T14:50:00Z) may not be delivered yet: flow logs reach CloudWatch Logs 5-10 minutes late, so replies in that stretch may still be missing.";
@@ -371,7 +387,7 @@ describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
         const r = await run(["status", "--log-group", GROUP, "--region", "eu-west-1"]);
         expect([r.code, r.stderr]).to.deep.equal([
             1,
-            "AWS denied the request in eu-west-1: You are not authorized to perform this operation.\nThe CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:FilterLogEvents, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries, athena:StartQueryExecution, athena:GetQueryExecution, athena:GetQueryResults, athena:StopQueryExecution, glue:GetDatabase, glue:GetTable, s3:GetBucketLocation, s3:GetObject, s3:PutObject, s3:ListBucket (see the README for a policy).\n",
+            "AWS denied the request in eu-west-1: You are not authorized to perform this operation.\nThe CLI needs these IAM actions: logs:StartQuery, logs:GetQueryResults, logs:StopQuery, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:FilterLogEvents, ec2:DescribeFlowLogs, ecs:DescribeTasks, ec2:DescribeManagedPrefixLists, ec2:GetManagedPrefixListEntries, athena:StartQueryExecution, athena:GetQueryExecution, athena:GetQueryResults, athena:StopQueryExecution, glue:GetDatabase, glue:GetTable, s3:GetBucketLocation, s3:GetObject, s3:PutObject, s3:ListBucket, cloudwatch:DescribeAlarms (see docs/iam.md for a policy).\n",
         ]);
     });
 });

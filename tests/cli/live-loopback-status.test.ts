@@ -101,7 +101,7 @@ describe("vpc-flow-diagnose status against a loopback CloudWatch Logs and EC2 en
                 "Stream metadata: newest event 2026-11-26T09:12:00.000Z (eventually consistent, not used to judge)",
                 "",
                 "What to check:",
-                `  - Records not read: AWS denied logs:FilterLogEvents in ap-northeast-2: ${denial} Reading the newest record needs these IAM actions: logs:FilterLogEvents (see the README for a policy). ` +
+                `  - Records not read: AWS denied logs:FilterLogEvents in ap-northeast-2: ${denial} Reading the newest record needs these IAM actions: logs:FilterLogEvents (see docs/iam.md for a policy). ` +
                     "Without it status cannot tell whether records still arrive. " +
                     "The streams' metadata gives 2026-11-26T09:12:00.000Z as the newest event, a value CloudWatch Logs updates eventually (typically within an hour), so it is not used to judge.",
                 "",

@@ -126,7 +126,7 @@ describe("capture false pauses the flow logs and keeps everything else (index.ts
     it("names neither saved queries nor a role it did not create, and says when records never expire", async () => {
         const { outputs } = await run({ ...STACKS[1].config, retentionInDays: "0" });
         expect(outputs.cleanup).to.equal(
-            "Run 'pulumi destroy --stack dev' to delete the flow logs and the IAM role and policy; the log group /vpc-flow-logs/dev is kept (retainLogsOnDestroy, as of the last update: after changing it, run 'pulumi up' before destroying). " +
+            "Run 'pulumi destroy --stack dev' to delete the flow logs; the log group /vpc-flow-logs/dev is kept (retainLogsOnDestroy, as of the last update: after changing it, run 'pulumi up' before destroying). " +
                 `Delete it later with 'aws logs delete-log-group --log-group-name /vpc-flow-logs/dev --region ${REGION}'. ` +
                 "To stop paying for ingest but keep the log group /vpc-flow-logs/dev with its records, pause capture instead: " +
                 "'pulumi config set capture false --stack dev && pulumi up --stack dev' deletes the flow logs only, and the records then cost storage only, " +

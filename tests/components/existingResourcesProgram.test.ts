@@ -104,9 +104,32 @@ describe("existingLogGroupName: the program under mocks", () => {
         ]);
     });
 
-    it("with savedQueries false creates no query either", async () => {
-        await outputsOf(runProgram({ vpcId: VPC, existingLogGroupName: GROUP, existingRoleArn: ROLE, savedQueries: "false" }));
+    it("with savedQueries false creates no query either, and the cleanup line names only the flow logs", async () => {
+        const outputs = await outputsOf(runProgram({ vpcId: VPC, existingLogGroupName: GROUP, existingRoleArn: ROLE, savedQueries: "false" }));
         expect(typesOf("flow-logs")).to.deep.equal([`aws:ec2/flowLog:FlowLog flow-logs-${VPC}`, "vpc-flow-logs:network:VpcFlowLogs flow-logs"]);
+        expect(outputs.cleanup).to.equal(
+            `Run 'pulumi destroy --stack dev' to delete the flow logs; the log group ${GROUP} is not the stack's and stays, with its records, retention and encryption as they are. ` +
+                `To stop paying for ingest but keep the records in the log group ${GROUP}, pause capture instead: 'pulumi config set capture false --stack dev && pulumi up --stack dev' deletes the flow logs only, ` +
+                "and the records then cost storage only, kept for as long as the log group's own retention setting keeps them; 'pulumi config set capture true --stack dev && pulumi up --stack dev' brings the flow logs back.",
+        );
+    });
+
+    it("with an existing role and the stack's own log group, the cleanup line does not promise to delete the role", async () => {
+        const outputs = await outputsOf(runProgram({ vpcId: VPC, existingRoleArn: ROLE }));
+        expect(registrations.filter((r) => r.type.startsWith("aws:iam/"))).to.deep.equal([]);
+        expect(outputs.cleanup).to.equal(
+            `Run 'pulumi destroy --stack dev' to delete the flow logs and the log group /vpc-flow-logs/dev with its records (ingest stops at once). To keep the records, run 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' first: destroy uses the setting of the last update. ` +
+                "To stop paying for ingest but keep the log group /vpc-flow-logs/dev with its records and the saved queries, pause capture instead: 'pulumi config set capture false --stack dev && pulumi up --stack dev' deletes the flow logs only, and the records then cost storage only, kept for 7 days (retentionInDays), so a pause longer than 7 days leaves none; 'pulumi config set capture true --stack dev && pulumi up --stack dev' brings the flow logs back.",
+        );
+    });
+
+    it("with an existing role, the stack's own log group kept on destroy, and no saved queries", async () => {
+        const outputs = await outputsOf(runProgram({ vpcId: VPC, existingRoleArn: ROLE, retainLogsOnDestroy: "true", savedQueries: "false" }));
+        expect(registrations.filter((r) => r.type.startsWith("aws:iam/"))).to.deep.equal([]);
+        expect(outputs.cleanup).to.equal(
+            "Run 'pulumi destroy --stack dev' to delete the flow logs; the log group /vpc-flow-logs/dev is kept (retainLogsOnDestroy, as of the last update: after changing it, run 'pulumi up' before destroying). Delete it later with 'aws logs delete-log-group --log-group-name /vpc-flow-logs/dev --region ap-northeast-2'. " +
+                "To stop paying for ingest but keep the log group /vpc-flow-logs/dev with its records, pause capture instead: 'pulumi config set capture false --stack dev && pulumi up --stack dev' deletes the flow logs only, and the records then cost storage only, kept for 7 days (retentionInDays), so a pause longer than 7 days leaves none; 'pulumi config set capture true --stack dev && pulumi up --stack dev' brings the flow logs back.",
+        );
     });
 
     it("a group that does not exist stops the program at preview, naming it, with nothing registered", async () => {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { cleanupInstruction, insightsConsoleUrl } from "../../components/stackOutputs";
+import { cleanupInstruction, existingLogGroupCleanupInstruction, insightsConsoleUrl } from "../../components/stackOutputs";
 
 describe("stack output text", () => {
     const cases: [string, string, string][] = [
@@ -18,16 +18,40 @@ describe("stack output text", () => {
     }
 
     it("says that destroy deletes the records unless retainLogsOnDestroy was set before the last update", () => {
-        expect(cleanupInstruction("dev", "/vpc-flow-logs/dev", "ap-northeast-2", false)).to.equal(
+        expect(cleanupInstruction("dev", "/vpc-flow-logs/dev", "ap-northeast-2", false, true)).to.equal(
             "Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, and the log group /vpc-flow-logs/dev with its records (ingest stops at once). " +
                 "To keep the records, run 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' first: destroy uses the setting of the last update.",
         );
     });
 
     it("tells how to delete a kept log group, and that a changed setting needs an update first", () => {
-        expect(cleanupInstruction("prod", "/vpc-flow-logs/prod", "eu-west-1", true)).to.equal(
+        expect(cleanupInstruction("prod", "/vpc-flow-logs/prod", "eu-west-1", true, true)).to.equal(
             "Run 'pulumi destroy --stack prod' to delete the flow logs and the IAM role and policy; the log group /vpc-flow-logs/prod is kept (retainLogsOnDestroy, as of the last update: after changing it, run 'pulumi up' before destroying). " +
                 "Delete it later with 'aws logs delete-log-group --log-group-name /vpc-flow-logs/prod --region eu-west-1'.",
         );
+    });
+
+    it("with existingRoleArn names no IAM role or policy: destroy leaves the user's role", () => {
+        expect(cleanupInstruction("dev", "/vpc-flow-logs/dev", "ap-northeast-2", false, false)).to.equal(
+            "Run 'pulumi destroy --stack dev' to delete the flow logs and the log group /vpc-flow-logs/dev with its records (ingest stops at once). " +
+                "To keep the records, run 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' first: destroy uses the setting of the last update.",
+        );
+        expect(cleanupInstruction("prod", "/vpc-flow-logs/prod", "eu-west-1", true, false)).to.equal(
+            "Run 'pulumi destroy --stack prod' to delete the flow logs; the log group /vpc-flow-logs/prod is kept (retainLogsOnDestroy, as of the last update: after changing it, run 'pulumi up' before destroying). " +
+                "Delete it later with 'aws logs delete-log-group --log-group-name /vpc-flow-logs/prod --region eu-west-1'.",
+        );
+    });
+
+    it("an existing log group: names the role and the saved queries only when the stack created them", () => {
+        const stays = "the log group /central is not the stack's and stays, with its records, retention and encryption as they are.";
+        const cases: [boolean, boolean, string][] = [
+            [true, true, "the flow logs, the IAM role and policy, and the saved queries"],
+            [true, false, "the flow logs and the IAM role and policy"],
+            [false, true, "the flow logs and the saved queries"],
+            [false, false, "the flow logs"],
+        ];
+        for (const [ownRole, savedQueries, ours] of cases) {
+            expect(existingLogGroupCleanupInstruction("dev", "/central", ownRole, savedQueries), `${ownRole} ${savedQueries}`).to.equal(`Run 'pulumi destroy --stack dev' to delete ${ours}; ${stays}`);
+        }
     });
 });
