@@ -98,6 +98,20 @@ describe("verdict ladder (mutation-tested)", () => {
             expect(answer(records)).to.deep.equal(MIXED);
         });
 
+        it("rejected at the destination AND leaving the source: not only at the destination, mixed", () => {
+            const records = [
+                outbound("ACCEPT", 0, { flowDirection: "egress" }),
+                outbound("REJECT", 1, { flowDirection: "egress" }),
+                outbound("REJECT", 1, { interfaceId: OTHER_ENI, flowDirection: "ingress" }),
+            ];
+            expect(answer(records)).to.deep.equal({ ...MIXED, summary: MIXED.summary.replace("rejected (1 record)", "rejected (2 records)") });
+        });
+
+        it("the destination's ENI both accepted and rejected arriving packets: mixed, not a blocked hop", () => {
+            const records = [outbound("ACCEPT", 0, { interfaceId: OTHER_ENI, flowDirection: "ingress" }), outbound("REJECT", 1, { interfaceId: OTHER_ENI, flowDirection: "ingress" })];
+            expect(answer(records)).to.deep.equal(MIXED);
+        });
+
         it("the source's ENI both accepted and rejected its packets: mixed", () => {
             expect(answer([outbound("ACCEPT", 0, { flowDirection: "egress" }), outbound("REJECT", 1, { flowDirection: "egress" })])).to.deep.equal(MIXED);
         });
