@@ -7,6 +7,7 @@
 import { expect } from "chai";
 import { AddressSet } from "../analysis/core/ip";
 import { ConfigEvaluation, evaluateConfiguration } from "../analysis/verdict/config/evaluate";
+import { Ec2Documents } from "../analysis/verdict/config/ec2Documents";
 import { readFixture } from "./helpers/configFixtures";
 
 async function check(fixture: string, dst: string): Promise<Omit<ConfigEvaluation, "eniId" | "subnetId" | "vpcId" | "routeTableId" | "networkAclId" | "securityGroupIds">> {
@@ -63,6 +64,85 @@ describe("configuration check answers (mutation-tested)", () => {
                 expect(await check("peering-default-route", dst)).to.deep.equal(expected === "stop" ? peeringStop(dst) : peeringBeyond(dst));
             });
         }
+    });
+
+    // AWS, VPC peering guide, "VPC peering connection lifecycle": a connection carries traffic only once it
+    // is active; "pending-acceptance: The VPC peering connection request is awaiting acceptance from the
+    // owner of the accepter VPC"; "provisioning: The VPC peering connection request has been accepted, and
+    // will soon be in the active state"; deleted and failed connections cannot be used again. For a
+    // connection that is not active, EC2 does not return the peer's CIDR blocks.
+    describe("peering: a connection that is not active carries no traffic", () => {
+        const PCX = "pcx-0a1b2c3d4e5f60789";
+        async function withState(code: string | undefined, message?: string): Promise<Awaited<ReturnType<typeof check>>> {
+            const { documents } = await readFixture("engine/peering-default-route");
+            const vpcPeeringConnections: Ec2Documents["vpcPeeringConnections"] =
+                code === undefined
+                    ? []
+                    : [
+                          {
+                              VpcPeeringConnectionId: PCX,
+                              Status: { Code: code, Message: message },
+                              RequesterVpcInfo: { VpcId: "vpc-0a1b2c3d4e5f60789", OwnerId: "111122223333", Region: "ap-northeast-2" },
+                              AccepterVpcInfo: { VpcId: "vpc-0c2d4e6f8a0b2c4d6", OwnerId: "444455556666", Region: "ap-northeast-2" },
+                          },
+                      ];
+            const r = evaluateConfiguration({ ...documents, vpcPeeringConnections }, undefined, { dst: AddressSet.parse("10.20.5.5", "--dst"), port: 443, protocol: 6 });
+            return { path: r.path, verdict: r.verdict, culprits: r.culprits, notes: r.notes, consistentFlowVerdicts: r.consistentFlowVerdicts };
+        }
+        const base = (state: string) => `rtb-0aa11bb22cc33dd44 sends 10.20.5.5 to peering connection ${PCX}, which is ${state}: it carries no traffic.`;
+        const unknownCidrs = " EC2 returns a peer's CIDR blocks only for an active connection, so whether 10.20.5.5 is in vpc-0c2d4e6f8a0b2c4d6 is not known.";
+        const recreate = `create a new one first (aws ec2 create-vpc-peering-connection --vpc-id vpc-0a1b2c3d4e5f60789 --peer-vpc-id vpc-0c2d4e6f8a0b2c4d6), have it accepted, and point the route at it.`;
+        const culprit = (reason: string, fix: string, hint: string) => ({
+            path: "peering",
+            verdict: "routing",
+            culprits: [{ kind: "vpc-peering-connection", id: PCX, direction: "outbound", rule: `0.0.0.0/0 -> ${PCX}`, reason, fix, hint, effect: "drops-request", hop: "workload" }],
+            notes: [],
+            consistentFlowVerdicts: ["routing"],
+        });
+        const replaceRoute = `aws ec2 replace-route --route-table-id rtb-0aa11bb22cc33dd44 --destination-cidr-block 0.0.0.0/0 --vpc-peering-connection-id <new-pcx-id>`;
+        const newPeeringHint = "aws.ec2.VpcPeeringConnection (and aws.ec2.VpcPeeringConnectionAccepter), then aws.ec2.Route to it";
+
+        it("pending-acceptance: the accepter's owner must accept it", async () => {
+            expect(await withState("pending-acceptance")).to.deep.equal(
+                culprit(
+                    `${base("pending-acceptance")} The owner of vpc-0c2d4e6f8a0b2c4d6 (account 444455556666) must accept it, in ap-northeast-2.${unknownCidrs}`,
+                    `aws ec2 accept-vpc-peering-connection --vpc-peering-connection-id ${PCX}`,
+                    "aws.ec2.VpcPeeringConnectionAccepter in the accepter's program (autoAccept: true)",
+                ),
+            );
+        });
+
+        it("provisioning: on its way to active, wait", async () => {
+            expect(await withState("provisioning")).to.deep.equal(
+                culprit(
+                    `${base("provisioning")} It is on its way to active: wait and check again.${unknownCidrs}`,
+                    `aws ec2 describe-vpc-peering-connections --vpc-peering-connection-ids ${PCX} --query 'VpcPeeringConnections[0].Status'`,
+                    "nothing to change while it is being set up",
+                ),
+            );
+        });
+
+        it("deleted: cannot be used again, a new one is needed", async () => {
+            expect(await withState("deleted")).to.deep.equal(culprit(`${base("deleted")} It cannot be used again: ${recreate}${unknownCidrs}`, replaceRoute, newPeeringHint));
+        });
+
+        it("failed, with EC2's status message quoted", async () => {
+            const message = "Failed due to incorrect VPC-ID, Account ID, or overlapping CIDR range";
+            expect(await withState("failed", message)).to.deep.equal(culprit(`${base(`failed (${message})`)} It cannot be used again: ${recreate}${unknownCidrs}`, replaceRoute, newPeeringHint));
+        });
+
+        it("not in describe-vpc-peering-connections: the check stops and says what was not checked", async () => {
+            expect(await withState(undefined)).to.deep.equal({
+                path: "peering",
+                verdict: "inconclusive",
+                culprits: [],
+                notes: [
+                    `rtb-0aa11bb22cc33dd44 sends 10.20.5.5 to peering connection ${PCX}: the check stops there (the peer VPC's routes, security groups and ACLs are not seen).`,
+                    `Peering connection ${PCX} is not in describe-vpc-peering-connections: its state and the peer VPC's CIDR blocks were not checked.`,
+                ],
+                consistentFlowVerdicts: ["inconclusive"],
+            });
+        });
     });
 
     // AWS, NAT gateways user guide: "Create a public NAT gateway in a public subnet" and "Update the route
