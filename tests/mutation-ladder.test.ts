@@ -112,6 +112,15 @@ describe("verdict ladder (mutation-tested)", () => {
             expect(answer(records)).to.deep.equal(MIXED);
         });
 
+        it("accepted leaving the source AND at the destination, rejected at the destination: mixed", () => {
+            const records = [
+                outbound("ACCEPT", 0, { flowDirection: "egress" }),
+                outbound("ACCEPT", 1, { interfaceId: OTHER_ENI, flowDirection: "ingress" }),
+                outbound("REJECT", 2, { interfaceId: OTHER_ENI, flowDirection: "ingress" }),
+            ];
+            expect(answer(records)).to.deep.equal({ ...MIXED, summary: MIXED.summary.replace("accepted (1 record)", "accepted (2 records)") });
+        });
+
         it("the source's ENI both accepted and rejected its packets: mixed", () => {
             expect(answer([outbound("ACCEPT", 0, { flowDirection: "egress" }), outbound("REJECT", 1, { flowDirection: "egress" })])).to.deep.equal(MIXED);
         });
