@@ -180,7 +180,7 @@ describe("live sources: stack outputs, time window, AWS errors", () => {
                     else if (entry.name.endsWith(".ts")) files.push(full);
                 }
             };
-            walk(path.join(__dirname, "..", "..", "analysis"));
+            walk(path.join(__dirname, "..", "..", "..", "analysis"));
             const sent = new Set<string>();
             for (const file of files) {
                 const text = fs.readFileSync(file, "utf8");

@@ -85,7 +85,7 @@ describe("report page and Mermaid diagrams in Chromium", function () {
         const p = pathModel(d);
         diagrams.push(mermaidFlowchart({ ...p, hops: p.hops.map((h) => ({ ...h, detail: `say "hi" <b>#1</b> & ]) --> x; end` })) }));
         const { page, problems, close } = await watchedPage(browser);
-        await page.addScriptTag({ path: join(ROOT, "node_modules", "mermaid", "dist", "mermaid.min.js") });
+        await page.addScriptTag({ path: require.resolve("mermaid/dist/mermaid.min.js") });
         const results = await page.evaluate(async (texts) => {
             const m = (window as any).mermaid;
             m.initialize({ startOnLoad: false, securityLevel: "strict" });

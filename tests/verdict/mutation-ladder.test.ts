@@ -5,10 +5,10 @@
  * Each expectation is the whole answer a user reads: verdict, confidence and its reason, summary.
  */
 import { expect } from "chai";
-import { DIAGNOSTIC_FORMAT } from "../analysis/core/logFormat";
-import { FlowRecord } from "../analysis/core/records";
-import { TrafficType } from "../analysis/verdict/classify";
-import { diagnoseLines, inbound, NAT_ENI, NAT_IP, OTHER_ENI, S3, TASK, outbound, toLine } from "./analysis-helpers";
+import { DIAGNOSTIC_FORMAT } from "../../analysis/core/logFormat";
+import { FlowRecord } from "../../analysis/core/records";
+import { TrafficType } from "../../analysis/verdict/classify";
+import { diagnoseLines, inbound, NAT_ENI, NAT_IP, OTHER_ENI, S3, TASK, outbound, toLine } from "../helpers/analysisRecords";
 
 function answer(records: readonly FlowRecord[], trafficType: TrafficType = "ALL") {
     const d = diagnoseLines(records.map((r) => toLine(r, DIAGNOSTIC_FORMAT)), DIAGNOSTIC_FORMAT, trafficType);

@@ -5,10 +5,10 @@
  * assert the whole answer a user reads: path, verdict, every culprit field, notes.
  */
 import { expect } from "chai";
-import { AddressSet } from "../analysis/core/ip";
-import { ConfigEvaluation, evaluateConfiguration } from "../analysis/verdict/config/evaluate";
-import { Ec2Documents } from "../analysis/verdict/config/ec2Documents";
-import { readFixture } from "./helpers/configFixtures";
+import { AddressSet } from "../../../analysis/core/ip";
+import { ConfigEvaluation, evaluateConfiguration } from "../../../analysis/verdict/config/evaluate";
+import { Ec2Documents } from "../../../analysis/verdict/config/ec2Documents";
+import { readFixture } from "../../helpers/configFixtures";
 
 async function check(fixture: string, dst: string): Promise<Omit<ConfigEvaluation, "eniId" | "subnetId" | "vpcId" | "routeTableId" | "networkAclId" | "securityGroupIds">> {
     const { documents } = await readFixture(`engine/${fixture}`);
