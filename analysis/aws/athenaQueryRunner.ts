@@ -14,7 +14,7 @@ import {
     StopQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
 import { athenaQueryTooLong } from "../queries/queryLimits";
-import { abortableSleep, pollQuery, polling } from "./polling";
+import { PollOptions, queryPolling } from "./polling";
 
 export type AthenaApi = Pick<AthenaClient, "send">;
 
@@ -40,15 +40,8 @@ export interface AthenaQueryResult {
     readonly capHit: boolean;
 }
 
-export interface AthenaRunnerOptions {
-    readonly timeoutMs: number;
-    readonly signal?: AbortSignal;
+export interface AthenaRunnerOptions extends PollOptions {
     readonly onProgress?: (progress: AthenaProgress) => void;
-    readonly pollMs?: number;
-    readonly maxPollMs?: number;
-    readonly maxRetries?: number;
-    readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-    readonly now?: () => number;
 }
 
 export type AthenaErrorKind = "Failed" | "Cancelled" | "CutoffExceeded" | "AccessDenied" | "TimedOutWaiting" | "Interrupted" | "Throttled" | "TooLong" | "Unknown";
@@ -88,19 +81,9 @@ const ACCESS_REASON = /access denied|permission denied|not authorized|AccessDeni
 const PAGE_SIZE = 1000;
 
 export async function runAthenaQuery(client: AthenaApi, request: AthenaQueryRequest, options: AthenaRunnerOptions): Promise<AthenaQueryResult> {
-    const sleep = options.sleep ?? abortableSleep;
-    const now = options.now ?? Date.now;
-    const maxRetries = options.maxRetries ?? 5;
-    const maxPollMs = options.maxPollMs ?? 5000;
-    const started = now();
-    const deadline = started + options.timeoutMs;
-    const interrupted = () => new AthenaQueryError("Interrupted", "Interrupted: the Athena query was stopped.");
-    const { pause, sendWithRetry } = polling({
-        sleep,
-        signal: options.signal,
-        maxRetries,
+    const { now, started, sendWithRetry, poll } = queryPolling(options, {
         retryable: RETRYABLE,
-        interrupted,
+        interrupted: () => new AthenaQueryError("Interrupted", "Interrupted: the Athena query was stopped."),
         gaveUp: (name, attempts) =>
             new AthenaQueryError(
                 "Throttled",
@@ -108,7 +91,6 @@ export async function runAthenaQuery(client: AthenaApi, request: AthenaQueryRequ
             ),
     });
 
-    if (options.signal?.aborted) throw interrupted();
     // Every Athena query passes here, so none reaches StartQueryExecution over its length limit.
     const tooLong = athenaQueryTooLong(request.queryString);
     if (tooLong !== undefined) throw new AthenaQueryError("TooLong", tooLong);
@@ -132,7 +114,7 @@ export async function runAthenaQuery(client: AthenaApi, request: AthenaQueryRequ
     };
 
     let bytesScanned = 0;
-    await pollQuery<true>({
+    await poll<true>({
         check: async () => {
             const response = await sendWithRetry(() => client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })));
             const execution = response.QueryExecution;
@@ -145,11 +127,6 @@ export async function runAthenaQuery(client: AthenaApi, request: AthenaQueryRequ
             }
             return undefined;
         },
-        pause,
-        now,
-        deadline,
-        pollMs: options.pollMs ?? 1000,
-        maxPollMs,
         stop,
         timedOut: () =>
             new AthenaQueryError(

@@ -12,7 +12,7 @@ import {
     StopQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { insightsQueryTooLong } from "../queries/queryLimits";
-import { abortableSleep, pollQuery, polling } from "./polling";
+import { PollOptions, queryPolling } from "./polling";
 
 /** Only the call this module makes; a real client or aws-sdk-client-mock's both fit. */
 export type LogsClient = Pick<CloudWatchLogsClient, "send">;
@@ -42,19 +42,9 @@ export interface QueryResult {
     readonly capHit: boolean;
 }
 
-export interface RunnerOptions {
-    /** Longest wait for the query, from StartQuery on. */
-    readonly timeoutMs: number;
-    readonly signal?: AbortSignal;
+/** `timeoutMs` counts from StartQuery on. */
+export interface RunnerOptions extends PollOptions {
     readonly onProgress?: (progress: QueryProgress) => void;
-    /** First pause between polls; grows by half each time up to maxPollMs. */
-    readonly pollMs?: number;
-    readonly maxPollMs?: number;
-    /** How many times a throttled or concurrency-limited call is retried. */
-    readonly maxRetries?: number;
-    /** Injected in tests so nothing waits for real. */
-    readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-    readonly now?: () => number;
 }
 
 /** Why a query did not give a usable answer; `kind` lets the CLI pick the message. */
@@ -76,20 +66,9 @@ const RETRYABLE = new Set(["LimitExceededException", "ThrottlingException", "Too
 
 
 export async function runInsightsQuery(client: LogsClient, request: QueryRequest, options: RunnerOptions): Promise<QueryResult> {
-    const sleep = options.sleep ?? abortableSleep;
-    const now = options.now ?? Date.now;
-    const maxRetries = options.maxRetries ?? 5;
-    const maxPollMs = options.maxPollMs ?? 5000;
-    const started = now();
-    const deadline = started + options.timeoutMs;
-
-    const interrupted = () => new QueryError("Interrupted", "Interrupted: the query was stopped.");
-    const { pause, sendWithRetry } = polling({
-        sleep,
-        signal: options.signal,
-        maxRetries,
+    const { now, started, sendWithRetry, poll } = queryPolling(options, {
         retryable: RETRYABLE,
-        interrupted,
+        interrupted: () => new QueryError("Interrupted", "Interrupted: the query was stopped."),
         gaveUp: (name, attempts) =>
             new QueryError(
                 "TooManyQueries",
@@ -99,7 +78,6 @@ export async function runInsightsQuery(client: LogsClient, request: QueryRequest
             ),
     });
 
-    if (options.signal?.aborted) throw interrupted();
     // Every Insights query passes here, so none reaches StartQuery over its length limit.
     const tooLong = insightsQueryTooLong(request.queryString);
     if (tooLong !== undefined) throw new QueryError("TooLong", tooLong);
@@ -125,7 +103,7 @@ export async function runInsightsQuery(client: LogsClient, request: QueryRequest
         }
     };
 
-    return pollQuery<QueryResult>({
+    return poll<QueryResult>({
         check: async () => {
             const response = await sendWithRetry(() => client.send(new GetQueryResultsCommand({ queryId })));
             const statistics = {
@@ -161,11 +139,6 @@ export async function runInsightsQuery(client: LogsClient, request: QueryRequest
                     throw new QueryError("Unknown", `Logs Insights reported status '${status}' for query ${queryId}; its result cannot be trusted.`);
             }
         },
-        pause,
-        now,
-        deadline,
-        pollMs: options.pollMs ?? 1000,
-        maxPollMs,
         stop,
         timedOut: () =>
             new QueryError(

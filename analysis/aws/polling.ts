@@ -78,6 +78,56 @@ export interface PolledQuery<T> {
     readonly settled: (err: unknown) => boolean;
 }
 
+/** The options both query runners take; tests inject `sleep` and `now` so nothing waits for real. */
+export interface PollOptions {
+    /** Longest wait for the query, from its start on. */
+    readonly timeoutMs: number;
+    readonly signal?: AbortSignal;
+    /** First pause between polls; grows by half each time up to maxPollMs. */
+    readonly pollMs?: number;
+    readonly maxPollMs?: number;
+    /** How many times a throttled or concurrency-limited call is retried. */
+    readonly maxRetries?: number;
+    readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+    readonly now?: () => number;
+}
+
+/** What a runner says of its service: which refusals to retry, and its two errors of waiting. */
+export type QueryPollingErrors = Pick<PollingSettings, "retryable" | "interrupted" | "gaveUp">;
+
+/** One query's polling, set up from the runner's options with the defaults filled in. */
+export interface QueryPolling {
+    readonly now: () => number;
+    /** `now()` when the polling was set up; the timeout counts from here. */
+    readonly started: number;
+    readonly sendWithRetry: <T>(send: () => Promise<T>) => Promise<T>;
+    /** `pollQuery` on this polling's clock, pauses and deadline. */
+    readonly poll: <T>(query: Pick<PolledQuery<T>, "check" | "stop" | "timedOut" | "settled">) => Promise<T>;
+}
+
+/**
+ * The set-up both query runners share: defaults (first poll after 1 s, pauses up to 5 s, 5 retries
+ * of a refused call), the clock and deadline, the retrying send. Throws the runner's `interrupted`
+ * error when the signal has already aborted, before anything is sent.
+ */
+export function queryPolling(options: PollOptions, errors: QueryPollingErrors): QueryPolling {
+    const sleep = options.sleep ?? abortableSleep;
+    const now = options.now ?? Date.now;
+    const maxRetries = options.maxRetries ?? 5;
+    const maxPollMs = options.maxPollMs ?? 5000;
+    const started = now();
+    const deadline = started + options.timeoutMs;
+    const { pause, sendWithRetry } = polling({ ...errors, sleep, signal: options.signal, maxRetries });
+    if (options.signal?.aborted) throw errors.interrupted();
+    const pollMs = options.pollMs ?? 1000;
+    return {
+        now,
+        started,
+        sendWithRetry,
+        poll: (query) => pollQuery({ ...query, pause, now, deadline, pollMs, maxPollMs }),
+    };
+}
+
 /**
  * The poll loop of both query runners: look, pause a growing interval, give up at the deadline.
  * Anything but an end the service reported (Ctrl-C, throttling that outlasted the retries, a

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { PolledQuery, pollQuery } from "../../analysis/aws/polling";
+import { PolledQuery, pollQuery, queryPolling } from "../../analysis/aws/polling";
 
 /** A query that answers `answers` in turn (undefined: still running), on a clock the pauses move. */
 function fakeQuery(answers: readonly (string | undefined | Error)[], overrides: Partial<PolledQuery<string>> = {}) {
@@ -52,5 +52,62 @@ describe("aws/polling pollQuery: the one poll loop of both query runners", () =>
             ["check 1", "pause 1000", "check 2", "stop"],
             ["check 1", "pause 1000", "check 2"],
         ]);
+    });
+});
+
+describe("aws/polling queryPolling: the options and defaults both query runners share", () => {
+    /** A clock that only the pauses move, and the errors a runner would give. */
+    function fakeRunner(extra: { signal?: AbortSignal } = {}) {
+        const sleeps: number[] = [];
+        let clock = 0;
+        const loop = queryPolling(
+            {
+                timeoutMs: 20_000,
+                sleep: async (ms) => {
+                    sleeps.push(ms);
+                    clock += ms;
+                },
+                now: () => clock,
+                ...extra,
+            },
+            {
+                retryable: new Set(["ThrottlingException"]),
+                interrupted: () => new Error("interrupted"),
+                gaveUp: (name, attempts) => new Error(`gave up: ${name} x${attempts}`),
+            },
+        );
+        return { loop, sleeps };
+    }
+
+    it("polls first after 1 s, each pause 1.5 times longer up to 5 s, until the timeout", async () => {
+        const { loop, sleeps } = fakeRunner();
+        const log: string[] = [];
+        const message = await loop
+            .poll<string>({
+                check: async () => undefined,
+                stop: async () => void log.push("stop"),
+                timedOut: () => new Error("timed out"),
+                settled: (err) => (err as Error).message === "timed out",
+            })
+            .catch((err: Error) => err.message);
+        expect([message, log, sleeps]).to.deep.equal(["timed out", ["stop"], [1000, 1500, 2250, 3375, 5000, 5000, 1875]]);
+    });
+
+    it("retries a refused call 5 times, pausing 1, 2, 4, 8 and 16 s, then gives up after 6 attempts", async () => {
+        const { loop, sleeps } = fakeRunner();
+        let attempts = 0;
+        const message = await loop
+            .sendWithRetry(async () => {
+                attempts++;
+                throw Object.assign(new Error("slow down"), { name: "ThrottlingException" });
+            })
+            .catch((err: Error) => err.message);
+        expect([message, attempts, sleeps]).to.deep.equal(["gave up: ThrottlingException x6", 6, [1000, 2000, 4000, 8000, 16000]]);
+    });
+
+    it("throws the runner's interrupted error at set-up when the signal has already aborted", () => {
+        const controller = new AbortController();
+        controller.abort();
+        expect(() => fakeRunner({ signal: controller.signal })).to.throw("interrupted");
     });
 });
