@@ -5,19 +5,16 @@
  * steps are those of that final verdict. CloudWatch Logs, Athena and EC2 are mocked.
  */
 import { expect } from "chai";
-import { mockClient } from "aws-sdk-client-mock";
-import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand as GetAthenaResultsCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena";
-import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand, GetQueryResultsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { EC2Client, GetManagedPrefixListEntriesCommand } from "@aws-sdk/client-ec2";
-import { main } from "../../analysis/cli/cli";
+import { GetQueryExecutionCommand, GetQueryResultsCommand as GetAthenaResultsCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena";
+import { DescribeLogGroupsCommand, DescribeLogStreamsCommand, GetQueryResultsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { GetManagedPrefixListEntriesCommand } from "@aws-sdk/client-ec2";
 import { fixtureDir, readFixture } from "../helpers/configFixtures";
 import { answerEc2From } from "../helpers/ec2Answers";
 import { diagnosisJson } from "../helpers/jsonContract";
+import { mockAwsClasses, runCli } from "../helpers/mockedAws";
 
-const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
-const logs = mockClient(CloudWatchLogsClient);
-const ec2 = mockClient(EC2Client);
-const athena = mockClient(AthenaClient);
+const aws = mockAwsClasses("logs", "ec2", "athena");
+const { logs, ec2, athena } = aws.mocks;
 
 const NOW = new Date("2026-11-26T15:00:00Z");
 const GROUP = "/vpc-flow-logs/dev";
@@ -72,18 +69,7 @@ function athenaAnswers(minutes: string[]): void {
 }
 
 async function run(...argv: string[]): Promise<{ code: number; out: { verdict: string; nextSteps: unknown[]; config?: { eniId: string } }; stderr: string }> {
-    let stdout = "";
-    let stderr = "";
-    const code = await main([...LIVE, ...argv], {
-        stdout: (t) => (stdout += t),
-        stderr: (t) => (stderr += t),
-        now: () => NOW,
-        env: {},
-        sleep: async () => undefined,
-        logsClient: (region) => new CloudWatchLogsClient({ region, credentials }),
-        athenaClient: (region) => new AthenaClient({ region, credentials }),
-        ec2Client: (region) => new EC2Client({ region, credentials }),
-    });
+    const { code, stdout, stderr } = await runCli([...LIVE, ...argv], { now: () => NOW, env: {}, sleep: async () => undefined, ...aws.makers() });
     return { code, out: diagnosisJson({ stdout, stderr }), stderr };
 }
 
@@ -118,11 +104,7 @@ const ROUTING_TAIL = [
 ];
 
 describe("live next steps with the ids the configuration check found (mocked AWS)", () => {
-    beforeEach(() => {
-        logs.reset();
-        ec2.reset();
-        athena.reset();
-    });
+    beforeEach(() => aws.reset());
 
     it("--check-config: the route table of the workload's subnet by id, and no step to find the subnet", async () => {
         logGroupAnswers(["14:20", "14:21"]);

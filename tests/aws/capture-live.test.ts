@@ -7,28 +7,23 @@
 import { diagnosisJson, statusJson } from "../helpers/jsonContract";
 import { expect } from "chai";
 import * as fc from "fast-check";
-import { mockClient } from "aws-sdk-client-mock";
 import {
-    CloudWatchLogsClient,
     DescribeLogGroupsCommand,
     DescribeLogStreamsCommand,
     FilterLogEventsCommand,
     GetQueryResultsCommand,
     StartQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeFlowLogsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand as AthenaResultsCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena";
-import { main } from "../../analysis/cli/cli";
+import { DescribeFlowLogsCommand } from "@aws-sdk/client-ec2";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { GetQueryExecutionCommand, GetQueryResultsCommand as AthenaResultsCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena";
 import { parseStackOutputs } from "../../analysis/aws/stackSource";
 import { RecordsStop, pausedCaptureWarning } from "../../analysis/aws/pausedCapture";
 import { userErrorOf } from "../helpers/userErrors";
+import { mockAwsClasses, offlineIo, runCli } from "../helpers/mockedAws";
 
-const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
-const logs = mockClient(CloudWatchLogsClient);
-const ec2 = mockClient(EC2Client);
-const s3 = mockClient(S3Client);
-const athena = mockClient(AthenaClient);
+const aws = mockAwsClasses("logs", "ec2", "s3", "athena");
+const { logs, ec2, s3, athena } = aws.mocks;
 
 const NOW = new Date("2026-11-26T15:00:00Z");
 const GROUP = "/vpc-flow-logs/dev";
@@ -52,22 +47,7 @@ const S3_OUTPUTS = {
 };
 
 async function run(argv: string[], outputs: object) {
-    let stdout = "";
-    let stderr = "";
-    const code = await main(argv, {
-        stdout: (t) => (stdout += t),
-        stderr: (t) => (stderr += t),
-        now: () => NOW,
-        env: {},
-        cwd: "/project",
-        runCommand: async () => ({ stdout: JSON.stringify(outputs) }),
-        sleep: async () => undefined,
-        logsClient: (region) => new CloudWatchLogsClient({ region, credentials }),
-        ec2Client: (region) => new EC2Client({ region, credentials }),
-        s3Client: (region) => new S3Client({ region, credentials }),
-        athenaClient: (region) => new AthenaClient({ region, credentials }),
-    });
-    return { code, stdout, stderr };
+    return runCli(argv, { ...offlineIo(NOW), runCommand: async () => ({ stdout: JSON.stringify(outputs) }), ...aws.makers() });
 }
 
 /** A log group with one stream whose newest record (FilterLogEvents, newest first) starts at `newest`. */
@@ -96,12 +76,7 @@ function insightsAnswers(rows: ReturnType<typeof outboundRow>[]) {
 const DIAGNOSE = ["--stack", "dev", "--src", "10.0.1.25", "--dst", "52.219.204.42", "--output", "json"];
 
 describe("capture paused: the stack's capture output read by the CLI", () => {
-    beforeEach(() => {
-        logs.reset();
-        ec2.reset();
-        s3.reset();
-        athena.reset();
-    });
+    beforeEach(() => aws.reset());
 
     describe("stack outputs", () => {
         it("reads capture 'paused' and 'on', leaves it out when the stack has none, and refuses any other value", () => {

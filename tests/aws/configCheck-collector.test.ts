@@ -2,7 +2,6 @@ import { expect } from "chai";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { mockClient } from "aws-sdk-client-mock";
 import {
     DescribeInternetGatewaysCommand,
     DescribeManagedPrefixListsCommand,
@@ -13,10 +12,8 @@ import {
     DescribeSecurityGroupsCommand,
     DescribeVpcEndpointsCommand,
     DescribeVpcPeeringConnectionsCommand,
-    EC2Client,
     GetManagedPrefixListEntriesCommand,
 } from "@aws-sdk/client-ec2";
-import { main } from "../../analysis/cli/cli";
 import { Ec2Documents } from "../../analysis/verdict/config/ec2Documents";
 import { readSnapshot } from "../../analysis/aws/snapshotFiles";
 import { collectEc2Documents } from "../../analysis/aws/ec2ConfigCollector";
@@ -25,10 +22,11 @@ import { AddressSet } from "../../analysis/core/ip";
 import { readFixture } from "../helpers/configFixtures";
 import { answerEc2From } from "../helpers/ec2Answers";
 import { diagnosisJson } from "../helpers/jsonContract";
+import { mockAwsClasses, runCli, testClient } from "../helpers/mockedAws";
 
-const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
-const ec2Mock = mockClient(EC2Client);
-const ec2 = new EC2Client({ region: "ap-northeast-2", credentials });
+const aws = mockAwsClasses("ec2");
+const { ec2: ec2Mock } = aws.mocks;
+const ec2 = testClient("ec2", "ap-northeast-2");
 const LAB_ENI = "eni-0e2f4a6b8c0d2e4f6";
 const LAB_VPC = "vpc-0e1f2a3b4c5d6e7f8";
 const S3_PL = "pl-78a54011";
@@ -175,20 +173,9 @@ describe("configuration check: live, through the CLI", () => {
     beforeEach(() => ec2Mock.reset());
 
     async function run(...argv: string[]) {
-        let stdout = "";
-        let stderr = "";
-        const regions: string[] = [];
-        const code = await main(argv, {
-            stdout: (t) => (stdout += t),
-            stderr: (t) => (stderr += t),
-            now: () => new Date("2026-11-26T15:00:00Z"),
-            env: {},
-            ec2Client: (region) => {
-                regions.push(region);
-                return new EC2Client({ region, credentials });
-            },
-        });
-        return { code, stdout, stderr, regions };
+        const regions = { ec2: [] as string[] };
+        const r = await runCli(argv, { now: () => new Date("2026-11-26T15:00:00Z"), env: {}, ...aws.makers(regions) });
+        return { ...r, regions: regions.ec2 };
     }
 
     const EXAMPLE = join(__dirname, "..", "..", "..", "examples", "s3-timeout.log");
@@ -284,14 +271,8 @@ describe("configuration check: live, through the CLI", () => {
     it("a region that is not a region name: exit 2 naming where it came from, before EC2 is called", async () => {
         const bad = await run(...exampleCheck("eu-west-one"));
         expect([bad.code, bad.stdout, bad.stderr]).to.deep.equal([2, "", "Invalid --region 'eu-west-one'. Allowed: an AWS region name such as ap-northeast-2 or us-east-1.\n"]);
-        let stderr = "";
-        const fromEnv = await main(["--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--check-config"], {
-            stdout: () => undefined,
-            stderr: (t) => (stderr += t),
-            env: { AWS_REGION: "Frankfurt" },
-            ec2Client: (region) => new EC2Client({ region, credentials }),
-        });
-        expect([fromEnv, stderr]).to.deep.equal([2, "Invalid AWS_REGION 'Frankfurt'. Allowed: an AWS region name such as ap-northeast-2 or us-east-1.\n"]);
+        const fromEnv = await runCli(["--input", EXAMPLE, "--src", "10.0.1.25", "--dst", "52.219.204.42", "--check-config"], { env: { AWS_REGION: "Frankfurt" }, ...aws.makers() });
+        expect([fromEnv.code, fromEnv.stderr]).to.deep.equal([2, "Invalid AWS_REGION 'Frankfurt'. Allowed: an AWS region name such as ap-northeast-2 or us-east-1.\n"]);
         expect(ec2Mock.calls()).to.have.length(0);
     });
 

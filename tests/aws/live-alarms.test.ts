@@ -5,20 +5,17 @@
  */
 import { statusJson } from "../helpers/jsonContract";
 import { expect } from "chai";
-import { mockClient } from "aws-sdk-client-mock";
-import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
-import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeFlowLogsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { DescribeLogGroupsCommand, DescribeLogStreamsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeFlowLogsCommand } from "@aws-sdk/client-ec2";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../../analysis/cli/cli";
 import { collectAlarms } from "../../analysis/aws/alarmStatus";
+import { mockAwsClasses, runCli, testClient } from "../helpers/mockedAws";
 
-const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
-const cloudWatchMock = mockClient(CloudWatchClient);
-const logsMock = mockClient(CloudWatchLogsClient);
-const ec2Mock = mockClient(EC2Client);
+const aws = mockAwsClasses("cloudWatch", "logs", "ec2");
+const { cloudWatch: cloudWatchMock, logs: logsMock, ec2: ec2Mock } = aws.mocks;
 const REGION = "ap-northeast-2";
 const NOW = new Date("2026-11-26T15:00:00Z");
 const REJECTED = "vpc-flow-logs-dev-rejected-tcp-443";
@@ -64,19 +61,7 @@ const STACK_OUTPUTS = JSON.stringify({
 });
 
 async function run(argv: string[], outputs: string) {
-    let stdout = "";
-    let stderr = "";
-    const code = await main(argv, {
-        stdout: (t: string) => (stdout += t),
-        stderr: (t: string) => (stderr += t),
-        now: () => NOW,
-        env: {},
-        runCommand: async () => ({ stdout: outputs }),
-        logsClient: (region: string) => new CloudWatchLogsClient({ region, credentials }),
-        ec2Client: (region: string) => new EC2Client({ region, credentials }),
-        cloudWatchClient: (region: string) => new CloudWatchClient({ region, credentials }),
-    });
-    return { code, stdout, stderr };
+    return runCli(argv, { now: () => NOW, env: {}, runCommand: async () => ({ stdout: outputs }), ...aws.makers() });
 }
 
 function deliveryMocks() {
@@ -91,11 +76,7 @@ const ALARM_COMMAND = `vpc-flow-diagnose --stack dev --src <workload IP> --dst s
 const WHO_COMMAND = `aws cloudwatch get-insight-rule-report --rule-name ${RULE} --start-time 2026-11-26T14:30:12Z --end-time 2026-11-26T14:40:12Z --period 60 --max-contributor-count 10 --region ${REGION}`;
 
 describe("status: the stack's alarms", () => {
-    beforeEach(() => {
-        cloudWatchMock.reset();
-        logsMock.reset();
-        ec2Mock.reset();
-    });
+    beforeEach(() => aws.reset());
 
     it("asks DescribeAlarms for exactly the named alarms; an alarm in ALARM gets its window (period x evaluation periods) and the commands", async () => {
         cloudWatchMock.on(DescribeAlarmsCommand).resolves({
@@ -104,7 +85,7 @@ describe("status: the stack's alarms", () => {
                 metricAlarm(REJECTED, "RejectedTcp443", "ALARM", "2026-11-26T14:40:12.345Z", ALARM_REASON),
             ],
         });
-        const cw = new CloudWatchClient({ region: REGION, credentials });
+        const cw = testClient("cloudWatch", REGION);
         const report = await collectAlarms(cw, [REJECTED, UNANSWERED], { sourceFlag: "--stack dev", region: REGION, contributorInsightRule: RULE });
         expect(cloudWatchMock.commandCalls(DescribeAlarmsCommand).map((c) => c.args[0].input)).to.deep.equal([{ AlarmNames: [REJECTED, UNANSWERED], AlarmTypes: ["MetricAlarm"] }]);
         expect(report).to.deep.equal({
@@ -129,7 +110,7 @@ describe("status: the stack's alarms", () => {
 
     it("a port other than 443 leaves the destination to fill in; an alarm DescribeAlarms does not know is NOT_FOUND with a warning", async () => {
         cloudWatchMock.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [metricAlarm("x-rejected-tcp-8443", "RejectedTcp8443", "ALARM", "2026-11-26T14:40:00Z", ALARM_REASON)] });
-        const cw = new CloudWatchClient({ region: REGION, credentials });
+        const cw = testClient("cloudWatch", REGION);
         const report = await collectAlarms(cw, ["x-rejected-tcp-8443", "x-unanswered-syn-8443"], { sourceFlag: "--outputs-file out.json", region: REGION });
         expect(report.alarms.map((a) => [a.state, a.diagnoseCommand, a.contributorsCommand])).to.deep.equal([
             ["ALARM", "vpc-flow-diagnose --outputs-file out.json --src <workload IP> --dst <destination IP> --port 8443 --start 2026-11-26T14:30:00Z --end 2026-11-26T14:40:00Z", undefined],

@@ -6,28 +6,24 @@
  * row of the first page) and S3's ListObjectsV2.
  */
 import { expect } from "chai";
-import { mockClient } from "aws-sdk-client-mock";
 import {
-    AthenaClient,
     GetQueryExecutionCommand,
     GetQueryExecutionOutput,
     GetQueryResultsCommand,
     StartQueryExecutionCommand,
     StopQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
-import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { DescribeFlowLogsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { DescribeFlowLogsCommand } from "@aws-sdk/client-ec2";
 import { AthenaQueryError, AthenaRunnerOptions, runAthenaQuery } from "../../analysis/aws/athenaQueryRunner";
 import { athenaQueryCostUsd } from "../../analysis/app/athenaDiagnosis";
-import { main } from "../../analysis/cli/cli";
 import { CommandRunner } from "../../analysis/aws/stackSource";
 import { diagnosisJson, statusJson } from "../helpers/jsonContract";
+import { mockAwsClasses, offlineIo, runCli, testClient } from "../helpers/mockedAws";
 
-const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
-const athena = mockClient(AthenaClient);
-const s3 = mockClient(S3Client);
-const ec2 = mockClient(EC2Client);
-const client = new AthenaClient({ region: "ap-northeast-2", credentials });
+const aws = mockAwsClasses("athena", "s3", "ec2");
+const { athena, s3, ec2 } = aws.mocks;
+const client = testClient("athena", "ap-northeast-2");
 
 const REQUEST = { queryString: "SELECT 1", workGroup: "vpc-flow-logs-dev", database: "vpc_flow_logs_dev", limit: 3 };
 /** A GetQueryExecution answer; the state is a plain string so unknown states can be tested. */
@@ -232,25 +228,9 @@ const S3_OUTPUTS = {
 };
 
 async function run(argv: string[], runCommand?: CommandRunner) {
-    let stdout = "";
-    let stderr = "";
-    const regions: string[] = [];
-    const code = await main(argv, {
-        stdout: (t) => (stdout += t),
-        stderr: (t) => (stderr += t),
-        now: () => NOW,
-        env: {},
-        cwd: "/project",
-        runCommand,
-        sleep: async () => undefined,
-        athenaClient: (region) => {
-            regions.push(region);
-            return new AthenaClient({ region, credentials });
-        },
-        s3Client: (region) => new S3Client({ region, credentials }),
-        ec2Client: (region) => new EC2Client({ region, credentials }),
-    });
-    return { code, stdout, stderr, regions };
+    const regions = { athena: [] as string[] };
+    const r = await runCli(argv, { ...offlineIo(NOW), runCommand, ...aws.makers(regions) });
+    return { ...r, regions: regions.athena };
 }
 
 const stack: CommandRunner = async () => ({ stdout: JSON.stringify(S3_OUTPUTS) });
@@ -262,11 +242,7 @@ function answers(rows: string[][], bytes = 250_000_000) {
 }
 
 describe("vpc-flow-diagnose on flow logs in S3 (Athena, mocked)", () => {
-    beforeEach(() => {
-        athena.reset();
-        s3.reset();
-        ec2.reset();
-    });
+    beforeEach(() => aws.reset());
 
     it("runs through Athena for an S3 stack: the partitions of the window, the verdict on stdout, progress and cost on stderr", async () => {
         answers([athenaRow("14:20", "out", "ACCEPT", 3), athenaRow("14:21", "out", "ACCEPT", 3)]);

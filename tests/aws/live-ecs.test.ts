@@ -6,23 +6,20 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { mockClient } from "aws-sdk-client-mock";
 import {
-    CloudWatchLogsClient,
     DescribeLogGroupsCommand,
     DescribeLogStreamsCommand,
     GetQueryResultsCommand,
     StartQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeManagedPrefixListsCommand, EC2Client, GetManagedPrefixListEntriesCommand } from "@aws-sdk/client-ec2";
-import { DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
-import { main } from "../../analysis/cli/cli";
+import { DescribeManagedPrefixListsCommand, GetManagedPrefixListEntriesCommand } from "@aws-sdk/client-ec2";
+import { DescribeTasksCommand } from "@aws-sdk/client-ecs";
 import { describeEcsTask } from "../../analysis/aws/ecsTasks";
 import { s3PrefixListRanges } from "../../analysis/aws/s3PrefixList";
 import { FIXTURES, TASK_ARN, TASK_ENI, TASK_ID, sdkTask, stoppedTaskWire } from "../helpers/ecsFixtures";
 import { diagnosisJson } from "../helpers/jsonContract";
+import { RegionLog, mockAwsInstances, offlineIo, runCli } from "../helpers/mockedAws";
 
-const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
 const NOW = new Date("2026-11-26T15:00:00Z");
 const GROUP = "/vpc-flow-logs/dev";
 const REGION = "ap-northeast-2";
@@ -51,31 +48,12 @@ function statsRow(minute: string, direction: "out" | "in", action: string, recor
 
 /** Fresh clients per test, each mocked on its own instance, and the regions they were made for. */
 function world() {
-    const logs = new CloudWatchLogsClient({ region: REGION, credentials });
-    const ecs = new ECSClient({ region: REGION, credentials });
-    const ec2 = new EC2Client({ region: REGION, credentials });
-    const regions: Record<string, string[]> = { logs: [], ecs: [], ec2: [] };
+    const aws = mockAwsInstances(REGION, "logs", "ecs", "ec2");
+    const regions: RegionLog = { logs: [], ecs: [], ec2: [] };
     const w = {
-        logs: mockClient(logs),
-        ecs: mockClient(ecs),
-        ec2: mockClient(ec2),
+        ...aws.mocks,
         regions,
-        async run(argv: string[]) {
-            let stdout = "";
-            let stderr = "";
-            const code = await main(argv, {
-                stdout: (t) => (stdout += t),
-                stderr: (t) => (stderr += t),
-                now: () => NOW,
-                env: {},
-                cwd: "/project",
-                sleep: async () => undefined,
-                logsClient: (r) => (regions.logs.push(r), logs),
-                ecsClient: (r) => (regions.ecs.push(r), ecs),
-                ec2Client: (r) => (regions.ec2.push(r), ec2),
-            });
-            return { code, stdout, stderr };
-        },
+        run: (argv: string[]) => runCli(argv, { ...offlineIo(NOW), ...aws.makers(regions) }),
         /** A group with the task's ENI stream, a query that answers `rows`, with a field-index skip. */
         logGroupAnswers(rows: ReturnType<typeof statsRow>[], streams = [`${TASK_ENI}-all`]) {
             w.logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: GROUP, creationTime: Date.parse("2026-11-20T00:00:00Z"), logGroupClass: "STANDARD" }] });
@@ -462,8 +440,7 @@ describe("vpc-flow-diagnose --dst s3", () => {
 
 describe("the ECS and EC2 calls on their own", () => {
     it("describeEcsTask reads a stopped task and passes the cluster through", async () => {
-        const ecs = new ECSClient({ region: REGION, credentials });
-        const mock = mockClient(ecs);
+        const { clients: { ecs }, mocks: { ecs: mock } } = mockAwsInstances(REGION, "ecs");
         mock.on(DescribeTasksCommand).resolves({ tasks: [sdkTask(stoppedTaskWire())] });
         const facts = await describeEcsTask(ecs, { task: TASK_ID, taskId: TASK_ID }, "arn:aws:ecs:ap-northeast-2:123456789012:cluster/web", REGION);
         expect([facts.eniId, facts.privateIp, facts.stopCode, facts.stoppedAt]).to.deep.equal([TASK_ENI, "10.0.1.25", "TaskFailedToStart", "2026-11-26T14:09:12Z"]);
@@ -471,8 +448,7 @@ describe("the ECS and EC2 calls on their own", () => {
     });
 
     it("s3PrefixListRanges refuses an empty prefix list", async () => {
-        const ec2 = new EC2Client({ region: REGION, credentials });
-        const mock = mockClient(ec2);
+        const { clients: { ec2 }, mocks: { ec2: mock } } = mockAwsInstances(REGION, "ec2");
         mock.on(DescribeManagedPrefixListsCommand).resolves({ PrefixLists: [S3_PREFIX_LIST] });
         mock.on(GetManagedPrefixListEntriesCommand).resolves({ Entries: [] });
         let message = "";

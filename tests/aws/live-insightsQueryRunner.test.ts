@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { mockClient } from "aws-sdk-client-mock";
-import { CloudWatchLogsClient, GetQueryResultsCommand, StartQueryCommand, StopQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { GetQueryResultsCommand, StartQueryCommand, StopQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { QueryError, QueryRequest, RunnerOptions, runInsightsQuery } from "../../analysis/aws/insightsQueryRunner";
+import { mockAwsClasses, testClient } from "../helpers/mockedAws";
 
-const logs = mockClient(CloudWatchLogsClient);
-const client = new CloudWatchLogsClient({ region: "ap-northeast-2", credentials: { accessKeyId: "AKIATEST", secretAccessKey: "test" } });
+const { logs } = mockAwsClasses("logs").mocks;
+const client = testClient("logs", "ap-northeast-2");
 
 const REQUEST: QueryRequest = { logGroupName: "/vpc-flow-logs/dev", startTime: 1764165600, endTime: 1764167400, queryString: "fields @timestamp", limit: 3 };
 const row = (n: number) => [

@@ -1,14 +1,13 @@
 import { expect } from "chai";
-import { mockClient } from "aws-sdk-client-mock";
-import { DescribeFlowLogsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeFlowLogsCommand } from "@aws-sdk/client-ec2";
+import { DescribeLogGroupsCommand, DescribeLogStreamsCommand, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { MAX_RECORD_PAGES, collectStatus, recordAllowanceMs, renderStatus, toFlowLogState } from "../../analysis/aws/flowLogStatus";
+import { mockAwsClasses, testClient } from "../helpers/mockedAws";
 
-const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
-const ec2Mock = mockClient(EC2Client);
-const logsMock = mockClient(CloudWatchLogsClient);
-const ec2 = new EC2Client({ region: "ap-northeast-2", credentials });
-const logs = new CloudWatchLogsClient({ region: "ap-northeast-2", credentials });
+const aws = mockAwsClasses("ec2", "logs");
+const { ec2: ec2Mock, logs: logsMock } = aws.mocks;
+const ec2 = testClient("ec2", "ap-northeast-2");
+const logs = testClient("logs", "ap-northeast-2");
 
 const NOW = new Date("2026-11-26T15:00:00Z");
 const SOURCE = { logGroupName: "/vpc-flow-logs/dev", region: "ap-northeast-2", flowLogIds: { "vpc-0123456789abcdef0": "fl-0abc" } };
@@ -36,10 +35,7 @@ function flowEvent(stream: string, start: string, ingested: string) {
 }
 
 describe("status command", () => {
-    beforeEach(() => {
-        ec2Mock.reset();
-        logsMock.reset();
-    });
+    beforeEach(() => aws.reset());
 
     it("reports healthy delivery: flow log state, stored bytes, streams and newest event", async () => {
         ec2Mock.on(DescribeFlowLogsCommand).resolves({ FlowLogs: [FLOW_LOG] });

@@ -1,22 +1,19 @@
 import { expect } from "chai";
 import * as path from "path";
-import { mockClient } from "aws-sdk-client-mock";
 import {
-    CloudWatchLogsClient,
     DescribeLogGroupsCommand,
     DescribeLogStreamsCommand,
     FilterLogEventsCommand,
     GetQueryResultsCommand,
     StartQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeFlowLogsCommand, DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { main } from "../../analysis/cli/cli";
+import { DescribeFlowLogsCommand, DescribeNetworkInterfacesCommand } from "@aws-sdk/client-ec2";
 import { CommandRunner } from "../../analysis/aws/stackSource";
 import { diagnosisJson } from "../helpers/jsonContract";
+import { mockAwsClasses, offlineIo, runCli } from "../helpers/mockedAws";
 
-const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
-const logs = mockClient(CloudWatchLogsClient);
-const ec2 = mockClient(EC2Client);
+const aws = mockAwsClasses("logs", "ec2");
+const { logs, ec2 } = aws.mocks;
 
 const NOW = new Date("2026-11-26T15:00:00Z");
 const at = (iso: string) => String(Date.parse(iso) / 1000);
@@ -50,24 +47,9 @@ interface Run {
 }
 
 async function run(argv: string[], options: { env?: NodeJS.ProcessEnv; runCommand?: CommandRunner } = {}): Promise<Run> {
-    let stdout = "";
-    let stderr = "";
-    const regions: string[] = [];
-    const code = await main(argv, {
-        stdout: (t) => (stdout += t),
-        stderr: (t) => (stderr += t),
-        now: () => NOW,
-        env: options.env ?? {},
-        cwd: "/project",
-        runCommand: options.runCommand,
-        sleep: async () => undefined,
-        logsClient: (region) => {
-            regions.push(region);
-            return new CloudWatchLogsClient({ region, credentials });
-        },
-        ec2Client: (region) => new EC2Client({ region, credentials }),
-    });
-    return { code, stdout, stderr, regions };
+    const regions = { logs: [] as string[] };
+    const r = await runCli(argv, { ...offlineIo(NOW), env: options.env ?? {}, runCommand: options.runCommand, ...aws.makers(regions) });
+    return { ...r, regions: regions.logs };
 }
 
 function healthyGroup(creationTime = Date.parse("2026-11-20T00:00:00Z")) {
@@ -91,10 +73,7 @@ const PULUMI_OUTPUTS = JSON.stringify({
 });
 
 describe("vpc-flow-diagnose live (Logs Insights, mocked AWS)", () => {
-    beforeEach(() => {
-        logs.reset();
-        ec2.reset();
-    });
+    beforeEach(() => aws.reset());
 
     it("diagnoses routing from a log group named by hand, with one JSON object on stdout and progress and cost on stderr", async () => {
         healthyGroup();

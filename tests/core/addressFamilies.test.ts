@@ -6,10 +6,9 @@
 import { expect } from "chai";
 import * as path from "path";
 import * as fc from "fast-check";
-import { mockClient } from "aws-sdk-client-mock";
-import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand, GetQueryResultsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
-import { main } from "../../analysis/cli/cli";
+import { DescribeLogGroupsCommand, DescribeLogStreamsCommand, GetQueryResultsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeTasksCommand } from "@aws-sdk/client-ecs";
+import { mockAwsInstances, runCli } from "../helpers/mockedAws";
 import { matchAddressFamilies } from "../../analysis/core/addressFamilies";
 import { AddressSet, IpRange, parseIpRange } from "../../analysis/core/ip";
 import { UserInputError } from "../../analysis/core/errors";
@@ -89,30 +88,14 @@ describe("address families: --src and --dst with --input", () => {
 });
 
 describe("address families: live (Logs Insights and ECS mocked)", () => {
-    const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
     const GROUP = "/vpc-flow-logs/dev";
     const REGION = "ap-northeast-2";
 
     function world() {
-        const logs = new CloudWatchLogsClient({ region: REGION, credentials });
-        const ecs = new ECSClient({ region: REGION, credentials });
+        const aws = mockAwsInstances(REGION, "logs", "ecs");
         const w = {
-            logs: mockClient(logs),
-            ecs: mockClient(ecs),
-            async run(argv: string[]) {
-                let stdout = "";
-                let stderr = "";
-                const code = await main(argv, {
-                    stdout: (t) => (stdout += t),
-                    stderr: (t) => (stderr += t),
-                    now: () => new Date("2026-11-26T15:00:00Z"),
-                    env: {},
-                    sleep: async () => undefined,
-                    logsClient: () => logs,
-                    ecsClient: () => ecs,
-                });
-                return { code, stdout, stderr };
-            },
+            ...aws.mocks,
+            run: (argv: string[]) => runCli(argv, { now: () => new Date("2026-11-26T15:00:00Z"), env: {}, sleep: async () => undefined, ...aws.makers() }),
         };
         w.logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: GROUP, creationTime: Date.parse("2026-11-20T00:00:00Z"), logGroupClass: "STANDARD" }] });
         w.logs.on(DescribeLogStreamsCommand).resolves({ logStreams: [{ logStreamName: "eni-0a1b2c3d4e5f60718-all" }] });

@@ -6,13 +6,13 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { mockClient } from "aws-sdk-client-mock";
-import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand, FilterLogEventsCommand, GetQueryResultsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeFlowLogsCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { main, packageVersion } from "../../analysis/cli/cli";
+import { DescribeLogGroupsCommand, DescribeLogStreamsCommand, FilterLogEventsCommand, GetQueryResultsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeFlowLogsCommand } from "@aws-sdk/client-ec2";
+import { packageVersion } from "../../analysis/cli/cli";
 import { DIAGNOSIS_SCHEMA_VERSION, STATUS_SCHEMA_VERSION } from "../../analysis/core/jsonContract";
 import { run } from "../helpers/cliInProcess";
 import { diagnosisJson, schemaErrors, schemaOf, statusJson, stderrWarnings } from "../helpers/jsonContract";
+import { mockAwsClasses, runCli } from "../helpers/mockedAws";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
 const EXAMPLE = "examples/s3-timeout.log";
@@ -77,18 +77,14 @@ describe("JSON contract: --version and CHANGELOG.md", () => {
 });
 
 describe("JSON contract: every warning on stderr is in the JSON's warnings (live, Logs Insights, mocked AWS)", () => {
-    const credentials = { accessKeyId: "AKIATEST", secretAccessKey: "test" };
-    const logs = mockClient(CloudWatchLogsClient);
-    const ec2 = mockClient(EC2Client);
+    const aws = mockAwsClasses("logs", "ec2");
+    const { logs, ec2 } = aws.mocks;
     const NOW = new Date("2026-11-26T15:00:00Z");
     const GROUP = "/vpc-flow-logs/dev";
     const ENI = "eni-0a1b2c3d4e5f60718";
     const at = (iso: string) => String(Date.parse(iso) / 1000);
 
-    beforeEach(() => {
-        logs.reset();
-        ec2.reset();
-    });
+    beforeEach(() => aws.reset());
 
     function row(minute: number, action: string) {
         const mm = `14:${String(minute).padStart(2, "0")}`;
@@ -115,18 +111,7 @@ describe("JSON contract: every warning on stderr is in the JSON's warnings (live
     }
 
     async function live(argv: string[]) {
-        let stdout = "";
-        let stderr = "";
-        const code = await main([...argv, "--output", "json"], {
-            stdout: (t) => (stdout += t),
-            stderr: (t) => (stderr += t),
-            now: () => NOW,
-            env: {},
-            sleep: async () => undefined,
-            logsClient: (region) => new CloudWatchLogsClient({ region, credentials }),
-            ec2Client: (region) => new EC2Client({ region, credentials }),
-        });
-        return { code, stdout, stderr };
+        return runCli([...argv, "--output", "json"], { now: () => NOW, env: {}, sleep: async () => undefined, ...aws.makers() });
     }
 
     const CAP =
@@ -158,16 +143,7 @@ describe("JSON contract: every warning on stderr is in the JSON's warnings (live
         logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: GROUP, storedBytes: 2048, retentionInDays: 7 }] });
         logs.on(DescribeLogStreamsCommand).resolves({ logStreams: [{ logStreamName: `${ENI}-all`, lastEventTimestamp: Date.parse("2026-11-26T14:58:00Z") }] });
         logs.on(FilterLogEventsCommand).resolves({ events: [], searchedLogStreams: [] });
-        let stdout = "";
-        let stderr = "";
-        const code = await main(["status", "--log-group", GROUP, "--region", "eu-west-1", "--output", "json"], {
-            stdout: (t) => (stdout += t),
-            stderr: (t) => (stderr += t),
-            now: () => NOW,
-            env: {},
-            logsClient: (region) => new CloudWatchLogsClient({ region, credentials }),
-            ec2Client: (region) => new EC2Client({ region, credentials }),
-        });
+        const { code, stdout, stderr } = await runCli(["status", "--log-group", GROUP, "--region", "eu-west-1", "--output", "json"], { now: () => NOW, env: {}, ...aws.makers() });
         expect([code, stderr]).to.deep.equal([0, ""]);
         const status = statusJson(stdout);
         expect([status.schemaVersion, status.logGroupName, status.flowLogs.length, status.newestRecord.outcome]).to.deep.equal(["1.0.0", GROUP, 1, "none"]);

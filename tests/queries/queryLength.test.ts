@@ -10,9 +10,8 @@ import { expect } from "chai";
 import fc from "fast-check";
 import * as fs from "fs";
 import * as path from "path";
-import { mockClient } from "aws-sdk-client-mock";
-import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeLogStreamsCommand, GetQueryResultsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { AthenaClient, StartQueryExecutionCommand } from "@aws-sdk/client-athena";
+import { DescribeLogGroupsCommand, DescribeLogStreamsCommand, GetQueryResultsCommand, StartQueryCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { StartQueryExecutionCommand } from "@aws-sdk/client-athena";
 import { compactAddresses } from "../../analysis/core/cidrCompaction";
 import { ConversationSelector, INSIGHTS_ROW_CAP, buildDiagnosisQuery, toRecordColumns } from "../../analysis/queries/insightsQuery";
 import { QueryBuilder, mergeSplitRows, planDiagnosisQueries } from "../../analysis/queries/insightsQueryPlan";
@@ -23,17 +22,17 @@ import { s3RangesFromIpRanges } from "../../analysis/core/s3Ranges";
 import { QueryError, runInsightsQuery } from "../../analysis/aws/insightsQueryRunner";
 import { AthenaQueryError, runAthenaQuery } from "../../analysis/aws/athenaQueryRunner";
 import { diagnoseLive, diagnoseQueryRows } from "../../analysis/app/liveDiagnosis";
-import { main } from "../../analysis/cli/cli";
 import { LogEvent, evaluateInsightsQuery } from "../helpers/insightsEvaluator";
 import { diagnosisJson } from "../helpers/jsonContract";
+import { mockAwsClasses, offlineIo, runCli, testClient } from "../helpers/mockedAws";
 
 const SEED = 1805;
 const FIXTURE = fs.readFileSync(path.join(__dirname, "..", "..", "..", "tests", "fixtures", "ip-ranges-s3-2026-08-22.json"), "utf8");
 const EU_CENTRAL_1 = s3RangesFromIpRanges(FIXTURE, "eu-central-1", "fixture").cidrs;
 
 describe("query length: the check before StartQuery", () => {
-    const logs = mockClient(CloudWatchLogsClient);
-    const client = new CloudWatchLogsClient({ region: "eu-central-1", credentials: { accessKeyId: "AKIATEST", secretAccessKey: "test" } });
+    const { logs } = mockAwsClasses("logs").mocks;
+    const client = testClient("logs", "eu-central-1");
     const request = (queryString: string) => ({ logGroupName: "/vpc-flow-logs/dev", startTime: 1795701600, endTime: 1795703400, queryString, limit: 10 });
     const options = { timeoutMs: 1000, sleep: async () => undefined };
     beforeEach(() => {
@@ -86,9 +85,9 @@ describe("query length: the check before StartQuery", () => {
     });
 
     it("refuses an Athena query over 262,144 bytes without calling StartQueryExecution", async () => {
-        const athena = mockClient(AthenaClient);
+        const { athena } = mockAwsClasses("athena").mocks;
         try {
-            const athenaClient = new AthenaClient({ region: "eu-central-1", credentials: { accessKeyId: "AKIATEST", secretAccessKey: "test" } });
+            const athenaClient = testClient("athena", "eu-central-1");
             const err = await runAthenaQuery(athenaClient, { queryString: "x".repeat(262145), workGroup: "wg", database: "db", limit: 10 }, { timeoutMs: 1000, sleep: async () => undefined }).then(
                 () => undefined,
                 (e: unknown) => e,
@@ -321,8 +320,8 @@ describe("query length: split queries give the rows of one query", () => {
 });
 
 describe("query length: a live diagnosis over the largest region's S3 ranges", () => {
-    const logs = mockClient(CloudWatchLogsClient);
-    const client = new CloudWatchLogsClient({ region: "eu-central-1", credentials: { accessKeyId: "AKIATEST", secretAccessKey: "test" } });
+    const { logs } = mockAwsClasses("logs").mocks;
+    const client = testClient("logs", "eu-central-1");
     after(() => logs.restore());
 
     /** A CloudWatch Logs whose StartQuery runs the query over the events, and which bills 1 MB per query. */
@@ -395,21 +394,11 @@ describe("query length: a live diagnosis over the largest region's S3 ranges", (
     const manyOthers = Array.from({ length: 79 }, (_, i) => `10.0.${i + 8}.25`);
     it("the CLI: --dst s3:eu-central-1 --ip-ranges with 80 IPv4 sources says on stderr how many queries ran and their total cost", async () => {
         const sent = serve(events);
-        let stdout = "";
-        let stderr = "";
         const fixture = path.join(__dirname, "..", "..", "..", "tests", "fixtures", "ip-ranges-s3-2026-08-22.json");
-        const code = await main(
+        const { code, stdout, stderr } = await runCli(
             ["--log-group", "/vpc-flow-logs/dev", "--region", "eu-central-1", "--format", "diagnostic", "--src", [...manyOthers, task].join(","), "--dst", "s3:eu-central-1", "--ip-ranges", fixture,
              "--start", "2026-11-26T13:50:00Z", "--end", "2026-11-26T14:30:00Z", "--output", "json"],
-            {
-                stdout: (t) => (stdout += t),
-                stderr: (t) => (stderr += t),
-                now: () => NOW,
-                env: {},
-                cwd: "/project",
-                sleep: async () => undefined,
-                logsClient: () => client,
-            },
+            { ...offlineIo(NOW), logsClient: () => client },
         );
         expect(code, stderr).to.equal(0);
         expect(sent).to.have.length(2);
