@@ -174,7 +174,7 @@ async function deploy(): Promise<Record<string, unknown>> {
                 ([name, r]) =>
                     (existingLogGroupName !== undefined
                         ? existingLogGroupCleanupInstruction(stack, name, existingRoleArn === undefined, validated.queries.length > 0)
-                        : cleanupInstruction(stack, name, r, retainLogsOnDestroy, existingRoleArn === undefined)) +
+                        : cleanupInstruction(stack, name, r, retainLogsOnDestroy, existingRoleArn === undefined, validated.queries.length > 0)) +
                     " " +
                     captureInstruction(stack, capture, {
                         what: listed([

@@ -39,32 +39,38 @@ export function insightsConsoleUrl(partition: string, region: string, logGroupNa
     return `${consoleBase(partition, region)}/cloudwatch/home?region=${region}#logsV2:logs-insights$3FqueryDetail$3D${detail}`;
 }
 
+/** `a`, `a and b`, `a, b, and c`: what a cleanup line says destroy deletes. */
+function deletedItems(items: readonly string[]): string {
+    return items.length <= 2 ? items.join(" and ") : `${items.slice(0, -1).join(", ")}, and ${items[items.length - 1]}`;
+}
+
+/** What destroy deletes besides the log group: only what this stack created (the role with no existingRoleArn, the queries with savedQueries on). */
+function ownedBesidesLogGroup(ownRole: boolean, savedQueries: boolean): string[] {
+    return ["the flow logs", ...(ownRole ? ["the IAM role and policy"] : []), ...(savedQueries ? ["the saved queries"] : [])];
+}
+
 /** One line that says how to remove everything this stack made, and what survives it. */
-export function cleanupInstruction(stack: string, logGroupName: string, region: string, retainLogsOnDestroy: boolean, ownRole: boolean): string {
+export function cleanupInstruction(stack: string, logGroupName: string, region: string, retainLogsOnDestroy: boolean, ownRole: boolean, savedQueries: boolean): string {
     const destroy = `pulumi destroy --stack ${stack}`;
     // With existingRoleArn the role is the user's: destroy leaves it, so the line must not promise to delete it.
     // `pulumi destroy` does not run the program: it reads retainOnDelete from the state the last
     // update saved, so a changed retainLogsOnDestroy counts only after a `pulumi up`.
+    const owned = ownedBesidesLogGroup(ownRole, savedQueries);
     if (!retainLogsOnDestroy) {
-        const ours = ownRole ? "the flow logs, the IAM role and policy, and the log group" : "the flow logs and the log group";
         return (
-            `Run '${destroy}' to delete ${ours} ${logGroupName} with its records (ingest stops at once). ` +
+            `Run '${destroy}' to delete ${deletedItems([...owned, `the log group ${logGroupName} with its records`])} (ingest stops at once). ` +
             `To keep the records, run 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' first: destroy uses the setting of the last update.`
         );
     }
-    const ours = ownRole ? "the flow logs and the IAM role and policy" : "the flow logs";
     return (
-        `Run '${destroy}' to delete ${ours}; the log group ${logGroupName} is kept (retainLogsOnDestroy, as of the last update: after changing it, run 'pulumi up' before destroying). ` +
+        `Run '${destroy}' to delete ${deletedItems(owned)}; the log group ${logGroupName} is kept (retainLogsOnDestroy, as of the last update: after changing it, run 'pulumi up' before destroying). ` +
         `Delete it later with 'aws logs delete-log-group --log-group-name ${logGroupName} --region ${region}'.`
     );
 }
 
 /** The cleanup line of a stack that delivers into the user's log group: destroy never touches the group. */
 export function existingLogGroupCleanupInstruction(stack: string, logGroupName: string, ownRole: boolean, savedQueries: boolean): string {
-    // Only what this stack created: the role with no existingRoleArn, the queries with savedQueries on.
-    const items = ["the flow logs", ...(ownRole ? ["the IAM role and policy"] : []), ...(savedQueries ? ["the saved queries"] : [])];
-    const ours = items.length <= 2 ? items.join(" and ") : `${items.slice(0, -1).join(", ")}, and ${items[items.length - 1]}`;
-    return `Run 'pulumi destroy --stack ${stack}' to delete ${ours}; the log group ${logGroupName} is not the stack's and stays, with its records, retention and encryption as they are.`;
+    return `Run 'pulumi destroy --stack ${stack}' to delete ${deletedItems(ownedBesidesLogGroup(ownRole, savedQueries))}; the log group ${logGroupName} is not the stack's and stays, with its records, retention and encryption as they are.`;
 }
 
 /**

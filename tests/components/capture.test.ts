@@ -115,7 +115,7 @@ describe("capture false pauses the flow logs and keeps everything else (index.ts
     it("says in cleanup that capture is paused, what stays, what it costs and how to resume (CloudWatch Logs)", async () => {
         const { outputs } = await run({ vpcId: VPC, capture: "false", retentionInDays: "30" });
         expect(outputs.cleanup).to.equal(
-            "Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, and the log group /vpc-flow-logs/dev with its records (ingest stops at once). " +
+            "Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, the saved queries, and the log group /vpc-flow-logs/dev with its records (ingest stops at once). " +
                 "To keep the records, run 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' first: destroy uses the setting of the last update. " +
                 "Capture is paused (capture=false): no flow log, so no new records and no ingest; the log group /vpc-flow-logs/dev with its records, the saved queries and the IAM role and policy stay and cost storage only, " +
                 "the records kept for 30 days (retentionInDays), so a pause longer than 30 days leaves none. " +

@@ -118,7 +118,7 @@ describe("existingLogGroupName: the program under mocks", () => {
         const outputs = await outputsOf(runProgram({ vpcId: VPC, existingRoleArn: ROLE }));
         expect(registrations.filter((r) => r.type.startsWith("aws:iam/"))).to.deep.equal([]);
         expect(outputs.cleanup).to.equal(
-            `Run 'pulumi destroy --stack dev' to delete the flow logs and the log group /vpc-flow-logs/dev with its records (ingest stops at once). To keep the records, run 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' first: destroy uses the setting of the last update. ` +
+            `Run 'pulumi destroy --stack dev' to delete the flow logs, the saved queries, and the log group /vpc-flow-logs/dev with its records (ingest stops at once). To keep the records, run 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' first: destroy uses the setting of the last update. ` +
                 "To stop paying for ingest but keep the log group /vpc-flow-logs/dev with its records and the saved queries, pause capture instead: 'pulumi config set capture false --stack dev && pulumi up --stack dev' deletes the flow logs only, and the records then cost storage only, kept for 7 days (retentionInDays), so a pause longer than 7 days leaves none; 'pulumi config set capture true --stack dev && pulumi up --stack dev' brings the flow logs back.",
         );
     });

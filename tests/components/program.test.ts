@@ -53,7 +53,7 @@ describe("the Pulumi program (index.ts) under mocks", () => {
                 "vpc-flow-logs/dev/NODATA and SKIPDATA by ENI": "qd-flow-logs-query-log-status",
             },
             cleanup:
-                "Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, and the log group /vpc-flow-logs/dev with its records (ingest stops at once). " +
+                "Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, the saved queries, and the log group /vpc-flow-logs/dev with its records (ingest stops at once). " +
                 "To keep the records, run 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' first: destroy uses the setting of the last update. " +
                 "To stop paying for ingest but keep the log group /vpc-flow-logs/dev with its records, the saved queries and the IAM role and policy, pause capture instead: " +
                 "'pulumi config set capture false --stack dev && pulumi up --stack dev' deletes the flow logs only, and the records then cost storage only, " +
@@ -96,7 +96,7 @@ describe("the Pulumi program (index.ts) under mocks", () => {
             ].join("\n| "),
         );
         expect(outputs.cleanup).to.equal(
-            "Run 'pulumi destroy --stack dev' to delete the flow logs and the IAM role and policy; the log group /team/flow-logs is kept (retainLogsOnDestroy, as of the last update: after changing it, run 'pulumi up' before destroying). " +
+            "Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, and the saved queries; the log group /team/flow-logs is kept (retainLogsOnDestroy, as of the last update: after changing it, run 'pulumi up' before destroying). " +
                 `Delete it later with 'aws logs delete-log-group --log-group-name /team/flow-logs --region ${REGION}'. ` +
                 "To stop paying for ingest but keep the log group /team/flow-logs with its records, the saved queries and the IAM role and policy, pause capture instead: " +
                 "'pulumi config set capture false --stack dev && pulumi up --stack dev' deletes the flow logs only, and the records then cost storage only, " +

@@ -18,28 +18,42 @@ describe("stack output text", () => {
     }
 
     it("says that destroy deletes the records unless retainLogsOnDestroy was set before the last update", () => {
-        expect(cleanupInstruction("dev", "/vpc-flow-logs/dev", "ap-northeast-2", false, true)).to.equal(
-            "Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, and the log group /vpc-flow-logs/dev with its records (ingest stops at once). " +
+        expect(cleanupInstruction("dev", "/vpc-flow-logs/dev", "ap-northeast-2", false, true, true)).to.equal(
+            "Run 'pulumi destroy --stack dev' to delete the flow logs, the IAM role and policy, the saved queries, and the log group /vpc-flow-logs/dev with its records (ingest stops at once). " +
                 "To keep the records, run 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' first: destroy uses the setting of the last update.",
         );
     });
 
     it("tells how to delete a kept log group, and that a changed setting needs an update first", () => {
-        expect(cleanupInstruction("prod", "/vpc-flow-logs/prod", "eu-west-1", true, true)).to.equal(
-            "Run 'pulumi destroy --stack prod' to delete the flow logs and the IAM role and policy; the log group /vpc-flow-logs/prod is kept (retainLogsOnDestroy, as of the last update: after changing it, run 'pulumi up' before destroying). " +
+        expect(cleanupInstruction("prod", "/vpc-flow-logs/prod", "eu-west-1", true, true, true)).to.equal(
+            "Run 'pulumi destroy --stack prod' to delete the flow logs, the IAM role and policy, and the saved queries; the log group /vpc-flow-logs/prod is kept (retainLogsOnDestroy, as of the last update: after changing it, run 'pulumi up' before destroying). " +
                 "Delete it later with 'aws logs delete-log-group --log-group-name /vpc-flow-logs/prod --region eu-west-1'.",
         );
     });
 
     it("with existingRoleArn names no IAM role or policy: destroy leaves the user's role", () => {
-        expect(cleanupInstruction("dev", "/vpc-flow-logs/dev", "ap-northeast-2", false, false)).to.equal(
-            "Run 'pulumi destroy --stack dev' to delete the flow logs and the log group /vpc-flow-logs/dev with its records (ingest stops at once). " +
+        expect(cleanupInstruction("dev", "/vpc-flow-logs/dev", "ap-northeast-2", false, false, true)).to.equal(
+            "Run 'pulumi destroy --stack dev' to delete the flow logs, the saved queries, and the log group /vpc-flow-logs/dev with its records (ingest stops at once). " +
                 "To keep the records, run 'pulumi config set retainLogsOnDestroy true' and 'pulumi up' first: destroy uses the setting of the last update.",
         );
-        expect(cleanupInstruction("prod", "/vpc-flow-logs/prod", "eu-west-1", true, false)).to.equal(
-            "Run 'pulumi destroy --stack prod' to delete the flow logs; the log group /vpc-flow-logs/prod is kept (retainLogsOnDestroy, as of the last update: after changing it, run 'pulumi up' before destroying). " +
+        expect(cleanupInstruction("prod", "/vpc-flow-logs/prod", "eu-west-1", true, false, true)).to.equal(
+            "Run 'pulumi destroy --stack prod' to delete the flow logs and the saved queries; the log group /vpc-flow-logs/prod is kept (retainLogsOnDestroy, as of the last update: after changing it, run 'pulumi up' before destroying). " +
                 "Delete it later with 'aws logs delete-log-group --log-group-name /vpc-flow-logs/prod --region eu-west-1'.",
         );
+    });
+
+    it("with savedQueries false names no saved queries: the stack made none", () => {
+        const cases: [boolean, boolean, string][] = [
+            [false, true, "the flow logs, the IAM role and policy, and the log group /vpc-flow-logs/dev with its records (ingest stops at once)."],
+            [false, false, "the flow logs and the log group /vpc-flow-logs/dev with its records (ingest stops at once)."],
+            [true, true, "the flow logs and the IAM role and policy; the log group /vpc-flow-logs/dev is kept"],
+            [true, false, "the flow logs; the log group /vpc-flow-logs/dev is kept"],
+        ];
+        for (const [retain, ownRole, deleted] of cases) {
+            const line = cleanupInstruction("dev", "/vpc-flow-logs/dev", "ap-northeast-2", retain, ownRole, false);
+            const start = `Run 'pulumi destroy --stack dev' to delete ${deleted}`;
+            expect(line.slice(0, start.length), `${retain} ${ownRole}`).to.equal(start);
+        }
     });
 
     it("an existing log group: names the role and the saved queries only when the stack created them", () => {
