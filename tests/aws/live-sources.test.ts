@@ -3,6 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { userErrorOf, userErrorOfAsync } from "../helpers/userErrors";
+import { listSources } from "../helpers/importGraph";
+import { commandsSent } from "../helpers/sdkCommands";
 import { parseStackOutputs, readOutputsFile, readStackOutputs } from "../../analysis/aws/stackSource";
 import { resolveLiveWindow, undeliveredFrom } from "../../analysis/core/timeWindow";
 import { CLI_POLICY_ACTIONS, explainAwsError } from "../../analysis/aws/awsErrors";
@@ -172,30 +174,14 @@ describe("live sources: stack outputs, time window, AWS errors", () => {
             // The IAM prefix of each SDK client; ListObjectsV2 is authorised by s3:ListBucket (S3 API reference).
             const prefixes: Record<string, string> = { "cloudwatch-logs": "logs", cloudwatch: "cloudwatch", ec2: "ec2", ecs: "ecs", athena: "athena", glue: "glue", s3: "s3" };
             const actionNames: Record<string, string> = { "s3:ListObjectsV2": "s3:ListBucket" };
-            const files: string[] = [];
-            const walk = (dir: string): void => {
-                for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-                    const full = path.join(dir, entry.name);
-                    if (entry.isDirectory()) walk(full);
-                    else if (entry.name.endsWith(".ts")) files.push(full);
-                }
-            };
-            walk(path.join(__dirname, "..", "..", "..", "analysis"));
+            const root = path.join(__dirname, "..", "..", "..");
             const sent = new Set<string>();
-            for (const file of files) {
-                const text = fs.readFileSync(file, "utf8");
-                const clientOf = new Map<string, string>();
-                for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*"@aws-sdk\/client-([a-z0-9-]+)"/g)) {
-                    for (const name of m[1].split(",").map((n) => n.trim().split(/\s+as\s+/)[0])) clientOf.set(name, m[2]);
-                }
-                for (const m of text.matchAll(/new (\w+)Command\(/g)) {
-                    const client = clientOf.get(`${m[1]}Command`);
-                    expect(client, `${file}: ${m[1]}Command is imported from an @aws-sdk client`).to.not.equal(undefined);
-                    const prefix = prefixes[client as string];
-                    expect(prefix, `IAM prefix of @aws-sdk/client-${client}`).to.not.equal(undefined);
-                    const action = `${prefix}:${m[1]}`;
-                    sent.add(actionNames[action] ?? action);
-                }
+            for (const { file, command, client } of commandsSent(root, listSources(root, ["analysis"], []))) {
+                expect(client, `${file}: ${command} is imported from an @aws-sdk client`).to.not.equal(undefined);
+                const prefix = prefixes[client as string];
+                expect(prefix, `IAM prefix of @aws-sdk/client-${client}`).to.not.equal(undefined);
+                const action = `${prefix}:${command.replace(/Command$/, "")}`;
+                sent.add(actionNames[action] ?? action);
             }
             expect(sent.size).to.equal(24);
             expect([...sent].filter((a) => !CLI_POLICY_ACTIONS.includes(a))).to.deep.equal([]);

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { execFileSync } from "child_process";
 import { UserInputError } from "../../analysis/core/errors";
 import { userErrorOf } from "../helpers/userErrors";
+import { readUnitFile, readUserData, runProbeOnce } from "../helpers/userDataScript";
 import {
     LAB_SCENARIO_NAMES,
     checkLabStandsAlone,
@@ -146,54 +147,88 @@ describe("lab scenarios (pure)", () => {
 
     describe("the generator's user data", () => {
         const script = labUserData("ap-northeast-2", "amazonaws.com", "no-route");
+        const userData = readUserData(script);
+        // The unit the script installs, and the probe that unit runs.
+        const unitPaths = Object.keys(userData.files).filter((path) => path.startsWith("/etc/systemd/system/") && path.endsWith(".service"));
+        const unit = readUnitFile(userData.files[unitPaths[0]].body);
+        const probePath = (unit.Service?.ExecStart ?? [""])[0].split(/\s+/)[0];
+        const probe = userData.files[probePath]?.body ?? "";
+        /** The host and port a curl call connects to, and its two timeouts. */
+        const target = (args: string[]) => {
+            const url = new URL(args.find((a) => a.startsWith("https://") || a.startsWith("http://")) ?? "");
+            const option = (name: string) => args[args.indexOf(name) + 1];
+            return { host: url.hostname, port: url.port || (url.protocol === "https:" ? "443" : "80"), connectTimeout: option("--connect-timeout"), maxTime: option("--max-time") };
+        };
+        /** A probe log line as its key=value pairs, after the word that marks it. */
+        const logLine = (line: string) => {
+            const [mark, ...pairs] = line.trim().split(" ");
+            return { mark, ...Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)])) };
+        };
 
         it("installs a service that calls the regional S3 endpoint every 20 s with a 5 s connect timeout", () => {
-            expect(script).to.equal(
-                [
-                    "#!/bin/bash",
-                    "# vpc-flow-logs lab (scenario no-route): call S3 in ap-northeast-2 every 20 s and log the outcome.",
-                    "set -eu",
-                    "cat > /usr/local/bin/s3-probe <<'PROBE'",
-                    "#!/bin/bash",
-                    "url='https://s3.ap-northeast-2.amazonaws.com/'",
-                    "while true; do",
-                    `  if code=$(curl --silent --output /dev/null --write-out '%{http_code}' --connect-timeout 5 --max-time 15 "$url"); then`,
-                    '    echo "s3-probe scenario=no-route url=$url result=answered http=$code"',
-                    "  else",
-                    '    echo "s3-probe scenario=no-route url=$url result=failed curl-exit=$?"',
-                    "  fi",
-                    "  sleep 20",
-                    "done",
-                    "PROBE",
-                    "chmod 755 /usr/local/bin/s3-probe",
-                    "cat > /etc/systemd/system/s3-probe.service <<'UNIT'",
-                    "[Unit]",
-                    "Description=vpc-flow-logs lab: call S3 every 20 s",
-                    "After=network-online.target",
-                    "Wants=network-online.target",
-                    "[Service]",
-                    "ExecStart=/usr/local/bin/s3-probe",
-                    "Restart=always",
-                    "StandardOutput=journal+console",
-                    "StandardError=journal+console",
-                    "[Install]",
-                    "WantedBy=multi-user.target",
-                    "UNIT",
-                    "systemctl daemon-reload",
-                    "systemctl enable --now s3-probe.service",
-                    "",
-                ].join("\n"),
-            );
+            expect([userData.interpreter, unitPaths.length, probePath !== "" && probe !== ""]).to.deep.equal(["#!/bin/bash", 1, true]);
+            const run = runProbeOnce(probe, 28);
+            expect({ calls: run.curlCalls.map(target), sleeps: run.sleeps }).to.deep.equal({
+                calls: [{ host: "s3.ap-northeast-2.amazonaws.com", port: "443", connectTimeout: "5", maxTime: "15" }],
+                sleeps: ["20"],
+            });
+        });
+
+        it("logs each call's outcome as docs/lab.md reads it: result=failed curl-exit=28 on a timeout, result=answered http=<code> when S3 answers", () => {
+            const url = "https://s3.ap-northeast-2.amazonaws.com/";
+            expect([runProbeOnce(probe, 28).stdout, runProbeOnce(probe, 7).stdout, runProbeOnce(probe, 0, "403").stdout].map(logLine)).to.deep.equal([
+                { mark: "s3-probe", scenario: "no-route", url, result: "failed", "curl-exit": "28" },
+                { mark: "s3-probe", scenario: "no-route", url, result: "failed", "curl-exit": "7" },
+                { mark: "s3-probe", scenario: "no-route", url, result: "answered", http: "403" },
+            ]);
+        });
+
+        it("runs the probe as a service started now and at every boot, restarted, and logged to the serial console", () => {
+            const unitName = unitPaths[0].slice("/etc/systemd/system/".length);
+            const executable = userData.commands.some((command) => {
+                const chmod = /^chmod\s+(\S+)\s+(\S+)$/.exec(command);
+                return chmod !== null && chmod[2] === probePath && (/^[0-7]{3,4}$/.test(chmod[1]) ? (parseInt(chmod[1], 8) & 0o111) === 0o111 : /^a?\+[rw]*x/.test(chmod[1]));
+            });
+            const reload = userData.commands.indexOf("systemctl daemon-reload");
+            const enable = userData.commands.findIndex((c) => c === `systemctl enable --now ${unitName}` || c === `systemctl enable --now ${unitName.replace(/\.service$/, "")}`);
+            expect({
+                // set -e: the script stops at the first command that fails, so cloud-init reports the failure.
+                stopsOnError: /^set -[a-z]*e/.test(userData.commands[0]),
+                // Quoted here-documents: the probe's $url, $code and $? reach the instance as written.
+                writtenAsIs: Object.values(userData.files).every((f) => f.literal),
+                executable,
+                enabledAfterReload: reload >= 0 && enable > reload,
+                execStart: unit.Service.ExecStart,
+                restart: unit.Service.Restart,
+                // systemd's defaults: StandardOutput journal, StandardError inherit (the same as StandardOutput).
+                toConsole: [...(unit.Service.StandardOutput ?? ["journal"]), ...(unit.Service.StandardError ?? ["inherit"])].every((v) => v === "inherit" || v.split("+").includes("console")),
+                after: unit.Unit.After,
+                wants: unit.Unit.Wants,
+                wantedBy: unit.Install.WantedBy,
+            }).to.deep.equal({
+                stopsOnError: true,
+                writtenAsIs: true,
+                executable: true,
+                enabledAfterReload: true,
+                execStart: [probePath],
+                restart: ["always"],
+                toConsole: true,
+                after: ["network-online.target"],
+                wants: ["network-online.target"],
+                wantedBy: ["multi-user.target"],
+            });
         });
 
         it("uses the partition's DNS suffix (China)", () => {
-            expect(labUserData("cn-north-1", "amazonaws.com.cn", "healthy")).to.contain("url='https://s3.cn-north-1.amazonaws.com.cn/'");
+            const china = readUserData(labUserData("cn-north-1", "amazonaws.com.cn", "healthy"));
+            const chinaProbe = china.files[probePath].body;
+            expect(runProbeOnce(chinaProbe, 28).curlCalls.map(target)).to.deep.equal([{ host: "s3.cn-north-1.amazonaws.com.cn", port: "443", connectTimeout: "5", maxTime: "15" }]);
         });
 
         it("is valid bash, and so is the probe it installs", () => {
             execFileSync("bash", ["-n"], { input: script });
-            const probe = script.split("<<'PROBE'\n")[1].split("\nPROBE\n")[0];
-            expect(probe.startsWith("#!/bin/bash\nurl=")).to.equal(true);
+            // systemd runs the probe itself (ExecStart), so it needs its own interpreter line.
+            expect(probe.startsWith("#!/bin/bash\n")).to.equal(true);
             execFileSync("bash", ["-n"], { input: probe });
         });
 

@@ -9,6 +9,7 @@ import { outputsOf, runProgram } from "../helpers/program";
 import { VpcFlowLogs, VpcFlowLogsArgs } from "../../components/vpcFlowLogs";
 import { DIAGNOSTIC_FORMAT } from "../../analysis/core/logFormat";
 import { glueTableInput } from "../../analysis/queries/glueTable";
+import { projectedLocation } from "../helpers/partitionProjection";
 
 const VPC = "vpc-0123456789abcdef0";
 const KMS = `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -187,8 +188,9 @@ describe("VpcFlowLogs component with destination s3", () => {
         const expected = glueTableInput(DIAGNOSTIC_FORMAT, "parquet", location("ath-bucket-1a2b3c4"));
         expect(byName("ath-athena-database").inputs).to.deep.equal({ name: "vpc_flow_logs_dev", description: "VPC flow logs delivered to S3 (vpc-flow-logs)" });
         expect(byName("ath-athena-table").inputs).to.deep.equal({ name: "flow_logs", databaseName: "vpc_flow_logs_dev", ...expected });
-        expect(byName("ath-athena-table").inputs.parameters["storage.location.template"]).to.equal(
-            location("ath-bucket-1a2b3c4") + "year=${year}/month=${month}/day=${day}/hour=${hour}/",
+        // The folder AWS writes the records of 2026-11-26 14:xx UTC to, in the bucket the component made, is the one the table reads.
+        expect(projectedLocation(byName("ath-athena-table").inputs.parameters, { year: "2026", month: "11", day: "26", hour: "14" })).to.equal(
+            location("ath-bucket-1a2b3c4") + "year=2026/month=11/day=26/hour=14/",
         );
         expect(byName("ath-athena-workgroup").inputs).to.deep.equal({
             name: "vpc-flow-logs-dev",

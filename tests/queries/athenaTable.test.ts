@@ -10,7 +10,8 @@
  * string, flow_direction string, traffic_path int.
  */
 import { expect } from "chai";
-import { glueColumns, glueTableInput, projectionParameters } from "../../analysis/queries/glueTable";
+import * as fc from "fast-check";
+import { PARTITION_KEYS, glueColumns, glueTableInput, projectionParameters } from "../../analysis/queries/glueTable";
 import {
     athenaRowsToFields,
     buildAthenaDiagnosisQuery,
@@ -21,6 +22,7 @@ import {
 } from "../../analysis/queries/athenaQuery";
 import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, resolveLogFormat } from "../../analysis/core/logFormat";
 import { userErrorOf } from "../helpers/userErrors";
+import { projectedLocation, projectedValues, projectionProblems } from "../helpers/partitionProjection";
 
 const AWS_PARQUET_TABLE: Record<string, string> = {
     version: "int", account_id: "string", interface_id: "string", srcaddr: "string", dstaddr: "string", srcport: "int",
@@ -79,21 +81,44 @@ describe("Glue table over S3 flow logs", () => {
         ]);
     });
 
-    it("projects the year, month, day and hour folders, zero-padded", () => {
-        expect(projectionParameters(LOCATION)).to.deep.equal({
-            "projection.enabled": "true",
-            "projection.year.type": "integer",
-            "projection.year.range": "2021,2100",
-            "projection.month.type": "integer",
-            "projection.month.range": "1,12",
-            "projection.month.digits": "2",
-            "projection.day.type": "integer",
-            "projection.day.range": "1,31",
-            "projection.day.digits": "2",
-            "projection.hour.type": "integer",
-            "projection.hour.range": "0,23",
-            "projection.hour.digits": "2",
-            "storage.location.template": LOCATION + "year=${year}/month=${month}/day=${day}/hour=${hour}/",
+    describe("partition projection: the table reads the folders AWS writes", () => {
+        // With Hive-compatible prefixes and per-hour partitions, flow logs land in
+        // <bucket-and-prefix>/AWSLogs/aws-account-id=<id>/aws-service=vpcflowlogs/aws-region=<region>/year=<year>/month=<month>/day=<day>/hour=<hour>/
+        // (VPC user guide, "Flow log files"), month, day and hour in two digits as in the guide's examples.
+        // LOCATION is the folder of one account and region, so the table's partitions are the rest.
+        const parameters = projectionParameters(LOCATION);
+        const two = (n: number) => String(n).padStart(2, "0");
+        const partitionOf = (t: Date) => ({ year: String(t.getUTCFullYear()), month: two(t.getUTCMonth() + 1), day: two(t.getUTCDate()), hour: two(t.getUTCHours()) });
+        const awsFolder = (t: Date) => {
+            const p = partitionOf(t);
+            return `${LOCATION}year=${p.year}/month=${p.month}/day=${p.day}/hour=${p.hour}/`;
+        };
+        const FIRST_HOUR = Date.UTC(2021, 0, 1, 0);
+        const LAST_HOUR = Date.UTC(2100, 11, 31, 23);
+
+        it("projects the year, month, day and hour folders, zero-padded", () => {
+            expect(projectionProblems(parameters, PARTITION_KEYS.map((k) => k.name))).to.deep.equal([]);
+            for (const iso of ["2021-01-01T00:00:00Z", "2024-02-29T13:00:00Z", "2026-11-26T14:00:00Z", "2100-12-31T23:00:00Z"]) {
+                const t = new Date(iso);
+                expect(projectedLocation(parameters, partitionOf(t)), iso).to.equal(awsFolder(t));
+            }
+            fc.assert(
+                fc.property(fc.integer({ min: 0, max: (LAST_HOUR - FIRST_HOUR) / 3_600_000 }), (hours) => {
+                    const t = new Date(FIRST_HOUR + hours * 3_600_000);
+                    expect(projectedLocation(parameters, partitionOf(t)), t.toISOString()).to.equal(awsFolder(t));
+                }),
+                { seed: 1902, numRuns: 300 },
+            );
+        });
+
+        it("projects no folder AWS never writes: months 01-12, days 01-31, hours 00-23, the years 2021-2100", () => {
+            const range = (from: number, to: number, digits: number) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i).padStart(digits, "0"));
+            expect(Object.fromEntries(PARTITION_KEYS.map((k) => [k.name, projectedValues(parameters, k.name)]))).to.deep.equal({
+                year: range(2021, 2100, 4),
+                month: range(1, 12, 2),
+                day: range(1, 31, 2),
+                hour: range(0, 23, 2),
+            });
         });
     });
 

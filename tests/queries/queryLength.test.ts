@@ -25,6 +25,8 @@ import { diagnoseLive, diagnoseQueryRows } from "../../analysis/app/liveDiagnosi
 import { LogEvent, evaluateInsightsQuery } from "../helpers/insightsEvaluator";
 import { diagnosisJson } from "../helpers/jsonContract";
 import { mockAwsClasses, offlineIo, runCli, testClient } from "../helpers/mockedAws";
+import { listSources } from "../helpers/importGraph";
+import { commandsSent } from "../helpers/sdkCommands";
 
 const SEED = 1805;
 const FIXTURE = fs.readFileSync(path.join(__dirname, "..", "..", "..", "tests", "fixtures", "ip-ranges-s3-2026-08-22.json"), "utf8");
@@ -44,12 +46,8 @@ describe("query length: the check before StartQuery", () => {
 
     it("is the only way to a query: StartQuery and StartQueryExecution are sent from the two runners alone", () => {
         const root = path.join(__dirname, "..", "..", "..");
-        const sources = (dir: string): string[] =>
-            fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
-        const senders = (command: string) =>
-            [...sources(path.join(root, "analysis")), ...sources(path.join(root, "bin")), ...sources(path.join(root, "components"))]
-                .filter((f) => fs.readFileSync(f, "utf8").includes(`new ${command}(`))
-                .map((f) => path.relative(root, f));
+        const sent = commandsSent(root, listSources(root, ["analysis", "bin", "components"], []));
+        const senders = (command: string) => [...new Set(sent.filter((c) => c.command === command && c.client !== undefined).map((c) => path.normalize(c.file)))];
         expect(senders("StartQueryCommand")).to.deep.equal([path.join("analysis", "aws", "insightsQueryRunner.ts")]);
         expect(senders("StartQueryExecutionCommand")).to.deep.equal([path.join("analysis", "aws", "athenaQueryRunner.ts")]);
     });
