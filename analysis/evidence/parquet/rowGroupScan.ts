@@ -486,8 +486,10 @@ class ColumnChunk {
                 this.primitives.snappyUncompress(input, output);
                 break;
             case "GZIP":
-                // One output chunk of the page's size: no chunks to join afterwards.
-                output = unzipSync(input, { chunkSize: Math.max(size, 64) });
+                // One output chunk one byte larger than the page: no chunks to join afterwards, and
+                // zlib, finding its output buffer not full, does not allocate a second one of the
+                // same size (it does when the page fills it exactly: twice the memory per page).
+                output = unzipSync(input, { chunkSize: Math.max(size + 1, 64) });
                 break;
             case "BROTLI":
                 output = brotliDecompressSync(input);

@@ -9,6 +9,7 @@ import { Worker } from "node:worker_threads";
 import { deserializeError } from "../rawFile/workerErrors";
 import { GroupJob, GroupResult, ScanSetup, scanRowGroup } from "./rowGroupScan";
 import type { RowGroupWorkerInput, RowGroupWorkerMessage } from "./rowGroupWorker";
+import { allowCollectors, youngCollector } from "./youngGarbage";
 
 /**
  * Reads `jobs` on `threads` threads (the main one included) and calls `apply` for each result in
@@ -29,13 +30,35 @@ export async function scanRowGroups(fd: number, jobs: readonly GroupJob[], setup
         });
         return applying;
     };
-    if (threads < 2 || jobs.length < 2) {
-        for (let j = 0; j < jobs.length; j++) {
-            results[j] = scanRowGroup(fd, jobs[j], setup);
-            await applyReady();
+    // Each thread frees a row group's page buffers once it has read it (youngGarbage.ts says why).
+    const restoreFlags = allowCollectors();
+    try {
+        const collect = youngCollector();
+        if (threads < 2 || jobs.length < 2) {
+            for (let j = 0; j < jobs.length; j++) {
+                results[j] = scanRowGroup(fd, jobs[j], setup);
+                collect();
+                await applyReady();
+            }
+        } else {
+            await scanSplit(fd, jobs, setup, threads, results, applyReady, collect);
         }
-        return;
+    } finally {
+        restoreFlags();
     }
+    if (next !== jobs.length) throw new Error(`Parquet split read ended with row group ${next} of ${jobs.length} not applied.`);
+}
+
+/** The worker threads and the main thread take row groups from a shared counter. */
+async function scanSplit(
+    fd: number,
+    jobs: readonly GroupJob[],
+    setup: ScanSetup,
+    threads: number,
+    results: (GroupResult | undefined)[],
+    applyReady: () => Promise<void>,
+    collect: () => void,
+): Promise<void> {
     const counter = new Int32Array(new SharedArrayBuffer(4));
     const workerData: RowGroupWorkerInput = {
         fd,
@@ -71,6 +94,7 @@ export async function scanRowGroups(fd: number, jobs: readonly GroupJob[], setup
         const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
         for (let j = Atomics.add(counter, 0, 1); j < jobs.length; j = Atomics.add(counter, 0, 1)) {
             results[j] = scanRowGroup(fd, jobs[j], setup);
+            collect();
             // A failure here is thrown by the last applyReady below.
             applyReady().catch(() => undefined);
             await yieldToEvents();
@@ -80,5 +104,4 @@ export async function scanRowGroups(fd: number, jobs: readonly GroupJob[], setup
     } finally {
         await Promise.all(workers.map((w) => w.terminate()));
     }
-    if (next !== jobs.length) throw new Error(`Parquet split read ended with row group ${next} of ${jobs.length} not applied.`);
 }

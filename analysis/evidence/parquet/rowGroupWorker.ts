@@ -7,6 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { AddressSet, IpRange } from "../../core/ip";
 import { SerializedError, serializeError } from "../rawFile/workerErrors";
 import { ColumnPlan, GroupJob, GroupResult, loadParquetPrimitives, scanRowGroup } from "./rowGroupScan";
+import { youngCollector } from "./youngGarbage";
 
 export interface RowGroupWorkerInput {
     readonly fd: number;
@@ -31,11 +32,14 @@ async function run(port: NonNullable<typeof parentPort>, input: RowGroupWorkerIn
             looseMatch: input.looseMatch,
             reader: await loadParquetPrimitives(),
         };
+        // Taken before the first row group, while the main thread lets it be taken (youngGarbage.ts).
+        const collect = youngCollector();
         const counter = new Int32Array(input.counter);
         for (;;) {
             const job = Atomics.add(counter, 0, 1);
             if (job >= input.jobs.length) break;
             post({ job, result: scanRowGroup(input.fd, input.jobs[job], setup) });
+            collect();
         }
         post({ done: true });
     } catch (err) {
