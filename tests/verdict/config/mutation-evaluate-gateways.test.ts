@@ -652,6 +652,13 @@ describe("configuration check at the gateways (mutation-tested)", () => {
             );
         });
 
+        it("a NAT gateway document without SubnetId: its subnet is not checked, and a note says so", () => {
+            const { SubnetId: _subnet, ...natWithoutSubnet } = nat;
+            expect(answer(base([natWithoutSubnet]), INET)).to.deep.equal(
+                ok("nat-gateway", [`NAT gateway ${NAT} has no SubnetId in describe-nat-gateways: its subnet's route table and network ACL were not checked.`]),
+            );
+        });
+
         it("no route table for its subnet (no association, no main table): a note, nothing blamed", () => {
             const docs = base();
             const routeTables = docs.routeTables.filter((t) => t.RouteTableId !== PUBLIC_RTB && t.RouteTableId !== MAIN_RTB);
