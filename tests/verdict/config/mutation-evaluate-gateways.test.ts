@@ -177,6 +177,11 @@ describe("configuration check at the gateways (mutation-tested)", () => {
             );
         });
 
+        it("a gateway still detaching from another VPC: not attached anywhere usable, attach it here", () => {
+            const internetGateways = [{ InternetGatewayId: IGW, Attachments: [{ State: "detaching", VpcId: OTHER_VPC }] }];
+            expect(answer(publicWorld({ internetGateways }), INET)).to.deep.equal(routing("internet-gateway", [notAttached(VPC)]));
+        });
+
         it("a gateway describe-internet-gateways does not hold: the attachment is not checked, and the note says so", () => {
             expect(answer(publicWorld({ internetGateways: [] }), INET)).to.deep.equal(
                 ok("internet-gateway", [`Internet gateway ${IGW} is not in describe-internet-gateways: its attachment was not checked.`]),
@@ -303,6 +308,11 @@ describe("configuration check at the gateways (mutation-tested)", () => {
             expect(answer(withEni(world({ natGateways }), eniWithoutVpc), INET)).to.deep.equal(routing("none", [internet("nat-0aaaa000000000001")]));
         });
 
+        it("a route to the S3 prefix list whose target is not a gateway endpoint: no Region is inferred, a plain missing route", () => {
+            const docs = world({ workloadRoutes: [{ DestinationPrefixListId: S3_LIST, NatGatewayId: "nat-0d4e5f6a7b8c9d0e2", Origin: "CreateRoute", State: "active" }] });
+            expect(answer(docs, INET)).to.deep.equal(routing("none", [internet("<nat-gateway-id>")]));
+        });
+
         it("a subnet without a table of its own: the VPC's main table is named as such", () => {
             const docs = world();
             const routeTables = docs.routeTables.map((t) => (t.RouteTableId === RTB ? { ...t, Associations: [] } : t));
@@ -378,6 +388,10 @@ describe("configuration check at the gateways (mutation-tested)", () => {
             );
             // Without the last one, none of the others serves this table: a new endpoint.
             expect(answer({ ...world(), vpcEndpoints: endpoints.slice(0, 3) }, S3_IP)).to.deep.equal(routing("none", [s3NoEndpoint(S3_IP, S3_SERVICE)]));
+            // From an interface document without VpcId, an S3 gateway endpoint of the documents is taken as the VPC's.
+            expect(answer({ ...withEni(world(), eniWithoutVpc), vpcEndpoints: endpoints.slice(1, 2) }, S3_IP).culprits.map((c) => c.fix)).to.deep.equal([
+                `aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-0000000000000000b --add-route-table-ids ${RTB}`,
+            ]);
         });
 
         // "Gateway endpoints support only traffic in the same Region": a bucket in another Region is reached
@@ -523,6 +537,12 @@ describe("configuration check at the gateways (mutation-tested)", () => {
             );
         });
 
+        it("a workload interface document without VpcId: the available NAT gateway in its zone still replaces the broken one", () => {
+            expect(answer(withEni(docsWith([natA], natRoute(BROKEN, "blackhole")), eniWithoutVpc), INET)).to.deep.equal(
+                routing("nat-gateway", [blackholeCulprit("is not in describe-nat-gateways (deleted long ago, or another account's)", `Route to ${NAT_A}, available in ap-northeast-2a like ${ENI}.`, NAT_A)]),
+            );
+        });
+
         it("a workload interface without an Availability Zone: no zone to match, so no replacement is picked; the available ones are listed", () => {
             const { AvailabilityZone: _zone, ...eni } = workloadEni;
             expect(answer(withEni(docsWith([natA, natUnknownZone], natRoute(BROKEN, "blackhole"), [natInterface(natA)]), eni), INET)).to.deep.equal(
@@ -659,6 +679,19 @@ describe("configuration check at the gateways (mutation-tested)", () => {
             );
         });
 
+        it("a NAT gateway document without VpcId: its gateway's attachment is checked against the workload's VPC", () => {
+            const { VpcId: _vpc, ...natWithoutVpc } = nat;
+            const docs = { ...base([natWithoutVpc]), internetGateways: [{ InternetGatewayId: IGW, Attachments: [{ State: "available", VpcId: OTHER_VPC }] }] };
+            expect(answer(docs, INET).culprits.map((c) => [c.kind, c.id, c.hop, c.reason])).to.deep.equal([
+                [
+                    "internet-gateway",
+                    IGW,
+                    "nat-gateway",
+                    `Internet gateway ${IGW} is attached to ${OTHER_VPC}, not to ${VPC}, and a gateway attaches to one VPC at a time: the route to it leads nowhere. Create and attach one first: aws ec2 create-internet-gateway, then aws ec2 attach-internet-gateway --internet-gateway-id <new-igw-id> --vpc-id ${VPC}.`,
+                ],
+            ]);
+        });
+
         it("no route table for its subnet (no association, no main table): a note, nothing blamed", () => {
             const docs = base();
             const routeTables = docs.routeTables.filter((t) => t.RouteTableId !== PUBLIC_RTB && t.RouteTableId !== MAIN_RTB);
@@ -731,7 +764,8 @@ describe("configuration check at the gateways (mutation-tested)", () => {
 
         it("documents without the NAT gateway's or the workload's private address: the legs that need the workload's are left out, the NAT gateway is named in words", () => {
             const { PrivateIpAddress: _ip, ...eni } = workloadEni;
-            const docs = withEni(denyAtNat(base([{ ...nat, NatGatewayAddresses: [] }])), eni);
+            const { NatGatewayAddresses: _addresses, ...natWithoutAddresses } = nat;
+            const docs = withEni(denyAtNat(base([natWithoutAddresses])), eni);
             expect(answer(docs, INET)).to.deep.equal(
                 blockedAtNat([
                     aclCulprit(true, 110, `tcp 443 to ${INET} leaving NAT gateway ${NAT} (the requests)`, "tcp", `${INET}/32`, [443, 443], "drops-request"),
@@ -759,6 +793,7 @@ describe("configuration check at the gateways (mutation-tested)", () => {
             ['the principal written {"AWS": "*"}', policy([{ ...defaultStatement, Principal: { AWS: "*" } }]), true],
             ["one account's root only", policy([{ ...defaultStatement, Principal: { AWS: "arn:aws:iam::111122223333:root" } }]), false],
             ["a principal that is null", policy([{ ...defaultStatement, Principal: null }]), false],
+            ["no principal (invalid for an endpoint policy, which must have one)", policy([{ Effect: "Allow", Action: "*", Resource: "*", Condition: {} }]), false],
             ["Deny instead of Allow", policy([{ ...defaultStatement, Effect: "Deny" }]), false],
             ["S3 actions only", policy([{ ...defaultStatement, Action: "s3:*" }]), false],
             ["one bucket only", policy([{ ...defaultStatement, Resource: "arn:aws:s3:::example-artifacts/*" }]), false],
