@@ -765,13 +765,15 @@ describe("configuration check at the gateways (mutation-tested)", () => {
         it("documents without the NAT gateway's or the workload's private address: the legs that need the workload's are left out, the NAT gateway is named in words", () => {
             const { PrivateIpAddress: _ip, ...eni } = workloadEni;
             const { NatGatewayAddresses: _addresses, ...natWithoutAddresses } = nat;
-            const docs = withEni(denyAtNat(base([natWithoutAddresses])), eni);
-            expect(answer(docs, INET)).to.deep.equal(
-                blockedAtNat([
-                    aclCulprit(true, 110, `tcp 443 to ${INET} leaving NAT gateway ${NAT} (the requests)`, "tcp", `${INET}/32`, [443, 443], "drops-request"),
-                    aclCulprit(false, 110, `the replies from ${INET}:443 to the NAT gateway on the NAT gateway's ports 1024-65535`, "tcp", `${INET}/32`, [1024, 65535], "drops-reply"),
-                ]),
-            );
+            // Without the list, and with an empty one: the same answer.
+            for (const docs of [withEni(denyAtNat(base([natWithoutAddresses])), eni), withEni(denyAtNat(base([{ ...nat, NatGatewayAddresses: [] }])), eni)]) {
+                expect(answer(docs, INET)).to.deep.equal(
+                    blockedAtNat([
+                        aclCulprit(true, 110, `tcp 443 to ${INET} leaving NAT gateway ${NAT} (the requests)`, "tcp", `${INET}/32`, [443, 443], "drops-request"),
+                        aclCulprit(false, 110, `the replies from ${INET}:443 to the NAT gateway on the NAT gateway's ports 1024-65535`, "tcp", `${INET}/32`, [1024, 65535], "drops-reply"),
+                    ]),
+                );
+            }
         });
     });
 
