@@ -513,7 +513,7 @@ function checkPeering(hop: Hop, pcxId: string, selected: SelectedRoute, rtb: str
     const peerName = peer?.VpcId ?? "the peer VPC";
     const route = routeText(selected);
     const rule = selected.route.State === "blackhole" ? `${route} (blackhole)` : route;
-    const inside = peerCidrs.some((c) => covers(c, dst));
+    const inside = coveredTogether(peerCidrs, dst);
     const partly = !inside && peerCidrs.some((c) => overlapsRange(c, dst));
     if (peerCidrs.length > 0 && !inside && !partly) {
         const egress = ownEgress(hop, dst, selected, rtb);
@@ -576,6 +576,20 @@ function peerCidrBlocks(peer: Ec2VpcPeeringConnectionVpcInfo, version: 4 | 6): I
         if (r && !out.some((o) => o.text === r.text)) out.push(r);
     }
     return out;
+}
+
+/**
+ * Every address of `dst` is in one of `blocks`. Two adjacent blocks of the peer (10.20.0.0/16 and
+ * 10.21.0.0/16) can hold a range (10.20.0.0/15) that neither holds alone.
+ */
+function coveredTogether(blocks: readonly IpRange[], dst: IpRange): boolean {
+    let next = BigInt(dst.first);
+    const last = BigInt(dst.last);
+    for (const b of [...blocks].sort((x, y) => (x.first < y.first ? -1 : x.first > y.first ? 1 : 0))) {
+        if (BigInt(b.first) > next) break;
+        if (BigInt(b.last) >= next) next = BigInt(b.last) + 1n;
+    }
+    return next > last;
 }
 
 function overlapsRange(a: IpRange, b: IpRange): boolean {

@@ -1,0 +1,470 @@
+/**
+ * Configuration-check answers (analysis/verdict/config/evaluate.ts, the workload's own path: the ENI,
+ * its security groups, its subnet's network ACL both ways, its route, a peering connection and the
+ * way out of the VPC a peering route cannot give) that mutation testing found unpinned. Each test is
+ * one user's situation: a snapshot built here from a small VPC (one ENI, one subnet, one table, one
+ * ACL, one security group, each open unless the test closes it), one query, and the whole answer a
+ * user reads: path, verdict, every culprit field, every note.
+ */
+import { expect } from "chai";
+import { AddressSet } from "../../../analysis/core/ip";
+import { ConfigEvaluation, ConfigQuery, evaluateConfiguration } from "../../../analysis/verdict/config/evaluate";
+import {
+    Ec2Documents,
+    Ec2IpPermission,
+    Ec2NetworkAclEntry,
+    Ec2NetworkInterface,
+    Ec2Route,
+    Ec2VpcPeeringConnection,
+} from "../../../analysis/verdict/config/ec2Documents";
+
+const VPC = "vpc-0a1b2c3d4e5f60789";
+const PEER_VPC = "vpc-0c2d4e6f8a0b2c4d6";
+const ENI = "eni-0a1b2c3d4e5f60718";
+const SUBNET = "subnet-0c1d2e3f4a5b6c7d8";
+const RTB = "rtb-0aa11bb22cc33dd44";
+const SG = "sg-0123456789abcdef0";
+const ACL = "acl-0d1e2f3a4b5c6d7e8";
+const PCX = "pcx-0a1b2c3d4e5f60789";
+const IGW = "igw-0b1c2d3e4f5a6b7c8";
+const S3_LIST = "pl-78a54011";
+const S3_IP = "52.219.204.42";
+
+const LOCAL: Ec2Route = { DestinationCidrBlock: "10.0.0.0/16", GatewayId: "local", State: "active", Origin: "CreateRouteTable" };
+const OPEN_EGRESS: Ec2IpPermission = { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [{ CidrIpv6: "::/0" }] };
+/** The default network ACL's entries: allow everything both ways, then the final `*` deny. */
+const OPEN_ACL: Ec2NetworkAclEntry[] = [
+    { RuleNumber: 100, Protocol: "-1", RuleAction: "allow", Egress: true, CidrBlock: "0.0.0.0/0" },
+    { RuleNumber: 101, Protocol: "-1", RuleAction: "allow", Egress: true, Ipv6CidrBlock: "::/0" },
+    { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: true, CidrBlock: "0.0.0.0/0" },
+    { RuleNumber: 100, Protocol: "-1", RuleAction: "allow", Egress: false, CidrBlock: "0.0.0.0/0" },
+    { RuleNumber: 101, Protocol: "-1", RuleAction: "allow", Egress: false, Ipv6CidrBlock: "::/0" },
+    { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: false, CidrBlock: "0.0.0.0/0" },
+];
+
+interface Vpc {
+    routes?: Ec2Route[];
+    eni?: Partial<Ec2NetworkInterface>;
+    egress?: Ec2IpPermission[];
+    acl?: Ec2NetworkAclEntry[];
+    more?: Partial<Ec2Documents>;
+}
+
+/** One ENI in one subnet, its table explicitly associated, everything open unless `v` says otherwise. */
+function vpc(v: Vpc = {}): Ec2Documents {
+    return {
+        networkInterfaces: [
+            {
+                NetworkInterfaceId: ENI,
+                SubnetId: SUBNET,
+                VpcId: VPC,
+                AvailabilityZone: "ap-northeast-2a",
+                PrivateIpAddress: "10.0.1.25",
+                Groups: [{ GroupId: SG, GroupName: "workload" }],
+                ...v.eni,
+            },
+        ],
+        routeTables: [{ RouteTableId: RTB, VpcId: VPC, Routes: [LOCAL, ...(v.routes ?? [])], Associations: [{ Main: false, SubnetId: SUBNET, RouteTableId: RTB }] }],
+        securityGroups: [{ GroupId: SG, GroupName: "workload", VpcId: VPC, IpPermissionsEgress: v.egress ?? [OPEN_EGRESS] }],
+        networkAcls: [{ NetworkAclId: ACL, VpcId: VPC, IsDefault: true, Associations: [{ SubnetId: SUBNET, NetworkAclId: ACL }], Entries: v.acl ?? OPEN_ACL }],
+        vpcEndpoints: [],
+        natGateways: [],
+        internetGateways: [],
+        vpcPeeringConnections: [],
+        prefixLists: [],
+        prefixListEntries: {},
+        ...v.more,
+    };
+}
+
+type Answer = Pick<ConfigEvaluation, "path" | "verdict" | "culprits" | "notes" | "consistentFlowVerdicts">;
+
+function answer(docs: Ec2Documents, dst: string, query: Partial<ConfigQuery> = {}): Answer {
+    const r = evaluateConfiguration(docs, ENI, { dst: AddressSet.parse(dst, "--dst"), port: 443, protocol: 6, ...query });
+    return { path: r.path, verdict: r.verdict, culprits: r.culprits, notes: r.notes, consistentFlowVerdicts: r.consistentFlowVerdicts };
+}
+
+const stopAtPeering = (dst: string) =>
+    `${RTB} sends ${dst} to peering connection ${PCX}: the check stops there (the peer VPC's routes, security groups and ACLs are not seen).`;
+
+function peering(code: string | undefined, sides: { requester?: Ec2VpcPeeringConnection["RequesterVpcInfo"]; accepter?: Ec2VpcPeeringConnection["AccepterVpcInfo"] }, message?: string): Ec2VpcPeeringConnection {
+    return {
+        VpcPeeringConnectionId: PCX,
+        Status: code === undefined ? undefined : { Code: code, Message: message },
+        RequesterVpcInfo: sides.requester,
+        AccepterVpcInfo: sides.accepter,
+    };
+}
+
+/** An active connection as describe-vpc-peering-connections prints it: CidrBlockSet repeats the primary block. */
+const ACTIVE_PEER = {
+    VpcId: PEER_VPC,
+    OwnerId: "444455556666",
+    Region: "ap-northeast-2",
+    CidrBlock: "10.20.0.0/16",
+    CidrBlockSet: [{ CidrBlock: "10.20.0.0/16" }, { CidrBlock: "10.21.0.0/16" }],
+    Ipv6CidrBlockSet: [{ Ipv6CidrBlock: "2600:1f18:aaaa:bb00::/56" }],
+};
+const OWN_SIDE = { VpcId: VPC, OwnerId: "111122223333", Region: "ap-northeast-2", CidrBlock: "10.0.0.0/16", CidrBlockSet: [{ CidrBlock: "10.0.0.0/16" }] };
+
+const NAT = "nat-0f1e2d3c4b5a69788";
+const NAT_ENI = "eni-0ab12cd34ef56a789";
+const PUBLIC_SUBNET = "subnet-0f9e8d7c6b5a49382";
+const S3_SERVICE = "com.amazonaws.ap-northeast-2.s3";
+
+/** A NAT gateway of the VPC and its interface, in `zone`. */
+function natIn(state = "available"): Partial<Ec2Documents> {
+    return {
+        natGateways: [{ NatGatewayId: NAT, SubnetId: PUBLIC_SUBNET, VpcId: VPC, State: state, ConnectivityType: "public", NatGatewayAddresses: [{ NetworkInterfaceId: NAT_ENI, PrivateIp: "10.0.0.149" }] }],
+    };
+}
+const natEni = (zone: string): Ec2NetworkInterface => ({ NetworkInterfaceId: NAT_ENI, SubnetId: PUBLIC_SUBNET, VpcId: VPC, AvailabilityZone: zone, InterfaceType: "nat_gateway", RequesterManaged: true });
+
+/** The workload's ENI as `vpc()` builds it, plus other interfaces of the snapshot. */
+function withEnis(docs: Ec2Documents, ...others: Ec2NetworkInterface[]): Ec2Documents {
+    return { ...docs, networkInterfaces: [...docs.networkInterfaces, ...others] };
+}
+
+const BEYOND_PEERING =
+    "a peering connection carries only traffic to the peer VPC's own addresses; AWS does not route beyond it, so the peer's internet gateway, NAT device or gateway endpoint cannot be used (VPC peering guide, edge to edge routing).";
+
+/** The routing answer when the peering route's destination is outside the peer VPC. */
+function beyondPeer(dst: string, peerBlocks: string, egress: { says: string; fix: string; hint: string }, rule = `0.0.0.0/0 -> ${PCX}`): Answer {
+    return {
+        path: "peering",
+        verdict: "routing",
+        culprits: [
+            {
+                kind: "route-table",
+                id: RTB,
+                direction: "outbound",
+                rule,
+                reason: `${RTB} sends ${dst} to peering connection ${PCX}, but ${dst} is outside ${PEER_VPC} (${peerBlocks}): ${BEYOND_PEERING} ${egress.says}`,
+                fix: egress.fix,
+                hint: egress.hint,
+                effect: "drops-request",
+                hop: "workload",
+            },
+        ],
+        notes: [],
+        consistentFlowVerdicts: ["routing"],
+    };
+}
+
+const PEER_V4 = "10.20.0.0/16, 10.21.0.0/16";
+const DEFAULT_TO_PCX: Ec2Route = { DestinationCidrBlock: "0.0.0.0/0", VpcPeeringConnectionId: PCX, State: "active", Origin: "CreateRoute" };
+const NAT_HINT = "awsx.ec2.Vpc natGateways, or aws.ec2.NatGateway in a public subnet and aws.ec2.Route to it";
+
+describe("configuration check: the workload's own path (mutation-tested)", () => {
+    // AWS, VPC peering guide, "VPC peering limitations" / edge to edge routing: "If VPC A has an internet
+    // gateway, resources in VPC B can't use the internet gateway in VPC A to access the internet" (likewise
+    // a NAT device, a VPN or Direct Connect connection, a gateway endpoint to S3). A peering connection
+    // reaches the peer VPC's own CIDR blocks: the primary one and every secondary one (CidrBlockSet,
+    // which also lists the primary block; EC2 API reference, VpcPeeringConnectionVpcInfo).
+    describe("peering: which side is the peer", () => {
+        it("the workload's VPC is the accepter: the requester's blocks are the peer's, each listed once", () => {
+            const docs = vpc({ routes: [DEFAULT_TO_PCX], more: { vpcPeeringConnections: [peering("active", { requester: ACTIVE_PEER, accepter: OWN_SIDE })] } });
+            expect(answer(docs, S3_IP)).to.deep.equal(
+                beyondPeer(S3_IP, PEER_V4, {
+                    says: `Route it through a NAT gateway of ${VPC} itself. Create one in ap-northeast-2a first: aws ec2 create-nat-gateway --subnet-id <public-subnet-id> --allocation-id <allocation-id>.`,
+                    fix: `aws ec2 replace-route --route-table-id ${RTB} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <new-nat-gateway-id>`,
+                    hint: NAT_HINT,
+                }),
+            );
+        });
+
+        it("the workload's VPC is the accepter: an address in the requester's secondary block stops the check there", () => {
+            const docs = vpc({ routes: [DEFAULT_TO_PCX], more: { vpcPeeringConnections: [peering("active", { requester: ACTIVE_PEER, accepter: OWN_SIDE })] } });
+            expect(answer(docs, "10.21.255.255")).to.deep.equal({ path: "peering", verdict: "inconclusive", culprits: [], notes: [stopAtPeering("10.21.255.255")], consistentFlowVerdicts: ["inconclusive"] });
+        });
+
+        // A peer's blocks are compared only when one side is the workload's VPC: otherwise which side
+        // is "the peer" is not known, and the check says so instead of guessing.
+        it("neither side is the workload's VPC: the check stops and says the blocks were not compared", () => {
+            const docs = vpc({ routes: [DEFAULT_TO_PCX], more: { vpcPeeringConnections: [peering("active", { requester: { ...OWN_SIDE, VpcId: "vpc-0ffff0000eeee1111" }, accepter: ACTIVE_PEER })] } });
+            expect(answer(docs, S3_IP)).to.deep.equal({
+                path: "peering",
+                verdict: "inconclusive",
+                culprits: [],
+                notes: [stopAtPeering(S3_IP), `Neither side of ${PCX} is ${VPC}: its CIDR blocks were not compared with ${S3_IP}.`],
+                consistentFlowVerdicts: ["inconclusive"],
+            });
+        });
+
+        it("the ENI's VPC is not in describe-network-interfaces: the check stops and says the blocks were not compared", () => {
+            const docs = vpc({ routes: [DEFAULT_TO_PCX], eni: { VpcId: undefined }, more: { vpcPeeringConnections: [peering("active", { requester: OWN_SIDE, accepter: ACTIVE_PEER })] } });
+            expect(answer(docs, S3_IP)).to.deep.equal({
+                path: "peering",
+                verdict: "inconclusive",
+                culprits: [],
+                notes: [stopAtPeering(S3_IP), `Neither side of ${PCX} is the workload's VPC: its CIDR blocks were not compared with ${S3_IP}.`],
+                consistentFlowVerdicts: ["inconclusive"],
+            });
+        });
+
+        // The IPv6 blocks of the peer are in Ipv6CidrBlockSet; an IPv6 destination is compared with those only.
+        it("IPv6: inside the peer's IPv6 block stops the check; outside it is routing, fixed with an egress-only internet gateway", () => {
+            const toPcx6: Ec2Route = { DestinationIpv6CidrBlock: "::/0", VpcPeeringConnectionId: PCX, State: "active", Origin: "CreateRoute" };
+            const docs = vpc({ routes: [toPcx6], more: { vpcPeeringConnections: [peering("active", { requester: OWN_SIDE, accepter: ACTIVE_PEER })] } });
+            expect(answer(docs, "2600:1f18:aaaa:bbff::1")).to.deep.equal({
+                path: "peering",
+                verdict: "inconclusive",
+                culprits: [],
+                notes: [stopAtPeering("2600:1f18:aaaa:bbff::1")],
+                consistentFlowVerdicts: ["inconclusive"],
+            });
+            expect(answer(docs, "2600:1f18:aaaa:bc00::1")).to.deep.equal(
+                beyondPeer(
+                    "2600:1f18:aaaa:bc00::1",
+                    "2600:1f18:aaaa:bb00::/56",
+                    {
+                        says: `Route it through an egress-only internet gateway of ${VPC} instead.`,
+                        fix: `aws ec2 replace-route --route-table-id ${RTB} --destination-ipv6-cidr-block ::/0 --egress-only-internet-gateway-id <eigw-id>`,
+                        hint: "aws.ec2.EgressOnlyInternetGateway and aws.ec2.Route(..., { destinationIpv6CidrBlock, egressOnlyGatewayId })",
+                    },
+                    `::/0 -> ${PCX}`,
+                ),
+            );
+        });
+
+        // A range that the peer's blocks cover only together (two adjacent blocks) is inside the peer VPC.
+        it("a --dst range covered by two of the peer's blocks together: inside, the check stops without calling it partly outside", () => {
+            const docs = vpc({ routes: [DEFAULT_TO_PCX], more: { vpcPeeringConnections: [peering("active", { requester: OWN_SIDE, accepter: ACTIVE_PEER })] } });
+            expect(answer(docs, "10.20.0.0/15")).to.deep.equal({ path: "peering", verdict: "inconclusive", culprits: [], notes: [stopAtPeering("10.20.0.0/15")], consistentFlowVerdicts: ["inconclusive"] });
+            // The same blocks listed higher first, as CidrBlockSet may list them.
+            const reversed = { ...ACTIVE_PEER, CidrBlock: "10.21.0.0/16", CidrBlockSet: [{ CidrBlock: "10.21.0.0/16" }, { CidrBlock: "10.20.0.0/16" }] };
+            const docs2 = vpc({ routes: [DEFAULT_TO_PCX], more: { vpcPeeringConnections: [peering("active", { requester: OWN_SIDE, accepter: reversed })] } });
+            expect(answer(docs2, "10.20.0.0/15")).to.deep.equal({ path: "peering", verdict: "inconclusive", culprits: [], notes: [stopAtPeering("10.20.0.0/15")], consistentFlowVerdicts: ["inconclusive"] });
+        });
+    });
+
+    // How the workload's own VPC reaches what a peering route cannot: the answer's fix is the command a
+    // user runs, so each way out is pinned with its exact command.
+    describe("peering: the way out of the workload's own VPC", () => {
+        const withPeer = (v: Vpc = {}) =>
+            vpc({ ...v, routes: [DEFAULT_TO_PCX], more: { vpcPeeringConnections: [peering("active", { requester: OWN_SIDE, accepter: ACTIVE_PEER })], ...v.more } });
+
+        // NAT gateways user guide: a NAT gateway serves the instances in its Availability Zone; "If
+        // resources in multiple Availability Zones share one NAT gateway, and if the NAT gateway's
+        // Availability Zone is down, resources in the other Availability Zones lose internet access."
+        it("an available NAT gateway of the VPC in the ENI's zone: replace the route with it", () => {
+            const docs = withEnis(withPeer({ more: natIn() }), natEni("ap-northeast-2a"));
+            expect(answer(docs, S3_IP)).to.deep.equal(
+                beyondPeer(S3_IP, PEER_V4, {
+                    says: `Route it through ${VPC}'s own NAT gateway: Route to ${NAT}, available in ap-northeast-2a like ${ENI}.`,
+                    fix: `aws ec2 replace-route --route-table-id ${RTB} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${NAT}`,
+                    hint: NAT_HINT,
+                }),
+            );
+        });
+
+        it("an available NAT gateway only in another zone: create one in the ENI's zone, the other named as usable now", () => {
+            const docs = withEnis(withPeer({ more: natIn() }), natEni("ap-northeast-2c"));
+            expect(answer(docs, S3_IP)).to.deep.equal(
+                beyondPeer(S3_IP, PEER_V4, {
+                    says:
+                        `Route it through a NAT gateway of ${VPC} itself. Create one in ap-northeast-2a first: aws ec2 create-nat-gateway --subnet-id <public-subnet-id> --allocation-id <allocation-id>. ` +
+                        `Available in other zones, or zones the documents do not show: ${NAT} (ap-northeast-2c); usable now, at the cost of cross-zone traffic and that zone's failures.`,
+                    fix: `aws ec2 replace-route --route-table-id ${RTB} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <new-nat-gateway-id>`,
+                    hint: NAT_HINT,
+                }),
+            );
+        });
+
+        // Internet gateways user guide: an instance in a subnet with a route to an internet gateway
+        // reaches the internet when it has a public IPv4 address (or an Elastic IP address).
+        it("an internet gateway attached to the VPC and a public IPv4 address on the ENI: replace the route with the internet gateway", () => {
+            const docs = withPeer({ eni: { Association: { PublicIp: "3.38.10.20" } }, more: { internetGateways: [{ InternetGatewayId: IGW, Attachments: [{ State: "available", VpcId: VPC }] }] } });
+            expect(answer(docs, S3_IP)).to.deep.equal(
+                beyondPeer(S3_IP, PEER_V4, {
+                    says: `${ENI} has a public IPv4 address: route it through ${VPC}'s own internet gateway ${IGW}.`,
+                    fix: `aws ec2 replace-route --route-table-id ${RTB} --destination-cidr-block 0.0.0.0/0 --gateway-id ${IGW}`,
+                    hint: 'aws.ec2.Route(..., { destinationCidrBlock: "0.0.0.0/0", gatewayId: <the VPC\'s internet gateway> })',
+                }),
+            );
+        });
+
+        it("an internet gateway but no public address on the ENI: a NAT gateway, not the internet gateway", () => {
+            const docs = withPeer({ more: { internetGateways: [{ InternetGatewayId: IGW, Attachments: [{ State: "available", VpcId: VPC }] }] } });
+            expect(answer(docs, S3_IP).culprits[0].fix).to.equal(`aws ec2 replace-route --route-table-id ${RTB} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <new-nat-gateway-id>`);
+        });
+
+        it("a public address but the only internet gateway is attached to another VPC: a NAT gateway", () => {
+            const docs = withPeer({ eni: { Association: { PublicIp: "3.38.10.20" } }, more: { internetGateways: [{ InternetGatewayId: IGW, Attachments: [{ State: "available", VpcId: PEER_VPC }] }] } });
+            expect(answer(docs, S3_IP).culprits[0].fix).to.equal(`aws ec2 replace-route --route-table-id ${RTB} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <new-nat-gateway-id>`);
+        });
+
+        // Gateway endpoints user guide: "There is no additional charge for using gateway endpoints", and
+        // a gateway endpoint is used by the route tables associated with it; its service name is
+        // com.amazonaws.<region>.s3 and its route's destination is the service's prefix list.
+        const s3Lists = { prefixLists: [{ PrefixListId: S3_LIST, PrefixListName: S3_SERVICE, AddressFamily: "IPv4" }], prefixListEntries: { [S3_LIST]: [{ Cidr: "52.219.192.0/18" }] } };
+        it("S3 (the address is in the S3 prefix list) and the VPC's own gateway endpoint: add the route table to that endpoint", () => {
+            const vpcEndpoints = [
+                { VpcEndpointId: "vpce-0111111111111111a", VpcEndpointType: "Interface", VpcId: VPC, ServiceName: S3_SERVICE, State: "available" },
+                { VpcEndpointId: "vpce-0222222222222222b", VpcEndpointType: "Gateway", VpcId: PEER_VPC, ServiceName: S3_SERVICE, State: "available" },
+                { VpcEndpointId: "vpce-0333333333333333c", VpcEndpointType: "Gateway", VpcId: VPC, ServiceName: "com.amazonaws.ap-northeast-2.dynamodb", State: "available" },
+                // VpcEndpointType left out (an older CLI): a gateway endpoint, the default type of CreateVpcEndpoint.
+                { VpcEndpointId: "vpce-0444444444444444d", VpcId: VPC, ServiceName: S3_SERVICE, State: "available", RouteTableIds: ["rtb-0123abcd4567ef890"] },
+            ];
+            expect(answer(withPeer({ more: { ...s3Lists, vpcEndpoints } }), S3_IP)).to.deep.equal(
+                beyondPeer(S3_IP, PEER_V4, {
+                    says: `Reach S3 through ${VPC}'s own gateway endpoint vpce-0444444444444444d: add ${RTB} to it.`,
+                    fix: `aws ec2 modify-vpc-endpoint --vpc-endpoint-id vpce-0444444444444444d --add-route-table-ids ${RTB}`,
+                    hint: `add "${RTB}" to routeTableIds of the aws.ec2.VpcEndpoint`,
+                }),
+            );
+        });
+
+        it("S3 (the address is in the S3 prefix list) and no gateway endpoint of the VPC: create one on this route table", () => {
+            const vpcEndpoints = [{ VpcEndpointId: "vpce-0222222222222222b", VpcEndpointType: "Gateway", VpcId: PEER_VPC, ServiceName: S3_SERVICE, State: "available" }];
+            expect(answer(withPeer({ more: { ...s3Lists, vpcEndpoints } }), S3_IP)).to.deep.equal(
+                beyondPeer(S3_IP, PEER_V4, {
+                    says: `Reach S3 through a gateway endpoint of ${VPC} itself (free); its prefix-list route is more specific than 0.0.0.0/0.`,
+                    fix: `aws ec2 create-vpc-endpoint --vpc-id ${VPC} --vpc-endpoint-type Gateway --service-name ${S3_SERVICE} --route-table-ids ${RTB}`,
+                    hint: `new aws.ec2.VpcEndpoint(..., { vpcId: "${VPC}", serviceName: "${S3_SERVICE}", vpcEndpointType: "Gateway", routeTableIds: ["${RTB}"] })`,
+                }),
+            );
+        });
+
+        it("an address in a prefix list that is not S3's: not S3, a NAT gateway", () => {
+            const lists = { prefixLists: [{ PrefixListId: "pl-0ddb0ddb", PrefixListName: "com.amazonaws.ap-northeast-2.dynamodb" }], prefixListEntries: { "pl-0ddb0ddb": [{ Cidr: "52.219.192.0/18" }] } };
+            expect(answer(withPeer({ more: lists }), S3_IP).culprits[0].fix).to.equal(`aws ec2 replace-route --route-table-id ${RTB} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <new-nat-gateway-id>`);
+        });
+
+        // `--dst s3` without the prefix list in the snapshot: the service name is built from the ENI's
+        // Region, the Availability Zone name without its letter (us-gov-west-1b is in us-gov-west-1).
+        const s3ByZone: Array<[string | undefined, string]> = [
+            ["ap-northeast-2a", "com.amazonaws.ap-northeast-2.s3"],
+            ["us-gov-west-1b", "com.amazonaws.us-gov-west-1.s3"],
+            [undefined, "com.amazonaws.<region>.s3"],
+        ];
+        for (const [zone, service] of s3ByZone) {
+            it(`--dst s3 without the S3 prefix list, ENI in ${zone ?? "no zone"}: create the endpoint for ${service}`, () => {
+                const docs = withPeer({ eni: { AvailabilityZone: zone } });
+                expect(answer(docs, S3_IP, { dstIsS3: true })).to.deep.equal(
+                    beyondPeer(S3_IP, PEER_V4, {
+                        says: `Reach S3 through a gateway endpoint of ${VPC} itself (free); its prefix-list route is more specific than 0.0.0.0/0.`,
+                        fix: `aws ec2 create-vpc-endpoint --vpc-id ${VPC} --vpc-endpoint-type Gateway --service-name ${service} --route-table-ids ${RTB}`,
+                        hint: `new aws.ec2.VpcEndpoint(..., { vpcId: "${VPC}", serviceName: "${service}", vpcEndpointType: "Gateway", routeTableIds: ["${RTB}"] })`,
+                    }),
+                );
+            });
+        }
+    });
+
+    // VPC peering guide, "VPC peering connection lifecycle": "Initiating-request: A request for a VPC
+    // peering connection has been initiated"; "Pending-acceptance: The VPC peering connection request is
+    // awaiting acceptance from the owner of the accepter VPC"; "Rejected", "Expired", "Deleted" connections
+    // cannot be used again ("you cannot reuse ... you must create a new request"); "Deleting: ... in the
+    // process of being deleted". A route to a connection that is not active shows State blackhole.
+    describe("peering: a connection that is not active", () => {
+        const base = (state: string, dst = S3_IP) => `${RTB} sends ${dst} to peering connection ${PCX}, which is ${state}: it carries no traffic.`;
+        const unknown = (dst = S3_IP, peer = PEER_VPC) => ` EC2 returns a peer's CIDR blocks only for an active connection, so whether ${dst} is in ${peer} is not known.`;
+        const blackholeToPcx: Ec2Route = { ...DEFAULT_TO_PCX, State: "blackhole" };
+        const pcxCulprit = (reason: string, fix: string, hint: string, rule = `0.0.0.0/0 -> ${PCX} (blackhole)`): Answer => ({
+            path: "peering",
+            verdict: "routing",
+            culprits: [{ kind: "vpc-peering-connection", id: PCX, direction: "outbound", rule, reason, fix, hint, effect: "drops-request", hop: "workload" }],
+            notes: [],
+            consistentFlowVerdicts: ["routing"],
+        });
+        const recreate = (other = PEER_VPC) =>
+            `create a new one first (aws ec2 create-vpc-peering-connection --vpc-id ${VPC} --peer-vpc-id ${other}), have it accepted, and point the route at it.`;
+        const replaceRoute = `aws ec2 replace-route --route-table-id ${RTB} --destination-cidr-block 0.0.0.0/0 --vpc-peering-connection-id <new-pcx-id>`;
+        const newPeeringHint = "aws.ec2.VpcPeeringConnection (and aws.ec2.VpcPeeringConnectionAccepter), then aws.ec2.Route to it";
+        const pending = { VpcId: PEER_VPC };
+        const withPcx = (pcx: Ec2VpcPeeringConnection, route: Ec2Route = blackholeToPcx, eni: Partial<Ec2NetworkInterface> = {}) => vpc({ routes: [route], eni, more: { vpcPeeringConnections: [pcx] } });
+
+        it("pending-acceptance, the accepter's account and Region not given: its owner must accept it", () => {
+            expect(answer(withPcx(peering("pending-acceptance", { requester: { VpcId: VPC }, accepter: pending })), S3_IP)).to.deep.equal(
+                pcxCulprit(
+                    `${base("pending-acceptance")} The owner of ${PEER_VPC} must accept it.${unknown()}`,
+                    `aws ec2 accept-vpc-peering-connection --vpc-peering-connection-id ${PCX}`,
+                    "aws.ec2.VpcPeeringConnectionAccepter in the accepter's program (autoAccept: true)",
+                ),
+            );
+        });
+
+        it("pending-acceptance with no accepter in the document: the accepter VPC's owner must accept it", () => {
+            expect(answer(withPcx(peering("pending-acceptance", { requester: { VpcId: VPC } })), S3_IP)).to.deep.equal(
+                pcxCulprit(
+                    `${base("pending-acceptance")} The owner of the accepter VPC must accept it. EC2 returns a peer's CIDR blocks only for an active connection, so whether ${S3_IP} is in the peer VPC is not known.`,
+                    `aws ec2 accept-vpc-peering-connection --vpc-peering-connection-id ${PCX}`,
+                    "aws.ec2.VpcPeeringConnectionAccepter in the accepter's program (autoAccept: true)",
+                ),
+            );
+        });
+
+        it("initiating-request: on its way, wait", () => {
+            expect(answer(withPcx(peering("initiating-request", { requester: { VpcId: VPC }, accepter: pending })), S3_IP)).to.deep.equal(
+                pcxCulprit(
+                    `${base("initiating-request")} It is on its way to active: wait and check again.${unknown()}`,
+                    `aws ec2 describe-vpc-peering-connections --vpc-peering-connection-ids ${PCX} --query 'VpcPeeringConnections[0].Status'`,
+                    "nothing to change while it is being set up",
+                ),
+            );
+        });
+
+        for (const state of ["rejected", "expired", "deleting"]) {
+            it(`${state}: cannot be used again, a new one is needed`, () => {
+                expect(answer(withPcx(peering(state, { requester: { VpcId: VPC }, accepter: pending })), S3_IP)).to.deep.equal(
+                    pcxCulprit(`${base(state)} It cannot be used again: ${recreate()}${unknown()}`, replaceRoute, newPeeringHint),
+                );
+            });
+        }
+
+        it("no status in the document: not usable, and a new one is needed (the workload's VPC the accepter)", () => {
+            expect(answer(withPcx(peering(undefined, { requester: pending, accepter: { VpcId: VPC } })), S3_IP)).to.deep.equal(
+                pcxCulprit(`${base("unknown")} It is not usable: ${recreate()}${unknown()}`, replaceRoute, newPeeringHint),
+            );
+        });
+
+        it("a state EC2 may add later: not usable, and the route still named (a route that is not a blackhole)", () => {
+            expect(answer(withPcx(peering("suspended", { requester: { VpcId: VPC }, accepter: pending }), DEFAULT_TO_PCX), S3_IP)).to.deep.equal(
+                pcxCulprit(`${base("suspended")} It is not usable: ${recreate()}${unknown()}`, replaceRoute, newPeeringHint, `0.0.0.0/0 -> ${PCX}`),
+            );
+        });
+
+        // When the document does hold the peer's blocks, an address inside them needs no "not known" sentence.
+        it("failed, the peer's blocks in the document and the address inside them: the state is the answer, nothing said about the blocks", () => {
+            expect(answer(withPcx(peering("failed", { requester: OWN_SIDE, accepter: ACTIVE_PEER })), "10.20.5.5")).to.deep.equal(
+                pcxCulprit(`${base("failed", "10.20.5.5")} It cannot be used again: ${recreate()}`, replaceRoute, newPeeringHint),
+            );
+        });
+
+        it("deleted, the ENI's VPC unknown: the commands name the requester as the peer and leave the VPC to fill in", () => {
+            expect(answer(withPcx(peering("deleted", { requester: { VpcId: PEER_VPC }, accepter: { VpcId: "vpc-0ffff0000eeee1111" } }), blackholeToPcx, { VpcId: undefined }), S3_IP)).to.deep.equal(
+                pcxCulprit(
+                    `${base("deleted")} It cannot be used again: create a new one first (aws ec2 create-vpc-peering-connection --vpc-id <vpc-id> --peer-vpc-id ${PEER_VPC}), have it accepted, and point the route at it. EC2 returns a peer's CIDR blocks only for an active connection, so whether ${S3_IP} is in the peer VPC is not known.`,
+                    replaceRoute,
+                    newPeeringHint,
+                ),
+            );
+        });
+
+        // A blackhole route drops the packets whatever its target was: when the connection is not in the
+        // snapshot, the route itself is the culprit, with the command that removes it (or points it at
+        // an available NAT gateway of the VPC).
+        it("a blackhole route to a connection not in describe-vpc-peering-connections: the route is the culprit", () => {
+            expect(answer(vpc({ routes: [blackholeToPcx] }), S3_IP)).to.deep.equal({
+                path: "peering",
+                verdict: "routing",
+                culprits: [
+                    {
+                        kind: "route-table",
+                        id: RTB,
+                        direction: "outbound",
+                        rule: `0.0.0.0/0 -> ${PCX} (blackhole)`,
+                        reason: `The route ${SUBNET} uses for ${S3_IP} is 0.0.0.0/0 -> ${PCX}, and it is a blackhole: its target no longer exists (a deleted NAT gateway, a detached gateway, a terminated instance), so the packets are dropped.`,
+                        fix: `aws ec2 delete-route --route-table-id ${RTB} --destination-cidr-block 0.0.0.0/0`,
+                        hint: `aws.ec2.Route(..., { routeTableId: "${RTB}", destinationCidrBlock: "0.0.0.0/0", natGatewayId: <a NAT gateway that exists> })`,
+                        effect: "drops-request",
+                        hop: "workload",
+                    },
+                ],
+                notes: [stopAtPeering(S3_IP), `Peering connection ${PCX} is not in describe-vpc-peering-connections: its state and the peer VPC's CIDR blocks were not checked.`],
+                consistentFlowVerdicts: ["routing"],
+            });
+        });
+    });
+});
