@@ -197,7 +197,8 @@ function configVerdict(culprits: readonly Culprit[], path: ConfigPath, routeTabl
     if (blocking.some((c) => ROUTING_KINDS.includes(c.kind))) return "routing";
     if (blocking.some((c) => c.effect === "drops-request")) return "security-group-or-nacl";
     if (blocking.some((c) => c.effect === "drops-reply")) return "nacl-return-path";
-    if (!routeTableKnown || path === "transit-gateway" || path === "peering" || path === "other") return "inconclusive";
+    // Path "none" without a culprit: the route was not decided (a prefix-list route whose entries the snapshot lacks).
+    if (!routeTableKnown || path === "none" || path === "transit-gateway" || path === "peering" || path === "other") return "inconclusive";
     return "network-ok";
 }
 
@@ -435,7 +436,7 @@ function checkRoute(hop: Hop, table: Ec2RouteTable, dst: IpRange, result: RangeR
                 target.kind === "nat-gateway" || nat
                     ? `aws ec2 replace-route --route-table-id ${rtb} ${destFlag} --nat-gateway-id ${nat ?? "<available-nat-gateway-id>"}`
                     : `aws ec2 delete-route --route-table-id ${rtb} ${destFlag}`,
-            hint: `aws.ec2.Route(..., { routeTableId: "${rtb}", ${dst.version === 4 ? "destinationCidrBlock" : "destinationIpv6CidrBlock"}: "${selected.destination}", natGatewayId: <a NAT gateway that exists> })`,
+            hint: `aws.ec2.Route(..., { routeTableId: "${rtb}", ${selected.route.DestinationPrefixListId ? "destinationPrefixListId" : dst.version === 4 ? "destinationCidrBlock" : "destinationIpv6CidrBlock"}: "${selected.destination}", natGatewayId: <a NAT gateway that exists> })`,
             effect: "drops-request",
             hop: "workload",
         });

@@ -8,7 +8,7 @@
  */
 import { expect } from "chai";
 import { AddressSet } from "../../../analysis/core/ip";
-import { ConfigEvaluation, ConfigQuery, evaluateConfiguration } from "../../../analysis/verdict/config/evaluate";
+import { ConfigCheckError, ConfigEvaluation, ConfigQuery, evaluateConfiguration } from "../../../analysis/verdict/config/evaluate";
 import {
     Ec2Documents,
     Ec2IpPermission,
@@ -464,6 +464,211 @@ describe("configuration check: the workload's own path (mutation-tested)", () =>
                 ],
                 notes: [stopAtPeering(S3_IP), `Peering connection ${PCX} is not in describe-vpc-peering-connections: its state and the peer VPC's CIDR blocks were not checked.`],
                 consistentFlowVerdicts: ["routing"],
+            });
+        });
+    });
+
+    // VPC user guide, route tables: "Every route table contains a local route for communication within the
+    // VPC"; transit gateway and virtual private gateway routes hand the packets to a component whose own
+    // routes the snapshot does not hold, so the check stops and says where.
+    describe("the route the subnet uses, by target", () => {
+        const stop = (path: string, note: string): Answer => ({ path, verdict: "inconclusive", culprits: [], notes: [note], consistentFlowVerdicts: ["inconclusive"] } as Answer);
+
+        it("local: the destination is inside the VPC, whose own rules are not checked", () => {
+            expect(answer(vpc(), "10.0.3.3")).to.deep.equal({
+                path: "local",
+                verdict: "network-ok",
+                culprits: [],
+                notes: ["10.0.3.3 is inside the VPC (local route): the destination's own security group and network ACL are not checked."],
+                consistentFlowVerdicts: ["network-ok"],
+            });
+        });
+
+        it("a transit gateway: the check stops there", () => {
+            const docs = vpc({ routes: [{ DestinationCidrBlock: "0.0.0.0/0", TransitGatewayId: "tgw-0123456789abcdef0", State: "active" }] });
+            expect(answer(docs, S3_IP)).to.deep.equal(
+                stop("transit-gateway", `${RTB} sends ${S3_IP} to transit gateway tgw-0123456789abcdef0: the check stops there (its route tables and the far side are not seen).`),
+            );
+        });
+
+        it("a virtual private gateway: the check stops at the VPN or Direct Connect side", () => {
+            const docs = vpc({ routes: [{ DestinationCidrBlock: "0.0.0.0/0", GatewayId: "vgw-0123456789abcdef0", State: "active", Origin: "EnableVgwRoutePropagation" }] });
+            expect(answer(docs, S3_IP)).to.deep.equal(
+                stop("other", `${RTB} sends ${S3_IP} to virtual private gateway vgw-0123456789abcdef0: the check stops there (the VPN or Direct Connect side is not seen).`),
+            );
+        });
+
+        it("a network interface (an appliance): a target this check does not follow", () => {
+            const docs = vpc({ routes: [{ DestinationCidrBlock: "0.0.0.0/0", NetworkInterfaceId: "eni-0fe1dc2ba3f4e5d6c", State: "active" }] });
+            expect(answer(docs, S3_IP)).to.deep.equal(stop("other", `${RTB} sends ${S3_IP} to eni-0fe1dc2ba3f4e5d6c: a target this check does not follow.`));
+        });
+
+        it("a peering connection not in describe-vpc-peering-connections, route active: the check stops and says what it did not check", () => {
+            expect(answer(vpc({ routes: [DEFAULT_TO_PCX] }), S3_IP)).to.deep.equal({
+                path: "peering",
+                verdict: "inconclusive",
+                culprits: [],
+                notes: [stopAtPeering(S3_IP), `Peering connection ${PCX} is not in describe-vpc-peering-connections: its state and the peer VPC's CIDR blocks were not checked.`],
+                consistentFlowVerdicts: ["inconclusive"],
+            });
+        });
+
+        // Managed prefix lists user guide: a route whose destination is a prefix list stands for each of
+        // its entries. Without the entries the route cannot be compared with the destination, so the
+        // route is not decided: the answer says which list is missing and is inconclusive, not "ok".
+        it("a prefix-list route whose entries the snapshot lacks: inconclusive, the list named", () => {
+            const docs = vpc({ routes: [{ DestinationPrefixListId: "pl-0e1d2c3b4a5f60718", GatewayId: "vpce-0a1b2c3d4e5f60789", State: "active" }] });
+            expect(answer(docs, S3_IP)).to.deep.equal({
+                path: "none",
+                verdict: "inconclusive",
+                culprits: [],
+                notes: ["Prefix list pl-0e1d2c3b4a5f60718 has no get-managed-prefix-list-entries-pl-0e1d2c3b4a5f60718.json: routes to it were not checked."],
+                consistentFlowVerdicts: ["inconclusive"],
+            });
+        });
+
+        // Route tables: a route whose target is gone (a terminated instance, a deleted interface) shows
+        // State blackhole, and "the traffic ... is dropped". The fix points it at an available NAT gateway
+        // of the VPC when there is one, else removes it; the Pulumi hint names the route's destination
+        // argument (aws.ec2.Route: "Exactly one of destinationCidrBlock, destinationIpv6CidrBlock, or
+        // destinationPrefixListId is required").
+        const blackholeCulprit = (rule: string, destination: string, fix: string, hintArg: string, dst = S3_IP) => ({
+            kind: "route-table",
+            id: RTB,
+            direction: "outbound",
+            rule: `${rule} (blackhole)`,
+            reason: `The route ${SUBNET} uses for ${dst} is ${rule}, and it is a blackhole: its target no longer exists (a deleted NAT gateway, a detached gateway, a terminated instance), so the packets are dropped.`,
+            fix,
+            hint: `aws.ec2.Route(..., { routeTableId: "${RTB}", ${hintArg}: "${destination}", natGatewayId: <a NAT gateway that exists> })`,
+            effect: "drops-request",
+            hop: "workload",
+        });
+        const routing = (path: string, culprit: object): Answer => ({ path, verdict: "routing", culprits: [culprit], notes: [], consistentFlowVerdicts: ["routing"] } as Answer);
+        const toGoneInstance: Ec2Route = { DestinationCidrBlock: "0.0.0.0/0", InstanceId: "i-0a1b2c3d4e5f60789", NetworkInterfaceId: "eni-0fe1dc2ba3f4e5d6c", State: "blackhole" };
+
+        it("a blackhole route to a terminated instance, an available NAT gateway in the VPC: point the route at it", () => {
+            const docs = withEnis(vpc({ routes: [toGoneInstance], more: natIn() }), natEni("ap-northeast-2a"));
+            expect(answer(docs, S3_IP)).to.deep.equal(
+                routing(
+                    "other",
+                    blackholeCulprit(`0.0.0.0/0 -> eni-0fe1dc2ba3f4e5d6c`, "0.0.0.0/0", `aws ec2 replace-route --route-table-id ${RTB} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id ${NAT}`, "destinationCidrBlock"),
+                ),
+            );
+        });
+
+        it("a blackhole route to a terminated instance, the VPC's only NAT gateway not available: remove the route", () => {
+            const docs = withEnis(vpc({ routes: [toGoneInstance], more: natIn("pending") }), natEni("ap-northeast-2a"));
+            expect(answer(docs, S3_IP)).to.deep.equal(
+                routing("other", blackholeCulprit(`0.0.0.0/0 -> eni-0fe1dc2ba3f4e5d6c`, "0.0.0.0/0", `aws ec2 delete-route --route-table-id ${RTB} --destination-cidr-block 0.0.0.0/0`, "destinationCidrBlock")),
+            );
+        });
+
+        it("a blackhole prefix-list route: the commands name the prefix list", () => {
+            const docs = vpc({
+                routes: [{ DestinationPrefixListId: "pl-0e1d2c3b4a5f60718", InstanceId: "i-0a1b2c3d4e5f60789", State: "blackhole" }],
+                more: { prefixLists: [{ PrefixListId: "pl-0e1d2c3b4a5f60718", PrefixListName: "partners" }], prefixListEntries: { "pl-0e1d2c3b4a5f60718": [{ Cidr: "52.219.192.0/18" }] } },
+            });
+            expect(answer(docs, S3_IP)).to.deep.equal(
+                routing(
+                    "other",
+                    blackholeCulprit(
+                        "pl-0e1d2c3b4a5f60718 -> i-0a1b2c3d4e5f60789",
+                        "pl-0e1d2c3b4a5f60718",
+                        `aws ec2 delete-route --route-table-id ${RTB} --destination-prefix-list-id pl-0e1d2c3b4a5f60718`,
+                        "destinationPrefixListId",
+                    ),
+                ),
+            );
+        });
+
+        it("a blackhole IPv6 route: the commands name the IPv6 destination", () => {
+            const docs = vpc({ routes: [{ DestinationIpv6CidrBlock: "::/0", NetworkInterfaceId: "eni-0fe1dc2ba3f4e5d6c", State: "blackhole" }] });
+            const dst = "2600:1f18:aaaa:bc00::1";
+            expect(answer(docs, dst)).to.deep.equal(
+                routing("other", blackholeCulprit("::/0 -> eni-0fe1dc2ba3f4e5d6c", "::/0", `aws ec2 delete-route --route-table-id ${RTB} --destination-ipv6-cidr-block ::/0`, "destinationIpv6CidrBlock", dst)),
+            );
+        });
+
+        // Egress-only internet gateways user guide: "An egress-only internet gateway is for use with IPv6
+        // traffic only"; an instance needs an IPv6 address to use it. Its path is the internet's.
+        it("an egress-only internet gateway and an ENI with an IPv6 address: network-ok on the internet path", () => {
+            const docs = vpc({ routes: [{ DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: "eigw-0a1b2c3d4e5f60789", State: "active" }], eni: { Ipv6Addresses: [{ Ipv6Address: "2600:1f18:aaaa:b001::25" }] } });
+            expect(answer(docs, "2600:1f18:aaaa:bc00::1")).to.deep.equal({ path: "internet-gateway", verdict: "network-ok", culprits: [], notes: [], consistentFlowVerdicts: ["network-ok"] });
+        });
+    });
+
+    // The ENI the check is about, and what it could not see: every assumption is said.
+    describe("the snapshot: which ENI, and what is missing", () => {
+        const query = { dst: AddressSet.parse(S3_IP, "--dst"), port: 443, protocol: 6 };
+        it("an ENI named with --eni that the snapshot does not hold: the error lists the ones it holds", () => {
+            const docs = withEnis(vpc(), natEni("ap-northeast-2a"));
+            expect(() => evaluateConfiguration(docs, "eni-0ffffffffffffffff", query)).to.throw(
+                ConfigCheckError,
+                `network interface eni-0ffffffffffffffff is not in describe-network-interfaces (it holds: ${ENI}, ${NAT_ENI})`,
+            );
+            expect(() => evaluateConfiguration({ ...docs, networkInterfaces: [] }, "eni-0ffffffffffffffff", query)).to.throw(
+                ConfigCheckError,
+                "network interface eni-0ffffffffffffffff is not in describe-network-interfaces (it holds: none)",
+            );
+        });
+
+        it("no --eni and two interfaces in the snapshot: the user is asked to name one", () => {
+            expect(() => evaluateConfiguration(withEnis(vpc(), natEni("ap-northeast-2a")), undefined, query)).to.throw(
+                ConfigCheckError,
+                "describe-network-interfaces holds 2 network interfaces: name the workload's with --eni",
+            );
+            expect(() => evaluateConfiguration({ ...vpc(), networkInterfaces: [] }, undefined, query)).to.throw(ConfigCheckError, "describe-network-interfaces holds 0 network interfaces: name the workload's with --eni");
+        });
+
+        it("no --eni and one interface: that one is checked", () => {
+            expect(evaluateConfiguration(vpc(), undefined, query).eniId).to.equal(ENI);
+        });
+
+        it("an ENI without a SubnetId: the error names it", () => {
+            expect(() => answer(vpc({ eni: { SubnetId: undefined } }), S3_IP)).to.throw(ConfigCheckError, `network interface ${ENI} has no SubnetId in describe-network-interfaces`);
+            expect(() => evaluateConfiguration(vpc({ eni: { NetworkInterfaceId: undefined, SubnetId: undefined } }), undefined, query)).to.throw(
+                ConfigCheckError,
+                "network interface ? has no SubnetId in describe-network-interfaces",
+            );
+        });
+
+        it("a security group, the route table and the network ACL missing from the snapshot: each said, the route table's absence inconclusive", () => {
+            const base = vpc({ eni: { Groups: [{ GroupId: SG }, { GroupId: "sg-0fedcba9876543210" }] } });
+            const r = evaluateConfiguration({ ...base, routeTables: [], networkAcls: [] }, ENI, query);
+            expect({ ...r }).to.deep.equal({
+                eniId: ENI,
+                subnetId: SUBNET,
+                vpcId: VPC,
+                routeTableId: undefined,
+                networkAclId: undefined,
+                securityGroupIds: [SG, "sg-0fedcba9876543210"],
+                path: "none",
+                verdict: "inconclusive",
+                culprits: [],
+                notes: [
+                    "Security groups sg-0fedcba9876543210 are not in describe-security-groups: their rules were not checked.",
+                    `No route table for ${SUBNET} (no explicit association and no main table of ${VPC}) in describe-route-tables.`,
+                    `No network ACL associated with ${SUBNET} in describe-network-acls: its rules were not checked.`,
+                ],
+                consistentFlowVerdicts: ["inconclusive"],
+            });
+            const noVpc = evaluateConfiguration({ ...vpc({ eni: { VpcId: undefined } }), routeTables: [] }, ENI, query);
+            expect(noVpc.notes).to.deep.equal([`No route table for ${SUBNET} (no explicit association and no main table of its VPC) in describe-route-tables.`]);
+        });
+
+        it("everything in the snapshot and open: the ids of what was checked, network-ok, nothing said", () => {
+            expect({ ...evaluateConfiguration(vpc({ routes: [{ DestinationCidrBlock: "0.0.0.0/0", GatewayId: IGW, State: "active" }], eni: { Association: { PublicIp: "3.38.10.20" } }, more: { internetGateways: [{ InternetGatewayId: IGW, Attachments: [{ State: "available", VpcId: VPC }] }] } }), ENI, query) }).to.deep.equal({
+                eniId: ENI,
+                subnetId: SUBNET,
+                vpcId: VPC,
+                routeTableId: RTB,
+                networkAclId: ACL,
+                securityGroupIds: [SG],
+                path: "internet-gateway",
+                verdict: "network-ok",
+                culprits: [],
+                notes: [],
+                consistentFlowVerdicts: ["network-ok"],
             });
         });
     });
