@@ -672,4 +672,281 @@ describe("configuration check: the workload's own path (mutation-tested)", () =>
             });
         });
     });
+
+    /** A subnet with a route to an attached internet gateway and an ENI with public addresses: only the rule under test stops anything. */
+    const internet = (v: Vpc = {}) =>
+        vpc({
+            ...v,
+            routes: [
+                { DestinationCidrBlock: "0.0.0.0/0", GatewayId: IGW, State: "active" },
+                { DestinationIpv6CidrBlock: "::/0", GatewayId: IGW, State: "active" },
+            ],
+            eni: { Association: { PublicIp: "3.38.10.20" }, Ipv6Addresses: [{ Ipv6Address: "2600:1f18:aaaa:b001::25" }], ...v.eni },
+            more: { internetGateways: [{ InternetGatewayId: IGW, Attachments: [{ State: "available", VpcId: VPC }] }], ...v.more },
+        });
+    const HTTP_ONLY: Ec2IpPermission[] = [{ IpProtocol: "tcp", FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: "0.0.0.0/0" }], Ipv6Ranges: [{ CidrIpv6: "::/0" }] }];
+    const blocked = (culprit: object, path = "internet-gateway", verdict = "security-group-or-nacl"): Answer => ({ path, verdict, culprits: [culprit], notes: [], consistentFlowVerdicts: [verdict] } as Answer);
+
+    // Security groups user guide: "Security group rules are always permissive; you can't create rules
+    // that deny access", and an outbound packet leaves only if an outbound rule allows it. The fix is the
+    // rule a user adds: authorize-security-group-egress (EC2 API reference, IpPermission: "Use -1 to
+    // specify all ICMP types" for FromPort/ToPort), or aws.vpc.SecurityGroupEgressRule in Pulumi.
+    describe("security groups: no egress rule allows the packets", () => {
+        const sgCulprit = (service: string, fix: string, hint: string, ids = SG) => ({
+            kind: "security-group",
+            id: SG,
+            direction: "outbound",
+            rule: "(none)",
+            reason: `No egress rule of ${ids} allows ${service}: the packets are rejected as they leave ${ENI}.`,
+            fix: `aws ec2 authorize-security-group-egress --group-id ${SG} --ip-permissions ${fix}`,
+            hint: `new aws.vpc.SecurityGroupEgressRule(..., { securityGroupId: "${SG}", ${hint} })`,
+            effect: "drops-request",
+            hop: "workload",
+        });
+
+        it("TCP to one address: a rule for that port and that address", () => {
+            expect(answer(internet({ egress: HTTP_ONLY }), S3_IP)).to.deep.equal(
+                blocked(sgCulprit(`tcp 443 to ${S3_IP}`, `IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=${S3_IP}/32}]`, `ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "${S3_IP}/32"`)),
+            );
+        });
+
+        it("two groups, neither allowing it: both named, the fix on the first", () => {
+            const SG2 = "sg-0fedcba9876543210";
+            const docs = internet({ egress: HTTP_ONLY, eni: { Groups: [{ GroupId: SG }, { GroupId: SG2 }] } });
+            const both = { ...docs, securityGroups: [...docs.securityGroups, { GroupId: SG2, VpcId: VPC, IpPermissionsEgress: [] }] };
+            expect(answer(both, S3_IP)).to.deep.equal(
+                blocked(
+                    sgCulprit(`tcp 443 to ${S3_IP}`, `IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=${S3_IP}/32}]`, `ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "${S3_IP}/32"`, `${SG}, ${SG2}`),
+                ),
+            );
+        });
+
+        it("ICMP: all types and codes (-1), no ports in the Pulumi rule", () => {
+            expect(answer(internet({ egress: HTTP_ONLY }), S3_IP, { protocol: 1, port: 0 })).to.deep.equal(
+                blocked(sgCulprit(`icmp to ${S3_IP}`, `IpProtocol=icmp,FromPort=-1,ToPort=-1,IpRanges=[{CidrIp=${S3_IP}/32}]`, `ipProtocol: "icmp", cidrIpv4: "${S3_IP}/32"`)),
+            );
+        });
+
+        it("IPv6: an Ipv6Ranges rule for the /128", () => {
+            const dst = "2600:1f18:aaaa:bc00::1";
+            expect(answer(internet({ egress: HTTP_ONLY }), dst)).to.deep.equal(
+                blocked(sgCulprit(`tcp 443 to ${dst}`, `IpProtocol=tcp,FromPort=443,ToPort=443,Ipv6Ranges=[{CidrIpv6=${dst}/128}]`, `ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv6: "${dst}/128"`)),
+            );
+        });
+
+        it("S3 with its prefix list in the snapshot: a rule to the prefix list, not to one address", () => {
+            const more = { prefixLists: [{ PrefixListId: S3_LIST, PrefixListName: S3_SERVICE }], prefixListEntries: { [S3_LIST]: [{ Cidr: "52.219.192.0/18" }] } };
+            expect(answer(internet({ egress: HTTP_ONLY, more }), S3_IP)).to.deep.equal(
+                blocked(sgCulprit(`tcp 443 to ${S3_IP}`, `IpProtocol=tcp,FromPort=443,ToPort=443,PrefixListIds=[{PrefixListId=${S3_LIST}}]`, `ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: "${S3_LIST}"`)),
+            );
+        });
+
+        it("a --dst of two ranges: one rule for everything (0.0.0.0/0), said once", () => {
+            expect(answer(internet({ egress: HTTP_ONLY }), `${S3_IP},52.219.205.7`)).to.deep.equal(
+                blocked(sgCulprit(`tcp 443 to ${S3_IP}`, `IpProtocol=tcp,FromPort=443,ToPort=443,IpRanges=[{CidrIp=0.0.0.0/0}]`, `ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0"`)),
+            );
+        });
+
+        it("an IPv6 --dst of two ranges: one rule for every IPv6 address (::/0)", () => {
+            const dst = "2600:1f18:aaaa:bc00::1";
+            expect(answer(internet({ egress: HTTP_ONLY }), `${dst},2600:1f18:aaaa:bc00::2`).culprits[0].fix).to.equal(
+                `aws ec2 authorize-security-group-egress --group-id ${SG} --ip-permissions IpProtocol=tcp,FromPort=443,ToPort=443,Ipv6Ranges=[{CidrIpv6=::/0}]`,
+            );
+        });
+
+        // A rule that names a prefix list holds whatever addresses the list holds: without its entries
+        // the check cannot say the packets are refused, and says which list it lacks.
+        it("a rule to a prefix list whose entries the snapshot lacks: not called a culprit, the list named", () => {
+            const egress: Ec2IpPermission[] = [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: "pl-0e1d2c3b4a5f60718" }] }];
+            expect(answer(internet({ egress }), S3_IP)).to.deep.equal({
+                path: "internet-gateway",
+                verdict: "network-ok",
+                culprits: [],
+                notes: ["Prefix list pl-0e1d2c3b4a5f60718 has no get-managed-prefix-list-entries-pl-0e1d2c3b4a5f60718.json: security group rules that use it were not checked."],
+                consistentFlowVerdicts: ["network-ok"],
+            });
+        });
+
+        it("an ENI with no security group: nothing to check", () => {
+            expect(answer(internet({ egress: HTTP_ONLY, eni: { Groups: [] } }), S3_IP)).to.deep.equal({ path: "internet-gateway", verdict: "network-ok", culprits: [], notes: [], consistentFlowVerdicts: ["network-ok"] });
+        });
+    });
+
+    // VPC user guide, network ACLs: "Network ACLs are stateless, which means that responses to allowed
+    // inbound traffic are subject to the rules for outbound traffic (and vice versa)"; "rules are evaluated
+    // in order, starting with the lowest numbered rule"; the final * rule denies what no rule matched. The
+    // fix is a rule numbered below the one that decides (CreateNetworkAclEntry; IcmpTypeCode "Required if
+    // specifying protocol 1 (ICMP) or protocol 58 (ICMPv6) with an IPv6 CIDR block"; the CLI's --protocol
+    // takes tcp, udp, icmp, all, or a number).
+    describe("network ACL: the requests and the replies", () => {
+        const allowAll = (egress: boolean, n = 200): Ec2NetworkAclEntry[] => [
+            { RuleNumber: n, Protocol: "-1", RuleAction: "allow", Egress: egress, CidrBlock: "0.0.0.0/0" },
+            { RuleNumber: n + 1, Protocol: "-1", RuleAction: "allow", Egress: egress, Ipv6CidrBlock: "::/0" },
+            { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: egress, CidrBlock: "0.0.0.0/0" },
+        ];
+        const aclCulprit = (direction: string, rule: string, reason: string, fix: string, hint: string, effect: string) => ({
+            kind: "network-acl",
+            id: ACL,
+            direction,
+            rule,
+            reason,
+            fix: `aws ec2 create-network-acl-entry --network-acl-id ${ACL} ${fix} --rule-action allow`,
+            hint: `new aws.ec2.NetworkAclRule(..., { networkAclId: "${ACL}", ${hint} })`,
+            effect,
+            hop: "workload",
+        });
+
+        it("an outbound deny rule for the port: the requests are dropped by that rule; the fix goes just below it", () => {
+            const acl = [{ RuleNumber: 90, Protocol: "6", RuleAction: "deny", Egress: true, CidrBlock: "0.0.0.0/0", PortRange: { From: 443, To: 443 } }, ...allowAll(true), ...allowAll(false)];
+            expect(answer(internet({ acl }), S3_IP)).to.deep.equal(
+                blocked(
+                    aclCulprit(
+                        "outbound",
+                        "90",
+                        `Outbound rule 90 deny tcp 443 to 0.0.0.0/0 of ${ACL} drops tcp 443 to ${S3_IP} (the requests).`,
+                        `--egress --rule-number 89 --protocol tcp --port-range From=443,To=443 --cidr-block ${S3_IP}/32`,
+                        `ruleNumber: 89, egress: true, protocol: "tcp", ruleAction: "allow", cidrBlock: "${S3_IP}/32", fromPort: 443, toPort: 443`,
+                        "drops-request",
+                    ),
+                ),
+            );
+        });
+
+        it("no outbound rule for the port: the requests meet the final * deny; the fix takes the next free tens number", () => {
+            const acl: Ec2NetworkAclEntry[] = [
+                { RuleNumber: 100, Protocol: "6", RuleAction: "allow", Egress: true, CidrBlock: "0.0.0.0/0", PortRange: { From: 80, To: 80 } },
+                { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: true, CidrBlock: "0.0.0.0/0" },
+                ...allowAll(false),
+            ];
+            expect(answer(internet({ acl }), S3_IP)).to.deep.equal(
+                blocked(
+                    aclCulprit(
+                        "outbound",
+                        "*",
+                        `No outbound rule of ${ACL} allows tcp 443 to ${S3_IP} (the requests): they meet the final * deny.`,
+                        `--egress --rule-number 110 --protocol tcp --port-range From=443,To=443 --cidr-block ${S3_IP}/32`,
+                        `ruleNumber: 110, egress: true, protocol: "tcp", ruleAction: "allow", cidrBlock: "${S3_IP}/32", fromPort: 443, toPort: 443`,
+                        "drops-request",
+                    ),
+                ),
+            );
+        });
+
+        it("an inbound deny rule for part of the ephemeral ports: the replies on those ports, named", () => {
+            const acl = [...allowAll(true), { RuleNumber: 90, Protocol: "6", RuleAction: "deny", Egress: false, CidrBlock: "0.0.0.0/0", PortRange: { From: 32768, To: 40000 } }, ...allowAll(false)];
+            expect(answer(internet({ acl }), S3_IP)).to.deep.equal(
+                blocked(
+                    aclCulprit(
+                        "inbound",
+                        "90",
+                        `Inbound rule 90 deny tcp 32768-40000 from 0.0.0.0/0 of ${ACL} drops the replies from ${S3_IP}:443 to ${ENI}'s ephemeral ports 32768-60999 (ports 32768-40000).`,
+                        `--ingress --rule-number 89 --protocol tcp --port-range From=32768,To=60999 --cidr-block ${S3_IP}/32`,
+                        `ruleNumber: 89, egress: false, protocol: "tcp", ruleAction: "allow", cidrBlock: "${S3_IP}/32", fromPort: 32768, toPort: 60999`,
+                        "drops-reply",
+                    ),
+                    "internet-gateway",
+                    "nacl-return-path",
+                ),
+            );
+        });
+
+        it("inbound allowing only part of the ephemeral ports: the rest fall through to * deny, some connections fail", () => {
+            const acl: Ec2NetworkAclEntry[] = [
+                ...allowAll(true),
+                { RuleNumber: 100, Protocol: "6", RuleAction: "allow", Egress: false, CidrBlock: "0.0.0.0/0", PortRange: { From: 1024, To: 50000 } },
+                { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: false, CidrBlock: "0.0.0.0/0" },
+            ];
+            expect(answer(internet({ acl }), S3_IP)).to.deep.equal(
+                blocked(
+                    aclCulprit(
+                        "inbound",
+                        "*",
+                        `No inbound rule of ${ACL} allows the replies from ${S3_IP}:443 to ${ENI}'s ephemeral ports 32768-60999: ports 50001-60999 fall through to the final * deny, so some connections fail and others work.`,
+                        `--ingress --rule-number 110 --protocol tcp --port-range From=32768,To=60999 --cidr-block ${S3_IP}/32`,
+                        `ruleNumber: 110, egress: false, protocol: "tcp", ruleAction: "allow", cidrBlock: "${S3_IP}/32", fromPort: 32768, toPort: 60999`,
+                        "drops-reply",
+                    ),
+                    "internet-gateway",
+                    "nacl-return-path",
+                ),
+            );
+        });
+
+        it("the client's own ephemeral ports (Windows 49152-65535) are the replies' ports", () => {
+            const acl: Ec2NetworkAclEntry[] = [
+                ...allowAll(true),
+                { RuleNumber: 100, Protocol: "6", RuleAction: "allow", Egress: false, CidrBlock: "0.0.0.0/0", PortRange: { From: 32768, To: 60999 } },
+                { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: false, CidrBlock: "0.0.0.0/0" },
+            ];
+            const r = answer(internet({ acl }), S3_IP, { clientPorts: [49152, 65535] });
+            expect(r.culprits.map((c) => [c.rule, c.reason, c.fix])).to.deep.equal([
+                [
+                    "*",
+                    `No inbound rule of ${ACL} allows the replies from ${S3_IP}:443 to ${ENI}'s ephemeral ports 49152-65535: ports 61000-65535 fall through to the final * deny, so some connections fail and others work.`,
+                    `aws ec2 create-network-acl-entry --network-acl-id ${ACL} --ingress --rule-number 110 --protocol tcp --port-range From=49152,To=65535 --cidr-block ${S3_IP}/32 --rule-action allow`,
+                ],
+            ]);
+        });
+
+        it("ICMP denied both ways: no ports, the ICMP type and code in the fix, the replies named without ports", () => {
+            const acl: Ec2NetworkAclEntry[] = [
+                { RuleNumber: 100, Protocol: "6", RuleAction: "allow", Egress: true, CidrBlock: "0.0.0.0/0" },
+                { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: true, CidrBlock: "0.0.0.0/0" },
+                { RuleNumber: 100, Protocol: "6", RuleAction: "allow", Egress: false, CidrBlock: "0.0.0.0/0" },
+                { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: false, CidrBlock: "0.0.0.0/0" },
+            ];
+            expect(answer(internet({ acl }), S3_IP, { protocol: 1, port: 0 })).to.deep.equal({
+                path: "internet-gateway",
+                verdict: "security-group-or-nacl",
+                culprits: [
+                    aclCulprit(
+                        "outbound",
+                        "*",
+                        `No outbound rule of ${ACL} allows icmp to ${S3_IP} (the requests): they meet the final * deny.`,
+                        `--egress --rule-number 110 --protocol icmp --icmp-type-code Type=-1,Code=-1 --cidr-block ${S3_IP}/32`,
+                        `ruleNumber: 110, egress: true, protocol: "icmp", ruleAction: "allow", cidrBlock: "${S3_IP}/32", icmpType: -1, icmpCode: -1`,
+                        "drops-request",
+                    ),
+                    aclCulprit(
+                        "inbound",
+                        "*",
+                        `No inbound rule of ${ACL} allows the replies from ${S3_IP}: they meet the final * deny.`,
+                        `--ingress --rule-number 110 --protocol icmp --icmp-type-code Type=-1,Code=-1 --cidr-block ${S3_IP}/32`,
+                        `ruleNumber: 110, egress: false, protocol: "icmp", ruleAction: "allow", cidrBlock: "${S3_IP}/32", icmpType: -1, icmpCode: -1`,
+                        "drops-reply",
+                    ),
+                ],
+                notes: [],
+                consistentFlowVerdicts: ["security-group-or-nacl"],
+            });
+        });
+
+        it("ICMPv6 to an IPv6 address: the protocol by number, an IPv6 CIDR, the ICMP type and code", () => {
+            const dst = "2600:1f18:aaaa:bc00::1";
+            const acl: Ec2NetworkAclEntry[] = [{ RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: true, Ipv6CidrBlock: "::/0" }, ...allowAll(false)];
+            const r = answer(internet({ acl }), dst, { protocol: 58, port: 0 });
+            expect(r.culprits.map((c) => [c.reason, c.fix, c.hint])).to.deep.equal([
+                [
+                    `No outbound rule of ${ACL} allows icmpv6 to ${dst} (the requests): they meet the final * deny.`,
+                    `aws ec2 create-network-acl-entry --network-acl-id ${ACL} --egress --rule-number 10 --protocol 58 --icmp-type-code Type=-1,Code=-1 --ipv6-cidr-block ${dst}/128 --rule-action allow`,
+                    `new aws.ec2.NetworkAclRule(..., { networkAclId: "${ACL}", ruleNumber: 10, egress: true, protocol: "58", ruleAction: "allow", ipv6CidrBlock: "${dst}/128", icmpType: -1, icmpCode: -1 })`,
+                ],
+            ]);
+        });
+
+        it("UDP and another protocol number (GRE, 47): udp by name with ports; 47 by number without ports or ICMP fields", () => {
+            const acl: Ec2NetworkAclEntry[] = [{ RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: true, CidrBlock: "0.0.0.0/0" }, ...allowAll(false)];
+            expect(answer(internet({ acl }), S3_IP, { protocol: 17, port: 53 }).culprits.map((c) => [c.reason, c.fix])).to.deep.equal([
+                [
+                    `No outbound rule of ${ACL} allows udp 53 to ${S3_IP} (the requests): they meet the final * deny.`,
+                    `aws ec2 create-network-acl-entry --network-acl-id ${ACL} --egress --rule-number 10 --protocol udp --port-range From=53,To=53 --cidr-block ${S3_IP}/32 --rule-action allow`,
+                ],
+            ]);
+            const gre = answer(internet({ acl }), S3_IP, { protocol: 47, port: 0 }).culprits[0];
+            expect([gre.fix, gre.hint]).to.deep.equal([
+                `aws ec2 create-network-acl-entry --network-acl-id ${ACL} --egress --rule-number 10 --protocol 47 --cidr-block ${S3_IP}/32 --rule-action allow`,
+                `new aws.ec2.NetworkAclRule(..., { networkAclId: "${ACL}", ruleNumber: 10, egress: true, protocol: "47", ruleAction: "allow", cidrBlock: "${S3_IP}/32" })`,
+            ]);
+        });
+    });
 });
