@@ -949,4 +949,127 @@ describe("configuration check: the workload's own path (mutation-tested)", () =>
             ]);
         });
     });
+
+    // VPC user guide, "Route priority": "We use the most specific route in your route table that matches
+    // the traffic to determine how to route the traffic" (longest prefix match), per address: a route for
+    // a /24 inside a --dst /22 governs that /24 only, so the answer is given part by part, and a fixing
+    // rule still names the range the user asked about.
+    describe("a --dst range whose parts are treated differently", () => {
+        const DST = "52.219.204.0/22";
+        const INSIDE = "52.219.205.0/24";
+        const REST = `${DST} outside ${INSIDE}`;
+        const egressDeniedAcl: Ec2NetworkAclEntry[] = [{ RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: true, CidrBlock: "0.0.0.0/0" }, ...OPEN_ACL.filter((e) => !e.Egress)];
+        const igwAnd = (inside: Ec2Route, acl?: Ec2NetworkAclEntry[]) =>
+            vpc({
+                routes: [{ DestinationCidrBlock: "0.0.0.0/0", GatewayId: IGW, State: "active" }, inside],
+                acl,
+                eni: { Association: { PublicIp: "3.38.10.20" } },
+                more: { internetGateways: [{ InternetGatewayId: IGW, Attachments: [{ State: "available", VpcId: VPC }] }] },
+            });
+
+        it("a blackhole route for a /24 inside, the network ACL denying every part: each culprit says which parts it holds for", () => {
+            const docs = igwAnd({ DestinationCidrBlock: INSIDE, NetworkInterfaceId: "eni-0fe1dc2ba3f4e5d6c", State: "blackhole" }, egressDeniedAcl);
+            expect(answer(docs, DST)).to.deep.equal({
+                path: "internet-gateway",
+                verdict: "security-group-or-nacl",
+                culprits: [
+                    {
+                        kind: "network-acl",
+                        id: ACL,
+                        direction: "outbound",
+                        rule: "*",
+                        reason: `No outbound rule of ${ACL} allows tcp 443 to ${REST} (the requests): they meet the final * deny. It holds for all of ${DST}.`,
+                        fix: `aws ec2 create-network-acl-entry --network-acl-id ${ACL} --egress --rule-number 10 --protocol tcp --port-range From=443,To=443 --cidr-block ${DST} --rule-action allow`,
+                        hint: `new aws.ec2.NetworkAclRule(..., { networkAclId: "${ACL}", ruleNumber: 10, egress: true, protocol: "tcp", ruleAction: "allow", cidrBlock: "${DST}", fromPort: 443, toPort: 443 })`,
+                        effect: "drops-request",
+                        hop: "workload",
+                    },
+                    {
+                        kind: "route-table",
+                        id: RTB,
+                        direction: "outbound",
+                        rule: `${INSIDE} -> eni-0fe1dc2ba3f4e5d6c (blackhole)`,
+                        reason: `The route ${SUBNET} uses for ${INSIDE} is ${INSIDE} -> eni-0fe1dc2ba3f4e5d6c, and it is a blackhole: its target no longer exists (a deleted NAT gateway, a detached gateway, a terminated instance), so the packets are dropped. It is for ${INSIDE} of ${DST}.`,
+                        fix: `aws ec2 delete-route --route-table-id ${RTB} --destination-cidr-block ${INSIDE}`,
+                        hint: `aws.ec2.Route(..., { routeTableId: "${RTB}", destinationCidrBlock: "${INSIDE}", natGatewayId: <a NAT gateway that exists> })`,
+                        effect: "drops-request",
+                        hop: "workload",
+                    },
+                ],
+                notes: [`Parts of ${DST} take different paths: internet-gateway for ${REST}; other for ${INSIDE} of ${DST}.`],
+                consistentFlowVerdicts: ["security-group-or-nacl"],
+            });
+        });
+
+        it("a blackhole route for the /24 only: the route is the culprit for that part alone, the answer's path is that part's", () => {
+            const docs = igwAnd({ DestinationCidrBlock: INSIDE, NetworkInterfaceId: "eni-0fe1dc2ba3f4e5d6c", State: "blackhole" });
+            const r = answer(docs, DST);
+            expect([r.path, r.verdict, r.culprits.map((c) => [c.kind, c.reason.endsWith(` It is for ${INSIDE} of ${DST}.`)]), r.notes]).to.deep.equal([
+                "other",
+                "routing",
+                [["route-table", true]],
+                [`Parts of ${DST} take different paths: internet-gateway for ${REST}; other for ${INSIDE} of ${DST}.`],
+            ]);
+        });
+
+        it("a transit gateway route for the /24, nothing blocked: the part the check cannot follow decides the path (inconclusive)", () => {
+            const docs = igwAnd({ DestinationCidrBlock: INSIDE, TransitGatewayId: "tgw-0123456789abcdef0", State: "active" });
+            expect(answer(docs, DST)).to.deep.equal({
+                path: "transit-gateway",
+                verdict: "inconclusive",
+                culprits: [],
+                notes: [
+                    `Parts of ${DST} take different paths: internet-gateway for ${REST}; transit-gateway for ${INSIDE} of ${DST}.`,
+                    `${RTB} sends ${INSIDE} to transit gateway tgw-0123456789abcdef0: the check stops there (its route tables and the far side are not seen).`,
+                ],
+                consistentFlowVerdicts: ["inconclusive"],
+            });
+        });
+
+        it("a route for the /24 to the same internet gateway: every part answers alike, so the whole range's answer is given", () => {
+            const docs = igwAnd({ DestinationCidrBlock: INSIDE, GatewayId: IGW, State: "active" }, egressDeniedAcl);
+            const r = answer(docs, DST);
+            expect([r.path, r.verdict, r.notes, r.culprits.map((c) => c.reason)]).to.deep.equal([
+                "internet-gateway",
+                "security-group-or-nacl",
+                [],
+                [`No outbound rule of ${ACL} allows tcp 443 to ${DST} (the requests): they meet the final * deny.`],
+            ]);
+        });
+    });
+
+    // Several --dst ranges: each is checked; a culprit or a note they share is said once, and the path
+    // shown is that of the first range something blocks.
+    describe("several --dst ranges", () => {
+        it("one inside the VPC, one with no route: the blocked one's path and culprit", () => {
+            const r = answer(vpc(), `10.0.3.3,${S3_IP}`);
+            expect([r.path, r.verdict, r.culprits.map((c) => [c.kind, c.rule]), r.notes]).to.deep.equal([
+                "none",
+                "routing",
+                [["route-table", "(no route)"]],
+                ["10.0.3.3 is inside the VPC (local route): the destination's own security group and network ACL are not checked."],
+            ]);
+        });
+
+        it("the same unknown prefix list for both: said once", () => {
+            const egress: Ec2IpPermission[] = [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: "pl-0e1d2c3b4a5f60718" }] }];
+            expect(answer(vpc({ egress }), "10.0.3.3,10.0.4.4").notes).to.deep.equal([
+                "Prefix list pl-0e1d2c3b4a5f60718 has no get-managed-prefix-list-entries-pl-0e1d2c3b4a5f60718.json: security group rules that use it were not checked.",
+                "10.0.3.3 is inside the VPC (local route): the destination's own security group and network ACL are not checked.",
+                "10.0.4.4 is inside the VPC (local route): the destination's own security group and network ACL are not checked.",
+            ]);
+        });
+
+        it("two network ACL rules deny the two ranges: two culprits, one per rule", () => {
+            const acl: Ec2NetworkAclEntry[] = [
+                { RuleNumber: 90, Protocol: "6", RuleAction: "deny", Egress: true, CidrBlock: "10.0.3.0/24" },
+                { RuleNumber: 95, Protocol: "6", RuleAction: "deny", Egress: true, CidrBlock: "10.0.4.0/24" },
+                ...OPEN_ACL,
+            ];
+            expect(answer(vpc({ acl }), "10.0.3.3,10.0.4.4").culprits.map((c) => [c.kind, c.direction, c.rule])).to.deep.equal([
+                ["network-acl", "outbound", "90"],
+                ["network-acl", "outbound", "95"],
+            ]);
+        });
+    });
 });
