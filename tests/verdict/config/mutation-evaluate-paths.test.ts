@@ -652,6 +652,9 @@ describe("configuration check: the workload's own path (mutation-tested)", () =>
                 ],
                 consistentFlowVerdicts: ["inconclusive"],
             });
+            // Two groups missing: both named, in the ENI's order.
+            const two = evaluateConfiguration(vpc({ eni: { Groups: [{ GroupId: "sg-0aaaaaaaaaaaaaaaa" }, { GroupId: SG }, { GroupId: "sg-0bbbbbbbbbbbbbbbb" }] } }), ENI, query);
+            expect(two.notes).to.deep.equal(["Security groups sg-0aaaaaaaaaaaaaaaa, sg-0bbbbbbbbbbbbbbbb are not in describe-security-groups: their rules were not checked."]);
             const noVpc = evaluateConfiguration({ ...vpc({ eni: { VpcId: undefined } }), routeTables: [] }, ENI, query);
             expect(noVpc.notes).to.deep.equal([`No route table for ${SUBNET} (no explicit association and no main table of its VPC) in describe-route-tables.`]);
         });
