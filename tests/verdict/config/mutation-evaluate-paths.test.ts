@@ -1075,4 +1075,33 @@ describe("configuration check: the workload's own path (mutation-tested)", () =>
             ]);
         });
     });
+
+    // Network ACLs apply per subnet, the NAT gateway's too ("Network ACLs ... control traffic in and out
+    // of a subnet"): a NAT subnet's ACL that denies the requests leaving for the destination drops them
+    // there. The workload's own ENI then sees what routing looks like (packets out, nothing back), so
+    // both verdicts are consistent with the flow logs.
+    it("the NAT gateway's subnet ACL denies the requests leaving it: security-group-or-nacl at the NAT gateway, routing as seen from the workload", () => {
+        const NAT_ACL = "acl-0c0ffee0c0ffee012";
+        const base = withEnis(vpc({ routes: [{ DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: NAT, State: "active" }], more: { ...natIn(), internetGateways: [{ InternetGatewayId: IGW, Attachments: [{ State: "available", VpcId: VPC }] }] } }), natEni("ap-northeast-2a"));
+        const docs: Ec2Documents = {
+            ...base,
+            routeTables: [...base.routeTables, { RouteTableId: "rtb-0123abcd4567ef890", VpcId: VPC, Routes: [LOCAL, { DestinationCidrBlock: "0.0.0.0/0", GatewayId: IGW, State: "active" }], Associations: [{ SubnetId: PUBLIC_SUBNET }] }],
+            networkAcls: [
+                ...base.networkAcls,
+                {
+                    NetworkAclId: NAT_ACL,
+                    VpcId: VPC,
+                    Associations: [{ SubnetId: PUBLIC_SUBNET, NetworkAclId: NAT_ACL }],
+                    Entries: [{ RuleNumber: 90, Protocol: "6", RuleAction: "deny", Egress: true, CidrBlock: "52.219.0.0/16", PortRange: { From: 443, To: 443 } }, ...OPEN_ACL],
+                },
+            ],
+        };
+        const r = answer(docs, S3_IP);
+        expect([r.path, r.verdict, r.consistentFlowVerdicts, r.culprits.map((c) => [c.kind, c.id, c.direction, c.rule, c.effect, c.hop])]).to.deep.equal([
+            "nat-gateway",
+            "security-group-or-nacl",
+            ["security-group-or-nacl", "routing"],
+            [["network-acl", NAT_ACL, "outbound", "90", "drops-request", "nat-gateway"]],
+        ]);
+    });
 });
