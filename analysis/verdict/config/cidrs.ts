@@ -9,6 +9,7 @@ export function cidrRange(text: string | undefined): IpRange | undefined {
     if (text === undefined || text === "") return undefined;
     try {
         return parseIpRange(text, "cidr");
+        // Stryker disable next-line BlockStatement: equivalent: an emptied catch block also returns undefined.
     } catch {
         return undefined;
     }
