@@ -9,10 +9,10 @@ export function cidrRange(text: string | undefined): IpRange | undefined {
     if (text === undefined || text === "") return undefined;
     try {
         return parseIpRange(text, "cidr");
-        // Stryker disable next-line BlockStatement: equivalent: an emptied catch block also returns undefined.
     } catch {
-        return undefined;
+        // Not a CIDR: it matches nothing.
     }
+    return undefined;
 }
 
 export function prefixLength(range: IpRange): number {

@@ -48,7 +48,8 @@ function ruleCidrs(docs: Ec2Documents, version: 4 | 6): IpRange[] {
     for (const pcx of docs.vpcPeeringConnections) {
         for (const side of [pcx.RequesterVpcInfo, pcx.AccepterVpcInfo]) {
             if (side === undefined) continue;
-            if (version === 4) texts.push(side.CidrBlock);
+            // The primary block is IPv4: the family filter below drops it for an IPv6 destination.
+            texts.push(side.CidrBlock);
             // Stryker disable next-line ArrayDeclaration: equivalent: a placeholder string has no CIDR field, so it adds no CIDR.
             const blocks = version === 4 ? (side.CidrBlockSet ?? []).map((c) => c.CidrBlock) : (side.Ipv6CidrBlockSet ?? []).map((c) => c.Ipv6CidrBlock);
             texts.push(...blocks);

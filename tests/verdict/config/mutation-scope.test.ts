@@ -13,6 +13,7 @@ import { ScopeQuestion, chooseInterface } from "../../../analysis/verdict/config
 const A = "eni-0a1b2c3d4e5f60718";
 const B = "eni-0b2c3d4e5f6071829";
 const C = "eni-0c3d4e5f607182930";
+const D = "eni-0d4e5f60718293041";
 const WORKLOAD_SUBNET = "subnet-0c1d2e3f4a5b6c7d8";
 const OTHER_SUBNET = "subnet-0e4d3c2b1a0f9e8d7";
 const VPC = "vpc-0a1b2c3d4e5f60789";
@@ -51,12 +52,12 @@ describe("configuration check scope (mutation-tested): the reason given when no 
             { checked: false, reason: `none of its network interfaces holds 10.0.1.25: it holds ${B} (10.9.1.40, 10.9.1.41, 2406:da12:a3c:d100::9; ${VPC}, ${OTHER_SUBNET}). ${ADVICE}` },
         ],
         [
-            "two records' interfaces and the records' subnet, none in the snapshot: each is named",
-            docsOf(eni(C, ["10.9.1.40"])),
+            "two records' interfaces and the records' subnet, none in the snapshot: each is named, and each interface it holds",
+            docsOf(eni(C, ["10.9.1.40"]), eni(D, ["10.9.1.41"])),
             question({ recordsEnis: [A, B], recordsSubnets: [WORKLOAD_SUBNET] }),
             {
                 checked: false,
-                reason: `none of its network interfaces holds 10.0.1.25 or is the records' ${A}, ${B} or is in the workload's ${WORKLOAD_SUBNET}: it holds ${C} (10.9.1.40; ${VPC}, ${OTHER_SUBNET}). ${ADVICE}`,
+                reason: `none of its network interfaces holds 10.0.1.25 or is the records' ${A}, ${B} or is in the workload's ${WORKLOAD_SUBNET}: it holds ${C} (10.9.1.40; ${VPC}, ${OTHER_SUBNET}), ${D} (10.9.1.41; ${VPC}, ${OTHER_SUBNET}). ${ADVICE}`,
             },
         ],
         [
