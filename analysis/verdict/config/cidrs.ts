@@ -10,8 +10,9 @@ export function cidrRange(text: string | undefined): IpRange | undefined {
     try {
         return parseIpRange(text, "cidr");
     } catch {
-        return undefined;
+        // Not a CIDR: it matches nothing.
     }
+    return undefined;
 }
 
 export function prefixLength(range: IpRange): number {

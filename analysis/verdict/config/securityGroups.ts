@@ -24,6 +24,7 @@ function portsMatch(rule: Ec2IpPermission, protocol: number, port: number): bool
     // Protocols without ports (ICMP types live in FromPort/ToPort) match on the protocol alone.
     if (!protocolHasPorts(protocol)) return true;
     const from = rule.FromPort ?? -1;
+    // Stryker disable next-line UnaryOperator: equivalent for what EC2 returns: `?? +1` differs only for a tcp/udp rule with a FromPort and no ToPort, and EC2 keeps none ("For tcp, udp, and icmp, you must specify a port range", EC2 API reference, IpPermission).
     const to = rule.ToPort ?? -1;
     return from === -1 || (port >= from && port <= to);
 }
