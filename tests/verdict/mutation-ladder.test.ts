@@ -5,7 +5,7 @@
  * Each expectation is the whole answer a user reads: verdict, confidence and its reason, summary.
  */
 import { expect } from "chai";
-import { DIAGNOSTIC_FORMAT } from "../../analysis/core/logFormat";
+import { DEFAULT_FORMAT, DIAGNOSTIC_FORMAT, LogFormat, resolveLogFormat } from "../../analysis/core/logFormat";
 import { FlowRecord } from "../../analysis/core/records";
 import { TrafficType } from "../../analysis/verdict/classify";
 import { diagnoseLines, inbound, NAT_ENI, NAT_IP, OTHER_ENI, S3, TASK, outbound, toLine } from "../helpers/analysisRecords";
@@ -160,4 +160,255 @@ describe("verdict ladder (mutation-tested)", () => {
             });
         });
     });
+});
+
+/** The diagnostic format plus instance-id (`-`: requester-managed, a NAT gateway's ENI) and reject-reason. */
+const WIDE: LogFormat = resolveLogFormat(DIAGNOSTIC_FORMAT.formatString + " ${instance-id} ${reject-reason}", "--format", true);
+const INSTANCE = { instanceId: "i-0123456789abcdef0" };
+const HOP_ENI = "eni-0c3d5e7f9a1b3c5d7";
+
+function whole(records: readonly FlowRecord[], format: LogFormat = WIDE, lines: readonly string[] = []) {
+    const d = diagnoseLines([...records.map((r) => toLine({ ...INSTANCE, ...r }, format)), ...lines], format);
+    return { verdict: d.verdict, confidence: d.confidence, confidenceReason: d.confidenceReason, summary: d.summary, evidence: d.evidence };
+}
+
+// A NAT gateway's ENI: the task's packets arrive with the NAT's own address as dstaddr, requester-managed (instance-id `-`).
+const natIn = (action: "ACCEPT" | "REJECT" | undefined, i: number) =>
+    outbound(action as "ACCEPT", i, { interfaceId: NAT_ENI, dstAddr: NAT_IP, pktSrcAddr: TASK, pktDstAddr: S3, subnetId: "subnet-0nat", instanceId: undefined });
+// Another hop between the ends (an instance: a middlebox), its own address as srcaddr.
+const hopOut = (action: "ACCEPT" | "REJECT" | undefined, i: number) =>
+    outbound(action as "ACCEPT", i, { interfaceId: HOP_ENI, srcAddr: "10.0.0.88", pktSrcAddr: TASK, pktDstAddr: S3, subnetId: "subnet-0hop" });
+
+interface NotesCase {
+    name: string;
+    records: FlowRecord[];
+    format?: LogFormat;
+    lines?: string[];
+    expected: ReturnType<typeof whole>;
+}
+
+const NOTES: NotesCase[] = [
+    {
+        name: "two hops beside the task's ENI, one without an action field: each leg told apart, not counted",
+        records: [outbound("ACCEPT", 0, { tcpFlags: 2, packets: 1, bytes: 60 }), outbound("ACCEPT", 1, { tcpFlags: 2, packets: 1, bytes: 60 }), natIn("ACCEPT", 0), hopOut(undefined, 0), hopOut(undefined, 1)],
+        expected: {
+            verdict: "routing",
+            confidence: "high",
+            confidenceReason: "2 outbound records with tcp-flags 2 (SYN only) of a few small packets and no reply in either action: connection attempts that were never answered.",
+            summary: "Packets from 10.0.1.25 to 52.219.204.42:443/tcp were accepted on the way out (2 records) and nothing came back: consistent with a routing problem (no route to a NAT gateway, internet gateway or endpoint; a public subnet without a public IP; a gateway endpoint in another region).",
+            evidence: [
+                "tcp-flags: 2 of 2 accepted outbound records are SYN only (2) of a few small packets and no SYN-ACK (18) came back: those handshakes never completed.",
+                "Intermediate hop on eni-0c3d5e7f9a1b3c5d7 (tied through pkt-srcaddr/pkt-dstaddr, not added to the counts above): outbound 2, inbound 0 (no action field).",
+                "NAT gateway leg on eni-0f9e8d7c6b5a43210 (tied through pkt-srcaddr/pkt-dstaddr, not added to the counts above): outbound 1 accepted, 0 rejected; inbound 0 accepted, 0 rejected.",
+            ],
+        },
+    },
+    {
+        name: "records without an action, at the ends and at hops: the count texts",
+        records: [outbound(undefined as never, 0), outbound(undefined as never, 1), hopOut(undefined, 0)],
+        expected: {
+            verdict: "inconclusive",
+            confidence: "low",
+            confidenceReason: "The records carry no action (ACCEPT or REJECT).",
+            summary: "3 records of 10.0.1.25 <-> 52.219.204.42:443/tcp match (2 at the ends' ENIs, 1 at an intermediate hop), but the flow-log format has no action field: whether the packets were accepted or rejected cannot be told from them.",
+            evidence: [
+                "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
+                "Intermediate hop on eni-0c3d5e7f9a1b3c5d7 (tied through pkt-srcaddr/pkt-dstaddr, not added to the counts above): outbound 1, inbound 0 (no action field).",
+            ],
+        },
+    },
+    {
+        name: "one record without an action at an end, two at hops",
+        records: [outbound(undefined as never, 0), hopOut(undefined, 0), hopOut(undefined, 1)],
+        expected: {
+            verdict: "inconclusive",
+            confidence: "low",
+            confidenceReason: "The records carry no action (ACCEPT or REJECT).",
+            summary: "3 records of 10.0.1.25 <-> 52.219.204.42:443/tcp match (1 at an end's ENI, 2 at intermediate hops), but the flow-log format has no action field: whether the packets were accepted or rejected cannot be told from them.",
+            evidence: [
+                "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
+                "Intermediate hop on eni-0c3d5e7f9a1b3c5d7 (tied through pkt-srcaddr/pkt-dstaddr, not added to the counts above): outbound 2, inbound 0 (no action field).",
+            ],
+        },
+    },
+    {
+        name: "one record without an action, only at a hop",
+        records: [hopOut(undefined, 0)],
+        expected: {
+            verdict: "inconclusive",
+            confidence: "low",
+            confidenceReason: "The records carry no action (ACCEPT or REJECT).",
+            summary: "1 record of 10.0.1.25 <-> 52.219.204.42:443/tcp matches, but the flow-log format has no action field: whether the packets were accepted or rejected cannot be told from them.",
+            evidence: [
+                "Only intermediate hops (matched through pkt-srcaddr/pkt-dstaddr) are in the input; neither end's own ENI is.",
+                "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
+            ],
+        },
+    },
+    {
+        name: "only the NAT gateway's legs are in the input",
+        records: [natIn("ACCEPT", 0), natIn("ACCEPT", 1)],
+        expected: {
+            verdict: "routing",
+            confidence: "high",
+            confidenceReason: "2 outbound records accepted and no reply logged in either action.",
+            summary: "Packets from 10.0.1.25 to 52.219.204.42:443/tcp were accepted on the way out (2 records) and nothing came back: consistent with a routing problem (no route to a NAT gateway, internet gateway or endpoint; a public subnet without a public IP; a gateway endpoint in another region).",
+            evidence: [
+                "Only intermediate hops (matched through pkt-srcaddr/pkt-dstaddr) are in the input; neither end's own ENI is.",
+                "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
+            ],
+        },
+    },
+    {
+        name: "only the NAT gateway's legs, rejected",
+        records: [natIn("REJECT", 0), natIn("REJECT", 1)],
+        expected: {
+            verdict: "security-group-or-nacl",
+            confidence: "high",
+            confidenceReason: "The ENI logged REJECT for the packets and no ACCEPT.",
+            summary: "Packets from 10.0.1.25 to 52.219.204.42:443/tcp were rejected (2 records) at eni-0f9e8d7c6b5a43210 (a NAT gateway) and never accepted. The records cannot tell whether that is the source's or the destination's ENI (a NAT gateway: requester-managed (instance-id '-') and its own address stands in for the public destination (pkt-srcaddr/pkt-dstaddr keep the real one)): either the source's security group egress or network ACL outbound rules, or the destination's security group inbound or network ACL inbound rules block them.",
+            evidence: [
+                "Only intermediate hops (matched through pkt-srcaddr/pkt-dstaddr) are in the input; neither end's own ENI is.",
+                "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
+            ],
+        },
+    },
+    {
+        name: "answered, then reset: SYN-ACK, RST, a late reject, the paths and services",
+        records: [outbound("ACCEPT", 0, { tcpFlags: 2, packets: 20, trafficPath: 7, pktDstAwsService: "S3", flowDirection: "egress" }), inbound("ACCEPT", 0, { tcpFlags: 18, flowDirection: "ingress" }), outbound("ACCEPT", 1, { tcpFlags: 2, packets: 2, bytes: 120, flowDirection: "egress" }), outbound("ACCEPT", 1, { srcPort: 43390, tcpFlags: 3, packets: 12, flowDirection: "egress" }), outbound("REJECT", 2, { tcpFlags: 4, packets: 1, flowDirection: "egress" })],
+        expected: {
+            verdict: "network-ok",
+            confidence: "high",
+            confidenceReason: "Accepted records in both directions.",
+            summary: "Packets from 10.0.1.25 to 52.219.204.42:443/tcp were accepted and answered: the network path works; look at DNS, TLS, proxy settings, permissions, and application timeouts.",
+            evidence: [
+                "tcp-flags: 1 of 3 accepted outbound records is SYN only (2) of a few small packets.",
+                "tcp-flags: 1 accepted outbound record is SYN only (2) but carried more than a few small packets: established connections (AWS ORs the flags over the interval and records ACK only with SYN), not failed handshakes.",
+                "tcp-flags: the destination answered with SYN-ACK (18/19) in 1 inbound record.",
+                "tcp-flags: RST (4) in 1 record: one side reset connections.",
+                "traffic-path 7: outbound packets left through a gateway VPC endpoint (Nitro) (1 record).",
+                "flow-direction (as the logging ENI saw it): inbound ingress 1, outbound egress 4.",
+                "pkt-dst-aws-service: S3 (1 record).",
+                "Left out 1 late outbound REJECT record: a few packets after an accepted conversation closed (FIN/RST or at its end) are rejected normally and prove nothing.",
+            ],
+        },
+    },
+    {
+        name: "one SYN-only record of a few packets, and one that is not SYN only",
+        records: [outbound("ACCEPT", 0, { tcpFlags: 2, packets: 1, bytes: 60 }), outbound("ACCEPT", 1, { tcpFlags: 27, packets: 9 })],
+        expected: {
+            verdict: "routing",
+            confidence: "medium",
+            confidenceReason: "The outbound records carried data or closing flags, not only retransmitted SYNs (AWS records ACK only with SYN, so SYN-only records with many packets are established connections): the connections were established earlier and their replies may be outside the input.",
+            summary: "Packets from 10.0.1.25 to 52.219.204.42:443/tcp were accepted on the way out (2 records) and nothing came back: consistent with a routing problem (no route to a NAT gateway, internet gateway or endpoint; a public subnet without a public IP; a gateway endpoint in another region).",
+            evidence: [
+                "tcp-flags: 1 of 2 accepted outbound records is SYN only (2) of a few small packets and no SYN-ACK (18) came back: those handshakes never completed.",
+            ],
+        },
+    },
+    {
+        name: "flags that are never SYN only, one record",
+        records: [outbound("ACCEPT", 0, { tcpFlags: 3, packets: 9 })],
+        expected: {
+            verdict: "routing",
+            confidence: "low",
+            confidenceReason: "The outbound records carried data or closing flags, not only retransmitted SYNs (AWS records ACK only with SYN, so SYN-only records with many packets are established connections): the connections were established earlier and their replies may be outside the input.",
+            summary: "Packets from 10.0.1.25 to 52.219.204.42:443/tcp were accepted on the way out (1 record) and nothing came back: consistent with a routing problem (no route to a NAT gateway, internet gateway or endpoint; a public subnet without a public IP; a gateway endpoint in another region).",
+            evidence: [
+                "tcp-flags: the accepted outbound record is not SYN only.",
+            ],
+        },
+    },
+    {
+        name: "flags that are never SYN only, two records",
+        records: [outbound("ACCEPT", 0, { tcpFlags: 3, packets: 9 }), outbound("ACCEPT", 1, { tcpFlags: 19, packets: 9 })],
+        expected: {
+            verdict: "routing",
+            confidence: "medium",
+            confidenceReason: "The outbound records carried data or closing flags, not only retransmitted SYNs (AWS records ACK only with SYN, so SYN-only records with many packets are established connections): the connections were established earlier and their replies may be outside the input.",
+            summary: "Packets from 10.0.1.25 to 52.219.204.42:443/tcp were accepted on the way out (2 records) and nothing came back: consistent with a routing problem (no route to a NAT gateway, internet gateway or endpoint; a public subnet without a public IP; a gateway endpoint in another region).",
+            evidence: [
+                "tcp-flags: none of the 2 accepted outbound records is SYN only.",
+            ],
+        },
+    },
+    {
+        name: "rejected by VPC Block Public Access",
+        records: [outbound("REJECT", 0, { rejectReason: "BPA", flowDirection: "egress" }), outbound("REJECT", 1, { rejectReason: "BPA", flowDirection: "egress" })],
+        expected: {
+            verdict: "security-group-or-nacl",
+            confidence: "high",
+            confidenceReason: "The REJECT records carry reject-reason BPA.",
+            summary: "Packets from 10.0.1.25 to 52.219.204.42:443/tcp were rejected (2 records) at eni-0a1b2c3d4e5f60718 (the source's) by VPC Block Public Access (reject-reason BPA), neither a security group nor a network ACL: the VPC or subnet blocks internet traffic through its internet gateway unless excluded.",
+            evidence: [
+                "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
+                "flow-direction (as the logging ENI saw it): outbound egress 2.",
+                "reject-reason: BPA (2 records); BPA is VPC Block Public Access, neither a security group nor a network ACL.",
+            ],
+        },
+    },
+    {
+        name: "the default format: no flags, a duplicate, a malformed line about the conversation",
+        records: [outbound("ACCEPT", 0), outbound("ACCEPT", 0), outbound("ACCEPT", 1)],
+        format: DEFAULT_FORMAT,
+        lines: [toLine(outbound("ACCEPT", 2)).replace(" 3 180 ", " three 180 ")],
+        expected: {
+            verdict: "routing",
+            confidence: "high",
+            confidenceReason: "2 outbound records accepted and no reply logged in either action.",
+            summary: "Packets from 10.0.1.25 to 52.219.204.42:443/tcp were accepted on the way out (2 records) and nothing came back: consistent with a routing problem (no route to a NAT gateway, internet gateway or endpoint; a public subnet without a public IP; a gateway endpoint in another region).",
+            evidence: [
+                "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
+                "Counted once: 1 exact duplicate record (the same file given twice, or two flow logs writing while one replaces the other).",
+                "Skipped 1 malformed line or row (1 of them mentions the conversation's addresses), e.g. '2 123456789012 eni-0a1b2c3d4e5f60718 10.0.1.25 52.219.204.42 43312 443 6 three 180 1795701845 1795701900 ACCEPT OK'.",
+                "Set aside 1 unreadable line or row: 1 could only repeat what the readable records show. None of them could change the verdict.",
+            ],
+        },
+    },
+    {
+        name: "records without protocol, ports, interface-id or times",
+        records: [outbound("ACCEPT", 0, { protocol: undefined, srcPort: undefined, dstPort: undefined, interfaceId: undefined, startTime: undefined, endTime: undefined }), outbound("ACCEPT", 1, { protocol: undefined, interfaceId: undefined, startTime: undefined, endTime: undefined })],
+        format: DEFAULT_FORMAT,
+        expected: {
+            verdict: "routing",
+            confidence: "high",
+            confidenceReason: "2 outbound records accepted and no reply logged in either action.",
+            summary: "Packets from 10.0.1.25 to 52.219.204.42:443/tcp were accepted on the way out (2 records) and nothing came back: consistent with a routing problem (no route to a NAT gateway, internet gateway or endpoint; a public subnet without a public IP; a gateway endpoint in another region).",
+            evidence: [
+                "2 matched records carry no protocol or ports: they were matched on addresses alone and may belong to other traffic between the same hosts.",
+                "2 matched records carry no interface-id: the ENI cannot be named (add ${interface-id} to the format).",
+                "The records carry no start/end times: the timeline and the late-reject judgement need them.",
+                "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
+            ],
+        },
+    },
+    {
+        name: "two ENIs at the same end",
+        records: [outbound("ACCEPT", 0, { flowDirection: "egress" }), outbound("ACCEPT", 1, { interfaceId: OTHER_ENI, flowDirection: "egress" })],
+        expected: {
+            verdict: "routing",
+            confidence: "high",
+            confidenceReason: "2 outbound records accepted and no reply logged in either action.",
+            summary: "Packets from 10.0.1.25 to 52.219.204.42:443/tcp were accepted on the way out (2 records) and nothing came back: consistent with a routing problem (no route to a NAT gateway, internet gateway or endpoint; a public subnet without a public IP; a gateway endpoint in another region).",
+            evidence: [
+                "2 ENIs logged the conversation directly (eni-07e6d5c4b3a291807: the source's, eni-0a1b2c3d4e5f60718: the source's): several tasks, or both ends are in the input; see the per-ENI counts.",
+                "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
+                "flow-direction (as the logging ENI saw it): outbound egress 2.",
+            ],
+        },
+    },
+];
+
+// What the notes rest on. flow-log-records.html: tcp-flags "SYN: 2, SYN-ACK: 18, FIN: 1, RST: 4", the flags
+// "OR-ed" over the aggregation interval, and ACK "reported only when it's accompanied with SYN"; pkt-srcaddr /
+// pkt-dstaddr tell "the IP address of an intermediate layer" from the original one (a NAT gateway's ENI:
+// requester-managed, instance-id "-"); traffic-path 7 "Through a gateway VPC endpoint (Nitro-based
+// instances only)"; reject-reason BPA: VPC Block Public Access. The notes are what a user reads to judge
+// the verdict, so every sentence and every count is asserted, and a hop's leg is never added to the ends'.
+describe("evidence notes and count texts (mutation-tested)", () => {
+    for (const c of NOTES) {
+        it(c.name, () => {
+            expect(whole(c.records, c.format, c.lines)).to.deep.equal(c.expected);
+        });
+    }
 });
