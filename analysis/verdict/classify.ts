@@ -305,8 +305,9 @@ function decide(e: ConversationEvidence, v: View, w: Words, trafficType: Traffic
     if (outAcc + v.tally.outbound.reject.records + inAcc + v.tally.inbound.reject.records === 0 && noAction > 0) {
         const all = e.noAction.endpoint + e.noAction.intermediate;
         const hopsOnly = all - noAction;
+        // noAction > 0 holds on this rung, so records at hops as well is all the split needs.
         const split =
-            hopsOnly > 0 && noAction > 0
+            hopsOnly > 0
                 ? ` (${noAction} at ${noAction === 1 ? "an end's ENI" : "the ends' ENIs"}, ${hopsOnly} at ${hopsOnly === 1 ? "an intermediate hop" : "intermediate hops"})`
                 : "";
         return {
