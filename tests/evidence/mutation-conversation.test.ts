@@ -137,4 +137,44 @@ describe("evidence/conversation: whose ENI, and why (issue 28)", () => {
             minuteOf(undefined, undefined),
         ]).to.deep.equal([Date.parse("2026-11-26T14:05:00Z") / 1000, Date.parse("2026-11-26T14:05:00Z") / 1000, Date.parse("2026-11-26T14:05:00Z") / 1000, T0 + 60, T0, T0 + 60, undefined]);
     });
+
+    describe("NODATA and SKIPDATA that count against the evidence", () => {
+        // log-status (field table): NODATA "no network traffic to or from the network interface during the
+        // aggregation interval"; SKIPDATA "some flow log records were skipped during the aggregation interval".
+        // An idle ENI logs NODATA every interval, so only an interval that overlaps the conversation counts.
+        const status = (logStatus: "NODATA" | "SKIPDATA", start?: number, end?: number, interfaceId = ENI): FlowRecord => ({ interfaceId, startTime: start, endTime: end, logStatus });
+        const counted = (records: FlowRecord[]) => {
+            const e = conversationOf("10.0.1.25", "52.219.204.42", records).evidence();
+            return { eni: e.interfaces.map((i) => [i.interfaceId, i.nodata, i.skipdata]), skipped: e.skipped, firstSeen: e.firstSeen, lastSeen: e.lastSeen };
+        };
+        const talk = (start: number) => rec("10.0.1.25", "52.219.204.42", { startTime: start, endTime: start + 55, srcPort: 40000 + start - T0 });
+
+        it("counts an interval that overlaps the conversation, not one before or after it, and one without times always", () => {
+            expect(counted([status("NODATA", T0 - 120, T0 - 60), talk(T0), status("SKIPDATA", T0 + 50, T0 + 110), status("NODATA", T0 + 200, T0 + 260), status("NODATA")])).to.deep.equal({
+                eni: [[ENI, 1, 1]],
+                skipped: { malformed: 0, nodata: 3, skipdata: 1 },
+                firstSeen: T0,
+                lastSeen: T0 + 55,
+            });
+        });
+
+        it("takes intervals that touch (the next starts at most a second after the last ends) as one stretch", () => {
+            // [T0-60, T0] and [T0+1, T0+60] touch: one stretch that overlaps a conversation at T0+30.
+            expect(counted([status("NODATA", T0 - 60, T0), status("NODATA", T0 + 1, T0 + 60), talk(T0 + 30)]).eni).to.deep.equal([[ENI, 2, 0]]);
+            // Two seconds apart they do not: only the second overlaps.
+            expect(counted([status("NODATA", T0 - 60, T0 - 1), status("NODATA", T0 + 1, T0 + 60), talk(T0 + 30)]).eni).to.deep.equal([[ENI, 1, 0]]);
+            // An interval that starts before the last one does not join it (records out of order).
+            expect(counted([status("NODATA", T0 + 200, T0 + 260), status("NODATA", T0, T0 + 60), talk(T0 + 100)]).eni).to.deep.equal([[ENI, 0, 0]]);
+        });
+
+        it("counts every interval when no matched record carries times, and none of an ENI that did not log the conversation", () => {
+            const timeless = rec("10.0.1.25", "52.219.204.42", { startTime: undefined, endTime: undefined });
+            expect(counted([status("NODATA", T0, T0 + 60), status("SKIPDATA", T0 + 600, T0 + 660), timeless, status("NODATA", T0, T0 + 60, "eni-0ffff0000ffff0000")])).to.deep.equal({
+                eni: [[ENI, 1, 1]],
+                skipped: { malformed: 0, nodata: 2, skipdata: 1 },
+                firstSeen: undefined,
+                lastSeen: undefined,
+            });
+        });
+    });
 });
