@@ -60,8 +60,9 @@ export function parseIpv6(text: string): bigint | undefined {
     for (let i = 0; i < all.length; i++) {
         const part = all[i];
         if (part.includes(".")) {
-            // An embedded IPv4 address is allowed only as the last group (::ffff:10.0.0.1).
-            if (i !== all.length - 1) return undefined;
+            // An embedded IPv4 address is allowed only as the last group (::ffff:10.0.0.1), so never
+            // before a `::` (RFC 4291 section 2.2: "10.0.1.25::" is no address).
+            if (i !== all.length - 1 || (halves.length === 2 && i < head.length)) return undefined;
             const v4 = parseIpv4(part);
             if (v4 === NOT_IPV4) return undefined;
             groups.push(Math.floor(v4 / 65536), v4 % 65536);
@@ -70,10 +71,10 @@ export function parseIpv6(text: string): bigint | undefined {
             groups.push(parseInt(part, 16));
         }
     }
-    const headGroups = head.reduce((n, p) => n + (p.includes(".") ? 2 : 1), 0);
     if (halves.length === 2) {
+        // `::` stands for at least one zero group, after the head's groups (the head holds no IPv4 part).
         if (groups.length > 7) return undefined;
-        groups.splice(headGroups, 0, ...new Array<number>(8 - groups.length).fill(0));
+        groups.splice(head.length, 0, ...new Array<number>(8 - groups.length).fill(0));
     } else if (groups.length !== 8) {
         return undefined;
     }
