@@ -109,6 +109,14 @@ export function parseIpRange(text: string, flag: string, whole: string = text): 
     const v4 = parseIpv4(addressText);
     const v6 = v4 === NOT_IPV4 ? parseIpv6(addressText) : undefined;
     if (v4 === NOT_IPV4 && v6 === undefined) {
+        // `52.219.204.42:443` is how a timeout names its destination (the issue, an ECS stop reason):
+        // say where the port goes instead of only that the value is no address.
+        const withPort = /^(?:(\d{1,3}(?:\.\d{1,3}){3})|\[([0-9A-Fa-f:.]+)\]):(\d{1,5})$/.exec(text);
+        if (withPort !== null) {
+            const address = withPort[1] ?? withPort[2];
+            const instead = flag === "--dst" ? `--dst ${address} --port ${withPort[3]}` : `${flag} ${address} (without a port)`;
+            throw new UserInputError(`${subject} ${whole === text ? "an" : "is an"} address with a port. Give the address alone: ${instead}.`);
+        }
         throw new UserInputError(`${subject} ${whole === text ? "not" : "is not"} an IPv4 or IPv6 address or CIDR. ${CIDR_HINT}.`);
     }
     const bits = v4 !== NOT_IPV4 ? 32 : 128;

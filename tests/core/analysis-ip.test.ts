@@ -58,6 +58,13 @@ describe("analysis: ip", () => {
         ["--dst", "52.219.204.0/33", "Invalid --dst '52.219.204.0/33': prefix length '33', out of range. Allowed: 0-32 for an IPv4 CIDR."],
         ["--dst", "2001:db8::/129", "Invalid --dst '2001:db8::/129': prefix length '129', out of range. Allowed: 0-128 for an IPv6 CIDR."],
         ["--dst", "52.219.204.42,s3.amazonaws.com", "Invalid --dst '52.219.204.42,s3.amazonaws.com': entry 's3.amazonaws.com' is not an IPv4 or IPv6 address or CIDR. Allowed: an address like 10.0.1.25 or 2001:db8::1, or a CIDR like 10.0.1.0/24 or 2001:db8::/64."],
+        // The form a timeout names its destination in (`dial tcp 52.219.204.42:443`): the port has its own flag.
+        ["--dst", "52.219.204.42:443", "Invalid --dst '52.219.204.42:443': an address with a port. Give the address alone: --dst 52.219.204.42 --port 443."],
+        ["--dst", "[2001:db8::1]:443", "Invalid --dst '[2001:db8::1]:443': an address with a port. Give the address alone: --dst 2001:db8::1 --port 443."],
+        ["--dst", "3.5.0.1,52.219.204.42:8443", "Invalid --dst '3.5.0.1,52.219.204.42:8443': entry '52.219.204.42:8443' is an address with a port. Give the address alone: --dst 52.219.204.42 --port 8443."],
+        ["--src", "10.0.1.25:51234", "Invalid --src '10.0.1.25:51234': an address with a port. Give the address alone: --src 10.0.1.25 (without a port)."],
+        // Not an address with a port: the general message.
+        ["--dst", "52.219.204:443", "Invalid --dst '52.219.204:443': not an IPv4 or IPv6 address or CIDR. Allowed: an address like 10.0.1.25 or 2001:db8::1, or a CIDR like 10.0.1.0/24 or 2001:db8::/64."],
         ["--dst", "52.219.204.42,", "Invalid --dst '52.219.204.42,': it has an empty entry. Allowed: an address like 10.0.1.25 or 2001:db8::1, or a CIDR like 10.0.1.0/24 or 2001:db8::/64, or a comma list of them."],
     ];
     for (const [flag, value, message] of errors) {
