@@ -697,4 +697,48 @@ describe("verdict ladder rungs, whole answers (mutation-tested)", () => {
             expect(verdictOf(c)).to.deep.equal(c.expected);
         });
     }
+    // Several intermediate hops (a NAT gateway per zone, a middlebox): the culprit named is the hop that
+    // rejected in that direction, not every hop in the records. A user fixes the network ACL of the subnet
+    // named here; naming a hop that only carried the other direction sends them to the wrong subnet.
+    describe("several intermediate hops: only those that rejected in that direction are named", () => {
+        const hopLeg = (eni: string, ip: string, dir: "out" | "in", action: "ACCEPT" | "REJECT", i: number) =>
+            dir === "out"
+                ? outbound(action, i, { interfaceId: eni, srcAddr: ip, pktSrcAddr: TASK, pktDstAddr: S3, subnetId: "subnet-0hop" })
+                : inbound(action, i, { interfaceId: eni, dstAddr: ip, pktSrcAddr: S3, pktDstAddr: TASK, subnetId: "subnet-0hop" });
+        const HOP_B = "eni-0b1b2b3b4b5b6b7b8";
+        const HOP_C = "eni-0c1c2c3c4c5c6c7c8";
+
+        it("two hops rejected the packets, a third carried only replies: the two are named", () => {
+            const records = [
+                taskLeg("out", "ACCEPT", 0),
+                hopLeg(NAT_ENI, NAT_IP, "out", "REJECT", 0),
+                hopLeg(HOP_B, "10.0.2.20", "out", "REJECT", 1),
+                hopLeg(HOP_C, "10.0.3.30", "in", "ACCEPT", 2),
+            ];
+            expect(answer(records)).to.deep.equal({
+                verdict: "security-group-or-nacl",
+                confidence: "high",
+                confidenceReason: "The intermediate hop logged REJECT for the packets (matched through pkt-srcaddr/pkt-dstaddr).",
+                summary:
+                    "Packets from 10.0.1.25 to 52.219.204.42:443/tcp left the source's ENI but were rejected at the intermediate hop eni-0b1b2b3b4b5b6b7b8, eni-0f9e8d7c6b5a43210 (2 records; a NAT gateway, transit gateway attachment or middlebox): the network ACL of its subnet (or, for a middlebox instance, its security group) blocks them.",
+            });
+        });
+
+        it("two hops rejected the replies, a third carried only the packets: the two are named", () => {
+            const records = [
+                taskLeg("out", "ACCEPT", 0),
+                hopLeg(NAT_ENI, NAT_IP, "out", "ACCEPT", 0),
+                hopLeg(NAT_ENI, NAT_IP, "in", "REJECT", 1),
+                hopLeg(HOP_B, "10.0.2.20", "in", "REJECT", 2),
+                hopLeg(HOP_C, "10.0.3.30", "out", "ACCEPT", 3),
+            ];
+            expect(answer(records)).to.deep.equal({
+                verdict: "nacl-return-path",
+                confidence: "high",
+                confidenceReason: "The intermediate hop logged REJECT for the replies (matched through pkt-srcaddr/pkt-dstaddr).",
+                summary:
+                    "Replies from 52.219.204.42:443/tcp reached the intermediate hop eni-0f9e8d7c6b5a43210, eni-0b1b2b3b4b5b6b7b8 but were rejected on their way back to 10.0.1.25 (2 records): the network ACL of its subnet blocks the return leg.",
+            });
+        });
+    });
 });
