@@ -13,6 +13,7 @@ import { chooseInterface, interfaceAddresses } from "../../../analysis/verdict/c
 import { run } from "../../helpers/cliInProcess";
 import { fixtureDir, readFixture } from "../../helpers/configFixtures";
 import { diagnosisJson } from "../../helpers/jsonContract";
+import { ec2Documents } from "../../helpers/ec2Documents";
 
 const OTHER_VPC = fixtureDir("scope/other-vpc");
 const SISTER = fixtureDir("scope/sister-same-subnet");
@@ -27,18 +28,7 @@ const eni = (id: string, ip: string, subnet = WORKLOAD_SUBNET, vpc = "vpc-0a1b2c
     ...extra,
 });
 
-const docsOf = (...enis: Ec2NetworkInterface[]): Ec2Documents => ({
-    networkInterfaces: enis,
-    routeTables: [],
-    securityGroups: [],
-    networkAcls: [],
-    vpcEndpoints: [],
-    natGateways: [],
-    internetGateways: [],
-    vpcPeeringConnections: [],
-    prefixLists: [],
-    prefixListEntries: {},
-});
+const docsOf = (...enis: Ec2NetworkInterface[]): Ec2Documents => ec2Documents({ networkInterfaces: enis });
 
 const src = (text: string) => AddressSet.parse(text, "--src");
 

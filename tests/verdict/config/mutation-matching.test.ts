@@ -7,22 +7,12 @@ import { parseIpRange } from "../../../analysis/core/ip";
 import { describeEntry, evaluateAcl } from "../../../analysis/verdict/config/networkAcls";
 import { evaluateEgress } from "../../../analysis/verdict/config/securityGroups";
 import { Ec2Documents, Ec2NetworkAcl, Ec2NetworkAclEntry } from "../../../analysis/verdict/config/ec2Documents";
+import { ec2Documents } from "../../helpers/ec2Documents";
 
 const S3 = parseIpRange("52.219.204.42", "--dst");
 const SG = "sg-0123456789abcdef0";
 
-const DOCS: Ec2Documents = {
-    networkInterfaces: [],
-    routeTables: [],
-    securityGroups: [],
-    networkAcls: [],
-    vpcEndpoints: [],
-    natGateways: [],
-    internetGateways: [],
-    vpcPeeringConnections: [],
-    prefixLists: [],
-    prefixListEntries: {},
-};
+const DOCS: Ec2Documents = ec2Documents();
 
 const acl = (entries: readonly Ec2NetworkAclEntry[]): Ec2NetworkAcl => ({ NetworkAclId: "acl-0d1e2f3a4b5c6d7e8", Entries: entries });
 const tcpRule = (RuleNumber: number | undefined, Egress: boolean, RuleAction: string, From: number, To: number): Ec2NetworkAclEntry => ({

@@ -18,6 +18,7 @@ import { DestinationPart, destinationParts } from "../../../analysis/verdict/con
 import { evaluateConfiguration } from "../../../analysis/verdict/config/evaluate";
 import { Ec2Documents, Ec2IpPermission, Ec2NetworkAclEntry, Ec2Route, Ec2VpcPeeringConnectionVpcInfo } from "../../../analysis/verdict/config/ec2Documents";
 import { readFixture } from "../../helpers/configFixtures";
+import { ec2Documents } from "../../helpers/ec2Documents";
 
 /** Where a CIDR can appear in the documents: each is a rule (or a peer's block) that acts per address. */
 type Source = "route" | "prefix-list" | "security-group" | "network-acl" | "peer-primary" | "peer-set";
@@ -42,18 +43,7 @@ function aligned(position: number, hostBits: number, within: number, withinBits:
     return within + (position % blocks) * 2 ** hostBits;
 }
 
-const EMPTY: Ec2Documents = {
-    networkInterfaces: [],
-    routeTables: [],
-    securityGroups: [],
-    networkAcls: [],
-    vpcEndpoints: [],
-    natGateways: [],
-    internetGateways: [],
-    vpcPeeringConnections: [],
-    prefixLists: [],
-    prefixListEntries: {},
-};
+const EMPTY: Ec2Documents = ec2Documents();
 
 /**
  * The CIDRs placed where EC2's documents hold them, each in its own address-family field, with

@@ -7,23 +7,13 @@ import { parseIpRange } from "../../../analysis/core/ip";
 import { describeEntry, evaluateAcl, freeRuleNumber } from "../../../analysis/verdict/config/networkAcls";
 import { evaluateEgress } from "../../../analysis/verdict/config/securityGroups";
 import { Ec2Documents, Ec2NetworkAcl, Ec2NetworkAclEntry, Ec2SecurityGroup } from "../../../analysis/verdict/config/ec2Documents";
+import { ec2Documents } from "../../helpers/ec2Documents";
 
 const S3 = parseIpRange("52.219.204.42", "--dst");
 const S3_LIST = "pl-78a54011";
 
 function docs(prefixListEntries: Ec2Documents["prefixListEntries"] = {}): Ec2Documents {
-    return {
-        networkInterfaces: [],
-        routeTables: [],
-        securityGroups: [],
-        networkAcls: [],
-        vpcEndpoints: [],
-        natGateways: [],
-        internetGateways: [],
-        vpcPeeringConnections: [],
-        prefixLists: [],
-        prefixListEntries,
-    };
+    return ec2Documents({ prefixListEntries });
 }
 
 function acl(entries: readonly Ec2NetworkAclEntry[]): Ec2NetworkAcl {

@@ -9,6 +9,7 @@ import { expect } from "chai";
 import { AddressSet } from "../../../analysis/core/ip";
 import { Ec2Documents, Ec2NetworkInterface } from "../../../analysis/verdict/config/ec2Documents";
 import { ScopeQuestion, chooseInterface } from "../../../analysis/verdict/config/scope";
+import { ec2Documents } from "../../helpers/ec2Documents";
 
 const A = "eni-0a1b2c3d4e5f60718";
 const B = "eni-0b2c3d4e5f6071829";
@@ -28,18 +29,7 @@ const eni = (id: string | undefined, addresses: string[], subnet = OTHER_SUBNET)
     VpcId: VPC,
 });
 
-const docsOf = (...networkInterfaces: Ec2NetworkInterface[]): Ec2Documents => ({
-    networkInterfaces,
-    routeTables: [],
-    securityGroups: [],
-    networkAcls: [],
-    vpcEndpoints: [],
-    natGateways: [],
-    internetGateways: [],
-    vpcPeeringConnections: [],
-    prefixLists: [],
-    prefixListEntries: {},
-});
+const docsOf = (...networkInterfaces: Ec2NetworkInterface[]): Ec2Documents => ec2Documents({ networkInterfaces });
 
 const question = (q: Partial<ScopeQuestion> = {}): ScopeQuestion => ({ src: AddressSet.parse("10.0.1.25", "--src"), recordsEnis: [], recordsSubnets: [], ...q });
 
