@@ -8,6 +8,7 @@ import { expect } from "chai";
 import { parseIpRange } from "../../../analysis/core/ip";
 import { routeTableForSubnet, routeTarget, routeText, selectRoute } from "../../../analysis/verdict/config/routes";
 import { Ec2Documents, Ec2Route, Ec2RouteTable } from "../../../analysis/verdict/config/ec2Documents";
+import { ec2Documents } from "../../helpers/ec2Documents";
 
 const SUBNET = "subnet-0a1b2c3d4e5f60718";
 const VPC = "vpc-0a1b2c3d4e5f60718";
@@ -15,18 +16,7 @@ const S3_LIST = "pl-78a54011";
 const S3 = parseIpRange("52.219.204.42", "--dst");
 
 function docs(routeTables: readonly Ec2RouteTable[], prefixListEntries: Ec2Documents["prefixListEntries"] = {}): Ec2Documents {
-    return {
-        networkInterfaces: [],
-        routeTables,
-        securityGroups: [],
-        networkAcls: [],
-        vpcEndpoints: [],
-        natGateways: [],
-        internetGateways: [],
-        vpcPeeringConnections: [],
-        prefixLists: [],
-        prefixListEntries,
-    };
+    return ec2Documents({ routeTables: [...routeTables], prefixListEntries });
 }
 
 function table(routes: readonly Ec2Route[]): Ec2RouteTable {
