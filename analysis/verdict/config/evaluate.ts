@@ -10,6 +10,7 @@
  * beyond it). Transit gateways, virtual private gateways and the peer VPC itself are where it stops.
  */
 import { AddressSet, IpRange } from "../../core/ip";
+import { mergeSpans } from "../../core/cidrCompaction";
 import { protocolHasPorts, protocolName } from "../../core/records";
 import { cidrRange, cidrText, covers, portsText } from "./cidrs";
 import { destinationParts } from "./destinationParts";
@@ -584,13 +585,9 @@ function peerCidrBlocks(peer: Ec2VpcPeeringConnectionVpcInfo, version: 4 | 6): I
  * 10.21.0.0/16) can hold a range (10.20.0.0/15) that neither holds alone.
  */
 function coveredTogether(blocks: readonly IpRange[], dst: IpRange): boolean {
-    let next = BigInt(dst.first);
-    const last = BigInt(dst.last);
-    for (const b of [...blocks].sort((x, y) => (x.first < y.first ? -1 : x.first > y.first ? 1 : 0))) {
-        if (BigInt(b.first) > next) break;
-        if (BigInt(b.last) >= next) next = BigInt(b.last) + 1n;
-    }
-    return next > last;
+    // Merged, touching blocks become one span: dst is covered when one span holds it whole.
+    const spans = mergeSpans(blocks.map((b) => ({ first: BigInt(b.first), last: BigInt(b.last) })));
+    return spans.some((s) => s.first <= BigInt(dst.first) && BigInt(dst.last) <= s.last);
 }
 
 function overlapsRange(a: IpRange, b: IpRange): boolean {
