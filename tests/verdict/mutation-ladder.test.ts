@@ -176,6 +176,10 @@ function whole(records: readonly FlowRecord[], format: LogFormat = WIDE, lines: 
 // A NAT gateway's ENI: the task's packets arrive with the NAT's own address as dstaddr, requester-managed (instance-id `-`).
 const natIn = (action: "ACCEPT" | "REJECT" | undefined, i: number) =>
     outbound(action as "ACCEPT", i, { interfaceId: NAT_ENI, dstAddr: NAT_IP, pktSrcAddr: TASK, pktDstAddr: S3, subnetId: "subnet-0nat", instanceId: undefined });
+// A second NAT gateway (one per Availability Zone) with its own ENI and address.
+const NAT_B_ENI = "eni-0b1b2b3b4b5b6b7b8";
+const natBIn = (action: "ACCEPT" | "REJECT", i: number) =>
+    outbound(action, i, { interfaceId: NAT_B_ENI, dstAddr: "10.0.2.77", pktSrcAddr: TASK, pktDstAddr: S3, subnetId: "subnet-0natb", instanceId: undefined });
 // Another hop between the ends (an instance: a middlebox), its own address as srcaddr.
 const hopOut = (action: "ACCEPT" | "REJECT" | undefined, i: number) =>
     outbound(action as "ACCEPT", i, { interfaceId: HOP_ENI, srcAddr: "10.0.0.88", pktSrcAddr: TASK, pktDstAddr: S3, subnetId: "subnet-0hop" });
@@ -271,6 +275,41 @@ const NOTES: NotesCase[] = [
             evidence: [
                 "Only intermediate hops (matched through pkt-srcaddr/pkt-dstaddr) are in the input; neither end's own ENI is.",
                 "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
+            ],
+        },
+    },
+    {
+        // NAT gateways have no security groups; only the network ACL of their subnet can reject. Each
+        // NAT gateway that rejected is named, so the user opens both subnets' ACLs, not one.
+        name: "two NAT gateways rejected the task's packets after its ENI let them out: both ENIs named, NAT wording",
+        records: [outbound("ACCEPT", 0), natIn("REJECT", 0), natBIn("REJECT", 1)],
+        expected: {
+            verdict: "security-group-or-nacl",
+            confidence: "high",
+            confidenceReason: "The intermediate hop logged REJECT for the packets (matched through pkt-srcaddr/pkt-dstaddr).",
+            summary: "Packets from 10.0.1.25 to 52.219.204.42:443/tcp left the source's ENI but were rejected at the NAT gateway's ENI eni-0b1b2b3b4b5b6b7b8, eni-0f9e8d7c6b5a43210 (2 records): the NAT subnet's network ACL blocks them (NAT gateways have no security groups).",
+            evidence: [
+                "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
+                "NAT gateway leg on eni-0b1b2b3b4b5b6b7b8 (tied through pkt-srcaddr/pkt-dstaddr, not added to the counts above): outbound 0 accepted, 1 rejected; inbound 0 accepted, 0 rejected.",
+                "NAT gateway leg on eni-0f9e8d7c6b5a43210 (tied through pkt-srcaddr/pkt-dstaddr, not added to the counts above): outbound 0 accepted, 1 rejected; inbound 0 accepted, 0 rejected.",
+            ],
+        },
+    },
+    {
+        // tcp-flags is the OR of the flags in the aggregation interval and a bare ACK is not recorded
+        // (flow-log-records.html, tcp-flags): a SYN-only record of many packets is an established
+        // connection, so the unanswered-handshake rung
+        // (high confidence) needs EVERY SYN-only record to be a small retry, not just one of them.
+        name: "two SYN-only records, one a small retry and one of many packets: not every SYN a retry, medium",
+        records: [outbound("ACCEPT", 0, { tcpFlags: 2, packets: 1, bytes: 60 }), outbound("ACCEPT", 1, { tcpFlags: 2, packets: 20, bytes: 20000 })],
+        expected: {
+            verdict: "routing",
+            confidence: "medium",
+            confidenceReason: "The outbound records carried data or closing flags, not only retransmitted SYNs (AWS records ACK only with SYN, so SYN-only records with many packets are established connections): the connections were established earlier and their replies may be outside the input.",
+            summary: "Packets from 10.0.1.25 to 52.219.204.42:443/tcp were accepted on the way out (2 records) and nothing came back: consistent with a routing problem (no route to a NAT gateway, internet gateway or endpoint; a public subnet without a public IP; a gateway endpoint in another region).",
+            evidence: [
+                "tcp-flags: 1 of 2 accepted outbound records is SYN only (2) of a few small packets and no SYN-ACK (18) came back: those handshakes never completed.",
+                "tcp-flags: 1 accepted outbound record is SYN only (2) but carried more than a few small packets: established connections (AWS ORs the flags over the interval and records ACK only with SYN), not failed handshakes.",
             ],
         },
     },
