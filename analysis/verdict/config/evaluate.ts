@@ -164,7 +164,9 @@ export function evaluateConfiguration(docs: Ec2Documents, eniId: string | undefi
     const culprits: Culprit[] = [];
     for (const r of results) {
         for (const c of r.culprits) {
-            if (!culprits.some((k) => k.kind === c.kind && k.id === c.id && k.direction === c.direction && k.rule === c.rule && k.hop === c.hop)) culprits.push(c);
+            // The effect is part of the identity: at a NAT gateway's subnet one final `*` rule can drop
+            // both the requests and the replies in a direction, and each needs its own entry to fix.
+            if (!culprits.some((k) => culpritKey(k) === culpritKey(c))) culprits.push(c);
         }
         for (const n of r.notes) if (!notes.includes(n)) notes.push(n);
     }
@@ -335,6 +337,9 @@ function replyLegs(hop: Hop, dst: IpRange): AclLeg[] {
 }
 
 function checkAclLegs(acl: Ec2NetworkAcl, where: Culprit["hop"], legs: readonly AclLeg[], result: RangeResult): void {
+    // At a NAT gateway's subnet two legs cross the ACL in each direction; when one rule drops both,
+    // each new rule gets its own number.
+    const proposed = { inbound: new Set<number>(), outbound: new Set<number>() };
     for (const leg of legs) {
         const verdict = evaluateAcl(acl, leg.packet);
         if (verdict.allowed) continue;
@@ -349,7 +354,8 @@ function checkAclLegs(acl: Ec2NetworkAcl, where: Culprit["hop"], legs: readonly 
                     ? `No ${dir} rule of ${acl.NetworkAclId} allows ${leg.what}: ports ${portsText(verdict.deniedPorts ?? [])} fall through to the final * deny, so some connections fail and others work.`
                     : `No ${dir} rule of ${acl.NetworkAclId} allows ${leg.what}: they meet the final * deny.`
                 : `${dir === "outbound" ? "Outbound" : "Inbound"} rule ${verdict.ruleText} of ${acl.NetworkAclId} drops ${leg.what}${dropped}.`;
-        const ruleNumber = freeRuleNumber(acl, p.egress, verdict.rule ?? "*");
+        const ruleNumber = freeRuleNumber(acl, p.egress, verdict.rule ?? "*", proposed[dir]);
+        proposed[dir].add(ruleNumber);
         // The CLI turns only tcp, udp, icmp and all into numbers for a network ACL entry
         // (awscli/customizations/ec2/protocolarg.py); EC2 wants the number for any other.
         const proto = p.protocol === 6 || p.protocol === 17 || p.protocol === 1 ? protocolName(p.protocol) : String(p.protocol);
@@ -437,7 +443,7 @@ function checkRoute(hop: Hop, table: Ec2RouteTable, dst: IpRange, result: RangeR
                 target.kind === "nat-gateway" || nat
                     ? `aws ec2 replace-route --route-table-id ${rtb} ${destFlag} --nat-gateway-id ${nat ?? "<available-nat-gateway-id>"}`
                     : `aws ec2 delete-route --route-table-id ${rtb} ${destFlag}`,
-            hint: `aws.ec2.Route(..., { routeTableId: "${rtb}", ${selected.route.DestinationPrefixListId ? "destinationPrefixListId" : dst.version === 4 ? "destinationCidrBlock" : "destinationIpv6CidrBlock"}: "${selected.destination}", natGatewayId: <a NAT gateway that exists> })`,
+            hint: `aws.ec2.Route(..., { routeTableId: "${rtb}", ${routeDestinationProperty(selected, dst)}, natGatewayId: <a NAT gateway that exists> })`,
             effect: "drops-request",
             hop: "workload",
         });
@@ -449,7 +455,7 @@ function checkRoute(hop: Hop, table: Ec2RouteTable, dst: IpRange, result: RangeR
             return;
         case "internet-gateway":
             checkPublicAddress(hop, selected.destination, target.id, dst, result);
-            checkInternetGateway(hop, target.id, hop.vpcId, "workload", rtb, result);
+            checkInternetGateway(hop, target.id, hop.vpcId, "workload", rtb, selected, dst, result);
             return;
         case "egress-only-internet-gateway":
             checkPublicAddress(hop, selected.destination, target.id, dst, result);
@@ -480,6 +486,12 @@ function checkRoute(hop: Hop, table: Ec2RouteTable, dst: IpRange, result: RangeR
 function destinationFlag(selected: SelectedRoute, dst: IpRange): string {
     if (selected.route.DestinationPrefixListId) return `--destination-prefix-list-id ${selected.destination}`;
     return dst.version === 4 ? `--destination-cidr-block ${selected.destination}` : `--destination-ipv6-cidr-block ${selected.destination}`;
+}
+
+/** The same destination as an aws.ec2.Route property, for Pulumi hints. */
+function routeDestinationProperty(selected: SelectedRoute, dst: IpRange): string {
+    const property = selected.route.DestinationPrefixListId ? "destinationPrefixListId" : dst.version === 4 ? "destinationCidrBlock" : "destinationIpv6CidrBlock";
+    return `${property}: "${selected.destination}"`;
 }
 
 function peeringStopNote(rtb: string, dst: IpRange, pcxId: string): string {
@@ -653,7 +665,7 @@ function checkBlackholeInternetGateway(hop: Hop, igwId: string, selected: Select
     if (igw) {
         if (internetGatewayAttachedTo(igw, hop.vpcId)) return false;
         checkPublicAddress(hop, selected.destination, igwId, dst, result);
-        checkInternetGateway(hop, igwId, hop.vpcId, "workload", rtb, result);
+        checkInternetGateway(hop, igwId, hop.vpcId, "workload", rtb, selected, dst, result);
         return true;
     }
     // Stryker disable next-line ArrayDeclaration: equivalent: a placeholder element is not "internetGateways", as no element is.
@@ -801,7 +813,7 @@ function checkPublicAddress(hop: Hop, destination: string, gatewayId: string, ds
     });
 }
 
-function checkInternetGateway(hop: Hop, igwId: string, vpcId: string | undefined, where: Culprit["hop"], rtb: string, result: RangeResult): void {
+function checkInternetGateway(hop: Hop, igwId: string, vpcId: string | undefined, where: Culprit["hop"], rtb: string, selected: SelectedRoute, dst: IpRange, result: RangeResult): void {
     const igw = hop.docs.internetGateways.find((g) => g.InternetGatewayId === igwId);
     if (!igw) {
         result.notes.push(`Internet gateway ${igwId} is not in describe-internet-gateways: its attachment was not checked.`);
@@ -821,7 +833,7 @@ function checkInternetGateway(hop: Hop, igwId: string, vpcId: string | undefined
             reason:
                 `Internet gateway ${igwId} is attached to ${elsewhere}, not to ${vpcId ?? "the VPC"}, and a gateway attaches to one VPC at a time: the route to it leads nowhere. ` +
                 (own ? `${vpcId ?? "The VPC"} has ${own} attached: point the route at it.` : `Create and attach one first: aws ec2 create-internet-gateway, then aws ec2 attach-internet-gateway --internet-gateway-id <new-igw-id> --vpc-id ${vpcId ?? "<vpc-id>"}.`),
-            fix: `aws ec2 replace-route --route-table-id ${rtb} --destination-cidr-block 0.0.0.0/0 --gateway-id ${own ?? "<new-igw-id>"}`,
+            fix: `aws ec2 replace-route --route-table-id ${rtb} ${destinationFlag(selected, dst)} --gateway-id ${own ?? "<new-igw-id>"}`,
             hint: "aws.ec2.InternetGateway (with vpcId) and aws.ec2.Route to it",
             effect: "drops-request",
             hop: where,
@@ -941,8 +953,8 @@ function checkNatSubnet(hop: Hop, nat: Ec2NatGateway, dst: IpRange, result: Rang
         const lookup = selectRoute(hop.docs, table, dst);
         const target = lookup.found ? routeTarget(lookup.selected.route) : undefined;
         // Stryker disable next-line OptionalChaining: equivalent: `target` is undefined only when no route was found, and `lookup.found &&` stops before it.
-        const igwTarget = lookup.found && target?.kind === "internet-gateway" && lookup.selected.route.State !== "blackhole" ? target : undefined;
-        if (!igwTarget) {
+        const igwRoute = lookup.found && target?.kind === "internet-gateway" && lookup.selected.route.State !== "blackhole" ? { id: target.id, selected: lookup.selected } : undefined;
+        if (!igwRoute) {
             // Stryker disable next-line ArrayDeclaration: equivalent: a placeholder attachment has no VpcId, so it names no VPC, as with none.
             const igw = hop.docs.internetGateways.find((g) => (g.Attachments ?? []).some((a) => a.VpcId === (nat.VpcId ?? hop.vpcId)));
             const now = lookup.found ? `its route for ${dst.text} is ${routeText(lookup.selected)}${lookup.selected.route.State === "blackhole" ? " (blackhole)" : ""}` : `it has no route for ${dst.text}`;
@@ -952,13 +964,18 @@ function checkNatSubnet(hop: Hop, nat: Ec2NatGateway, dst: IpRange, result: Rang
                 direction: "outbound",
                 rule: lookup.found ? routeText(lookup.selected) : "(no route)",
                 reason: `NAT gateway ${natId} sits in ${natSubnet}, whose route table ${rtb}${explicit ? "" : " (the VPC's main table: the subnet has none of its own)"} does not send ${dst.text} to an internet gateway (${now}): a public NAT gateway needs one to reach the internet.`,
-                fix: `aws ec2 ${lookup.found ? "replace-route" : "create-route"} --route-table-id ${rtb} --destination-cidr-block 0.0.0.0/0 --gateway-id ${igw?.InternetGatewayId ?? "<igw-id>"}`,
-                hint: "put the NAT gateway in a public subnet (awsx.ec2.Vpc does), or aws.ec2.Route(..., { destinationCidrBlock: \"0.0.0.0/0\", gatewayId: <igw> })",
+                // The route that wins for the destination is the one to change: a new 0.0.0.0/0 beside a
+                // more specific route would lose to it (longest prefix match), and replace-route on a
+                // 0.0.0.0/0 the table lacks fails.
+                fix: lookup.found
+                    ? `aws ec2 replace-route --route-table-id ${rtb} ${destinationFlag(lookup.selected, dst)} --gateway-id ${igw?.InternetGatewayId ?? "<igw-id>"}`
+                    : `aws ec2 create-route --route-table-id ${rtb} --destination-cidr-block 0.0.0.0/0 --gateway-id ${igw?.InternetGatewayId ?? "<igw-id>"}`,
+                hint: `put the NAT gateway in a public subnet (awsx.ec2.Vpc does), or aws.ec2.Route(..., { ${lookup.found ? routeDestinationProperty(lookup.selected, dst) : 'destinationCidrBlock: "0.0.0.0/0"'}, gatewayId: <igw> })`,
                 effect: "drops-request",
                 hop: "nat-gateway",
             });
         } else {
-            checkInternetGateway(hop, igwTarget.id, nat.VpcId ?? hop.vpcId, "nat-gateway", rtb, result);
+            checkInternetGateway(hop, igwRoute.id, nat.VpcId ?? hop.vpcId, "nat-gateway", rtb, igwRoute.selected, dst, result);
         }
     }
     if (natSubnet === hop.subnetId) return;

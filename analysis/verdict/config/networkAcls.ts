@@ -110,11 +110,16 @@ export function aclForSubnet(acls: readonly Ec2NetworkAcl[], subnetId: string): 
     return acls.find((acl) => (acl.Associations ?? []).some((a) => a.SubnetId === subnetId));
 }
 
-/** A free rule number for a new rule that must act before `before` (the rule that now decides). */
-export function freeRuleNumber(acl: Ec2NetworkAcl, egress: boolean, before: string): number {
-    const used = new Set(orderedEntries(acl, egress).map((e) => e.RuleNumber));
+/**
+ * A free rule number for a new rule that must act before `before` (the rule that now decides).
+ * `proposed`: numbers already given to other new rules of the same ACL and direction in one answer;
+ * EC2 refuses a second entry with a number in use ("NetworkAclEntryAlreadyExists"), so they count as taken.
+ */
+export function freeRuleNumber(acl: Ec2NetworkAcl, egress: boolean, before: string, proposed: ReadonlySet<number> = new Set()): number {
+    const numbers = [...orderedEntries(acl, egress).map((e) => e.RuleNumber ?? 0), ...proposed];
+    const used = new Set(numbers);
     if (before === "*") {
-        const highest = Math.max(0, ...orderedEntries(acl, egress).map((e) => e.RuleNumber ?? 0).filter((n) => n < DEFAULT_RULE_NUMBER));
+        const highest = Math.max(0, ...numbers.filter((n) => n < DEFAULT_RULE_NUMBER));
         const next = (Math.floor(highest / 10) + 1) * 10;
         if (next < DEFAULT_RULE_NUMBER && !used.has(next)) return next;
     }

@@ -177,6 +177,26 @@ describe("configuration check at the gateways (mutation-tested)", () => {
             );
         });
 
+        // The route to fix is the one the subnet uses for the destination: replace-route names it by its
+        // own destination (--destination-cidr-block, or --destination-ipv6-cidr-block for an IPv6 route,
+        // EC2 CLI reference), not by 0.0.0.0/0, which may not exist or may not be the route in use.
+        it("a narrower or an IPv6 route to a gateway attached to another VPC: the fix replaces that route", () => {
+            const internetGateways = [
+                { InternetGatewayId: IGW, Attachments: [{ State: "available", VpcId: OTHER_VPC }] },
+                { InternetGatewayId: OTHER_IGW, Attachments: [{ State: "available", VpcId: VPC }] },
+            ];
+            const fixOf = (docs: Ec2Documents, dst: string) => answer(docs, dst).culprits.map((c) => [c.kind, c.fix]);
+            const narrow: Ec2Route = { DestinationCidrBlock: "203.0.113.0/24", GatewayId: IGW, Origin: "CreateRoute", State: "active" };
+            expect(fixOf(publicWorld({ internetGateways }, narrow), INET)).to.deep.equal([
+                ["internet-gateway", `aws ec2 replace-route --route-table-id ${RTB} --destination-cidr-block 203.0.113.0/24 --gateway-id ${OTHER_IGW}`],
+            ]);
+            const v6Route: Ec2Route = { DestinationIpv6CidrBlock: "::/0", GatewayId: IGW, Origin: "CreateRoute", State: "active" };
+            const v6Eni = { ...workloadEni, Ipv6Addresses: [{ Ipv6Address: "2406:da12:a3c:d101::25" }] };
+            expect(fixOf(withEni(publicWorld({ internetGateways }, v6Route), v6Eni), "2406:da60:4000:2a00::1b")).to.deep.equal([
+                ["internet-gateway", `aws ec2 replace-route --route-table-id ${RTB} --destination-ipv6-cidr-block ::/0 --gateway-id ${OTHER_IGW}`],
+            ]);
+        });
+
         it("a gateway still detaching from another VPC: not attached anywhere usable, attach it here", () => {
             const internetGateways = [{ InternetGatewayId: IGW, Attachments: [{ State: "detaching", VpcId: OTHER_VPC }] }];
             expect(answer(publicWorld({ internetGateways }), INET)).to.deep.equal(routing("internet-gateway", [notAttached(VPC)]));
@@ -758,6 +778,82 @@ describe("configuration check at the gateways (mutation-tested)", () => {
                     aclCulprit(true, 110, `icmp to ${INET} leaving NAT gateway ${NAT} (the requests)`, "icmp", `${INET}/32`, undefined, "drops-request"),
                     aclCulprit(false, 110, `the replies from ${INET} to 10.0.0.90`, "icmp", `${INET}/32`, undefined, "drops-reply"),
                     aclCulprit(true, 100, "the replies forwarded to 10.0.1.25", "icmp", "10.0.1.25/32", undefined, "drops-reply"),
+                ]),
+            );
+        });
+
+        // VPC user guide, "Custom network ACLs": a new custom network ACL "denies all inbound and outbound
+        // traffic until you add rules". EC2 API reference, CreateNetworkAclEntry: a rule number in use in
+        // that direction gives NetworkAclEntryAlreadyExists. One rule dropping both legs of a direction
+        // (the requests and the replies) is two problems with two different fixes: both are named, and
+        // their new rules get different numbers.
+        describe("one rule drops both legs of a direction: both legs named, each new rule its own number", () => {
+            const withNatAcl = (docs: Ec2Documents, entries: Ec2NetworkAclEntry[]): Ec2Documents => ({
+                ...docs,
+                networkAcls: [
+                    ...docs.networkAcls.map((a) => ({ ...a, Associations: (a.Associations ?? []).filter((x) => x.SubnetId !== PUBLIC_SUBNET) })),
+                    { NetworkAclId: NAT_ACL, VpcId: VPC, IsDefault: false, Associations: [{ SubnetId: PUBLIC_SUBNET, NetworkAclId: NAT_ACL }], Entries: entries },
+                ],
+            });
+            const finalDeny: Ec2NetworkAclEntry[] = [true, false].map((Egress) => ({ RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress, CidrBlock: "0.0.0.0/0" }));
+            const leg = (egress: boolean, number: number, reason: string, cidr: string, ports: [number, number], effect: Culprit["effect"], rule = "*") =>
+                culprit({
+                    kind: "network-acl",
+                    id: NAT_ACL,
+                    direction: egress ? "outbound" : "inbound",
+                    rule,
+                    reason,
+                    fix: `aws ec2 create-network-acl-entry --network-acl-id ${NAT_ACL} ${egress ? "--egress" : "--ingress"} --rule-number ${number} --protocol tcp --port-range From=${ports[0]},To=${ports[1]} --cidr-block ${cidr} --rule-action allow`,
+                    hint: `new aws.ec2.NetworkAclRule(..., { networkAclId: "${NAT_ACL}", ruleNumber: ${number}, egress: ${egress}, protocol: "tcp", ruleAction: "allow", cidrBlock: "${cidr}", fromPort: ${ports[0]}, toPort: ${ports[1]} })`,
+                    effect,
+                    hop: "nat-gateway",
+                });
+
+            it("a new custom ACL (only the final * deny): four legs, rules 10 and 20 each way", () => {
+                expect(answer(withNatAcl(base(), finalDeny), INET)).to.deep.equal(
+                    blockedAtNat([
+                        leg(false, 10, `No inbound rule of ${NAT_ACL} allows tcp 443 to ${INET} arriving from 10.0.1.25 (the requests, on their way into the NAT gateway): they meet the final * deny.`, "10.0.1.25/32", [443, 443], "drops-request"),
+                        leg(true, 10, `No outbound rule of ${NAT_ACL} allows tcp 443 to ${INET} leaving NAT gateway ${NAT} (the requests): they meet the final * deny.`, `${INET}/32`, [443, 443], "drops-request"),
+                        leg(false, 20, `No inbound rule of ${NAT_ACL} allows the replies from ${INET}:443 to 10.0.0.90 on the NAT gateway's ports 1024-65535: they meet the final * deny.`, `${INET}/32`, [1024, 65535], "drops-reply"),
+                        leg(true, 20, `No outbound rule of ${NAT_ACL} allows the replies forwarded to 10.0.1.25 on its ephemeral ports 32768-60999: they meet the final * deny.`, "10.0.1.25/32", [32768, 60999], "drops-reply"),
+                    ]),
+                );
+            });
+
+            it("rule 100 denies all traffic each way: four legs, rules 99 and 98 each way", () => {
+                const entries: Ec2NetworkAclEntry[] = [
+                    ...[true, false].map((Egress) => ({ RuleNumber: 100, Protocol: "-1", RuleAction: "deny", Egress, CidrBlock: "0.0.0.0/0" })),
+                    ...finalDeny,
+                ];
+                const rule = (egress: boolean) => `${egress ? "Outbound" : "Inbound"} rule 100 deny all traffic ${egress ? "to" : "from"} 0.0.0.0/0 of ${NAT_ACL} drops`;
+                expect(answer(withNatAcl(base(), entries), INET)).to.deep.equal(
+                    blockedAtNat([
+                        leg(false, 99, `${rule(false)} tcp 443 to ${INET} arriving from 10.0.1.25 (the requests, on their way into the NAT gateway).`, "10.0.1.25/32", [443, 443], "drops-request", "100"),
+                        leg(true, 99, `${rule(true)} tcp 443 to ${INET} leaving NAT gateway ${NAT} (the requests).`, `${INET}/32`, [443, 443], "drops-request", "100"),
+                        leg(false, 98, `${rule(false)} the replies from ${INET}:443 to 10.0.0.90 on the NAT gateway's ports 1024-65535.`, `${INET}/32`, [1024, 65535], "drops-reply", "100"),
+                        leg(true, 98, `${rule(true)} the replies forwarded to 10.0.1.25 on its ephemeral ports 32768-60999.`, "10.0.1.25/32", [32768, 60999], "drops-reply", "100"),
+                    ]),
+                );
+            });
+        });
+
+        // Route tables: "we use the most specific route that matches the traffic" (VPC user guide, "Route
+        // priority"). A narrower route in the NAT gateway's table wins over its 0.0.0.0/0 to the internet
+        // gateway: that route is the one to replace; replacing 0.0.0.0/0 would change nothing that matters.
+        it("a narrower route in its table wins for the destination: the fix replaces that route, by its own destination", () => {
+            const tgw: Ec2Route = { DestinationCidrBlock: "203.0.113.0/24", TransitGatewayId: "tgw-0a1b2c3d4e5f60789", Origin: "CreateRoute", State: "active" };
+            const docs = publicRoutes(base(), [igwRoute(), tgw]);
+            expect(answer(docs, INET)).to.deep.equal(
+                routing("nat-gateway", [
+                    culprit({
+                        kind: "route-table",
+                        id: PUBLIC_RTB,
+                        rule: "203.0.113.0/24 -> tgw-0a1b2c3d4e5f60789",
+                        reason: `NAT gateway ${NAT} sits in ${PUBLIC_SUBNET}, whose route table ${PUBLIC_RTB} does not send ${INET} to an internet gateway (its route for ${INET} is 203.0.113.0/24 -> tgw-0a1b2c3d4e5f60789): a public NAT gateway needs one to reach the internet.`,
+                        fix: `aws ec2 replace-route --route-table-id ${PUBLIC_RTB} --destination-cidr-block 203.0.113.0/24 --gateway-id ${IGW}`,
+                        hint: 'put the NAT gateway in a public subnet (awsx.ec2.Vpc does), or aws.ec2.Route(..., { destinationCidrBlock: "203.0.113.0/24", gatewayId: <igw> })',
+                        hop: "nat-gateway",
+                    }),
                 ]),
             );
         });

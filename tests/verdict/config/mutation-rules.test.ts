@@ -75,6 +75,20 @@ describe("network ACL rules (mutation-tested)", () => {
         expect(freeRuleNumber(acl(entries), false, "100")).to.equal(97);
         expect(freeRuleNumber(acl(entries), true, "100")).to.equal(99);
     });
+
+    // CreateNetworkAclEntry refuses a number in use in that direction (NetworkAclEntryAlreadyExists): numbers
+    // already proposed for other new rules in the same answer count as taken, before a rule and at the end.
+    it("numbers already proposed in the same answer are taken too", () => {
+        const entries: Ec2NetworkAclEntry[] = [
+            { RuleNumber: 100, Protocol: "-1", RuleAction: "deny", Egress: false, CidrBlock: "0.0.0.0/0" },
+            { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress: false, CidrBlock: "0.0.0.0/0" },
+        ];
+        expect(freeRuleNumber(acl(entries), false, "100", new Set([99]))).to.equal(98);
+        expect(freeRuleNumber(acl(entries), false, "*", new Set([110]))).to.equal(120);
+        expect(freeRuleNumber(acl(entries), false, "*", new Set([99]))).to.equal(110);
+        expect(freeRuleNumber(acl(entries), true, "*", new Set([10]))).to.equal(20);
+        expect(freeRuleNumber(acl(entries), true, "*")).to.equal(10);
+    });
 });
 
 describe("security group rules (mutation-tested)", () => {
