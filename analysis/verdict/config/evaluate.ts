@@ -129,6 +129,12 @@ interface RangeResult {
     path: ConfigPath;
     culprits: Culprit[];
     notes: string[];
+    /**
+     * The check could not decide a step it reached (a private NAT gateway's onward routes, a security
+     * group rule's prefix list without entries): without a culprit the answer is inconclusive, not
+     * network-ok, since that step may be the one that stops the packets.
+     */
+    undecided?: boolean;
 }
 
 export function evaluateConfiguration(docs: Ec2Documents, eniId: string | undefined, query: ConfigQuery): ConfigEvaluation {
@@ -171,7 +177,7 @@ export function evaluateConfiguration(docs: Ec2Documents, eniId: string | undefi
         for (const n of r.notes) if (!notes.includes(n)) notes.push(n);
     }
     const path = (results.find((r) => r.culprits.some((c) => c.effect !== "may-deny")) ?? results[0]).path;
-    const verdict = configVerdict(culprits, path, table !== undefined);
+    const verdict = configVerdict(culprits, path, table !== undefined, results.some((r) => r.undecided === true));
     const blocking = culprits.filter((c) => c.effect !== "may-deny");
     const consistent: ConfigVerdict[] = [verdict];
     if (blocking.length > 0 && blocking.every((c) => c.hop === "nat-gateway") && verdict !== "routing") consistent.push("routing");
@@ -193,7 +199,7 @@ export function evaluateConfiguration(docs: Ec2Documents, eniId: string | undefi
 const ROUTING_KINDS: readonly CulpritKind[] = ["route-table", "nat-gateway", "internet-gateway", "public-ip", "vpc-endpoint", "vpc-peering-connection"];
 
 /** The verdict the flow logs would give for the first thing that stops the packets. */
-function configVerdict(culprits: readonly Culprit[], path: ConfigPath, routeTableKnown: boolean): ConfigVerdict {
+function configVerdict(culprits: readonly Culprit[], path: ConfigPath, routeTableKnown: boolean, undecided: boolean): ConfigVerdict {
     const blocking = culprits.filter((c) => c.effect !== "may-deny");
     const filters = (c: Culprit) => c.kind === "security-group" || c.kind === "network-acl";
     if (blocking.some((c) => c.hop === "workload" && c.effect === "drops-request" && filters(c))) return "security-group-or-nacl";
@@ -201,7 +207,7 @@ function configVerdict(culprits: readonly Culprit[], path: ConfigPath, routeTabl
     if (blocking.some((c) => c.effect === "drops-request")) return "security-group-or-nacl";
     if (blocking.some((c) => c.effect === "drops-reply")) return "nacl-return-path";
     // Path "none" without a culprit: the route was not decided (a prefix-list route whose entries the snapshot lacks).
-    if (!routeTableKnown || path === "none" || path === "transit-gateway" || path === "peering" || path === "other") return "inconclusive";
+    if (undecided || !routeTableKnown || path === "none" || path === "transit-gateway" || path === "peering" || path === "other") return "inconclusive";
     return "network-ok";
 }
 
@@ -226,7 +232,7 @@ function evaluateDestination(hop: Hop, dst: IpRange): RangeResult {
     const where = (label: string, isRoot: boolean) => (isRoot ? label : `${label} of ${dst.text}`);
     const blocked = results.find((r) => r.result.culprits.some((c) => c.effect !== "may-deny"));
     const unseen = results.find((r) => LEAVES_VIEW.includes(r.result.path));
-    const combined: RangeResult = { path: (blocked ?? unseen ?? results[0]).result.path, culprits: [], notes: [] };
+    const combined: RangeResult = { path: (blocked ?? unseen ?? results[0]).result.path, culprits: [], notes: [], undecided: results.some((r) => r.result.undecided === true) };
     const paths = [...new Set(results.map((r) => r.result.path))];
     if (paths.length > 1) {
         const byPath = paths.map((p) => `${p} for ${results.filter((r) => r.result.path === p).map((r) => where(r.part.label, r.part.isRoot)).join(", ")}`);
@@ -254,7 +260,7 @@ function culpritKey(c: Culprit): string {
 
 /** What a reader acts on in a range's answer: its path and which component blocks, not the wording. */
 function signature(result: RangeResult): string {
-    return JSON.stringify([result.path, result.culprits.map(culpritKey).sort()]);
+    return JSON.stringify([result.path, result.culprits.map(culpritKey).sort(), result.undecided === true]);
 }
 
 function evaluateRange(hop: Hop, dst: IpRange): RangeResult {
@@ -278,7 +284,11 @@ function checkSecurityGroups(hop: Hop, dst: IpRange, result: RangeResult): void 
     for (const pl of verdict.unknownPrefixLists) {
         result.notes.push(`Prefix list ${pl} has no get-managed-prefix-list-entries-${pl}.json: security group rules that use it were not checked.`);
     }
-    if (verdict.allowed || verdict.unknownPrefixLists.length > 0) return;
+    if (verdict.allowed) return;
+    if (verdict.unknownPrefixLists.length > 0) {
+        result.undecided = true;
+        return;
+    }
     const group = hop.groups[0];
     const s3List = s3PrefixListFor(hop.docs, dst);
     const proto = protocolName(q.protocol);
@@ -889,7 +899,11 @@ function checkNatGateway(hop: Hop, natId: string, rtb: string, selected: Selecte
         return;
     }
     if (nat.ConnectivityType === "private") {
+        // "if you route traffic from the private NAT gateway to the internet gateway, the internet gateway
+        // drops the traffic" (NAT gateways user guide): whether this path reaches the destination depends
+        // on routes beyond the NAT gateway's subnet (a transit gateway to an egress VPC, say).
         result.notes.push(`NAT gateway ${natId} is private: it reaches other networks through its subnet's routes (transit gateway, virtual private gateway), which the check does not follow.`);
+        result.undecided = true;
         return;
     }
     checkNatSubnet(hop, nat, dst, result);

@@ -575,13 +575,21 @@ describe("configuration check at the gateways (mutation-tested)", () => {
             );
         });
 
-        it("a private NAT gateway: the check does not follow it, and says so", () => {
+        // NAT gateways user guide: a private NAT gateway reaches other networks through a transit gateway or
+        // a virtual private gateway, and "if you route traffic from the private NAT gateway to the internet
+        // gateway, the internet gateway drops the traffic". Whether the path reaches the destination is
+        // decided beyond what the check follows: inconclusive, not network-ok.
+        it("a private NAT gateway: the check does not follow it, says so, and does not call the path open", () => {
             const privateNat = natGateway(BROKEN, PUBLIC_SUBNET, "10.0.0.77", { ConnectivityType: "private" });
-            expect(answer(docsWith([privateNat], natRoute(BROKEN)), INET)).to.deep.equal(
-                ok("nat-gateway", [
+            expect(answer(docsWith([privateNat], natRoute(BROKEN)), INET)).to.deep.equal({
+                path: "nat-gateway",
+                verdict: "inconclusive",
+                culprits: [],
+                notes: [
                     `NAT gateway ${BROKEN} is private: it reaches other networks through its subnet's routes (transit gateway, virtual private gateway), which the check does not follow.`,
-                ]),
-            );
+                ],
+                consistentFlowVerdicts: ["inconclusive"],
+            });
         });
     });
 

@@ -758,14 +758,24 @@ describe("configuration check: the workload's own path (mutation-tested)", () =>
         });
 
         // A rule that names a prefix list holds whatever addresses the list holds: without its entries
-        // the check cannot say the packets are refused, and says which list it lacks.
-        it("a rule to a prefix list whose entries the snapshot lacks: not called a culprit, the list named", () => {
+        // the check cannot say the packets are refused, nor that they are allowed: inconclusive, and it says
+        // which list it lacks. Another rule that allows them decides without the list.
+        it("a rule to a prefix list whose entries the snapshot lacks: not called a culprit nor open, the list named", () => {
             const egress: Ec2IpPermission[] = [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: "pl-0e1d2c3b4a5f60718" }] }];
+            const note = "Prefix list pl-0e1d2c3b4a5f60718 has no get-managed-prefix-list-entries-pl-0e1d2c3b4a5f60718.json: security group rules that use it were not checked.";
             expect(answer(internet({ egress }), S3_IP)).to.deep.equal({
+                path: "internet-gateway",
+                verdict: "inconclusive",
+                culprits: [],
+                notes: [note],
+                consistentFlowVerdicts: ["inconclusive"],
+            });
+            const alsoOpen: Ec2IpPermission[] = [...egress, { IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }];
+            expect(answer(internet({ egress: alsoOpen }), S3_IP)).to.deep.equal({
                 path: "internet-gateway",
                 verdict: "network-ok",
                 culprits: [],
-                notes: ["Prefix list pl-0e1d2c3b4a5f60718 has no get-managed-prefix-list-entries-pl-0e1d2c3b4a5f60718.json: security group rules that use it were not checked."],
+                notes: [note],
                 consistentFlowVerdicts: ["network-ok"],
             });
         });
