@@ -182,6 +182,19 @@ function enisWithOwner(list: readonly InterfaceEvidence[]): string {
         .join(", ");
 }
 
+const isNat = (i: InterfaceEvidence): boolean => i.hop === "nat-gateway";
+
+/** Intermediate hops by name: NAT gateways as such, others as hops of a kind the records do not tell. */
+function hopText(hops: readonly InterfaceEvidence[]): string {
+    const list = hops.map(eniText).join(", ");
+    return hops.every(isNat) ? `the NAT gateway's ENI ${list}` : `the intermediate hop ${list} (a NAT gateway, transit gateway attachment or middlebox)`;
+}
+
+/** What can reject at an intermediate hop: a NAT gateway has no security groups, a middlebox instance has. */
+function hopCulprit(hops: readonly InterfaceEvidence[]): string {
+    return hops.every(isNat) ? "the network ACL of the NAT gateway's subnet" : "the network ACL of its subnet (or, for a middlebox instance, its security group)";
+}
+
 /** The single side a group of ENIs shares, or `unknown` when they differ. */
 function sideOfAll(list: readonly InterfaceEvidence[]): Side {
     const sides = new Set(list.map((i) => i.side));
@@ -278,7 +291,9 @@ function rejectedOut(v: View, w: Words): Finding {
             ? `Packets from ${srcText} to ${service} were rejected (${n}) as they left ${enisWithOwner(where)} and never accepted: a security group egress rule or a network ACL outbound rule blocks them.`
             : side === "destination"
               ? `Packets from ${srcText} to ${service} were rejected (${n}) as they arrived at ${enisWithOwner(where)} and never accepted there: a security group inbound rule or a network ACL inbound rule of the destination blocks them.`
-              : `Packets from ${srcText} to ${service} were rejected (${n}) at ${enisWithOwner(where)} and never accepted. The records cannot tell whether that is the source's or the destination's ENI (${where[0]?.sideBasis ?? "no ENI named"}): either the source's security group egress or network ACL outbound rules, or the destination's security group inbound or network ACL inbound rules block them.`;
+              : side === "intermediate"
+                ? `Packets from ${srcText} to ${service} were rejected (${n}) at ${hopText(where)} and never accepted: ${hopCulprit(where)} blocks them${where.every(isNat) ? " (NAT gateways have no security groups)" : ""}.`
+                : `Packets from ${srcText} to ${service} were rejected (${n}) at ${enisWithOwner(where)} and never accepted. The records cannot tell whether that is the source's or the destination's ENI (${where[0]?.sideBasis ?? "no ENI named"}): either the source's security group egress or network ACL outbound rules, or the destination's security group inbound or network ACL inbound rules block them.`;
     return { verdict: "security-group-or-nacl", summary, confidence: "high", reason: "the ENI logged REJECT for the packets and no ACCEPT", location };
 }
 
@@ -294,7 +309,9 @@ function rejectedReplies(v: View, w: Words, confidence: Confidence, reason: stri
             ? `${first} were rejected (${n}) as they arrived at ${enisWithOwner(where)} and never accepted: a network ACL inbound rule of the source's subnet drops the return traffic (security groups are stateful and would let it in).`
             : side === "destination"
               ? `${first} were rejected (${n}) as they left ${enisWithOwner(where)} and never accepted: a network ACL outbound rule of the destination's subnet drops the return traffic (security groups are stateful and would let it out).`
-              : `${first} were rejected (${n}) at ${enisWithOwner(where)} and never accepted. The records cannot tell whether that is the source's or the destination's ENI: a network ACL drops the return traffic, either the source subnet's inbound rules or the destination subnet's outbound rules (security groups are stateful).`;
+              : side === "intermediate"
+                ? `${first} were rejected (${n}) at ${hopText(where)} on their way back and never accepted: the network ACL of ${where.every(isNat) ? "the NAT gateway's subnet" : "its subnet"} drops the return traffic.`
+                : `${first} were rejected (${n}) at ${enisWithOwner(where)} and never accepted. The records cannot tell whether that is the source's or the destination's ENI: a network ACL drops the return traffic, either the source subnet's inbound rules or the destination subnet's outbound rules (security groups are stateful).`;
     return { verdict: "nacl-return-path", summary, confidence, reason, location: { side, enis: where } };
 }
 

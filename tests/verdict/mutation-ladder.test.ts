@@ -176,6 +176,9 @@ function whole(records: readonly FlowRecord[], format: LogFormat = WIDE, lines: 
 // A NAT gateway's ENI: the task's packets arrive with the NAT's own address as dstaddr, requester-managed (instance-id `-`).
 const natIn = (action: "ACCEPT" | "REJECT" | undefined, i: number) =>
     outbound(action as "ACCEPT", i, { interfaceId: NAT_ENI, dstAddr: NAT_IP, pktSrcAddr: TASK, pktDstAddr: S3, subnetId: "subnet-0nat", instanceId: undefined });
+// The replies at the NAT gateway's ENI, forwarded to the task: its own address as srcaddr stands in for the destination.
+const natBack = (action: "ACCEPT" | "REJECT", i: number) =>
+    inbound(action, i, { interfaceId: NAT_ENI, srcAddr: NAT_IP, pktSrcAddr: S3, pktDstAddr: TASK, subnetId: "subnet-0nat", instanceId: undefined });
 // A second NAT gateway (one per Availability Zone) with its own ENI and address.
 const NAT_B_ENI = "eni-0b1b2b3b4b5b6b7b8";
 const natBIn = (action: "ACCEPT" | "REJECT", i: number) =>
@@ -271,7 +274,51 @@ const NOTES: NotesCase[] = [
             verdict: "security-group-or-nacl",
             confidence: "high",
             confidenceReason: "The ENI logged REJECT for the packets and no ACCEPT.",
-            summary: "Packets from 10.0.1.25 to 52.219.204.42:443/tcp were rejected (2 records) at eni-0f9e8d7c6b5a43210 (a NAT gateway) and never accepted. The records cannot tell whether that is the source's or the destination's ENI (a NAT gateway: requester-managed (instance-id '-') and its own address stands in for the public destination (pkt-srcaddr/pkt-dstaddr keep the real one)): either the source's security group egress or network ACL outbound rules, or the destination's security group inbound or network ACL inbound rules block them.",
+            summary: "Packets from 10.0.1.25 to 52.219.204.42:443/tcp were rejected (2 records) at the NAT gateway's ENI eni-0f9e8d7c6b5a43210 and never accepted: the network ACL of the NAT gateway's subnet blocks them (NAT gateways have no security groups).",
+            evidence: [
+                "Only intermediate hops (matched through pkt-srcaddr/pkt-dstaddr) are in the input; neither end's own ENI is.",
+                "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
+            ],
+        },
+    },
+    {
+        // Network ACLs are stateless (VPC user guide): the replies need their own rule; at a NAT gateway's
+        // ENI that is the NAT subnet's ACL, whether or not the task's own ENI is in the input.
+        name: "only the NAT gateway's reply legs, rejected: the NAT subnet's ACL drops the return traffic",
+        records: [natBack("REJECT", 0), natBack("REJECT", 1)],
+        expected: {
+            verdict: "nacl-return-path",
+            confidence: "medium",
+            confidenceReason: "The outbound packets are not in the input, only the rejected replies.",
+            summary: "Replies from 52.219.204.42:443/tcp to 10.0.1.25 were rejected (2 records) at the NAT gateway's ENI eni-0f9e8d7c6b5a43210 on their way back and never accepted: the network ACL of the NAT gateway's subnet drops the return traffic.",
+            evidence: [
+                "Only intermediate hops (matched through pkt-srcaddr/pkt-dstaddr) are in the input; neither end's own ENI is.",
+                "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
+            ],
+        },
+    },
+    {
+        name: "only a middlebox's legs, rejected: a hop of unknown kind, its subnet's ACL or its own security group",
+        records: [hopOut("REJECT", 0), hopOut("REJECT", 1)],
+        expected: {
+            verdict: "security-group-or-nacl",
+            confidence: "high",
+            confidenceReason: "The ENI logged REJECT for the packets and no ACCEPT.",
+            summary: "Packets from 10.0.1.25 to 52.219.204.42:443/tcp were rejected (2 records) at the intermediate hop eni-0c3d5e7f9a1b3c5d7 (a NAT gateway, transit gateway attachment or middlebox) and never accepted: the network ACL of its subnet (or, for a middlebox instance, its security group) blocks them.",
+            evidence: [
+                "Only intermediate hops (matched through pkt-srcaddr/pkt-dstaddr) are in the input; neither end's own ENI is.",
+                "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
+            ],
+        },
+    },
+    {
+        name: "only a middlebox's reply legs, rejected: its subnet's ACL",
+        records: [inbound("REJECT", 0, { interfaceId: HOP_ENI, dstAddr: "10.0.0.88", pktSrcAddr: S3, pktDstAddr: TASK, subnetId: "subnet-0hop" })],
+        expected: {
+            verdict: "nacl-return-path",
+            confidence: "medium",
+            confidenceReason: "The outbound packets are not in the input, only the rejected replies.",
+            summary: "Replies from 52.219.204.42:443/tcp to 10.0.1.25 were rejected (1 record) at the intermediate hop eni-0c3d5e7f9a1b3c5d7 (a NAT gateway, transit gateway attachment or middlebox) on their way back and never accepted: the network ACL of its subnet drops the return traffic.",
             evidence: [
                 "Only intermediate hops (matched through pkt-srcaddr/pkt-dstaddr) are in the input; neither end's own ENI is.",
                 "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
