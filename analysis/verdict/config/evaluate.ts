@@ -14,7 +14,7 @@ import { mergeSpans } from "../../core/cidrCompaction";
 import { protocolHasPorts, protocolName } from "../../core/records";
 import { cidrRange, cidrText, covers, portsText } from "./cidrs";
 import { destinationParts } from "./destinationParts";
-import { Ec2Documents, Ec2NatGateway, Ec2NetworkAcl, Ec2NetworkInterface, Ec2RouteTable, Ec2SecurityGroup, Ec2VpcPeeringConnectionVpcInfo } from "./ec2Documents";
+import { Ec2Documents, Ec2NatGateway, Ec2NetworkAcl, Ec2NetworkAclEntry, Ec2NetworkInterface, Ec2RouteTable, Ec2SecurityGroup, Ec2VpcPeeringConnectionVpcInfo } from "./ec2Documents";
 import { AclPacket, aclForSubnet, evaluateAcl, freeRuleNumber } from "./networkAcls";
 import { RouteTarget, SelectedRoute, routeTableForSubnet, routeTarget, routeText, selectRoute } from "./routes";
 import { evaluateEgress } from "./securityGroups";
@@ -350,11 +350,17 @@ function checkAclLegs(acl: Ec2NetworkAcl, where: Culprit["hop"], legs: readonly 
     // At a NAT gateway's subnet two legs cross the ACL in each direction; when one rule drops both,
     // each new rule gets its own number.
     const proposed = { inbound: new Set<number>(), outbound: new Set<number>() };
+    // The ACL as it is once the rules replaced so far are (see below): a later leg that the same rule
+    // drops is judged by what decides it after that fix.
+    let fixed = acl;
+    const replaced = new Set<string>();
     for (const leg of legs) {
-        const verdict = evaluateAcl(acl, leg.packet);
-        if (verdict.allowed) continue;
         const p = leg.packet;
         const dir = p.egress ? "outbound" : "inbound";
+        let verdict = evaluateAcl(acl, p);
+        const once = !verdict.allowed && replaced.has(`${dir} ${verdict.rule}`) ? `Once rule ${verdict.rule} is replaced (above): ` : "";
+        if (once) verdict = evaluateAcl(fixed, p);
+        if (verdict.allowed) continue;
         const ported = protocolHasPorts(p.protocol);
         const gapOnly = verdict.rule === "*" && ported && (verdict.deniedPorts ?? []).length > 0 && !samePorts(verdict.deniedPorts ?? [], [p.ports]);
         const dropped = ported && !samePorts(verdict.deniedPorts ?? [], [p.ports]) ? ` (ports ${portsText(verdict.deniedPorts ?? [])})` : "";
@@ -364,8 +370,12 @@ function checkAclLegs(acl: Ec2NetworkAcl, where: Culprit["hop"], legs: readonly 
                     ? `No ${dir} rule of ${acl.NetworkAclId} allows ${leg.what}: ports ${portsText(verdict.deniedPorts ?? [])} fall through to the final * deny, so some connections fail and others work.`
                     : `No ${dir} rule of ${acl.NetworkAclId} allows ${leg.what}: they meet the final * deny.`
                 : `${dir === "outbound" ? "Outbound" : "Inbound"} rule ${verdict.ruleText} of ${acl.NetworkAclId} drops ${leg.what}${dropped}.`;
-        const ruleNumber = freeRuleNumber(acl, p.egress, verdict.rule ?? "*", proposed[dir]);
+        const free = freeRuleNumber(acl, p.egress, verdict.rule ?? "*", proposed[dir]);
+        // No free number before the deciding rule (only an explicit rule can be that low): the fix
+        // replaces that rule itself, and says so, since what it was for is then gone.
+        const ruleNumber = free ?? Number(verdict.rule);
         proposed[dir].add(ruleNumber);
+        const replacing = free === undefined ? ` No rule number below ${ruleNumber} is free, so the fix replaces rule ${ruleNumber} itself: re-create what it was for at a higher number if it is still needed.` : "";
         // The CLI turns only tcp, udp, icmp and all into numbers for a network ACL entry
         // (awscli/customizations/ec2/protocolarg.py); EC2 wants the number for any other.
         const proto = p.protocol === 6 || p.protocol === 17 || p.protocol === 1 ? protocolName(p.protocol) : String(p.protocol);
@@ -379,12 +389,24 @@ function checkAclLegs(acl: Ec2NetworkAcl, where: Culprit["hop"], legs: readonly 
             id: acl.NetworkAclId ?? "?",
             direction: dir,
             rule: verdict.rule ?? "*",
-            reason,
-            fix: `aws ec2 create-network-acl-entry --network-acl-id ${acl.NetworkAclId} ${p.egress ? "--egress" : "--ingress"} --rule-number ${ruleNumber} --protocol ${proto}${portArg}${icmpArg} ${cidrArg} --rule-action allow`,
-            hint: `new aws.ec2.NetworkAclRule(..., { networkAclId: "${acl.NetworkAclId}", ruleNumber: ${ruleNumber}, egress: ${p.egress}, protocol: "${proto}", ruleAction: "allow", ${p.peer.version === 4 ? "cidrBlock" : "ipv6CidrBlock"}: "${leg.cidr}"${ported ? `, fromPort: ${p.ports[0]}, toPort: ${p.ports[1]}` : ""}${icmp ? ", icmpType: -1, icmpCode: -1" : ""} })`,
+            reason: once ? `${once}${reason.charAt(0).toLowerCase()}${reason.slice(1)}${replacing}` : reason + replacing,
+            fix: `aws ec2 ${free === undefined ? "replace" : "create"}-network-acl-entry --network-acl-id ${acl.NetworkAclId} ${p.egress ? "--egress" : "--ingress"} --rule-number ${ruleNumber} --protocol ${proto}${portArg}${icmpArg} ${cidrArg} --rule-action allow`,
+            hint: `${free === undefined ? `change the rule numbered ${ruleNumber} to ` : ""}new aws.ec2.NetworkAclRule(..., { networkAclId: "${acl.NetworkAclId}", ruleNumber: ${ruleNumber}, egress: ${p.egress}, protocol: "${proto}", ruleAction: "allow", ${p.peer.version === 4 ? "cidrBlock" : "ipv6CidrBlock"}: "${leg.cidr}"${ported ? `, fromPort: ${p.ports[0]}, toPort: ${p.ports[1]}` : ""}${icmp ? ", icmpType: -1, icmpCode: -1" : ""} })`,
             effect: leg.effect,
             hop: where,
         });
+        if (free === undefined) {
+            replaced.add(`${dir} ${ruleNumber}`);
+            const entry: Ec2NetworkAclEntry = {
+                RuleNumber: ruleNumber,
+                Protocol: String(p.protocol),
+                RuleAction: "allow",
+                Egress: p.egress,
+                ...(p.peer.version === 4 ? { CidrBlock: leg.cidr } : { Ipv6CidrBlock: leg.cidr }),
+                ...(ported ? { PortRange: { From: p.ports[0], To: p.ports[1] } } : {}),
+            };
+            fixed = { ...fixed, Entries: [...(fixed.Entries ?? []).filter((e) => e.Egress !== p.egress || e.RuleNumber !== ruleNumber), entry] };
+        }
     }
 }
 

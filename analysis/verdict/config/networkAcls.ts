@@ -111,11 +111,12 @@ export function aclForSubnet(acls: readonly Ec2NetworkAcl[], subnetId: string): 
 }
 
 /**
- * A free rule number for a new rule that must act before `before` (the rule that now decides).
+ * A free rule number for a new rule that must act before `before` (the rule that now decides), or
+ * undefined when every number below it is in use.
  * `proposed`: numbers already given to other new rules of the same ACL and direction in one answer;
  * EC2 refuses a second entry with a number in use ("NetworkAclEntryAlreadyExists"), so they count as taken.
  */
-export function freeRuleNumber(acl: Ec2NetworkAcl, egress: boolean, before: string, proposed: ReadonlySet<number> = new Set()): number {
+export function freeRuleNumber(acl: Ec2NetworkAcl, egress: boolean, before: string, proposed: ReadonlySet<number> = new Set()): number | undefined {
     const numbers = [...orderedEntries(acl, egress).map((e) => e.RuleNumber ?? 0), ...proposed];
     const used = new Set(numbers);
     if (before === "*") {
@@ -125,5 +126,6 @@ export function freeRuleNumber(acl: Ec2NetworkAcl, egress: boolean, before: stri
     }
     const limit = before === "*" ? DEFAULT_RULE_NUMBER : Number(before);
     for (let n = limit - 1; n >= 1; n--) if (!used.has(n)) return n;
-    return 1;
+    // Every number below `before` is in use (a deny at rule 1, say): no new rule can act before it.
+    return undefined;
 }
