@@ -8,6 +8,7 @@
 import { UserInputError } from "../core/errors";
 import { AddressSet } from "../core/ip";
 import { matchAddressFamilies } from "../core/addressFamilies";
+import { hostBitsWarnings } from "../core/hostBits";
 import { epochToIso as iso } from "../core/isoTime";
 import { TimeWindow } from "../core/timeWindow";
 import { ResolvedRanges, S3Destination } from "../core/s3Ranges";
@@ -119,6 +120,9 @@ export async function diagnoseLiveRequest(request: LiveDiagnoseRequest, deps: Li
             { addresses: AddressSet.parse(settled.value.join(","), "--dst"), described: describeSide(settled, "--dst"), expanded: dstIsS3 },
         );
         for (const message of families.warnings) warn(message);
+        // Only what the user typed: addresses found from the task or S3's ranges have no host bits.
+        if (src.from === "--src") for (const message of hostBitsWarnings(families.src, "--src")) warn(message);
+        if (settled.from === "--dst") for (const message of hostBitsWarnings(families.dst, "--dst")) warn(message);
         const dst = { ...settled, value: families.dst.toStrings() };
         const conversation = {
             src: families.src,

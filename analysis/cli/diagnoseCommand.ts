@@ -6,6 +6,7 @@
 import { UserInputError, quote } from "../core/errors";
 import { AddressSet } from "../core/ip";
 import { matchAddressFamilies } from "../core/addressFamilies";
+import { hostBitsWarnings } from "../core/hostBits";
 import { LogFormat, resolveLogFormat, unknownFields, unknownFieldsWarning } from "../core/logFormat";
 import { carriesAwsServices } from "../evidence/rawLines";
 import { Conversation, ConversationQuery } from "../evidence/conversation";
@@ -83,6 +84,7 @@ export async function diagnoseCommand(values: ParsedValues, io: CliIo): Promise<
         io.stderr(`warning: ${message}\n`);
     };
     for (const message of families.warnings) warn(message);
+    for (const message of [...hostBitsWarnings(families.src, "--src"), ...hostBitsWarnings(families.dst, "--dst")]) warn(message);
     const formatWarning = unknownFieldsWarning(unknownFields(args.format), "--format");
     if (formatWarning !== undefined) warn(formatWarning);
     const conversation = new Conversation(args.query);

@@ -136,6 +136,22 @@ describe("JSON contract: every warning on stderr is in the JSON's warnings (live
         expect(diagnosisJson(r).warnings).to.deep.equal([mixed, LAG]);
     });
 
+    // `ip addr` prints 10.0.1.25/24; pasted as --src it is the whole network, said on both channels,
+    // live and from a file alike, and the same words.
+    it("a --src with host bits set (10.0.1.25/24), said on stderr, is in warnings, live and from a file", async () => {
+        const hostBits =
+            "--src 10.0.1.25/24 has host bits set (the form 'ip addr' prints): it is read as the network 10.0.1.0/24, every address in it, so records of other hosts there count too. For the one address, give --src 10.0.1.25.";
+        answer([row(20, "ACCEPT")]);
+        const r = await live(["--log-group", GROUP, "--region", "eu-west-1", "--src", "10.0.1.25/24", "--dst", "52.219.204.42", "--since", "1h"]);
+        expect(r.code, r.stderr).to.equal(0);
+        expect(stderrWarnings(r.stderr)).to.deep.equal([hostBits, LAG]);
+        expect(diagnosisJson(r).warnings).to.deep.equal([hostBits, LAG]);
+        const f = await run("--input", EXAMPLE, "--src", "10.0.1.25/24", "--dst", "52.219.204.42", "--output", "json");
+        expect(f.code, f.stderr).to.equal(0);
+        expect(stderrWarnings(f.stderr)).to.deep.equal([hostBits]);
+        expect(diagnosisJson(f).warnings).to.deep.equal([hostBits]);
+    });
+
     it("status --output json validates against docs/schema/status.schema.json (CloudWatch Logs)", async () => {
         ec2.on(DescribeFlowLogsCommand).resolves({
             FlowLogs: [{ FlowLogId: "fl-0abc", ResourceId: "vpc-0123456789abcdef0", FlowLogStatus: "ACTIVE", DeliverLogsStatus: "SUCCESS", TrafficType: "ALL" }],
