@@ -205,6 +205,14 @@ const MUTATIONS: ReadonlyArray<{ name: string; apply: Mutation }> = [
         }),
     },
     { name: "ACLs deny all", apply: (d) => ({ ...d, networkAcls: d.networkAcls.map((a) => ({ ...a, Entries: (a.Entries ?? []).filter((e) => e.RuleNumber === 32767 || e.RuleNumber === 32768) })) }) },
+    {
+        // No free number below rule 1: the fix replaces that rule (replace-network-acl-entry).
+        name: "ACLs deny all at rule 1",
+        apply: (d) => ({
+            ...d,
+            networkAcls: d.networkAcls.map((a) => ({ ...a, Entries: [...[true, false].map((Egress) => ({ CidrBlock: "0.0.0.0/0", Egress, Protocol: "-1", RuleAction: "deny", RuleNumber: 1 })), ...(a.Entries ?? [])] })),
+        }),
+    },
 ];
 
 /** What a configuration check found, for the next steps that use it. */

@@ -390,7 +390,7 @@ function checkAclLegs(acl: Ec2NetworkAcl, where: Culprit["hop"], legs: readonly 
             direction: dir,
             rule: verdict.rule ?? "*",
             reason: once ? `${once}${reason.charAt(0).toLowerCase()}${reason.slice(1)}${replacing}` : reason + replacing,
-            fix: `aws ec2 ${free === undefined ? "replace" : "create"}-network-acl-entry --network-acl-id ${acl.NetworkAclId} ${p.egress ? "--egress" : "--ingress"} --rule-number ${ruleNumber} --protocol ${proto}${portArg}${icmpArg} ${cidrArg} --rule-action allow`,
+            fix: `aws ec2 ${free === undefined ? "replace-network-acl-entry" : "create-network-acl-entry"} --network-acl-id ${acl.NetworkAclId} ${p.egress ? "--egress" : "--ingress"} --rule-number ${ruleNumber} --protocol ${proto}${portArg}${icmpArg} ${cidrArg} --rule-action allow`,
             hint: `${free === undefined ? `change the rule numbered ${ruleNumber} to ` : ""}new aws.ec2.NetworkAclRule(..., { networkAclId: "${acl.NetworkAclId}", ruleNumber: ${ruleNumber}, egress: ${p.egress}, protocol: "${proto}", ruleAction: "allow", ${p.peer.version === 4 ? "cidrBlock" : "ipv6CidrBlock"}: "${leg.cidr}"${ported ? `, fromPort: ${p.ports[0]}, toPort: ${p.ports[1]}` : ""}${icmp ? ", icmpType: -1, icmpCode: -1" : ""} })`,
             effect: leg.effect,
             hop: where,
