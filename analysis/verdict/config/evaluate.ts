@@ -172,7 +172,7 @@ export function evaluateConfiguration(docs: Ec2Documents, eniId: string | undefi
         for (const c of r.culprits) {
             // The effect is part of the identity: at a NAT gateway's subnet one final `*` rule can drop
             // both the requests and the replies in a direction, and each needs its own entry to fix.
-            if (!culprits.some((k) => culpritKey(k) === culpritKey(c))) culprits.push(c);
+            if (!culprits.some((k) => mergeKey(k) === mergeKey(c))) culprits.push(c);
         }
         for (const n of r.notes) if (!notes.includes(n)) notes.push(n);
     }
@@ -241,7 +241,7 @@ function evaluateDestination(hop: Hop, dst: IpRange): RangeResult {
     const culprits: Array<{ culprit: Culprit; parts: string[] }> = [];
     for (const { part, result } of results) {
         for (const c of result.culprits) {
-            const same = culprits.find((k) => culpritKey(k.culprit) === culpritKey(c));
+            const same = culprits.find((k) => mergeKey(k.culprit) === mergeKey(c));
             if (same) same.parts.push(where(part.label, part.isRoot));
             else culprits.push({ culprit: c, parts: [where(part.label, part.isRoot)] });
         }
@@ -256,6 +256,16 @@ function evaluateDestination(hop: Hop, dst: IpRange): RangeResult {
 
 function culpritKey(c: Culprit): string {
     return JSON.stringify([c.kind, c.id, c.direction, c.rule, c.effect, c.hop]);
+}
+
+/**
+ * Which culprits of several ranges (or parts of one) are one finding. A missing security group rule
+ * is `(none)` whatever it needs to name: one range may want the S3 prefix list, another 0.0.0.0/0,
+ * an IPv6 one ::/0; each such rule is its own fix, and keeping only the first would leave the others
+ * blocked.
+ */
+function mergeKey(c: Culprit): string {
+    return c.kind === "security-group" ? JSON.stringify([culpritKey(c), c.fix]) : culpritKey(c);
 }
 
 /** What a reader acts on in a range's answer: its path and which component blocks, not the wording. */
