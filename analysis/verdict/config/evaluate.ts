@@ -474,18 +474,24 @@ function checkRoute(hop: Hop, table: Ec2RouteTable, dst: IpRange, result: RangeR
     if (blackhole && target.kind === "internet-gateway" && checkBlackholeInternetGateway(hop, target.id, selected, rtb, dst, result)) return;
     if (blackhole) {
         const destFlag = destinationFlag(selected, dst);
-        const nat = availablePublicNat(hop.docs, hop.vpcId);
+        // A NAT gateway takes IPv4 traffic only (CreateRoute, NatGatewayId).
+        const nat = dst.version === 4 ? availablePublicNat(hop.docs, hop.vpcId) : undefined;
+        // Deleting the route helps only when a less specific route then takes the packets; else they
+        // would have no route at all, and the route must point somewhere that works instead.
+        const fallback = selectRoute(hop.docs, { ...table, Routes: (table.Routes ?? []).filter((r) => r !== selected.route) }, dst).found;
+        const replace = target.kind === "nat-gateway" || nat !== undefined || !fallback;
         result.culprits.push({
             kind: "route-table",
             id: rtb,
             direction: "outbound",
             rule: `${routeText(selected)} (blackhole)`,
             reason: `The route ${hop.subnetId} uses for ${dst.text} is ${routeText(selected)}, and it is a blackhole: its target no longer exists (a deleted NAT gateway, a detached gateway, a terminated instance), so the packets are dropped.`,
-            fix:
-                target.kind === "nat-gateway" || nat
-                    ? `aws ec2 replace-route --route-table-id ${rtb} ${destFlag} --nat-gateway-id ${nat ?? "<available-nat-gateway-id>"}`
-                    : `aws ec2 delete-route --route-table-id ${rtb} ${destFlag}`,
-            hint: `aws.ec2.Route(..., { routeTableId: "${rtb}", ${routeDestinationProperty(selected, dst)}, natGatewayId: <a NAT gateway that exists> })`,
+            fix: !replace
+                ? `aws ec2 delete-route --route-table-id ${rtb} ${destFlag}`
+                : dst.version === 6
+                  ? `aws ec2 replace-route --route-table-id ${rtb} ${destFlag} --egress-only-internet-gateway-id <eigw-id>`
+                  : `aws ec2 replace-route --route-table-id ${rtb} ${destFlag} --nat-gateway-id ${nat ?? "<available-nat-gateway-id>"}`,
+            hint: `aws.ec2.Route(..., { routeTableId: "${rtb}", ${routeDestinationProperty(selected, dst)}, ${dst.version === 6 ? "egressOnlyGatewayId: <an egress-only internet gateway>" : "natGatewayId: <a NAT gateway that exists>"} })`,
             effect: "drops-request",
             hop: "workload",
         });
