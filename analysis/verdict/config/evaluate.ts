@@ -12,7 +12,7 @@
 import { AddressSet, IpRange } from "../../core/ip";
 import { mergeSpans } from "../../core/cidrCompaction";
 import { protocolHasPorts, protocolName } from "../../core/records";
-import { cidrRange, cidrText, covers, portsText } from "./cidrs";
+import { cidrRange, cidrText, covers, portsText, prefixLength } from "./cidrs";
 import { destinationParts } from "./destinationParts";
 import { Ec2Documents, Ec2NatGateway, Ec2NetworkAcl, Ec2NetworkAclEntry, Ec2NetworkInterface, Ec2RouteTable, Ec2SecurityGroup, Ec2VpcPeeringConnectionVpcInfo } from "./ec2Documents";
 import { AclPacket, aclForSubnet, evaluateAcl, freeRuleNumber } from "./networkAcls";
@@ -436,6 +436,16 @@ function prefixListCovers(docs: Ec2Documents, prefixListId: string | undefined, 
     });
 }
 
+/** The most specific entry of a prefix list that holds `dst`. */
+function longestEntry(docs: Ec2Documents, prefixListId: string, dst: IpRange): IpRange | undefined {
+    let best: IpRange | undefined;
+    for (const e of docs.prefixListEntries[prefixListId] ?? []) {
+        const r = cidrRange(e.Cidr);
+        if (r !== undefined && covers(r, dst) && (best === undefined || prefixLength(r) > prefixLength(best))) best = r;
+    }
+    return best;
+}
+
 function prefixListName(docs: Ec2Documents, id: string): string | undefined {
     return docs.prefixLists.find((p) => p.PrefixListId === id)?.PrefixListName;
 }
@@ -664,7 +674,13 @@ function ownEgress(hop: Hop, dst: IpRange, selected: SelectedRoute, rtb: string)
     const eniRegion = /^([a-z]{2}(-[a-z]+)+-\d+)[a-z]$/.exec(hop.eni.AvailabilityZone ?? "")?.[1];
     const s3 = dst.version === 4 ? s3PrefixListFor(docs, dst) : undefined;
     const s3Service = s3 ? prefixListName(docs, s3) : dst.version === 4 && hop.query.dstIsS3 ? `com.amazonaws.${eniRegion ?? "<region>"}.s3` : undefined;
-    if (s3Service !== undefined) {
+    // The endpoint's prefix-list route wins only where its entry is more specific than the peering
+    // route (longest prefix match; on equal prefixes the static route wins): a peering route for a
+    // narrower range than the list's entry keeps the traffic, endpoint or not.
+    const entry = s3 ? longestEntry(docs, s3, dst) : undefined;
+    const selectedRange = cidrRange(selected.destination);
+    const endpointWins = entry === undefined || selectedRange === undefined || prefixLength(entry) > prefixLength(selectedRange);
+    if (s3Service !== undefined && endpointWins) {
         const endpoint = docs.vpcEndpoints.find((e) => e.ServiceName === s3Service && (e.VpcEndpointType ?? "Gateway") === "Gateway" && (hop.vpcId === undefined || e.VpcId === hop.vpcId));
         if (endpoint?.VpcEndpointId) {
             return {
@@ -720,6 +736,8 @@ function checkBlackholeInternetGateway(hop: Hop, igwId: string, selected: Select
     if ((hop.docs.unread ?? []).includes("internetGateways")) return false;
     const other = hop.docs.internetGateways.find((g) => internetGatewayAttachedTo(g, hop.vpcId))?.InternetGatewayId;
     const route = routeText(selected);
+    // As for a detached gateway: a route to a working gateway still needs a public address.
+    checkPublicAddress(hop, selected.destination, igwId, dst, result);
     result.culprits.push({
         kind: "route-table",
         id: rtb,
@@ -756,12 +774,13 @@ function noRouteCulprit(hop: Hop, table: Ec2RouteTable, dst: IpRange): Culprit {
     const docs = hop.docs;
     const base = `${rtb} (${hop.explicitTable ? `${hop.subnetId}'s route table` : `the VPC's main table, which ${hop.subnetId} uses`}) has no route that matches ${dst.text}`;
     // An S3 gateway endpoint on this table whose list lacks the address: a bucket in another region.
+    // Its list holds IPv4 ranges only: an IPv6 destination is not a bucket elsewhere, it has no route.
     // Stryker disable next-line ArrayDeclaration: equivalent: a placeholder route has no DestinationPrefixListId, so it is skipped, as with none.
     for (const route of table.Routes ?? []) {
         const pl = route.DestinationPrefixListId;
         // Stryker disable next-line StringLiteral: equivalent: a list whose name is unknown matches no S3 list name, whatever the fallback text.
         const region = pl ? S3_PREFIX_LIST_NAME.exec(prefixListName(docs, pl) ?? "")?.[1] : undefined;
-        if (pl && region && route.GatewayId?.startsWith("vpce-")) {
+        if (pl && region && route.GatewayId?.startsWith("vpce-") && dst.version === 4) {
             const nat = availablePublicNat(docs, hop.vpcId);
             return {
                 kind: "vpc-endpoint",
