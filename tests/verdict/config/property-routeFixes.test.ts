@@ -181,6 +181,9 @@ function destinationAndTarget(command: string, flags: Record<string, string>, ta
     const targets = Object.keys(flags).filter((f) => f in TARGET_FLAGS);
     const others = Object.keys(flags).filter((f) => !(f in DEST_FLAGS) && !(f in TARGET_FLAGS) && f !== "--route-table-id");
     expect({ dests: dests.length, targets: targets.length, others }, command).to.deep.equal({ dests: 1, targets: targetCount, others: [] });
+    // The value is of the flag's kind: an IPv4 CIDR, an IPv6 CIDR, a prefix list id.
+    const kind = (v: string) => (v.startsWith("pl-") ? "--destination-prefix-list-id" : v.includes(":") ? "--destination-ipv6-cidr-block" : "--destination-cidr-block");
+    expect(kind(flags[dests[0]]), command).to.equal(dests[0]);
     return { destField: DEST_FLAGS[dests[0]], destination: flags[dests[0]], targetField: targets[0] ? TARGET_FLAGS[targets[0]] : undefined, target: targets[0] ? flags[targets[0]] : undefined };
 }
 
