@@ -22,9 +22,11 @@
  * IPv6 traffic only; a route whose destination the table already holds is refused (RouteAlreadyExists).
  * ReplaceRoute / DeleteRoute: the destination "must match the CIDR of an existing route in the table"
  * (else InvalidRoute.NotFound). An internet gateway is a target only for the VPC it is attached to.
- * ModifyVpcEndpoint AddRouteTableIds / CreateVpcEndpoint RouteTableIds: a gateway endpoint adds a route
- * for its service's prefix list to each table; a table already holding a route for that prefix list
- * cannot get a second (paraphrased from the VPC endpoints guide: one route per service per table).
+ * ModifyVpcEndpoint AddRouteTableIds / CreateVpcEndpoint RouteTableIds: "A route is automatically added
+ * to each of the route tables with a destination that specifies the prefix list ID of the service"
+ * (VPC user guide, routing for gateway endpoints). A table that already holds a route for that prefix
+ * list would then hold two routes with one destination, which a route table never does (CreateRoute:
+ * RouteAlreadyExists); that EC2 refuses the association alike is this test's assumption, not a quote.
  */
 import { expect } from "chai";
 import fc from "fast-check";
