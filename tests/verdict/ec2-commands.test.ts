@@ -169,6 +169,15 @@ const MUTATIONS: ReadonlyArray<{ name: string; apply: Mutation }> = [
     { name: "endpoints pending", apply: (d) => ({ ...d, vpcEndpoints: d.vpcEndpoints.map((e) => ({ ...e, State: "pending" })) }) },
     { name: "prefix-list routes gone", apply: (d) => ({ ...d, routeTables: d.routeTables.map((t) => ({ ...t, Routes: (t.Routes ?? []).filter((r) => r.DestinationPrefixListId === undefined) })) }) },
     { name: "internet gateway routes blackholed", apply: (d) => ({ ...d, routeTables: d.routeTables.map((t) => ({ ...t, Routes: (t.Routes ?? []).map((r) => (r.GatewayId?.startsWith("igw-") ? { ...r, State: "blackhole" } : r)) })) }) },
+    // A narrower route to a terminated instance over the tables' own routes, and no NAT gateway to point it at: delete-route.
+    {
+        name: "a narrow blackhole route, NAT gateways gone",
+        apply: (d) => ({
+            ...d,
+            natGateways: [],
+            routeTables: d.routeTables.map((t) => ({ ...t, Routes: [...(t.Routes ?? []), { DestinationCidrBlock: "52.219.204.0/24", NetworkInterfaceId: "eni-0deadbeef00000001", State: "blackhole" }] })),
+        }),
+    },
     { name: "routes blackholed", apply: (d) => ({ ...d, routeTables: d.routeTables.map((t) => ({ ...t, Routes: (t.Routes ?? []).map((r) => (r.GatewayId === "local" ? r : { ...r, State: "blackhole" })) })) }) },
     {
         name: "no addresses but private ones",

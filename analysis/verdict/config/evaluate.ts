@@ -12,7 +12,7 @@
 import { AddressSet, IpRange } from "../../core/ip";
 import { mergeSpans } from "../../core/cidrCompaction";
 import { protocolHasPorts, protocolName } from "../../core/records";
-import { cidrRange, cidrText, covers, portsText } from "./cidrs";
+import { cidrRange, cidrText, covers, portsText, prefixLength } from "./cidrs";
 import { destinationParts } from "./destinationParts";
 import { Ec2Documents, Ec2NatGateway, Ec2NetworkAcl, Ec2NetworkAclEntry, Ec2NetworkInterface, Ec2RouteTable, Ec2SecurityGroup, Ec2VpcPeeringConnectionVpcInfo } from "./ec2Documents";
 import { AclPacket, aclForSubnet, evaluateAcl, freeRuleNumber } from "./networkAcls";
@@ -172,7 +172,7 @@ export function evaluateConfiguration(docs: Ec2Documents, eniId: string | undefi
         for (const c of r.culprits) {
             // The effect is part of the identity: at a NAT gateway's subnet one final `*` rule can drop
             // both the requests and the replies in a direction, and each needs its own entry to fix.
-            if (!culprits.some((k) => culpritKey(k) === culpritKey(c))) culprits.push(c);
+            if (!culprits.some((k) => mergeKey(k) === mergeKey(c))) culprits.push(c);
         }
         for (const n of r.notes) if (!notes.includes(n)) notes.push(n);
     }
@@ -241,7 +241,7 @@ function evaluateDestination(hop: Hop, dst: IpRange): RangeResult {
     const culprits: Array<{ culprit: Culprit; parts: string[] }> = [];
     for (const { part, result } of results) {
         for (const c of result.culprits) {
-            const same = culprits.find((k) => culpritKey(k.culprit) === culpritKey(c));
+            const same = culprits.find((k) => mergeKey(k.culprit) === mergeKey(c));
             if (same) same.parts.push(where(part.label, part.isRoot));
             else culprits.push({ culprit: c, parts: [where(part.label, part.isRoot)] });
         }
@@ -256,6 +256,16 @@ function evaluateDestination(hop: Hop, dst: IpRange): RangeResult {
 
 function culpritKey(c: Culprit): string {
     return JSON.stringify([c.kind, c.id, c.direction, c.rule, c.effect, c.hop]);
+}
+
+/**
+ * Which culprits of several ranges (or parts of one) are one finding. A missing security group rule
+ * is `(none)` whatever it needs to name: one range may want the S3 prefix list, another 0.0.0.0/0,
+ * an IPv6 one ::/0; each such rule is its own fix, and keeping only the first would leave the others
+ * blocked.
+ */
+function mergeKey(c: Culprit): string {
+    return c.kind === "security-group" ? JSON.stringify([culpritKey(c), c.fix]) : culpritKey(c);
 }
 
 /** What a reader acts on in a range's answer: its path and which component blocks, not the wording. */
@@ -426,6 +436,16 @@ function prefixListCovers(docs: Ec2Documents, prefixListId: string | undefined, 
     });
 }
 
+/** The most specific entry of a prefix list that holds `dst`. */
+function longestEntry(docs: Ec2Documents, prefixListId: string, dst: IpRange): IpRange | undefined {
+    let best: IpRange | undefined;
+    for (const e of docs.prefixListEntries[prefixListId] ?? []) {
+        const r = cidrRange(e.Cidr);
+        if (r !== undefined && covers(r, dst) && (best === undefined || prefixLength(r) > prefixLength(best))) best = r;
+    }
+    return best;
+}
+
 function prefixListName(docs: Ec2Documents, id: string): string | undefined {
     return docs.prefixLists.find((p) => p.PrefixListId === id)?.PrefixListName;
 }
@@ -464,18 +484,24 @@ function checkRoute(hop: Hop, table: Ec2RouteTable, dst: IpRange, result: RangeR
     if (blackhole && target.kind === "internet-gateway" && checkBlackholeInternetGateway(hop, target.id, selected, rtb, dst, result)) return;
     if (blackhole) {
         const destFlag = destinationFlag(selected, dst);
-        const nat = availablePublicNat(hop.docs, hop.vpcId);
+        // A NAT gateway takes IPv4 traffic only (CreateRoute, NatGatewayId).
+        const nat = dst.version === 4 ? availablePublicNat(hop.docs, hop.vpcId) : undefined;
+        // Deleting the route helps only when a less specific route then takes the packets; else they
+        // would have no route at all, and the route must point somewhere that works instead.
+        const fallback = selectRoute(hop.docs, { ...table, Routes: (table.Routes ?? []).filter((r) => r !== selected.route) }, dst).found;
+        const replace = target.kind === "nat-gateway" || nat !== undefined || !fallback;
         result.culprits.push({
             kind: "route-table",
             id: rtb,
             direction: "outbound",
             rule: `${routeText(selected)} (blackhole)`,
             reason: `The route ${hop.subnetId} uses for ${dst.text} is ${routeText(selected)}, and it is a blackhole: its target no longer exists (a deleted NAT gateway, a detached gateway, a terminated instance), so the packets are dropped.`,
-            fix:
-                target.kind === "nat-gateway" || nat
-                    ? `aws ec2 replace-route --route-table-id ${rtb} ${destFlag} --nat-gateway-id ${nat ?? "<available-nat-gateway-id>"}`
-                    : `aws ec2 delete-route --route-table-id ${rtb} ${destFlag}`,
-            hint: `aws.ec2.Route(..., { routeTableId: "${rtb}", ${routeDestinationProperty(selected, dst)}, natGatewayId: <a NAT gateway that exists> })`,
+            fix: !replace
+                ? `aws ec2 delete-route --route-table-id ${rtb} ${destFlag}`
+                : dst.version === 6
+                  ? `aws ec2 replace-route --route-table-id ${rtb} ${destFlag} --egress-only-internet-gateway-id <eigw-id>`
+                  : `aws ec2 replace-route --route-table-id ${rtb} ${destFlag} --nat-gateway-id ${nat ?? "<available-nat-gateway-id>"}`,
+            hint: `aws.ec2.Route(..., { routeTableId: "${rtb}", ${routeDestinationProperty(selected, dst)}, ${dst.version === 6 ? "egressOnlyGatewayId: <an egress-only internet gateway>" : "natGatewayId: <a NAT gateway that exists>"} })`,
             effect: "drops-request",
             hop: "workload",
         });
@@ -648,7 +674,13 @@ function ownEgress(hop: Hop, dst: IpRange, selected: SelectedRoute, rtb: string)
     const eniRegion = /^([a-z]{2}(-[a-z]+)+-\d+)[a-z]$/.exec(hop.eni.AvailabilityZone ?? "")?.[1];
     const s3 = dst.version === 4 ? s3PrefixListFor(docs, dst) : undefined;
     const s3Service = s3 ? prefixListName(docs, s3) : dst.version === 4 && hop.query.dstIsS3 ? `com.amazonaws.${eniRegion ?? "<region>"}.s3` : undefined;
-    if (s3Service !== undefined) {
+    // The endpoint's prefix-list route wins only where its entry is more specific than the peering
+    // route (longest prefix match; on equal prefixes the static route wins): a peering route for a
+    // narrower range than the list's entry keeps the traffic, endpoint or not.
+    const entry = s3 ? longestEntry(docs, s3, dst) : undefined;
+    const selectedRange = cidrRange(selected.destination);
+    const endpointWins = entry === undefined || selectedRange === undefined || prefixLength(entry) > prefixLength(selectedRange);
+    if (s3Service !== undefined && endpointWins) {
         const endpoint = docs.vpcEndpoints.find((e) => e.ServiceName === s3Service && (e.VpcEndpointType ?? "Gateway") === "Gateway" && (hop.vpcId === undefined || e.VpcId === hop.vpcId));
         if (endpoint?.VpcEndpointId) {
             return {
@@ -704,6 +736,8 @@ function checkBlackholeInternetGateway(hop: Hop, igwId: string, selected: Select
     if ((hop.docs.unread ?? []).includes("internetGateways")) return false;
     const other = hop.docs.internetGateways.find((g) => internetGatewayAttachedTo(g, hop.vpcId))?.InternetGatewayId;
     const route = routeText(selected);
+    // As for a detached gateway: a route to a working gateway still needs a public address.
+    checkPublicAddress(hop, selected.destination, igwId, dst, result);
     result.culprits.push({
         kind: "route-table",
         id: rtb,
@@ -740,12 +774,13 @@ function noRouteCulprit(hop: Hop, table: Ec2RouteTable, dst: IpRange): Culprit {
     const docs = hop.docs;
     const base = `${rtb} (${hop.explicitTable ? `${hop.subnetId}'s route table` : `the VPC's main table, which ${hop.subnetId} uses`}) has no route that matches ${dst.text}`;
     // An S3 gateway endpoint on this table whose list lacks the address: a bucket in another region.
+    // Its list holds IPv4 ranges only: an IPv6 destination is not a bucket elsewhere, it has no route.
     // Stryker disable next-line ArrayDeclaration: equivalent: a placeholder route has no DestinationPrefixListId, so it is skipped, as with none.
     for (const route of table.Routes ?? []) {
         const pl = route.DestinationPrefixListId;
         // Stryker disable next-line StringLiteral: equivalent: a list whose name is unknown matches no S3 list name, whatever the fallback text.
         const region = pl ? S3_PREFIX_LIST_NAME.exec(prefixListName(docs, pl) ?? "")?.[1] : undefined;
-        if (pl && region && route.GatewayId?.startsWith("vpce-")) {
+        if (pl && region && route.GatewayId?.startsWith("vpce-") && dst.version === 4) {
             const nat = availablePublicNat(docs, hop.vpcId);
             return {
                 kind: "vpc-endpoint",

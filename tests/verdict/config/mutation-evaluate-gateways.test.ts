@@ -235,7 +235,8 @@ describe("configuration check at the gateways (mutation-tested)", () => {
                 id: RTB,
                 rule: `0.0.0.0/0 -> ${IGW} (blackhole)`,
                 reason: `The route ${SUBNET} uses for ${INET} is 0.0.0.0/0 -> ${IGW}, and it is a blackhole: its target no longer exists (a deleted NAT gateway, a detached gateway, a terminated instance), so the packets are dropped.`,
-                fix: `aws ec2 delete-route --route-table-id ${RTB} --destination-cidr-block 0.0.0.0/0`,
+                // The only route: removing it would leave none (found by property-routeFixes.test.ts).
+                fix: `aws ec2 replace-route --route-table-id ${RTB} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <available-nat-gateway-id>`,
                 hint: `aws.ec2.Route(..., { routeTableId: "${RTB}", destinationCidrBlock: "0.0.0.0/0", natGatewayId: <a NAT gateway that exists> })`,
             });
 

@@ -443,8 +443,8 @@ describe("configuration check: the workload's own path (mutation-tested)", () =>
         });
 
         // A blackhole route drops the packets whatever its target was: when the connection is not in the
-        // snapshot, the route itself is the culprit, with the command that removes it (or points it at
-        // an available NAT gateway of the VPC).
+        // snapshot, the route itself is the culprit, with the command that points it at an available NAT
+        // gateway of the VPC (one to choose here: removing the only route would leave none).
         it("a blackhole route to a connection not in describe-vpc-peering-connections: the route is the culprit", () => {
             expect(answer(vpc({ routes: [blackholeToPcx] }), S3_IP)).to.deep.equal({
                 path: "peering",
@@ -456,7 +456,7 @@ describe("configuration check: the workload's own path (mutation-tested)", () =>
                         direction: "outbound",
                         rule: `0.0.0.0/0 -> ${PCX} (blackhole)`,
                         reason: `The route ${SUBNET} uses for ${S3_IP} is 0.0.0.0/0 -> ${PCX}, and it is a blackhole: its target no longer exists (a deleted NAT gateway, a detached gateway, a terminated instance), so the packets are dropped.`,
-                        fix: `aws ec2 delete-route --route-table-id ${RTB} --destination-cidr-block 0.0.0.0/0`,
+                        fix: `aws ec2 replace-route --route-table-id ${RTB} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <available-nat-gateway-id>`,
                         hint: `aws.ec2.Route(..., { routeTableId: "${RTB}", destinationCidrBlock: "0.0.0.0/0", natGatewayId: <a NAT gateway that exists> })`,
                         effect: "drops-request",
                         hop: "workload",
@@ -529,17 +529,20 @@ describe("configuration check: the workload's own path (mutation-tested)", () =>
 
         // Route tables: a route whose target is gone (a terminated instance, a deleted interface) shows
         // State blackhole, and "the traffic ... is dropped". The fix points it at an available NAT gateway
-        // of the VPC when there is one, else removes it; the Pulumi hint names the route's destination
+        // of the VPC when there is one (IPv4 only: CreateRoute's NatGatewayId is for IPv4 traffic), else
+        // removes it when a less specific route then takes the packets, else points it at a NAT gateway
+        // (IPv6: an egress-only internet gateway) to choose, since removing it would leave no route at
+        // all (found by property-routeFixes.test.ts); the Pulumi hint names the route's destination
         // argument (aws.ec2.Route: "Exactly one of destinationCidrBlock, destinationIpv6CidrBlock, or
         // destinationPrefixListId is required").
-        const blackholeCulprit = (rule: string, destination: string, fix: string, hintArg: string, dst = S3_IP) => ({
+        const blackholeCulprit = (rule: string, destination: string, fix: string, hintArg: string, dst = S3_IP, target = "natGatewayId: <a NAT gateway that exists>") => ({
             kind: "route-table",
             id: RTB,
             direction: "outbound",
             rule: `${rule} (blackhole)`,
             reason: `The route ${SUBNET} uses for ${dst} is ${rule}, and it is a blackhole: its target no longer exists (a deleted NAT gateway, a detached gateway, a terminated instance), so the packets are dropped.`,
             fix,
-            hint: `aws.ec2.Route(..., { routeTableId: "${RTB}", ${hintArg}: "${destination}", natGatewayId: <a NAT gateway that exists> })`,
+            hint: `aws.ec2.Route(..., { routeTableId: "${RTB}", ${hintArg}: "${destination}", ${target} })`,
             effect: "drops-request",
             hop: "workload",
         });
@@ -556,16 +559,28 @@ describe("configuration check: the workload's own path (mutation-tested)", () =>
             );
         });
 
-        it("a blackhole route to a terminated instance, the VPC's only NAT gateway not available: remove the route", () => {
+        it("a blackhole route to a terminated instance, the VPC's only NAT gateway not available, no other route: point it at a NAT gateway to choose", () => {
             const docs = withEnis(vpc({ routes: [toGoneInstance], more: natIn("pending") }), natEni("ap-northeast-2a"));
             expect(answer(docs, S3_IP)).to.deep.equal(
-                routing("other", blackholeCulprit(`0.0.0.0/0 -> eni-0fe1dc2ba3f4e5d6c`, "0.0.0.0/0", `aws ec2 delete-route --route-table-id ${RTB} --destination-cidr-block 0.0.0.0/0`, "destinationCidrBlock")),
+                routing(
+                    "other",
+                    blackholeCulprit(`0.0.0.0/0 -> eni-0fe1dc2ba3f4e5d6c`, "0.0.0.0/0", `aws ec2 replace-route --route-table-id ${RTB} --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <available-nat-gateway-id>`, "destinationCidrBlock"),
+                ),
+            );
+        });
+
+        it("a blackhole route to a terminated instance under a less specific route, no NAT gateway available: remove the route", () => {
+            const narrow: Ec2Route = { ...toGoneInstance, DestinationCidrBlock: "52.219.204.0/24" };
+            const docs = withEnis(vpc({ routes: [{ DestinationCidrBlock: "0.0.0.0/0", TransitGatewayId: "tgw-0123456789abcdef0", State: "active" }, narrow], more: natIn("pending") }), natEni("ap-northeast-2a"));
+            expect(answer(docs, S3_IP)).to.deep.equal(
+                routing("other", blackholeCulprit(`52.219.204.0/24 -> eni-0fe1dc2ba3f4e5d6c`, "52.219.204.0/24", `aws ec2 delete-route --route-table-id ${RTB} --destination-cidr-block 52.219.204.0/24`, "destinationCidrBlock")),
             );
         });
 
         it("a blackhole prefix-list route: the commands name the prefix list", () => {
+            // A less specific route stays when it is removed.
             const docs = vpc({
-                routes: [{ DestinationPrefixListId: "pl-0e1d2c3b4a5f60718", InstanceId: "i-0a1b2c3d4e5f60789", State: "blackhole" }],
+                routes: [{ DestinationCidrBlock: "0.0.0.0/0", TransitGatewayId: "tgw-0123456789abcdef0", State: "active" }, { DestinationPrefixListId: "pl-0e1d2c3b4a5f60718", InstanceId: "i-0a1b2c3d4e5f60789", State: "blackhole" }],
                 more: { prefixLists: [{ PrefixListId: "pl-0e1d2c3b4a5f60718", PrefixListName: "partners" }], prefixListEntries: { "pl-0e1d2c3b4a5f60718": [{ Cidr: "52.219.192.0/18" }] } },
             });
             expect(answer(docs, S3_IP)).to.deep.equal(
@@ -585,7 +600,17 @@ describe("configuration check: the workload's own path (mutation-tested)", () =>
             const docs = vpc({ routes: [{ DestinationIpv6CidrBlock: "::/0", NetworkInterfaceId: "eni-0fe1dc2ba3f4e5d6c", State: "blackhole" }] });
             const dst = "2600:1f18:aaaa:bc00::1";
             expect(answer(docs, dst)).to.deep.equal(
-                routing("other", blackholeCulprit("::/0 -> eni-0fe1dc2ba3f4e5d6c", "::/0", `aws ec2 delete-route --route-table-id ${RTB} --destination-ipv6-cidr-block ::/0`, "destinationIpv6CidrBlock", dst)),
+                routing(
+                    "other",
+                    blackholeCulprit(
+                        "::/0 -> eni-0fe1dc2ba3f4e5d6c",
+                        "::/0",
+                        `aws ec2 replace-route --route-table-id ${RTB} --destination-ipv6-cidr-block ::/0 --egress-only-internet-gateway-id <eigw-id>`,
+                        "destinationIpv6CidrBlock",
+                        dst,
+                        "egressOnlyGatewayId: <an egress-only internet gateway>",
+                    ),
+                ),
             );
         });
 
