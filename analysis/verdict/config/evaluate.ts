@@ -774,7 +774,8 @@ function noRouteCulprit(hop: Hop, table: Ec2RouteTable, dst: IpRange): Culprit {
     const docs = hop.docs;
     const base = `${rtb} (${hop.explicitTable ? `${hop.subnetId}'s route table` : `the VPC's main table, which ${hop.subnetId} uses`}) has no route that matches ${dst.text}`;
     // An S3 gateway endpoint on this table whose list lacks the address: a bucket in another region.
-    // Its list holds IPv4 ranges only: an IPv6 destination is not a bucket elsewhere, it has no route.
+    // For an IPv6 destination the list does not hold, the route it lacks is ::/0 (to an egress-only or
+    // internet gateway) whatever region the bucket is in: that fix is the one to give.
     // Stryker disable next-line ArrayDeclaration: equivalent: a placeholder route has no DestinationPrefixListId, so it is skipped, as with none.
     for (const route of table.Routes ?? []) {
         const pl = route.DestinationPrefixListId;
