@@ -1030,7 +1030,24 @@ function checkNatSubnet(hop: Hop, nat: Ec2NatGateway, dst: IpRange, result: Rang
             // Stryker disable next-line ArrayDeclaration: equivalent: a placeholder attachment has no VpcId, so it names no VPC, as with none.
             const igw = hop.docs.internetGateways.find((g) => (g.Attachments ?? []).some((a) => a.VpcId === (nat.VpcId ?? hop.vpcId)));
             const now = lookup.found ? `its route for ${dst.text} is ${routeText(lookup.selected)}${lookup.selected.route.State === "blackhole" ? " (blackhole)" : ""}` : `it has no route for ${dst.text}`;
-            result.culprits.push({
+            // The NAT gateway's subnet uses the workload's own table (the NAT gateway put in a private
+            // subnet): pointing that table at an internet gateway would take the workload off the NAT
+            // gateway, with no public address to use the internet gateway with.
+            if (table.RouteTableId !== undefined && table.RouteTableId === hop.table?.RouteTableId) {
+                result.culprits.push({
+                    kind: "route-table",
+                    id: rtb,
+                    direction: "outbound",
+                    rule: lookup.found ? routeText(lookup.selected) : "(no route)",
+                    reason:
+                        `NAT gateway ${natId} sits in ${natSubnet === hop.subnetId ? `the workload's own subnet ${natSubnet} and uses its` : `${natSubnet}, which uses ${hop.subnetId}'s own`} route table ${rtb}: it does not send ${dst.text} to an internet gateway (${now}), and changing it would take ${hop.subnetId} off the NAT gateway. ` +
+                        `A public NAT gateway belongs in a public subnet, whose table sends 0.0.0.0/0 to an internet gateway: create one there, then point ${rtb}'s route at it.`,
+                    fix: "aws ec2 create-nat-gateway --subnet-id <public-subnet-id> --allocation-id <allocation-id>",
+                    hint: "put the NAT gateway in a public subnet (awsx.ec2.Vpc does: natGateways), and aws.ec2.Route to it from the private subnet's table",
+                    effect: "drops-request",
+                    hop: "nat-gateway",
+                });
+            } else result.culprits.push({
                 kind: "route-table",
                 id: rtb,
                 direction: "outbound",

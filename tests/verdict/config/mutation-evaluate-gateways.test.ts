@@ -659,6 +659,29 @@ describe("configuration check at the gateways (mutation-tested)", () => {
             );
         });
 
+        // NAT gateways user guide: "Create a public NAT gateway in a public subnet". One placed in the
+        // workload's own subnet uses the workload's table, which sends the destination to the NAT gateway
+        // itself; replacing that route with the internet gateway would cut the workload off instead.
+        it("it sits in the workload's own subnet (the workload's table): create it in a public subnet, not a route to change", () => {
+            const inWorkloadSubnet = natGateway(NAT, SUBNET, "10.0.1.90");
+            const docs = world({ workloadRoutes: [natRoute(NAT)], natGateways: [inWorkloadSubnet], interfaces: [natInterface(inWorkloadSubnet)] });
+            expect(answer(docs, INET)).to.deep.equal(
+                routing("nat-gateway", [
+                    culprit({
+                        kind: "route-table",
+                        id: RTB,
+                        rule: `0.0.0.0/0 -> ${NAT}`,
+                        reason:
+                            `NAT gateway ${NAT} sits in the workload's own subnet ${SUBNET} and uses its route table ${RTB}: it does not send ${INET} to an internet gateway (its route for ${INET} is 0.0.0.0/0 -> ${NAT}), and changing it would take ${SUBNET} off the NAT gateway. ` +
+                            `A public NAT gateway belongs in a public subnet, whose table sends 0.0.0.0/0 to an internet gateway: create one there, then point ${RTB}'s route at it.`,
+                        fix: "aws ec2 create-nat-gateway --subnet-id <public-subnet-id> --allocation-id <allocation-id>",
+                        hint: "put the NAT gateway in a public subnet (awsx.ec2.Vpc does: natGateways), and aws.ec2.Route to it from the private subnet's table",
+                        hop: "nat-gateway",
+                    }),
+                ]),
+            );
+        });
+
         it("its internet gateway is not attached: the gateway is the culprit, on the NAT gateway's hop", () => {
             const docs = { ...base(), internetGateways: [{ InternetGatewayId: IGW, Attachments: [] }] };
             expect(answer(docs, INET)).to.deep.equal(
