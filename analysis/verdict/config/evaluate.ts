@@ -176,6 +176,7 @@ export function evaluateConfiguration(docs: Ec2Documents, eniId: string | undefi
         }
         for (const n of r.notes) if (!notes.includes(n)) notes.push(n);
     }
+    renumberAclFixes(docs, culprits);
     const path = (results.find((r) => r.culprits.some((c) => c.effect !== "may-deny")) ?? results[0]).path;
     const verdict = configVerdict(culprits, path, table !== undefined, results.some((r) => r.undecided === true));
     const blocking = culprits.filter((c) => c.effect !== "may-deny");
@@ -265,7 +266,31 @@ function culpritKey(c: Culprit): string {
  * blocked.
  */
 function mergeKey(c: Culprit): string {
-    return c.kind === "security-group" ? JSON.stringify([culpritKey(c), c.fix]) : culpritKey(c);
+    return c.kind === "security-group" || c.kind === "network-acl" ? JSON.stringify([culpritKey(c), c.fix]) : culpritKey(c);
+}
+
+/**
+ * Ranges are checked one by one, so an IPv4 and an IPv6 `--dst` can each propose rule 10 for the same
+ * ACL and direction; EC2 refuses a number in use (NetworkAclEntryAlreadyExists), IPv4 and IPv6 entries
+ * alike. Later proposals move to the next free number, in the fix and in the hint.
+ */
+function renumberAclFixes(docs: Ec2Documents, culprits: Culprit[]): void {
+    const taken = new Map<string, Set<number>>();
+    culprits.forEach((c, i) => {
+        const n = Number(/--rule-number (\d+)/.exec(c.fix)?.[1]);
+        if (c.kind !== "network-acl" || Number.isNaN(n)) return;
+        const key = `${c.id} ${c.direction}`;
+        const used = taken.get(key) ?? new Set<number>();
+        taken.set(key, used);
+        const acl = docs.networkAcls.find((a) => a.NetworkAclId === c.id);
+        const free = used.has(n) && acl !== undefined && c.fix.includes("create-network-acl-entry") ? freeRuleNumber(acl, c.direction === "outbound", c.rule, used) : undefined;
+        if (free === undefined) {
+            used.add(n);
+            return;
+        }
+        used.add(free);
+        culprits[i] = { ...c, fix: c.fix.replace(`--rule-number ${n} `, `--rule-number ${free} `), hint: c.hint?.replace(`ruleNumber: ${n},`, `ruleNumber: ${free},`) };
+    });
 }
 
 /** What a reader acts on in a range's answer: its path and which component blocks, not the wording. */

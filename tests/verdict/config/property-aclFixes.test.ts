@@ -135,6 +135,36 @@ describe("network ACL fixes, applied (property)", () => {
         expect(aclCulprits(docs, "203.0.113.10")).to.deep.equal([]);
     });
 
+    // A dual-stack workload and a --dst of both families: each family's legs are their own fixes (IPv4
+    // and IPv6 entries are separate rules), and their numbers differ, since EC2 numbers both families'
+    // entries of a direction together (the default ACL has 100 for IPv4 and 101 for IPv6).
+    it("a --dst of both families and an ACL with only its final rules: both families' legs, rules 10 and 20", () => {
+        const v6Route = { DestinationIpv6CidrBlock: "::/0", GatewayId: "igw-0b1c2d3e4f5a6b7c8", Origin: "CreateRoute", State: "active" };
+        const finalOnly = [true, false].flatMap((Egress) => [
+            { RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress, CidrBlock: "0.0.0.0/0" },
+            { RuleNumber: 32768, Protocol: "-1", RuleAction: "deny", Egress, Ipv6CidrBlock: "::/0" },
+        ]);
+        const base = docsWith(finalOnly, finalOnly);
+        let docs: Ec2Documents = {
+            ...base,
+            networkInterfaces: [{ ...base.networkInterfaces[0], Ipv6Addresses: [{ Ipv6Address: "2406:da12:a3c:d101::25" }] }, ...base.networkInterfaces.slice(1)],
+            routeTables: base.routeTables.map((t) => (t.RouteTableId === "rtb-0aa11bb22cc33dd44" ? { ...t, Routes: [...(t.Routes ?? []), v6Route] } : t)),
+        };
+        const dst = "203.0.113.10,2406:da60:4000:2a00::1b";
+        const culprits = aclCulprits(docs, dst).filter((c) => c.id === WORKLOAD_ACL);
+        expect(culprits.map((c) => c.fix)).to.deep.equal([
+            `aws ec2 create-network-acl-entry --network-acl-id ${WORKLOAD_ACL} --egress --rule-number 10 --protocol tcp --port-range From=443,To=443 --cidr-block 0.0.0.0/0 --rule-action allow`,
+            `aws ec2 create-network-acl-entry --network-acl-id ${WORKLOAD_ACL} --ingress --rule-number 10 --protocol tcp --port-range From=32768,To=60999 --cidr-block 0.0.0.0/0 --rule-action allow`,
+            `aws ec2 create-network-acl-entry --network-acl-id ${WORKLOAD_ACL} --egress --rule-number 20 --protocol tcp --port-range From=443,To=443 --ipv6-cidr-block ::/0 --rule-action allow`,
+            `aws ec2 create-network-acl-entry --network-acl-id ${WORKLOAD_ACL} --ingress --rule-number 20 --protocol tcp --port-range From=32768,To=60999 --ipv6-cidr-block ::/0 --rule-action allow`,
+        ]);
+        expect(culprits[2].hint).to.equal(
+            `new aws.ec2.NetworkAclRule(..., { networkAclId: "${WORKLOAD_ACL}", ruleNumber: 20, egress: true, protocol: "tcp", ruleAction: "allow", ipv6CidrBlock: "::/0", fromPort: 443, toPort: 443 })`,
+        );
+        for (const c of aclCulprits(docs, dst)) docs = apply(docs, c.fix);
+        expect(aclCulprits(docs, dst)).to.deep.equal([]);
+    });
+
     it("a new custom ACL on both subnets: six legs, each fixed once, and the path opens", () => {
         const finalOnly = [true, false].map((Egress) => ({ RuleNumber: 32767, Protocol: "-1", RuleAction: "deny", Egress, CidrBlock: "0.0.0.0/0" }));
         let docs = docsWith(finalOnly, finalOnly);
