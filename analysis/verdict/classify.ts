@@ -198,6 +198,7 @@ function hopCulprit(hops: readonly InterfaceEvidence[]): string {
 /** The single side a group of ENIs shares, or `unknown` when they differ. */
 function sideOfAll(list: readonly InterfaceEvidence[]): Side {
     const sides = new Set(list.map((i) => i.side));
+    // Stryker disable next-line StringLiteral: equivalent: readers of a Location test its side for source, destination and intermediate only (advice.ts), never for "unknown", so any other text reads the same.
     return sides.size === 1 ? [...sides][0] : "unknown";
 }
 
@@ -293,7 +294,8 @@ function rejectedOut(v: View, w: Words): Finding {
               ? `Packets from ${srcText} to ${service} were rejected (${n}) as they arrived at ${enisWithOwner(where)} and never accepted there: a security group inbound rule or a network ACL inbound rule of the destination blocks them.`
               : side === "intermediate"
                 ? `Packets from ${srcText} to ${service} were rejected (${n}) at ${hopText(where)} and never accepted: ${hopCulprit(where)} blocks them${where.every(isNat) ? " (NAT gateways have no security groups)" : ""}.`
-                : `Packets from ${srcText} to ${service} were rejected (${n}) at ${enisWithOwner(where)} and never accepted. The records cannot tell whether that is the source's or the destination's ENI (${where[0]?.sideBasis ?? "no ENI named"}): either the source's security group egress or network ACL outbound rules, or the destination's security group inbound or network ACL inbound rules block them.`;
+                : // `where` holds the ENIs that logged the rejected packets; this rung is reached only with some (outRej > 0).
+                `Packets from ${srcText} to ${service} were rejected (${n}) at ${enisWithOwner(where)} and never accepted. The records cannot tell whether that is the source's or the destination's ENI (${where[0].sideBasis}): either the source's security group egress or network ACL outbound rules, or the destination's security group inbound or network ACL inbound rules block them.`;
     return { verdict: "security-group-or-nacl", summary, confidence: "high", reason: "the ENI logged REJECT for the packets and no ACCEPT", location };
 }
 
@@ -592,10 +594,12 @@ function unanswered(
         return {
             verdict: "inconclusive",
             summary:
-                `Packets from ${srcText} to ${service} were accepted (${plural(outAcc, "record")}) at ${enisWithOwner(accepting)} and nothing came back. The records cannot tell whether that is the source's or the destination's ENI (${accepting[0]?.sideBasis ?? "no ENI named"}): ` +
+                // `accepting` holds the ENIs that logged the accepted packets; this rung is reached only with some (outAcc > 0).
+                `Packets from ${srcText} to ${service} were accepted (${plural(outAcc, "record")}) at ${enisWithOwner(accepting)} and nothing came back. The records cannot tell whether that is the source's or the destination's ENI (${accepting[0].sideBasis}): ` +
                 "at the source's it would be consistent with a routing problem; at the destination's the packets arrived and the destination did not answer.",
             confidence: "low",
             reason: "which end logged the records is unknown, and the two readings differ",
+            // Stryker disable next-line StringLiteral: equivalent: readers of a Location never test its side for "unknown" (see sideOfAll).
             location: { side: "unknown", enis: accepting },
             adviceReason: "unknown-side",
         };

@@ -312,6 +312,22 @@ const NOTES: NotesCase[] = [
         },
     },
     {
+        // A NAT gateway has no security groups, a middlebox instance has: with both among the hops that
+        // rejected, the wording that fits either is kept.
+        name: "only hops' legs, rejected at a NAT gateway and at a middlebox: the wording for any hop",
+        records: [natIn("REJECT", 0), hopOut("REJECT", 1)],
+        expected: {
+            verdict: "security-group-or-nacl",
+            confidence: "high",
+            confidenceReason: "The ENI logged REJECT for the packets and no ACCEPT.",
+            summary: "Packets from 10.0.1.25 to 52.219.204.42:443/tcp were rejected (2 records) at the intermediate hop eni-0c3d5e7f9a1b3c5d7, eni-0f9e8d7c6b5a43210 (a NAT gateway, transit gateway attachment or middlebox) and never accepted: the network ACL of its subnet (or, for a middlebox instance, its security group) blocks them.",
+            evidence: [
+                "Only intermediate hops (matched through pkt-srcaddr/pkt-dstaddr) are in the input; neither end's own ENI is.",
+                "The records carry no tcp-flags or traffic-path (the default format has neither): the diagnostic format would show whether handshakes completed and which gateway the packets took.",
+            ],
+        },
+    },
+    {
         name: "only a middlebox's reply legs, rejected: its subnet's ACL",
         records: [inbound("REJECT", 0, { interfaceId: HOP_ENI, dstAddr: "10.0.0.88", pktSrcAddr: S3, pktDstAddr: TASK, subnetId: "subnet-0hop" })],
         expected: {
