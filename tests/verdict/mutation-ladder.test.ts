@@ -799,6 +799,18 @@ describe("verdict ladder rungs, whole answers (mutation-tested)", () => {
             expect(verdictOf(c)).to.deep.equal(c.expected);
         });
     }
+    // The routing rung names the causes that fit the destination: for a private address, the routes
+    // inside AWS (local, peering, transit gateway) and the way back, not NAT or internet gateways.
+    it("accepted out to a private destination and never answered: routing, with the private causes", () => {
+        const dst = "10.0.3.50";
+        const lines = [0, 1].map((i) => toLine(outbound("ACCEPT", i, { dstAddr: dst, flowDirection: "egress" }), DIAGNOSTIC_FORMAT));
+        const d = diagnose(scanLines(lines, DIAGNOSTIC_FORMAT, query({ dst: AddressSet.parse(dst, "--dst") })).evidence(), { trafficType: "ALL" });
+        expect([d.verdict, d.summary]).to.deep.equal([
+            "routing",
+            "Packets from 10.0.1.25 to 10.0.3.50:443/tcp were accepted on the way out (2 records) and nothing came back: consistent with a routing problem (no local, peering or transit gateway route to the destination, or none back from it).",
+        ]);
+    });
+
     // Several intermediate hops (a NAT gateway per zone, a middlebox): the culprit named is the hop that
     // rejected in that direction, not every hop in the records. A user fixes the network ACL of the subnet
     // named here; naming a hop that only carried the other direction sends them to the wrong subnet.
