@@ -1058,33 +1058,28 @@ function checkNatSubnet(hop: Hop, nat: Ec2NatGateway, dst: IpRange, result: Rang
             // The NAT gateway's subnet uses the workload's own table (the NAT gateway put in a private
             // subnet): pointing that table at an internet gateway would take the workload off the NAT
             // gateway, with no public address to use the internet gateway with.
-            if (table.RouteTableId !== undefined && table.RouteTableId === hop.table?.RouteTableId) {
-                result.culprits.push({
-                    kind: "route-table",
-                    id: rtb,
-                    direction: "outbound",
-                    rule: lookup.found ? routeText(lookup.selected) : "(no route)",
-                    reason:
-                        `NAT gateway ${natId} sits in ${natSubnet === hop.subnetId ? `the workload's own subnet ${natSubnet} and uses its` : `${natSubnet}, which uses ${hop.subnetId}'s own`} route table ${rtb}: it does not send ${dst.text} to an internet gateway (${now}), and changing it would take ${hop.subnetId} off the NAT gateway. ` +
-                        `A public NAT gateway belongs in a public subnet, whose table sends 0.0.0.0/0 to an internet gateway: create one there, then point ${rtb}'s route at it.`,
-                    fix: "aws ec2 create-nat-gateway --subnet-id <public-subnet-id> --allocation-id <allocation-id>",
-                    hint: "put the NAT gateway in a public subnet (awsx.ec2.Vpc does: natGateways), and aws.ec2.Route to it from the private subnet's table",
-                    effect: "drops-request",
-                    hop: "nat-gateway",
-                });
-            } else result.culprits.push({
+            const shared = table.RouteTableId !== undefined && table.RouteTableId === hop.table?.RouteTableId;
+            const gateway = igw?.InternetGatewayId ?? "<igw-id>";
+            result.culprits.push({
                 kind: "route-table",
                 id: rtb,
                 direction: "outbound",
                 rule: lookup.found ? routeText(lookup.selected) : "(no route)",
-                reason: `NAT gateway ${natId} sits in ${natSubnet}, whose route table ${rtb}${explicit ? "" : " (the VPC's main table: the subnet has none of its own)"} does not send ${dst.text} to an internet gateway (${now}): a public NAT gateway needs one to reach the internet.`,
+                reason: shared
+                    ? `NAT gateway ${natId} sits in ${natSubnet === hop.subnetId ? `the workload's own subnet ${natSubnet} and uses its` : `${natSubnet}, which uses ${hop.subnetId}'s own`} route table ${rtb}: it does not send ${dst.text} to an internet gateway (${now}), and changing it would take ${hop.subnetId} off the NAT gateway. ` +
+                      `A public NAT gateway belongs in a public subnet, whose table sends 0.0.0.0/0 to an internet gateway: create one there, then point ${rtb}'s route at it.`
+                    : `NAT gateway ${natId} sits in ${natSubnet}, whose route table ${rtb}${explicit ? "" : " (the VPC's main table: the subnet has none of its own)"} does not send ${dst.text} to an internet gateway (${now}): a public NAT gateway needs one to reach the internet.`,
                 // The route that wins for the destination is the one to change: a new 0.0.0.0/0 beside a
                 // more specific route would lose to it (longest prefix match), and replace-route on a
                 // 0.0.0.0/0 the table lacks fails.
-                fix: lookup.found
-                    ? `aws ec2 replace-route --route-table-id ${rtb} ${destinationFlag(lookup.selected, dst)} --gateway-id ${igw?.InternetGatewayId ?? "<igw-id>"}`
-                    : `aws ec2 create-route --route-table-id ${rtb} --destination-cidr-block 0.0.0.0/0 --gateway-id ${igw?.InternetGatewayId ?? "<igw-id>"}`,
-                hint: `put the NAT gateway in a public subnet (awsx.ec2.Vpc does), or aws.ec2.Route(..., { ${lookup.found ? routeDestinationProperty(lookup.selected, dst) : 'destinationCidrBlock: "0.0.0.0/0"'}, gatewayId: <igw> })`,
+                fix: shared
+                    ? "aws ec2 create-nat-gateway --subnet-id <public-subnet-id> --allocation-id <allocation-id>"
+                    : lookup.found
+                      ? `aws ec2 replace-route --route-table-id ${rtb} ${destinationFlag(lookup.selected, dst)} --gateway-id ${gateway}`
+                      : `aws ec2 create-route --route-table-id ${rtb} --destination-cidr-block 0.0.0.0/0 --gateway-id ${gateway}`,
+                hint: shared
+                    ? "put the NAT gateway in a public subnet (awsx.ec2.Vpc does: natGateways), and aws.ec2.Route to it from the private subnet's table"
+                    : `put the NAT gateway in a public subnet (awsx.ec2.Vpc does), or aws.ec2.Route(..., { ${lookup.found ? routeDestinationProperty(lookup.selected, dst) : 'destinationCidrBlock: "0.0.0.0/0"'}, gatewayId: <igw> })`,
                 effect: "drops-request",
                 hop: "nat-gateway",
             });
