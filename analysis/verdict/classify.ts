@@ -190,9 +190,11 @@ function hopText(hops: readonly InterfaceEvidence[]): string {
     return hops.every(isNat) ? `the NAT gateway's ENI ${list}` : `the intermediate hop ${list} (a NAT gateway, transit gateway attachment or middlebox)`;
 }
 
-/** What can reject at an intermediate hop: a NAT gateway has no security groups, a middlebox instance has. */
-function hopCulprit(hops: readonly InterfaceEvidence[]): string {
-    return hops.every(isNat) ? "the network ACL of the NAT gateway's subnet" : "the network ACL of its subnet (or, for a middlebox instance, its security group)";
+/** What rejects packets at an intermediate hop: a NAT gateway has no security groups, a middlebox instance has. */
+function hopBlocks(hops: readonly InterfaceEvidence[]): string {
+    return hops.every(isNat)
+        ? "the network ACL of the NAT gateway's subnet blocks them (NAT gateways have no security groups)"
+        : "the network ACL of its subnet (or, for a middlebox instance, its security group) blocks them";
 }
 
 /** The single side a group of ENIs shares, or `unknown` when they differ. */
@@ -293,7 +295,7 @@ function rejectedOut(v: View, w: Words): Finding {
             : side === "destination"
               ? `Packets from ${srcText} to ${service} were rejected (${n}) as they arrived at ${enisWithOwner(where)} and never accepted there: a security group inbound rule or a network ACL inbound rule of the destination blocks them.`
               : side === "intermediate"
-                ? `Packets from ${srcText} to ${service} were rejected (${n}) at ${hopText(where)} and never accepted: ${hopCulprit(where)} blocks them${where.every(isNat) ? " (NAT gateways have no security groups)" : ""}.`
+                ? `Packets from ${srcText} to ${service} were rejected (${n}) at ${hopText(where)} and never accepted: ${hopBlocks(where)}.`
                 : // `where` holds the ENIs that logged the rejected packets; this rung is reached only with some (outRej > 0).
                 `Packets from ${srcText} to ${service} were rejected (${n}) at ${enisWithOwner(where)} and never accepted. The records cannot tell whether that is the source's or the destination's ENI (${where[0].sideBasis}): either the source's security group egress or network ACL outbound rules, or the destination's security group inbound or network ACL inbound rules block them.`;
     return { verdict: "security-group-or-nacl", summary, confidence: "high", reason: "the ENI logged REJECT for the packets and no ACCEPT", location };
