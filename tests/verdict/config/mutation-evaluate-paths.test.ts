@@ -17,6 +17,7 @@ import {
     Ec2Route,
     Ec2VpcPeeringConnection,
 } from "../../../analysis/verdict/config/ec2Documents";
+import { ec2Documents } from "../../helpers/ec2Documents";
 
 const VPC = "vpc-0a1b2c3d4e5f60789";
 const PEER_VPC = "vpc-0c2d4e6f8a0b2c4d6";
@@ -52,7 +53,7 @@ interface Vpc {
 
 /** One ENI in one subnet, its table explicitly associated, everything open unless `v` says otherwise. */
 function vpc(v: Vpc = {}): Ec2Documents {
-    return {
+    return ec2Documents({
         networkInterfaces: [
             {
                 NetworkInterfaceId: ENI,
@@ -67,14 +68,8 @@ function vpc(v: Vpc = {}): Ec2Documents {
         routeTables: [{ RouteTableId: RTB, VpcId: VPC, Routes: [LOCAL, ...(v.routes ?? [])], Associations: [{ Main: false, SubnetId: SUBNET, RouteTableId: RTB }] }],
         securityGroups: [{ GroupId: SG, GroupName: "workload", VpcId: VPC, IpPermissionsEgress: v.egress ?? [OPEN_EGRESS] }],
         networkAcls: [{ NetworkAclId: ACL, VpcId: VPC, IsDefault: true, Associations: [{ SubnetId: SUBNET, NetworkAclId: ACL }], Entries: v.acl ?? OPEN_ACL }],
-        vpcEndpoints: [],
-        natGateways: [],
-        internetGateways: [],
-        vpcPeeringConnections: [],
-        prefixLists: [],
-        prefixListEntries: {},
         ...v.more,
-    };
+    });
 }
 
 type Answer = Pick<ConfigEvaluation, "path" | "verdict" | "culprits" | "notes" | "consistentFlowVerdicts">;
